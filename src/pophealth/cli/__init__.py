@@ -1,0 +1,40 @@
+"""The ``pophealth`` command line. Each group of commands lives in its own module."""
+
+from __future__ import annotations
+
+import sys
+
+from pophealth.cli.app import app, console_err
+from pophealth.errors import PophealthError
+
+# Registering a command group is one import here; each module adds itself to ``app``.
+from pophealth.cli import core as _core  # noqa: F401,E402
+from pophealth.cli import strategy as _strategy  # noqa: F401,E402
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user errors are shown without a traceback and exit with a stable code."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except PophealthError as exc:
+        console_err.print(f"[bold red]Error:[/] {exc.message}", highlight=False, markup=True)
+        if exc.hint:
+            console_err.print(f"Hint: {exc.hint}", highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        console_err.print("Interrupted")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click usage errors arrive here with standalone_mode=False
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        raise
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,61 @@
+"""``init``, ``demo`` and ``serve``: the warehouse and the web app."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pophealth.cli.app import DbOption, app, console
+from pophealth.config import db_path
+
+
+@app.command()
+def init(db: DbOption = None) -> None:
+    """Create the warehouse file (if needed) and apply schema migrations."""
+    from pophealth.warehouse import connect
+    from pophealth.warehouse.migrate import apply_migrations
+
+    con = connect(db, migrate=False)
+    applied = apply_migrations(con)
+    con.close()
+    if applied:
+        for m in applied:
+            console.print(f"applied {m.version:04d}_{m.name}")
+    else:
+        console.print("schema up to date")
+    console.print(f"warehouse: {db_path(db)}")
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Build the demo warehouse, then stop.")] = False,
+    port: Annotated[int, typer.Option(help="Port for the web app.")] = 8000,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Build the demo warehouse (skipping what is already built) and open the web app."""
+    from pophealth.demo import build_demo
+
+    build_demo(db_path(db), console=console)
+    if not no_serve:
+        _serve(db, host, port)
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    port: Annotated[int, typer.Option(help="Port for the web app.")] = 8000,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Serve the web app over an existing warehouse."""
+    _serve(db, host, port)
+
+
+def _serve(db, host: str, port: int) -> None:
+    import uvicorn
+
+    from pophealth.web.app import create_app
+
+    console.print(f"pophealth is running at [bold]http://{host}:{port}/[/] (Ctrl+C to stop)")
+    uvicorn.run(create_app(db_path(db)), host=host, port=port, log_level="warning")

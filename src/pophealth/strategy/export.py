@@ -1,0 +1,32 @@
+"""The register as one JSON-ready object, with the flat top-level lists the API promises."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pophealth.strategy.models import Strategy
+
+
+def strategy_as_dict(s: Strategy) -> dict[str, Any]:
+    """Top-level lists: pledges, delivery_priorities, focuses, life_course_priorities,
+    jhws_priorities, leicester_themes, principles; plus the rest of the register."""
+    return {
+        "register": s.register.model_dump(mode="json"),
+        "visions": [v.model_dump(mode="json") for v in s.visions],
+        "principles": [p.model_dump(mode="json") for p in s.principles],
+        "life_course_priorities": [p.model_dump(mode="json") for p in s.life_course_priorities],
+        "pledges": [p.model_dump(mode="json") for p in s.pledges],
+        "delivery_priorities": [d.model_dump(mode="json") for d in s.delivery_priorities],
+        "focuses": [f.model_dump(mode="json") for f in s.focuses],
+        "jhws_priorities": [p.model_dump(mode="json") for p in s.jhws.priorities],
+        "jhws_indicators": [i.model_dump(mode="json") for i in s.jhws.indicators],
+        "jhws_governance_model": s.jhws.governance_model,
+        "leicester_themes": [t.model_dump(mode="json") for t in s.leicester.themes],
+        "leicester_guiding_principles": [g.model_dump(mode="json") for g in s.leicester.guiding_principles],
+        "plus_groups": [g.model_dump(mode="json") for g in s.leicester.plus_groups],
+        "extraction_notes": {
+            "register": s.register.extraction_notes,
+            "jhws": s.jhws.extraction_notes,
+            "leicester": s.leicester.extraction_notes,
+        },
+    }
