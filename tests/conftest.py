@@ -27,3 +27,25 @@ def reference() -> Path:
     path = reference_dir()
     assert path.is_dir(), f"reference folder not found at {path.resolve()} (set POPHEALTH_REFERENCE)"
     return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless chromium for the whole test session."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    assert Path(CHROMIUM).exists(), "Debian chromium is missing (make test installs it)"
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    pg = context.new_page()
+    yield pg
+    context.close()

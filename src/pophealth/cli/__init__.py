@@ -9,6 +9,7 @@ from pophealth.errors import PophealthError
 
 # Registering a command group is one import here; each module adds itself to ``app``.
 from pophealth.cli import core as _core  # noqa: F401,E402
+from pophealth.cli import geography as _geography  # noqa: F401,E402
 from pophealth.cli import strategy as _strategy  # noqa: F401,E402
 
 
@@ -17,9 +18,11 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, standalone_mode=False)
     except PophealthError as exc:
-        console_err.print(f"[bold red]Error:[/] {exc.message}", highlight=False, markup=True)
+        from rich.text import Text
+
+        console_err.print(Text("Error: ", style="bold red") + Text(exc.message), soft_wrap=True, highlight=False)
         if exc.hint:
-            console_err.print(f"Hint: {exc.hint}", highlight=False)
+            console_err.print(Text(f"Hint: {exc.hint}"), soft_wrap=True, highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         console_err.print("Interrupted")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pophealth.cli.app import DbOption, app, console
+from pophealth.cli.app import DbOption, JsonOption, app, console
 from pophealth.config import db_path
 
 
@@ -59,3 +59,20 @@ def _serve(db, host: str, port: int) -> None:
 
     console.print(f"pophealth is running at [bold]http://{host}:{port}/[/] (Ctrl+C to stop)")
     uvicorn.run(create_app(db_path(db)), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def routes(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List every web route with its methods and the role it needs."""
+    import json
+
+    from pophealth.web.app import create_app
+    from pophealth.web.pages import route_registry
+
+    info = route_registry(create_app(db_path(db)))
+    rows = [{"path": r.path, "methods": list(r.methods), "role": r.role} for r in info]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for r in rows:
+        console.print(f"{','.join(r['methods']):6} {r['path']:45} {r['role']}")

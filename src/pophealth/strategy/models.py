@@ -256,7 +256,7 @@ class Register(Model):
 class Strategy(Model):
     """The whole register, assembled from the YAML files of one strategy folder."""
 
-    register: Register
+    about: Register
     visions: list[Vision]
     principles: list[Principle]
     life_course_priorities: list[LifeCoursePriority]

@@ -1,0 +1,78 @@
+"""Creating the FastAPI application."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from importlib import resources
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from pophealth.config import assets_dir, db_path
+from pophealth.errors import NotFoundError, PophealthError
+from pophealth.web.pages import PageContext, render, route_registry
+from pophealth.web.templating import make_environment
+
+NAV = [
+    ("Pledges", "/pledges"),
+    ("Delivery priorities", "/delivery-priorities"),
+    ("Areas of focus", "/focuses"),
+    ("Leicestershire JHWS", "/jhws"),
+    ("Leicester plan", "/leicester"),
+]
+
+
+def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None = None) -> FastAPI:
+    """The web app over the warehouse ``db`` and the strategy folder (default: shipped LLR)."""
+    from pophealth.strategy import load_strategy
+    from pophealth.web.routes import strategy as strategy_routes
+
+    app = FastAPI(title="pophealth", docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
+    app.state.db = db_path(db)
+    app.state.strategy = load_strategy(strategy_dir or os.environ.get("POPHEALTH_STRATEGY") or None)
+    app.state.jinja = make_environment()
+    app.state.nav = NAV
+    route_registry(app)
+
+    assets = assets_dir()
+    if assets.is_dir():
+        app.mount("/assets", StaticFiles(directory=assets), name="assets")
+    app.mount("/static", StaticFiles(directory=str(resources.files("pophealth.web") / "static")), name="static")
+
+    strategy_routes.register(app)
+    _add_error_handlers(app)
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """One error shape for the whole app: ``{"error": {"status", "message"}}`` or an NHS.UK error page."""
+
+    def respond(request: Request, status: int, message: str):
+        if _wants_json(request):
+            return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+        title = {404: "Page not found", 403: "You do not have access to this page"}.get(status, "Sorry, there is a problem")
+        return render(request, "error.jinja", PageContext(title=title, source=message), status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return respond(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError):
+        return respond(request, 404, exc.message)
+
+    @app.exception_handler(PophealthError)
+    async def user_error(request: Request, exc: PophealthError):
+        return respond(request, 400, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        return respond(request, 422, "The request was not valid: " + "; ".join(e["msg"] for e in exc.errors()))

@@ -1,0 +1,80 @@
+"""Registering a page once gives an HTML route and its JSON twin, with the role it needs.
+
+A page is a function from the request (and path parameters) to a typed context — a pydantic
+model. The HTML route renders the context with a template; ``/api<path>`` returns the same
+context as JSON, so every figure on a page can be read by machines and tested without HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, Field
+
+Role = Literal["public", "analyst", "action_lead", "care_team", "admin"]
+
+
+class Crumb(BaseModel):
+    text: str
+    href: str
+
+
+class PageContext(BaseModel):
+    """What every page carries: title, breadcrumbs, and where its data came from."""
+
+    title: str
+    breadcrumbs: list[Crumb] = Field(default_factory=list)
+    source: str | None = None
+    api_href: str | None = None
+
+
+@dataclass(frozen=True)
+class RouteInfo:
+    path: str
+    methods: tuple[str, ...]
+    role: Role
+
+
+def route_registry(app: FastAPI) -> list[RouteInfo]:
+    if not hasattr(app.state, "route_info"):
+        app.state.route_info = []
+    return app.state.route_info
+
+
+def add_page(
+    app: FastAPI,
+    path: str,
+    template: str,
+    builder: Callable[..., PageContext],
+    *,
+    role: Role = "public",
+    name: str | None = None,
+) -> None:
+    """Add ``path`` (HTML) and ``/api`` + ``path`` (JSON) built by ``builder(request, **path_params)``."""
+    api_path = "/api" + (path if path != "/" else "")
+
+    async def html(request: Request) -> HTMLResponse:
+        context = builder(request, **request.path_params)
+        context.api_href = request.url_for(f"{name or path}:api", **request.path_params).path
+        return render(request, template, context)
+
+    async def api(request: Request) -> JSONResponse:
+        context = builder(request, **request.path_params)
+        return JSONResponse(context.model_dump(mode="json"))
+
+    app.add_api_route(path, html, methods=["GET"], response_class=HTMLResponse, name=name or path,
+                      include_in_schema=False)
+    app.add_api_route(api_path, api, methods=["GET"], name=f"{name or path}:api")
+    registry = route_registry(app)
+    registry.append(RouteInfo(path, ("GET",), role))
+    registry.append(RouteInfo(api_path, ("GET",), role))
+
+
+def render(request: Request, template: str, context: PageContext, status_code: int = 200) -> HTMLResponse:
+    env = request.app.state.jinja
+    body = env.get_template(template).render(page=context, request=request, nav=request.app.state.nav)
+    return HTMLResponse(body, status_code=status_code)

@@ -1,0 +1,249 @@
+"""Pages of the strategy register: home, pledges, delivery priorities, focuses, JHWS, Leicester."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from pydantic import BaseModel
+
+from pophealth.errors import NotFoundError
+from pophealth.strategy import models as m
+from pophealth.strategy.models import Strategy
+from pophealth.web.pages import Crumb, PageContext, add_page
+
+HOME = Crumb(text="Home", href="/")
+SOURCE = "Strategy register transcribed from the LLR strategy documents"
+
+
+class Link(BaseModel):
+    text: str
+    href: str
+    hint: str | None = None
+
+
+class HomePage(PageContext):
+    visions: list[m.Vision]
+    pledges: list[m.Pledge]
+    sections: list[Link]
+
+
+class PledgeListPage(PageContext):
+    groups: list[tuple[str, list[m.Pledge]]]
+
+
+class PledgePage(PageContext):
+    pledge: m.Pledge
+    delivery_priorities: list[Link]
+    related: list[Link]
+    previous: Link | None
+    next: Link | None
+
+
+class DeliveryPriorityListPage(PageContext):
+    priorities: list[m.DeliveryPriority]
+
+
+class DeliveryPriorityPage(PageContext):
+    priority: m.DeliveryPriority
+    pledges: list[Link]
+
+
+class FocusListPage(PageContext):
+    focuses: list[m.Focus]
+    life_course_priorities: list[m.LifeCoursePriority]
+
+
+class FocusPage(PageContext):
+    focus: m.Focus
+    pledges: list[Link]
+
+
+class JhwsListPage(PageContext):
+    priorities: list[m.JhwsPriority]
+    indicators: list[m.JhwsIndicator]
+    governance_model: dict[str, str]
+    extraction_notes: list[str]
+
+
+class JhwsPriorityPage(PageContext):
+    priority: m.JhwsPriority
+    pledges: list[Link]
+
+
+class LeicesterPage(PageContext):
+    themes: list[m.LeicesterTheme]
+    guiding_principles: list[m.GuidingPrinciple]
+    plus_groups: list[m.PlusGroup]
+
+
+class LeicesterThemePage(PageContext):
+    theme: m.LeicesterTheme
+
+
+class LeicesterPriorityPage(PageContext):
+    theme: m.LeicesterTheme
+    priority: m.LeicesterPriority
+
+
+def _strategy(request: Request) -> Strategy:
+    return request.app.state.strategy
+
+
+def _pledge_link(p: m.Pledge) -> Link:
+    return Link(text=f"Pledge {p.number}: {p.text}", href=f"/pledges/{p.number}")
+
+
+def _pledge_links(s: Strategy, numbers: list[int]) -> list[Link]:
+    return [_pledge_link(s.pledge(n)) for n in sorted(set(numbers))]
+
+
+def home(request: Request) -> HomePage:
+    s = _strategy(request)
+    sections = [
+        Link(text="Our 13 pledges", href="/pledges", hint="What we promised local people, and how we track it"),
+        Link(text="Delivery priorities", href="/delivery-priorities",
+             hint=f"{len(s.delivery_priorities)} priorities with {s.intervention_count} interventions and their timelines"),
+        Link(text="Areas of focus", href="/focuses",
+             hint=f"{len(s.focuses)} areas of focus of the Integrated Care Strategy with {s.focus_action_count} actions"),
+        Link(text="Leicestershire Joint Health and Wellbeing Strategy", href="/jhws",
+             hint=f"{len(s.jhws.priorities)} life-course and cross-cutting priorities"),
+        Link(text="Leicester delivery plan", href="/leicester",
+             hint=f"{len(s.leicester.themes)} themes and {sum(len(t.priorities) for t in s.leicester.themes)} priorities"),
+    ]
+    return HomePage(title=s.about.name, visions=s.visions, pledges=s.pledges, sections=sections, source=SOURCE)
+
+
+def pledge_list(request: Request) -> PledgeListPage:
+    s = _strategy(request)
+    groups: dict[str, list[m.Pledge]] = {}
+    for p in s.pledges:
+        groups.setdefault(p.group, []).append(p)
+    return PledgeListPage(title="Our pledges to local people", breadcrumbs=[HOME], groups=list(groups.items()),
+                          source=SOURCE)
+
+
+def pledge(request: Request, number: int) -> PledgePage:
+    s = _strategy(request)
+    found = [p for p in s.pledges if p.number == number]
+    if not found:
+        raise NotFoundError(f"There is no pledge {number}")
+    p = found[0]
+    dps = {d.id: d for d in s.delivery_priorities}
+    linked = [dps[i] for i in p.delivery_priorities] + [
+        d for d in s.delivery_priorities if number in d.pledges and d.id not in p.delivery_priorities]
+    related = [Link(text=f"Area of focus {f.number}: {f.title}", href=f"/focuses/{f.id}")
+               for f in s.focuses if number in f.pledges]
+    related += [Link(text=f"JHWS: {j.name}", href=f"/jhws/{j.id}") for j in s.jhws.priorities if number in j.pledges]
+    by_number = {q.number: q for q in s.pledges}
+    prev_p, next_p = by_number.get(number - 1), by_number.get(number + 1)
+    return PledgePage(
+        title=f"Pledge {p.number}", breadcrumbs=[HOME, Crumb(text="Pledges", href="/pledges")], pledge=p,
+        delivery_priorities=[Link(text=d.name, href=f"/delivery-priorities/{d.id}") for d in linked],
+        related=related,
+        previous=_pledge_link(prev_p) if prev_p else None, next=_pledge_link(next_p) if next_p else None,
+        source=SOURCE,
+    )
+
+
+def delivery_priority_list(request: Request) -> DeliveryPriorityListPage:
+    s = _strategy(request)
+    return DeliveryPriorityListPage(title="Our delivery priorities", breadcrumbs=[HOME],
+                                    priorities=s.delivery_priorities, source=SOURCE)
+
+
+def delivery_priority(request: Request, slug: str) -> DeliveryPriorityPage:
+    s = _strategy(request)
+    found = [d for d in s.delivery_priorities if d.id == slug]
+    if not found:
+        raise NotFoundError(f"There is no delivery priority {slug!r}")
+    d = found[0]
+    numbers = list(d.pledges) + [p.number for p in s.pledges if d.id in p.delivery_priorities]
+    return DeliveryPriorityPage(
+        title=d.name, breadcrumbs=[HOME, Crumb(text="Delivery priorities", href="/delivery-priorities")],
+        priority=d, pledges=_pledge_links(s, numbers), source=SOURCE)
+
+
+def focus_list(request: Request) -> FocusListPage:
+    s = _strategy(request)
+    return FocusListPage(title="Areas of focus", breadcrumbs=[HOME], focuses=s.focuses,
+                         life_course_priorities=s.life_course_priorities, source=SOURCE)
+
+
+def focus(request: Request, slug: str) -> FocusPage:
+    s = _strategy(request)
+    found = [f for f in s.focuses if f.id == slug]
+    if not found:
+        raise NotFoundError(f"There is no area of focus {slug!r}")
+    f = found[0]
+    return FocusPage(title=f"Area of focus {f.number}: {f.title}",
+                     breadcrumbs=[HOME, Crumb(text="Areas of focus", href="/focuses")],
+                     focus=f, pledges=_pledge_links(s, f.pledges), source=SOURCE)
+
+
+def jhws_list(request: Request) -> JhwsListPage:
+    s = _strategy(request)
+    return JhwsListPage(title="Leicestershire Joint Health and Wellbeing Strategy", breadcrumbs=[HOME],
+                        priorities=s.jhws.priorities, indicators=s.jhws.indicators,
+                        governance_model=s.jhws.governance_model, extraction_notes=s.jhws.extraction_notes,
+                        source=SOURCE)
+
+
+def jhws_priority(request: Request, slug: str) -> JhwsPriorityPage:
+    s = _strategy(request)
+    found = [j for j in s.jhws.priorities if j.id == slug]
+    if not found:
+        raise NotFoundError(f"There is no JHWS priority {slug!r}")
+    j = found[0]
+    return JhwsPriorityPage(title=j.name, breadcrumbs=[HOME, Crumb(text="Leicestershire JHWS", href="/jhws")],
+                            priority=j, pledges=_pledge_links(s, j.pledges), source=SOURCE)
+
+
+def leicester(request: Request) -> LeicesterPage:
+    s = _strategy(request)
+    return LeicesterPage(title="Leicester Health, Care and Wellbeing Strategy delivery plan", breadcrumbs=[HOME],
+                         themes=s.leicester.themes, guiding_principles=s.leicester.guiding_principles,
+                         plus_groups=s.leicester.plus_groups, source=SOURCE)
+
+
+def _theme(s: Strategy, letter: str) -> m.LeicesterTheme:
+    found = [t for t in s.leicester.themes if t.id == letter.upper()]
+    if not found:
+        raise NotFoundError(f"There is no Leicester theme {letter!r}")
+    return found[0]
+
+
+def leicester_theme(request: Request, letter: str) -> LeicesterThemePage:
+    t = _theme(_strategy(request), letter)
+    return LeicesterThemePage(title=f"{t.id}. {t.name.title()}",
+                              breadcrumbs=[HOME, Crumb(text="Leicester plan", href="/leicester")],
+                              theme=t, source=SOURCE)
+
+
+def leicester_priority(request: Request, pid: str) -> LeicesterPriorityPage:
+    s = _strategy(request)
+    for t in s.leicester.themes:
+        for p in t.priorities:
+            if p.id.lower() == pid.lower():
+                return LeicesterPriorityPage(
+                    title=f"Priority {p.number}", theme=t, priority=p, source=SOURCE,
+                    breadcrumbs=[HOME, Crumb(text="Leicester plan", href="/leicester"),
+                                 Crumb(text=f"{t.id}. {t.name.title()}", href=f"/leicester/themes/{t.id}")])
+    raise NotFoundError(f"There is no Leicester priority {pid!r}")
+
+
+def register(app: FastAPI) -> None:
+    add_page(app, "/", "strategy/home.jinja", home, name="home")
+    add_page(app, "/pledges", "strategy/pledges.jinja", pledge_list, name="pledges")
+    add_page(app, "/pledges/{number:int}", "strategy/pledge.jinja", pledge, name="pledge")
+    add_page(app, "/delivery-priorities", "strategy/delivery_priorities.jinja", delivery_priority_list,
+             name="delivery_priorities")
+    add_page(app, "/delivery-priorities/{slug}", "strategy/delivery_priority.jinja", delivery_priority,
+             name="delivery_priority")
+    add_page(app, "/focuses", "strategy/focuses.jinja", focus_list, name="focuses")
+    add_page(app, "/focuses/{slug}", "strategy/focus.jinja", focus, name="focus")
+    add_page(app, "/jhws", "strategy/jhws.jinja", jhws_list, name="jhws")
+    add_page(app, "/jhws/{slug}", "strategy/jhws_priority.jinja", jhws_priority, name="jhws_priority")
+    add_page(app, "/leicester", "strategy/leicester.jinja", leicester, name="leicester")
+    add_page(app, "/leicester/themes/{letter}", "strategy/leicester_theme.jinja", leicester_theme,
+             name="leicester_theme")
+    add_page(app, "/leicester/priorities/{pid}", "strategy/leicester_priority.jinja", leicester_priority,
+             name="leicester_priority")
