@@ -94,3 +94,19 @@ def test_every_published_count_is_zero_or_a_rounded_large_count(values):
         if pd.isna(pub):
             continue
         assert pub % 5 == 0 and abs(pub - true) <= 2 and (pub == 0 or pub >= 10)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.integers(min_value=0, max_value=40), min_size=3, max_size=3), min_size=2, max_size=4))
+def test_two_way_tables_leave_no_lone_hidden_cell_in_any_row_or_column(grid):
+    """Areas × age bands with area totals and band totals: every row and column is safe."""
+    rows = []
+    for a, values in enumerate(grid):
+        rows += [{"area": f"a{a}", "band": f"b{b}", "count": v} for b, v in enumerate(values)]
+        rows.append({"area": f"a{a}", "band": "Total", "count": sum(values)})
+    for b in range(3):
+        rows.append({"area": "Total", "band": f"b{b}", "count": sum(r[b] for r in grid)})
+    out = protect_table(pd.DataFrame(rows), group_by=[["area"], ["band"]])
+    for key in ("area", "band"):
+        for _, frame in out[out[key] != "Total"].groupby(key):
+            assert frame["count"].isna().sum() != 1
