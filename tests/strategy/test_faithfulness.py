@@ -67,6 +67,11 @@ def _texts(s: Strategy) -> Iterator[Case]:
     for ind in j.indicators:
         yield f"indicator.{ind.id}", "002", " ".join(
             [ind.name, ind.period or "", ind.value or "", ind.unit or "", ind.comparison or "", ind.england_value or ""])
+    for stage, paragraphs in j.stage_introductions.items():
+        for i, line in enumerate(paragraphs):
+            yield f"jhws.stage[{stage}][{i}]", "002", line
+    for i, line in enumerate([*j.principles, *j.enablers]):
+        yield f"jhws.principles_enablers[{i}]", "002", line
     for key, meaning in j.governance_model.items():
         yield f"jhws.governance.{key}", "002", meaning
     le = s.leicester

@@ -22,6 +22,7 @@ def strategy_as_dict(s: Strategy) -> dict[str, Any]:
         "jhws_indicators": [i.model_dump(mode="json") for i in s.jhws.indicators],
         "jhws_governance_model": s.jhws.governance_model,
         "jhws_vision": s.jhws.vision,
+        "jhws_stage_introductions": {k: list(v) for k, v in s.jhws.stage_introductions.items()},
         "jhws_principles": list(s.jhws.principles),
         "jhws_enablers": list(s.jhws.enablers),
         "leicester_themes": [t.model_dump(mode="json") for t in s.leicester.themes],

@@ -8,9 +8,14 @@ the source text lost a table or chart, instead of inventing the missing content.
 
 from __future__ import annotations
 
+import warnings
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# ``Strategy.register`` is a field name the API promises; pydantic warns that it shadows
+# ``BaseModel.register`` (the ABC hook), which the register never uses.
+warnings.filterwarnings("ignore", message='Field name "register" in "Strategy" shadows', category=UserWarning)
 
 Slug = str  # lower-case words joined by hyphens; checked by the loader
 
@@ -255,6 +260,7 @@ class Jhws(Model):
 
     vision: str | None = None
     priorities: list[JhwsPriority]
+    stage_introductions: dict[str, list[str]] = Field(default_factory=dict)  # life-course stage -> paragraphs
     principles: list[str] = Field(default_factory=list)  # principles embedded in every priority
     enablers: list[str] = Field(default_factory=list)
     indicators: list[JhwsIndicator] = Field(default_factory=list)
