@@ -10,8 +10,8 @@ NO_INTERVENTIONS = {"improve-health-equity", "preventing-illness", "our-people"}
 
 def test_the_shipped_register_loads_from_the_package_folder():
     s = load_strategy(default_strategy_dir())
-    assert s.register.ics == "Leicester, Leicestershire and Rutland"
-    assert {d.id for d in s.register.documents} == {"000", "001", "002", "003", "004"}
+    assert s.about.ics == "Leicester, Leicestershire and Rutland"
+    assert {d.id for d in s.about.documents} == {"000", "001", "002", "003", "004"}
 
 
 def test_counts_match_the_documents(register: Strategy):

@@ -45,7 +45,7 @@ def show(strategy: StrategyOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         typer.echo(json.dumps(strategy_as_dict(s), ensure_ascii=False, indent=2))
         return
-    table = Table(title=s.register.name)
+    table = Table(title=s.about.name)
     table.add_column("Pledge", justify="right")
     table.add_column("Text")
     table.add_column("Delivery priorities")

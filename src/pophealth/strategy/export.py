@@ -11,7 +11,7 @@ def strategy_as_dict(s: Strategy) -> dict[str, Any]:
     """Top-level lists: pledges, delivery_priorities, focuses, life_course_priorities,
     jhws_priorities, leicester_themes, principles; plus the rest of the register."""
     return {
-        "register": s.register.model_dump(mode="json"),
+        "about": s.about.model_dump(mode="json"),
         "visions": [v.model_dump(mode="json") for v in s.visions],
         "principles": [p.model_dump(mode="json") for p in s.principles],
         "life_course_priorities": [p.model_dump(mode="json") for p in s.life_course_priorities],
@@ -34,7 +34,7 @@ def strategy_as_dict(s: Strategy) -> dict[str, Any]:
             "outcome": s.leicester.cross_cutting_outcome,
         },
         "extraction_notes": {
-            "register": s.register.extraction_notes,
+            "about": s.about.extraction_notes,
             "jhws": s.jhws.extraction_notes,
             "leicester": s.leicester.extraction_notes,
         },

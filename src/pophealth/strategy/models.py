@@ -8,14 +8,9 @@ the source text lost a table or chart, instead of inventing the missing content.
 
 from __future__ import annotations
 
-import warnings
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-
-# ``Strategy.register`` is a field name the API promises; pydantic warns that it shadows
-# ``BaseModel.register`` (the ABC hook), which the register never uses.
-warnings.filterwarnings("ignore", message='Field name "register" in "Strategy" shadows', category=UserWarning)
 
 Slug = str  # lower-case words joined by hyphens; checked by the loader
 
@@ -280,7 +275,7 @@ class Register(Model):
 class Strategy(Model):
     """The whole register, assembled from the YAML files of one strategy folder."""
 
-    register: Register
+    about: Register
     visions: list[Vision]
     principles: list[Principle]
     life_course_priorities: list[LifeCoursePriority]
