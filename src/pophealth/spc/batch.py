@@ -129,7 +129,7 @@ def run_batch(cases_csv: Path, points_csv: Path) -> XmrBatch:
             for i in np.flatnonzero(unknown)
         ])
     points = points.assign(value=points["value"].str.strip().replace("", np.nan))
-    batch = xmr_many(points, options, series_col="case_id", source=points_csv.name)
+    batch = xmr_many(points, options, series_col="case_id", source=points_csv.name, first_row=2)
     return batch
 
 
