@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from pophealth.spc import xmr
 from pophealth.spc.chart import render_svg
 
@@ -63,3 +65,16 @@ def test_constant_series_says_limits_are_missing() -> None:
     root = _parse(svg)
     assert not [e for e in root.iter() if e.get("class") in ("upl", "lpl")]
     assert "No process limits" in svg
+
+
+@pytest.mark.reference
+def test_chart_command_draws_a_reference_case(tmp_path) -> None:
+    from pophealth.cli import main
+    from tests.spc.reference_cases import spc_dir
+
+    out = tmp_path / "s29.svg"
+    main(["spc", "chart", "--cases", str(spc_dir() / "cases.csv"), "--points", str(spc_dir() / "points.csv"),
+          "--case", "S29_ae_RRK_rebase_decrease", "--out", str(out)])
+    root = _parse(out.read_text("utf-8"))
+    assert root.find("s:title", NS).text == "S29_ae_RRK_rebase_decrease"
+    assert len([e for e in root.iter() if e.get("class") == "mean"]) == 2  # the rebase

@@ -49,18 +49,10 @@ def chart(
     title: Annotated[Optional[str], typer.Option("--title", help="Chart title (default: the case id).")] = None,
 ) -> None:
     """Draw one series as an SVG XmR chart with its variation and assurance icons."""
-    from pophealth.errors import NotFoundError
-    from pophealth.spc.batch import read_cases, read_points
+    from pophealth.spc.batch import run_one
     from pophealth.spc.chart import render_svg
-    from pophealth.spc.single import xmr_with_options
 
-    options = read_cases(cases)
-    if case_id not in options:
-        raise NotFoundError(f"No case {case_id!r} in {cases}")
-    frame = read_points(points)
-    frame = frame[frame["case_id"] == case_id]
-    frame = frame.assign(value=frame["value"].str.strip().replace("", None))
-    out.write_text(render_svg(xmr_with_options(frame, options[case_id]), title=title or case_id), "utf-8")
+    out.write_text(render_svg(run_one(cases, points, case_id), title=title or case_id), "utf-8")
     console.print(f"[green]✓[/] {out}")
 
 
