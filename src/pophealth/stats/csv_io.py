@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pophealth.errors import InputError, Problem
-from pophealth.stats import dsr as dsr_mod
+from pophealth.stats.dsr import events_from_frequencies, events_squared_from_frequencies
 from pophealth.stats import (compare, crude_rate, dsr, esp2013_for, funnel_significance,
                              israte, isratio, life_expectancy, mean, proportion, quantiles,
                              recent_trend, sii)
@@ -84,8 +84,8 @@ def _dsr(df: pd.DataFrame, by: list[str], levels: str | None, params: Params) ->
                    if col.startswith("persons_") and col.endswith(("_event", "_events"))}
     squared = None
     if frequencies:
-        df = df.assign(count=dsr_mod.events_from_frequencies(df, frequencies),
-                       _events_squared=dsr_mod.events_squared_from_frequencies(df, frequencies))
+        df = df.assign(count=events_from_frequencies(df, frequencies),
+                       _events_squared=events_squared_from_frequencies(df, frequencies))
         squared = "_events_squared"
     return dsr(df, by=by, levels=levels, events_squared=squared,
                multiplier=_param(params, df, "multiplier", 100_000))
