@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pophealth.stats.confidence import parse_levels, suffix
-from pophealth.stats.grouping import Groups
+from pophealth.stats.grouping import Groups, first_flag
 
 
 def group_param(df: pd.DataFrame, groups: Groups, value: float | str) -> np.ndarray:
@@ -44,3 +44,27 @@ def result(groups: Groups, columns: dict[str, object]) -> pd.DataFrame:
     for name, values in columns.items():
         frame[name] = values
     return frame
+
+
+def ratio_of_sums(df: pd.DataFrame, groups: Groups, numerator: str, denominator: str,
+                  multiplier: float | str, *, allow_above: bool
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, object]]:
+    """Sum x and n per group, flag invalid groups and compute x/n x multiplier.
+
+    Returns x, n, multiplier, validity and the columns so far (with ``flag``). A missing
+    value anywhere in a group makes the group missing (not flagged).
+    """
+    x_row, n_row = column(df, numerator), column(df, denominator)
+    checks = [(groups.any(x_row < 0), "numerator < 0"),
+              (groups.any(n_row <= 0), "denominator <= 0")]
+    if not allow_above:
+        checks.append((groups.any(x_row > n_row), "numerator > denominator"))
+    flag = first_flag(*checks)
+    missing = groups.any(np.isnan(x_row) | np.isnan(n_row))
+    x, n = groups.sum(x_row), groups.sum(n_row)
+    x[missing], n[missing] = np.nan, np.nan
+    mult = group_param(df, groups, multiplier)
+    valid = (flag == "") & ~missing
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(valid, x / n * mult, np.nan)
+    return x, n, mult, valid, {"numerator": x, "denominator": n, "value": value, "flag": flag}

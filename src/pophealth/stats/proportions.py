@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from pophealth.stats._frame import add_limits, column, group_param, result
-from pophealth.stats.grouping import first_flag, group_rows
+from pophealth.stats._frame import add_limits, ratio_of_sums, result
+from pophealth.stats.grouping import group_rows
 from pophealth.stats.intervals import wilson
 
 
@@ -21,20 +21,9 @@ def proportion(df: pd.DataFrame, numerator: str = "numerator", denominator: str 
     (x < 0, n <= 0, x > n) gives the group NaN results and a ``flag`` saying why.
     """
     groups = group_rows(df, by)
-    x_row, n_row = column(df, numerator), column(df, denominator)
-    flag = first_flag(
-        (groups.any(x_row < 0), "numerator < 0"),
-        (groups.any(n_row <= 0), "denominator <= 0"),
-        (groups.any(x_row > n_row), "numerator > denominator"),
-    )
-    missing = groups.any(np.isnan(x_row) | np.isnan(n_row))
-    x, n = groups.sum(x_row), groups.sum(n_row)
-    x[missing], n[missing] = np.nan, np.nan
-    mult = group_param(df, groups, multiplier)
-    valid = (flag == "") & ~missing
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out: dict[str, object] = {"numerator": x, "denominator": n,
-                                  "value": np.where(valid, x / n * mult, np.nan)}
+    x, n, mult, valid, out = ratio_of_sums(df, groups, numerator, denominator, multiplier,
+                                           allow_above=False)
+    flag = out.pop("flag")
 
     def limits(level: float) -> tuple[np.ndarray, np.ndarray]:
         lower, upper = wilson(x, n, level)

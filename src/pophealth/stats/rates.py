@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from pophealth.stats._frame import add_limits, column, group_param, result
-from pophealth.stats.grouping import first_flag, group_rows
+from pophealth.stats._frame import add_limits, ratio_of_sums, result
+from pophealth.stats.grouping import group_rows
 from pophealth.stats.intervals import poisson_count_limits, poisson_method
 
 
@@ -21,23 +21,14 @@ def crude_rate(df: pd.DataFrame, numerator: str = "numerator", denominator: str 
     numerators and non-positive denominators flag the group.
     """
     groups = group_rows(df, by)
-    x_row, n_row = column(df, numerator), column(df, denominator)
-    flag = first_flag(
-        (groups.any(x_row < 0), "numerator < 0"),
-        (groups.any(n_row <= 0), "denominator <= 0"),
-    )
-    missing = groups.any(np.isnan(x_row) | np.isnan(n_row))
-    x, n = groups.sum(x_row), groups.sum(n_row)
-    x[missing], n[missing] = np.nan, np.nan
-    mult = group_param(df, groups, multiplier)
-    valid = (flag == "") & ~missing
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out: dict[str, object] = {"numerator": x, "denominator": n,
-                                  "value": np.where(valid, x / n * mult, np.nan)}
+    x, n, mult, valid, out = ratio_of_sums(df, groups, numerator, denominator, multiplier,
+                                           allow_above=True)
+    flag = out.pop("flag")
 
     def limits(level: float) -> tuple[np.ndarray, np.ndarray]:
-        lower, upper = poisson_count_limits(x, level)
-        return lower / n * mult, upper / n * mult
+        with np.errstate(invalid="ignore", divide="ignore"):
+            lower, upper = poisson_count_limits(x, level)
+            return lower / n * mult, upper / n * mult
 
     add_limits(out, levels, limits, valid)
     out["method"] = np.where(valid, poisson_method(x), None)
