@@ -107,6 +107,9 @@ def pick_codes() -> list[dict[str, str]]:
     for group in params["ethnicity"]["groups"]:
         rows = [r for r in ethnicity if r["group16"] == group and r["system"] == "snomedct"]
         add("ethnicity", group, _choose(rows, "ethnicity")[:1], "ethnicity.csv")
+    # Codes the reference lists lack (PHM.md names them as gaps); SNOMED CT concepts, no source list.
+    out.append({"kind": "extra", "key": "asylum_seeker", "code": "390790000", "system": "snomedct",
+                "term": "Asylum seeker (person)", "source_file": ""})
     return out
 
 
