@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pophealth.synth.params import day, load_codes, load_params
+from pophealth.synth.params import day, load_params
 from pophealth.synth.population import YEAR
 from pophealth.synth.sink import Sink
 
@@ -106,7 +106,8 @@ def registers_and_status(ctx: Context, sink: Sink, death_any: np.ndarray) -> Non
     idx = np.flatnonzero(dying & (pal >= first) & (pal <= ctx.as_of))
     sink.add("observation", idx, pal[idx], "cohort", "palliative_care")
     ni = idx[rng.random(idx.size) < care["palliative_not_indicated"]]
-    sink.add("observation", ni, np.minimum(pal[ni] + 30, ctx.as_of), "cohort", "palliative_care_not_indicated")
+    ni = ni[pal[ni] + 30 <= np.minimum(ctx.end[ni], ctx.as_of)]
+    sink.add("observation", ni, pal[ni] + 30, "cohort", "palliative_care_not_indicated")
 
 
 def _uptake(ctx: Context, base: float) -> np.ndarray:
@@ -193,9 +194,10 @@ def history_before_window(ctx: Context, sink: Sink) -> None:
     age0 = ctx.age_at(np.full(ctx.n, ctx.window), np.arange(ctx.n))
     for key, at, share in (("pneumococcal_vaccination", 65, care["pneumo_uptake_65"]),
                            ("shingles_vaccination", 70, care["shingles_uptake_70s"])):
-        ok = (age0 >= at) & (age0 < at + 15) & (ctx.rng.random(ctx.n) < share)
+        given = ctx.people["dob"] + int(at * YEAR) + 100
+        ok = (age0 >= at) & (age0 < at + 15) & (ctx.rng.random(ctx.n) < share) & (given <= ctx.end)
         idx = np.flatnonzero(ok)
-        sink.add("procedure_occurrence", idx, ctx.people["dob"][idx] + int(at * YEAR) + 100, "cohort", key)
+        sink.add("procedure_occurrence", idx, given[idx], "cohort", key)
 
 
 def medication_reviews(ctx: Context, sink: Sink, n_current: np.ndarray) -> None:
@@ -205,5 +207,3 @@ def medication_reviews(ctx: Context, sink: Sink, n_current: np.ndarray) -> None:
         idx, d = ctx.yearly(n_current > 0, prob, y)
         sink.add("observation", idx, d, "cohort", "medication_review")
 
-
-assert load_codes  # codes are read through the sink

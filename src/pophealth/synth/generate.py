@@ -47,6 +47,7 @@ def generate_chunk(seed: int, chunk: int, n: int, first_id: int, writer: Writer)
     death_any = simulate_deaths(rng, people, conds, efi)
     written_death = np.where(death_any <= as_of, death_any, -1)
     end = np.where(written_death >= 0, written_death, as_of)
+    obs_start = np.minimum(obs_start, end)  # a death before a planned move-in keeps the old registration
     writer.people(people, obs_start, end, written_death)
     adm = simulate_admissions(rng, people, conds, efi, written_death, obs_start)
     visit_ids = writer.visits(people, adm)
