@@ -41,7 +41,7 @@ def synth(
                 table.add_row(c["name"], str(c["generated"]), f"{c['target']:.4g}", c["tolerance"],
                               "[green]pass[/]" if c["passed"] else "[red]FAIL[/]")
             console.print(table)
-        raise typer.Exit(0 if result["passed"] else 1)
+        raise SystemExit(0 if result["passed"] else 1)  # typer.Exit is swallowed outside standalone mode
     _ensure_geography(target)
     with Progress(TextColumn("Generating people"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:
