@@ -121,11 +121,11 @@ def place(request: Request, area_code: str) -> PlacePage:
 
 
 def indicator(request: Request, indicator_id: int) -> IndicatorPage:
-    area = request.query_params.get("area", "E06000016")
     with _warehouse(request) as con:
         rows = store.indicator_rows(con, indicator_id)
         if rows.empty:
             raise NotFoundError(f"No values are loaded for indicator {indicator_id}")
+        area = request.query_params.get("area") or _default_area(set(rows["area_code"]))
         meta = catalogue().indicator(indicator_id) or fallback_meta(indicator_id, str(rows["indicator_name"].iloc[0]))
         area_trends = trends(con, indicator_id, area)
         unequal = inequality_series(con, indicator_id)
@@ -146,6 +146,12 @@ def indicator(request: Request, indicator_id: int) -> IndicatorPage:
     return IndicatorPage(title=meta.short, breadcrumbs=[HOME, PLACES], source=source, indicator_id=indicator_id,
                          name=meta.name, unit=meta.unit, decimals=meta.decimals, area_code=area,
                          area_options=options, trends=charted, inequality=inequality)
+
+
+def _default_area(present: set[str]) -> str:
+    """The first LLR place with values, else England, else any area."""
+    preferred = [p.code for p in catalogue().places] + [store.ENGLAND]
+    return next((c for c in preferred if c in present), min(present))
 
 
 def pledge_places(request: Request, number: int) -> PledgePlacesPage:
