@@ -25,9 +25,10 @@ class DemoStep:
 
 def demo_steps() -> list[DemoStep]:
     """Every step of the demo build, in order. Each part of the product adds its own."""
+    from pophealth.delivery.demo import delivery_demo_step
     from pophealth.geography.load import load_geography_step
 
-    return [load_geography_step()]
+    return [load_geography_step(), delivery_demo_step()]
 
 
 def build_demo(db: Path, *, console: Console | None = None) -> None:
