@@ -16,7 +16,8 @@ import duckdb
 from openpyxl import load_workbook
 from pydantic import BaseModel, ValidationError
 
-from pophealth.delivery.actions import ACTION_COLUMNS, get_action, insert_action, insert_activity, list_activities
+from pophealth.delivery.actions import (ACTION_COLUMNS, get_action, insert_action, insert_activity,
+                                        list_activities, list_priorities)
 from pophealth.delivery.audit import record_change
 from pophealth.delivery.db import write
 from pophealth.delivery.governance import insert_governance, list_governance
@@ -64,7 +65,6 @@ def _read_sheet(file: str, sheet: str, rows: list[tuple], columns: list[Column],
         return []
     where = {c.header: header.index(c.header) for c in columns}
     parsed = []
-    model = MODELS[sheet]
     for number, row in enumerate(rows[1:], start=2):
         if all(v is None or str(v).strip() == "" for v in row):
             continue
@@ -79,13 +79,8 @@ def _read_sheet(file: str, sheet: str, rows: list[tuple], columns: list[Column],
             if c.required and value is None:
                 problems.append(Problem(file, "a value is required", sheet=sheet, row=number, column=c.header))
             fields[c.field] = value
-        record = {k: v for k, v in fields.items() if k in model.model_fields}
-        if sheet == TRACKER:
-            record["position"] = number - 1
-        if sheet == PRIORITIES:
-            record["position"] = number - 1
         try:
-            model(**record)
+            _model(sheet, fields, number)
         except ValidationError as exc:
             problems.extend(_validation_problems(file, sheet, number, columns, exc))
         parsed.append((number, fields))
@@ -125,11 +120,13 @@ def _model(sheet: str, fields: dict[str, Any], number: int) -> Any:
 
 def _apply(con, rows: Rows, who: str, file: str, problems: list[Problem]) -> dict[str, int]:
     counts = dict.fromkeys(SHEETS, 0)
+    have = {p.priority_id: p for p in list_priorities(con)}
     for number, f in rows[PRIORITIES]:
         p = _model(PRIORITIES, f, number)
-        con.execute("INSERT OR REPLACE INTO delivery_priority VALUES (?, ?, ?, ?, ?)",
-                    [p.priority_id, p.programme, p.theme, p.name, p.position])
-        counts[PRIORITIES] += 1
+        if have.get(p.priority_id) != p:
+            con.execute("INSERT OR REPLACE INTO delivery_priority VALUES (?, ?, ?, ?, ?)",
+                        [p.priority_id, p.programme, p.theme, p.name, p.position])
+            counts[PRIORITIES] += 1
     known_priorities = {r[0] for r in con.execute("SELECT priority_id FROM delivery_priority").fetchall()}
     stored = {r[0]: r[1] for r in con.execute("SELECT ref, version FROM delivery_action").fetchall()}
     seen: set[str] = set()
