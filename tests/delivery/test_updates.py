@@ -23,6 +23,15 @@ def _attempt(con, ref, version, editor):
                          trajectory_rag="Amber", narrative=f"update by {editor}", editor=editor)
 
 
+def _run_all(worker) -> None:
+    """Run ``worker(i)`` for every updater in its own thread and wait for them all."""
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(UPDATERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def test_fifty_concurrent_updaters_on_one_stale_version_lose_nothing(open_con):
     """All start from version 1 at once: exactly the successes land, every other one is a ConflictError."""
     barrier = threading.Barrier(UPDATERS)
@@ -37,11 +46,7 @@ def test_fifty_concurrent_updaters_on_one_stale_version_lose_nothing(open_con):
         except Exception as exc:  # noqa: BLE001 - anything else is a failure of the test
             other.append(exc)
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(UPDATERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _run_all(worker)
     assert other == []
     assert len(ok) + len(conflicts) == UPDATERS
     assert len(ok) >= 1
@@ -65,11 +70,7 @@ def test_fifty_concurrent_updaters_retrying_on_conflict_all_land(open_con):
                 continue
         failures.append(i)
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(UPDATERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _run_all(worker)
     assert failures == []
     hist = history(open_con, "L2.3")
     assert get_action(open_con, "L2.3").version == 1 + UPDATERS
