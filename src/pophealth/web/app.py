@@ -24,6 +24,7 @@ NAV = [
     ("Leicestershire JHWS", "/jhws"),
     ("Leicester plan", "/leicester"),
     ("Places", "/places"),
+    ("Delivery tracker", "/delivery"),
 ]
 
 
@@ -33,6 +34,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     from pophealth.warehouse import connect
     from pophealth.web.routes import account as account_routes
     from pophealth.web.routes import indicators as indicator_routes
+    from pophealth.web.routes import delivery as delivery_routes
     from pophealth.web.routes import strategy as strategy_routes
     from pophealth.web.security import SecurityMiddleware
 
@@ -56,6 +58,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     declare_route(app, "/api/docs", ("GET",), "public")
     declare_route(app, "/api/openapi.json", ("GET",), "public")
     app.add_middleware(SecurityMiddleware, fastapi_app=app)
+    delivery_routes.register(app)
     _add_error_handlers(app)
     return app
 
