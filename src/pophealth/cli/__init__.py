@@ -10,6 +10,7 @@ from pophealth.errors import PophealthError
 # Registering a command group is one import here; each module adds itself to ``app``.
 from pophealth.cli import core as _core  # noqa: F401,E402
 from pophealth.cli import strategy as _strategy  # noqa: F401,E402
+from pophealth.cli import load as _load  # noqa: F401,E402
 
 
 def main(argv: list[str] | None = None) -> None:
