@@ -131,12 +131,12 @@ def typed(stage: duckdb.DuckDBPyConnection, part: Part, table: CdmTable) -> pa.T
     present = set(part.data.column_names)
     select = []
     for column in table.columns:
+        ref = f'"{column.name}"'
         if column.name == "person_id":
-            ref = '"person_id"'
             raw = f"trim(CAST({ref} AS VARCHAR))" if part.text_person_ids else f"CAST({_cast(column, ref)} AS VARCHAR)"
             select.append(f"{raw} AS {PERSON}")
         elif column.name in present:
-            select.append(f'{_cast(column, chr(34) + column.name + chr(34))} AS "{column.name}"')
+            select.append(f"{_cast(column, ref)} AS {ref}")
         else:
             select.append(f'CAST(NULL AS {column.type}) AS "{column.name}"')
     label = part.file.replace("'", "''")

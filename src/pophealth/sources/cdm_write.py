@@ -157,9 +157,11 @@ def _key_problems(stage, tables: dict[str, pa.Table], schema: dict[str, CdmTable
     for name, table in tables.items():
         key = schema[name].key
         stage.register("_t", table)
+        # cheap aggregates first; the rows of a duplicated key are gathered only for the few shown
         dupes = stage.execute(
-            f'SELECT "{key}", list(_file ORDER BY _file, _row), list(_row ORDER BY _file, _row) FROM _t '
-            f'GROUP BY "{key}" HAVING count(*) > 1 ORDER BY min(_row) LIMIT ?', [SHOWN_PER_COLUMN]
+            f'WITH d AS (SELECT "{key}" FROM _t GROUP BY "{key}" HAVING count(*) > 1 ORDER BY min(_row) LIMIT ?) '
+            f'SELECT "{key}", list(_file ORDER BY _file, _row), list(_row ORDER BY _file, _row) '
+            f'FROM _t SEMI JOIN d USING ("{key}") GROUP BY "{key}" ORDER BY min(_row)', [SHOWN_PER_COLUMN]
         ).fetchall()
         stage.unregister("_t")
         what = "more than one death record for a person" if name == "death" else f"duplicate {key}"
