@@ -1,12 +1,8 @@
 import csv
-import shutil
 
 import duckdb
-import pytest
 
-from pophealth.errors import ConfigError, InputError
 from pophealth.sources.omop import load_omop
-from pophealth.sources.pseudonymise import Pseudonymiser
 from pophealth.warehouse import connect
 
 from .conftest import FIXTURES, snapshot
