@@ -109,7 +109,9 @@ def home(request: Request) -> HomePage:
         Link(text="Leicester delivery plan", href="/leicester",
              hint=f"{len(s.leicester.themes)} themes and {sum(len(t.priorities) for t in s.leicester.themes)} priorities"),
     ]
-    return HomePage(title=s.about.name, visions=s.visions, pledges=s.pledges, sections=sections, source=SOURCE)
+    # the Joint Forward Plan and the Integrated Care Strategy share one vision: show it once
+    visions = list({v.text: v for v in s.visions}.values())
+    return HomePage(title=s.about.name, visions=visions, pledges=s.pledges, sections=sections, source=SOURCE)
 
 
 def pledge_list(request: Request) -> PledgeListPage:
