@@ -1,0 +1,157 @@
+"""Many series from CSV files laid out like the reference cases, and CSV results back.
+
+``CASES.csv``: one row per series with ``case_id``, ``improvement_direction``, ``target``,
+``rebase_dates`` (``;``-separated ISO dates), ``fix_after_n_points``, ``screen_outliers``
+(``TRUE``/``FALSE``); other columns are ignored. ``POINTS.csv``: ``case_id``, ``date``,
+``value`` (empty = missing). Bad input is rejected whole, naming file, row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pophealth.errors import ConfigError, InputError, Problem
+from pophealth.spc.many import xmr_many
+from pophealth.spc.options import IMPROVEMENTS, SpcOptions
+from pophealth.spc.result import XmrBatch
+
+CASE_INPUTS = ("case_id", "improvement_direction", "target", "rebase_dates", "fix_after_n_points",
+               "screen_outliers")
+POINT_INPUTS = ("case_id", "date", "value")
+POINTS_OUT = ("case_id", "date", "mean", "lpl", "upl", "special_cause_flag", "special_cause_type",
+              "point_type")
+POINTS_OUT_ALL = POINTS_OUT + ("value", "rebase_group", "short_group_warning", "outside_limits",
+                               "relative_to_mean", "close_to_limits", "type")
+CASES_OUT = ("case_id", "last_point_type", "variation_icon", "assurance_type", "assurance_icon")
+_BOOLS = {"TRUE": True, "FALSE": False, "": True}
+
+
+def read_cases(path: Path) -> dict[str, SpcOptions]:
+    """Options per case id; every problem in the file is reported at once."""
+    options: dict[str, SpcOptions] = {}
+    problems: list[Problem] = []
+    with _open(path) as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in CASE_INPUTS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError([Problem(path.name, "missing column", column=c) for c in missing])
+        for row_no, row in enumerate(reader, start=2):
+            found = _case_options(path.name, row_no, row, problems)
+            if found is None:
+                continue
+            if row["case_id"] in options:
+                problems.append(Problem(path.name, "case_id appears twice", row=row_no, column="case_id"))
+            options[row["case_id"]] = found
+    if problems:
+        raise InputError(problems)
+    return options
+
+
+def _case_options(name: str, row_no: int, row: dict[str, str], problems: list[Problem]) -> SpcOptions | None:
+    def bad(column: str, expected: str) -> None:
+        problems.append(Problem(name, f"expected {expected}, found {row[column]!r}", row=row_no, column=column))
+
+    before = len(problems)
+    if not (row["case_id"] or "").strip():
+        bad("case_id", "a case id")
+    improvement = (row["improvement_direction"] or "increase").strip()
+    if improvement not in IMPROVEMENTS:
+        bad("improvement_direction", " / ".join(IMPROVEMENTS))
+    target = _number(row["target"])
+    if target is False:
+        bad("target", "a number or empty")
+    fix = _number(row["fix_after_n_points"])
+    if fix is False or (fix is not None and (fix != int(fix) or fix < 12)):
+        bad("fix_after_n_points", "a whole number of at least 12, or empty")
+    screen = _BOOLS.get((row["screen_outliers"] or "").strip().upper())
+    if screen is None:
+        bad("screen_outliers", "TRUE or FALSE")
+    rebase: list[dt.date] = []
+    for text in filter(None, (t.strip() for t in (row["rebase_dates"] or "").split(";"))):
+        try:
+            rebase.append(dt.date.fromisoformat(text))
+        except ValueError:
+            bad("rebase_dates", "ISO dates separated by ';'")
+    if len(problems) > before:
+        return None
+    try:
+        return SpcOptions(improvement=improvement, target=target, rebase_dates=tuple(rebase),  # type: ignore[arg-type]
+                          fix_after_n_points=None if fix is None else int(fix), screen_outliers=bool(screen))
+    except ConfigError as exc:
+        problems.append(Problem(name, exc.message, row=row_no))
+        return None
+
+
+def _number(text: str | None) -> float | None | bool:
+    """A float, None for empty, or False when the text is not a finite number."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    return value if math.isfinite(value) else False
+
+
+def read_points(path: Path) -> pd.DataFrame:
+    """The points file as text columns (parsing and checks happen in ``xmr_many``)."""
+    with _open(path) as handle:
+        frame = pd.read_csv(handle, dtype=str, keep_default_na=False)
+    missing = [c for c in POINT_INPUTS if c not in frame.columns]
+    if missing:
+        raise InputError([Problem(path.name, "missing column", column=c) for c in missing])
+    return frame
+
+
+def _open(path: Path):  # noqa: ANN202 - a text handle
+    try:
+        return path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"Cannot read {path}: {exc.strerror}") from None
+
+
+def run_batch(cases_csv: Path, points_csv: Path) -> XmrBatch:
+    """Read both files, check every point belongs to a case, and compute every series."""
+    options = read_cases(cases_csv)
+    points = read_points(points_csv)
+    unknown = ~points["case_id"].isin(options.keys()).to_numpy()
+    if unknown.any():
+        raise InputError([
+            Problem(points_csv.name, f"case_id {points['case_id'].iloc[i]!r} is not in {cases_csv.name}",
+                    row=int(i) + 2, column="case_id")
+            for i in np.flatnonzero(unknown)
+        ])
+    points = points.assign(value=points["value"].str.strip().replace("", np.nan))
+    batch = xmr_many(points, options, series_col="case_id", source=points_csv.name)
+    return batch
+
+
+def write_points(batch: XmrBatch, path: Path, *, all_columns: bool = False) -> None:
+    """Per-point results; floats at full precision, NaN as ``NaN``, booleans as TRUE/FALSE."""
+    columns = POINTS_OUT_ALL if all_columns else POINTS_OUT
+    frame = batch.points.copy()
+    frame["date"] = pd.to_datetime(frame["date"]).dt.strftime("%Y-%m-%d")
+    for c in ("mean", "lpl", "upl", "value"):
+        frame[c] = [_float_text(v, missing="NaN" if c != "value" else "") for v in frame[c].to_numpy()]
+    for c in ("special_cause_flag", "short_group_warning", "outside_limits", "close_to_limits"):
+        frame[c] = frame[c].map({True: "TRUE", False: "FALSE"}).astype(object).fillna("")
+    frame["relative_to_mean"] = frame["relative_to_mean"].astype(object).where(
+        frame["relative_to_mean"].notna(), "")
+    frame.loc[:, list(columns)].to_csv(path, index=False)
+
+
+def write_cases(batch: XmrBatch, path: Path) -> None:
+    """Per-case results in the reference vocabulary; no assurance is written as empty."""
+    batch.series.loc[:, list(CASES_OUT)].to_csv(path, index=False)
+
+
+def _float_text(value: float, *, missing: str) -> str:
+    """Shortest text that reads back to the same double (``repr``)."""
+    return missing if np.isnan(value) else repr(float(value))
