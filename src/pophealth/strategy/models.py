@@ -44,6 +44,9 @@ class MeasureSlot(Model):
     name: str
     measure_id: str | None = None
     status: Literal["named", "proposed"] = "named"
+    target: str | None = None  # the target as printed, e.g. "66.7%", "35%"; no parsing yet
+    key_issue: str | None = None  # "What is the key issue?" where the plan has a measure page
+    mitigations: list[str] = Field(default_factory=list)
     source: Source | None = None
 
 
@@ -56,6 +59,7 @@ class Vision(Model):
 class Principle(Model):
     id: str
     text: str
+    lead_in: str | None = None  # the sentence the list hangs from, which differs between seeds
     source: Source
 
 
@@ -74,9 +78,11 @@ class Pledge(Model):
     number: int = Field(ge=1, le=13)
     id: str  # "P1" .. "P13"
     text: str  # full wording, plain text
-    emphasis: str  # the words the plan sets in bold
+    emphasis: str  # the words the plan sets in bold (several bold phrases joined by "; ")
+    emphasis_phrases: list[str] = Field(default_factory=list)  # each bold phrase, in order
     group: str  # the heading it sits under, e.g. "Improving health equity", "Elective care"
     draft_text: str | None = None  # the seed 001 draft wording, where it differs
+    summary_text: str | None = None  # the seed 001 "plan on a page" wording, where it differs
     delivery_priorities: list[Slug] = Field(default_factory=list)
     measures: list[MeasureSlot] = Field(default_factory=list)
     source: Source
@@ -105,6 +111,7 @@ class DeliveryPriority(Model):
     id: Slug
     number: int = Field(ge=1, le=11)
     name: str
+    heading: str | None = None  # the chapter heading in the plan, where it differs from ``name``
     key_points: list[str] = Field(default_factory=list)
     interventions: list[Intervention] = Field(default_factory=list)
     pledges: list[int] = Field(default_factory=list)
@@ -121,6 +128,7 @@ class FocusAction(Model):
 
 class CaseStudy(Model):
     title: str
+    subtitle: str | None = None
     issue: list[str] = Field(default_factory=list)
     intervention: list[str] = Field(default_factory=list)
     impact: list[str] = Field(default_factory=list)
@@ -135,7 +143,9 @@ class Focus(Model):
     title: str
     what_we_mean: list[str] = Field(default_factory=list)
     why_it_matters: list[str] = Field(default_factory=list)
-    actions: list[FocusAction] = Field(default_factory=list)
+    actions_introduction: list[str] = Field(default_factory=list)  # text before the numbered actions
+    actions: list[FocusAction] = Field(default_factory=list)  # the numbered "Action N" of the focus
+    jhws_examples: list[FocusAction] = Field(default_factory=list)  # "Example of JHWS actions", not counted
     success: list[str] = Field(default_factory=list)  # "What does success look like?"
     case_studies: list[CaseStudy] = Field(default_factory=list)
     pledges: list[int] = Field(default_factory=list)
@@ -155,6 +165,7 @@ class JhwsPriority(Model):
     id: Slug
     name: str
     kind: Literal["life_course", "cross_cutting"]
+    section: str | None = None  # section number as printed, e.g. "3.1.1"
     stage: str  # the life-course section or cross-cutting heading it sits under
     introduction: list[str] = Field(default_factory=list)
     where_are_we_now: list[str] = Field(default_factory=list)
@@ -174,7 +185,9 @@ class JhwsIndicator(Model):
     name: str
     stage: str | None = None
     value: str | None = None
+    unit: str | None = None
     period: str | None = None
+    england_value: str | None = None
     comparison: str | None = None  # the RAG or wording as given, e.g. "better than England"
     measure_id: str | None = None
     extraction_notes: list[str] = Field(default_factory=list)
@@ -184,6 +197,7 @@ class MicrositeRow(Model):
     """A public microsite row: Ambition / We will / By / I will (seed 003)."""
 
     id: Slug
+    number: int | None = None  # the "We will" number as printed
     ambition: str
     we_will: str
     by: list[str]
@@ -195,6 +209,7 @@ class LeicesterPriority(Model):
     number: int = Field(ge=1, le=19)
     text: str
     do_priority: bool = False
+    do_text: str | None = None  # wording in the "Do" priorities table, where it differs from ``text``
     outcome_statement: str | None = None
     microsite: list[MicrositeRow] = Field(default_factory=list)
     pledges: list[int] = Field(default_factory=list)
@@ -229,6 +244,7 @@ class Leicester(Model):
     themes: list[LeicesterTheme]
     guiding_principles: list[GuidingPrinciple]
     plus_groups: list[PlusGroup]
+    cross_cutting_name: str | None = None  # "INVOLVE OUR PEOPLE"
     cross_cutting_priority: str | None = None  # "Involve our people" communications priority
     cross_cutting_outcome: str | None = None
     extraction_notes: list[str] = Field(default_factory=list)
@@ -239,6 +255,8 @@ class Jhws(Model):
 
     vision: str | None = None
     priorities: list[JhwsPriority]
+    principles: list[str] = Field(default_factory=list)  # principles embedded in every priority
+    enablers: list[str] = Field(default_factory=list)
     indicators: list[JhwsIndicator] = Field(default_factory=list)
     governance_model: dict[str, str] = Field(default_factory=dict)  # do / sponsor / watch meanings
     extraction_notes: list[str] = Field(default_factory=list)
