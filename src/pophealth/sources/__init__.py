@@ -1,0 +1,1 @@
+"""Importers: one module per outside format, each validating every row before anything is written."""
