@@ -26,8 +26,9 @@ class DemoStep:
 def demo_steps() -> list[DemoStep]:
     """Every step of the demo build, in order. Each part of the product adds its own."""
     from pophealth.geography.load import load_geography_step
+    from pophealth.measures.demo import measures_demo_step
 
-    return [load_geography_step()]
+    return [load_geography_step(), measures_demo_step()]
 
 
 def build_demo(db: Path, *, console: Console | None = None) -> None:
