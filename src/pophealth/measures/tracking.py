@@ -27,6 +27,10 @@ SNAPSHOT_VERSION = 1
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+class NoDataYet(ConfigError):
+    """No measure has any data, so there is no latest reporting period."""
+
+
 class PledgeRef(BaseModel):
     number: int
     id: str
@@ -89,7 +93,7 @@ def latest_period(series: list[MeasureSeries]) -> str:
     if not starts:
         starts = [p.period_end for s in series for p in s.points]
     if not starts:
-        raise ConfigError("No measure has any data yet", hint="load data first, e.g. `pophealth demo --no-serve`")
+        raise NoDataYet("No measure has any data yet", hint="load data first, e.g. `pophealth demo --no-serve`")
     return max(starts).strftime("%Y-%m")
 
 

@@ -29,6 +29,7 @@ NAV = [
 def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None = None) -> FastAPI:
     """The web app over the warehouse ``db`` and the strategy folder (default: shipped LLR)."""
     from pophealth.strategy import load_strategy
+    from pophealth.web.routes import measures as measures_routes
     from pophealth.web.routes import strategy as strategy_routes
 
     app = FastAPI(title="pophealth", docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
@@ -44,6 +45,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     app.mount("/static", StaticFiles(directory=str(resources.files("pophealth.web") / "static")), name="static")
 
     strategy_routes.register(app)
+    measures_routes.register(app)
     _add_error_handlers(app)
     return app
 
