@@ -76,8 +76,8 @@ def synthetic_observations(measure: Measure) -> pd.DataFrame:
         frame["value"] = frame["numerator"] / frame["denominator"]
         frame["unit"] = "proportion" if data.scale == 100 else "rate"
     else:
-        frame["numerator"] = None
-        frame["denominator"] = None
+        frame["numerator"] = float("nan")  # stored as NULL: a level, not a ratio
+        frame["denominator"] = float("nan")
         frame["value"] = np.round(level, 2) / data.scale
         frame["unit"] = measure.unit
     return frame

@@ -32,7 +32,7 @@ def _month_frame(starts: pd.Series, **columns) -> pd.DataFrame:
                           "period_end": (start + pd.offsets.MonthEnd(0)).dt.date, **columns})
     for name in OBSERVATION_COLUMNS:
         if name not in frame:
-            frame[name] = None if name in ("numerator", "denominator") else ""
+            frame[name] = float("nan") if name in ("numerator", "denominator") else ""  # NaN is stored as NULL
     return frame.loc[:, list(OBSERVATION_COLUMNS)]
 
 

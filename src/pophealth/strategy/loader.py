@@ -128,7 +128,7 @@ def _cross_reference_problems(s: Strategy, files: dict[str, str]) -> list[Proble
     ] + [("focuses", f"focuses[{i}].pledges", f.pledges) for i, f in enumerate(s.focuses)] + [
         ("jhws", f"jhws.priorities[{i}].pledges", p.pledges) for i, p in enumerate(s.jhws.priorities)
     ]
-    problems.extend(_measure_problems(s, files.get("measures", "measures")))
+    problems.extend(_measure_problems(s, files))
     for part, path, numbers in linked:
         for n in numbers:
             if n not in pledge_numbers:
@@ -136,9 +136,10 @@ def _cross_reference_problems(s: Strategy, files: dict[str, str]) -> list[Proble
     return problems
 
 
-def _measure_problems(s: Strategy, file: str) -> list[Problem]:
+def _measure_problems(s: Strategy, files: dict[str, str]) -> list[Problem]:
     """Measure ids are unique slugs; their pledges and priorities exist; every slot's measure_id resolves."""
     problems: list[Problem] = []
+    file = files.get("measures", "measures")
     ids: set[str] = set()
     for i, m in enumerate(s.measures):
         if m.id in ids:
@@ -158,16 +159,16 @@ def _measure_problems(s: Strategy, file: str) -> list[Problem]:
             if ref not in known:
                 problems.append(Problem(file, f"unknown priority {ref!r}; expected jhws:<id>, "
                                         "delivery:<id> or focus:<id>", path=f"measures[{i}].priorities[{j}]"))
-    slots = [(f"pledges[{i}].measures[{j}]", slot) for i, p in enumerate(s.pledges)
+    slots = [("pledges", f"pledges[{i}].measures[{j}]", slot) for i, p in enumerate(s.pledges)
              for j, slot in enumerate(p.measures)]
-    slots += [(f"jhws.priorities[{i}].measures[{j}]", slot) for i, p in enumerate(s.jhws.priorities)
+    slots += [("jhws", f"jhws.priorities[{i}].measures[{j}]", slot) for i, p in enumerate(s.jhws.priorities)
               for j, slot in enumerate(p.measures)]
-    slots += [(f"delivery_priorities[{i}].measures[{j}]", slot) for i, d in enumerate(s.delivery_priorities)
+    slots += [("delivery_priorities", f"delivery_priorities[{i}].measures[{j}]", slot) for i, d in enumerate(s.delivery_priorities)
               for j, slot in enumerate(d.measures)]
-    slots += [(f"focuses[{i}].measures[{j}]", slot) for i, f in enumerate(s.focuses)
+    slots += [("focuses", f"focuses[{i}].measures[{j}]", slot) for i, f in enumerate(s.focuses)
               for j, slot in enumerate(f.measures)]
-    for path, slot in slots:
+    for part, path, slot in slots:
         if slot.measure_id is not None and slot.measure_id not in ids:
-            problems.append(Problem(file, f"measure_id {slot.measure_id!r} is not in the measure catalogue",
+            problems.append(Problem(files.get(part, part), f"measure_id {slot.measure_id!r} is not in the measure catalogue",
                                     path=path + ".measure_id"))
     return problems
