@@ -59,7 +59,7 @@ def chart_svg(measure: Measure, status: MeasureStatus, *, width: int = 640, heig
             + (f"Target {measure.target.text}. " if measure.target else "No target. ")
             + (status.assurance_text or ""))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="ph-spc-chart" role="img" viewBox="0 0 {width} {height}" '
-           f'width="100%" aria-labelledby="{ident}-title {ident}-desc">',
+           f'width="100%" aria-labelledby="{ident}-title" aria-describedby="{ident}-desc">',
            f'<title id="{ident}-title">{escape(measure.name)}: statistical process control chart</title>',
            f'<desc id="{ident}-desc">{escape(desc)}</desc>',
            f'<rect x="{left}" y="{top}" width="{width - left - right}" height="{height - top - bottom}" '

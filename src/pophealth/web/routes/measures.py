@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from pophealth.errors import NotFoundError
 from pophealth.measures import narrative
 from pophealth.measures.narrative import NarrativeVersion
+from pophealth.measures.series import read_series
 from pophealth.measures.tracking import NoDataYet, Tracking, assess_snapshot, take_snapshot
 from pophealth.measures.view import SYNTHETIC_TEXT, MeasureView, measure_view
 from pophealth.strategy.measures import Measure
@@ -160,7 +161,10 @@ def narrative_history(request: Request, measure_id: str) -> NarrativeHistoryPage
     m = _measure(request, measure_id)
     with _warehouse(request) as con:
         versions = narrative.history(con, m.id)
-    period = request.query_params.get("period") or (versions[0].period if versions else None)
+        points = read_series(con, m).points
+    # default period for a new version: the one asked for, the latest narrated, or the latest data point
+    period = request.query_params.get("period") or (versions[0].period if versions else None) or (
+        points[-1].label if points else None)
     latest = max((v.version for v in versions if v.period == period), default=None)
     return NarrativeHistoryPage(
         title=f"Narrative history: {m.name}", breadcrumbs=[HOME, MEASURES, Crumb(text=m.name, href=f"/measures/{m.id}")],
@@ -177,9 +181,10 @@ def register(app: FastAPI) -> None:
     add_page(app, "/pledges/{number:int}/measures", "measures/pledge.jinja", pledge_measures, name="pledge_measures")
 
     @app.post("/measures/{measure_id}/narrative", include_in_schema=False)
-    async def add_narrative(request: Request, measure_id: str, period: str = Form(...), key_issue: str = Form(...),
-                            mitigations: str = Form(""), author: str = Form(...),
+    async def add_narrative(request: Request, measure_id: str, period: str = Form(""), key_issue: str = Form(""),
+                            mitigations: str = Form(""), author: str = Form(""),
                             based_on: int | None = Form(None)) -> RedirectResponse:
+        # blank fields are checked by add_version, which names each one in its error
         m = _measure(request, measure_id)
         with _warehouse(request) as con:
             narrative.add_version(con, m.id, period, key_issue, mitigations.splitlines(), author, based_on=based_on)
