@@ -11,20 +11,15 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from pophealth.cli import main
-from pophealth.measures.demo import load_measures_demo
 from pophealth.strategy import load_strategy
-from pophealth.warehouse import connect
+from tests.measures_support import demo_measures_db
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "strategy_min"
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pack") / "w.duckdb"
-    con = connect(path)
-    load_measures_demo(con)
-    con.close()
-    return path
+    return demo_measures_db(tmp_path_factory.mktemp("pack"))
 
 
 @pytest.fixture(scope="module")

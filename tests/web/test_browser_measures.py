@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from pophealth.measures.demo import load_measures_demo
-from pophealth.warehouse import connect
 from pophealth.web.app import create_app
 from tests.browser_support import axe_violations, live_server
+from tests.measures_support import demo_measures_db
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    db = tmp_path_factory.mktemp("web") / "w.duckdb"
-    con = connect(db)
-    load_measures_demo(con)
-    con.close()
-    with live_server(create_app(db)) as url:
+    with live_server(create_app(demo_measures_db(tmp_path_factory.mktemp("web")))) as url:
         yield url
 
 

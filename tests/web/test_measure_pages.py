@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from pophealth.measures.demo import load_measures_demo
-from pophealth.warehouse import connect
 from pophealth.web.app import create_app
+from tests.measures_support import demo_measures_db
 from pophealth.web.pages import route_registry
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "strategy_min"
@@ -17,11 +16,7 @@ FIXTURE = Path(__file__).parents[1] / "fixtures" / "strategy_min"
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    db = tmp_path_factory.mktemp("m") / "w.duckdb"
-    con = connect(db)
-    load_measures_demo(con)
-    con.close()
-    return TestClient(create_app(db))
+    return TestClient(create_app(demo_measures_db(tmp_path_factory.mktemp("m"))))
 
 
 @pytest.mark.parametrize("path", ["/measures", "/measures/cancer-62-day", "/measures/life-expectancy-at-birth",
