@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# No per-example deadline: the suite runs two workers beside Spark and a browser, so wall-clock limits
+# would fail for load, not for a bug. In CI the examples are derived from the test (reproducible runs).
+settings.register_profile("pophealth", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "pophealth")
 
 from pophealth.config import reference_dir, shared_dir
 

@@ -56,12 +56,14 @@ def test_states_no_feed_and_not_loaded(con, llr):
 
 
 def test_indicator_measure_reads_the_indicator_table_when_present(con, llr):
-    con.execute("CREATE TABLE indicator_value (indicator_id INTEGER, area_code VARCHAR, sex VARCHAR, "
-                "category_type VARCHAR, time_period VARCHAR, time_period_sortable INTEGER, value DOUBLE)")
-    con.execute("INSERT INTO indicator_value VALUES (90366, 'E06000016', 'Male', NULL, '2019 - 21', 20190000, 76.1),"
-                "(90366, 'E06000016', 'Male', NULL, '2018 - 20', 20180000, 76.9),"
-                "(90366, 'E06000016', 'Female', NULL, '2018 - 20', 20180000, 81.0),"
-                "(90366, 'E06000016', 'Male', 'deprivation', '2018 - 20', 20180000, 70.0)")
+    rows = [("Male", "", "2019 - 21", 20190000, 76.1), ("Male", "", "2018 - 20", 20180000, 76.9),
+            ("Female", "", "2018 - 20", 20180000, 81.0), ("Male", "deprivation", "2018 - 20", 20180000, 70.0)]
+    for sex, category_type, period, sortable, value in rows:
+        con.execute("INSERT INTO indicator_value (indicator_id, indicator_name, area_code, area_name, sex, age, "
+                    "category_type, category, time_period, time_period_sortable, start_year, value, source, "
+                    "loaded_at) VALUES (90366, 'Life expectancy at birth', 'E06000016', 'Leicester', ?, '', ?, "
+                    "?, ?, ?, ?, ?, 'test', now())",
+                    [sex, category_type, category_type, period, sortable, int(period[:4]), value])
     series = read_series(con, llr.measure("life-expectancy-at-birth"))
     assert [(p.label, p.value) for p in series.points] == [("2018 - 20", 76.9), ("2019 - 21", 76.1)]
 

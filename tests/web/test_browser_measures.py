@@ -6,14 +6,16 @@ import pytest
 
 from pophealth.web.app import create_app
 from tests.browser_support import axe_violations, live_server
-from tests.measures_support import demo_measures_db
+from tests.measures_support import PASSWORD, add_action_lead, demo_measures_db
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    with live_server(create_app(demo_measures_db(tmp_path_factory.mktemp("web")))) as url:
+    app = create_app(demo_measures_db(tmp_path_factory.mktemp("web")))
+    add_action_lead(app, "uec.lead")
+    with live_server(app) as url:
         yield url
 
 
@@ -41,10 +43,14 @@ def test_narrative_form_works_without_javascript(browser, base_url):
     context = browser.new_context(java_script_enabled=False)
     pg = context.new_page()
     pg.goto(base_url + "/measures/ae-four-hour/narrative")
+    pg.click("text=Sign in as an action lead")
+    pg.fill("#username", "uec.lead")
+    pg.fill("#password", PASSWORD)
+    pg.click("main button[type=submit]")
+    pg.wait_for_url("**/measures/ae-four-hour/narrative")
     pg.fill("#key_issue", "Ambulance arrivals up 8% on last winter")
     pg.fill("#mitigations", "Same day emergency care extended\nDischarge hub")
-    pg.fill("#author", "UEC programme lead")
-    pg.click("button[type=submit]")
+    pg.click("main form[action$='/narrative/new'] button[type=submit]")
     assert "Ambulance arrivals up 8% on last winter" in pg.locator("main").inner_text()
     pg.goto(base_url + "/measures/ae-four-hour")
     assert "Discharge hub" in pg.locator("main").inner_text()

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pophealth.web.app import create_app
-from tests.measures_support import demo_measures_db
+from tests.measures_support import PASSWORD, add_action_lead, csrf_token, demo_measures_db
 from pophealth.web.pages import route_registry
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "strategy_min"
@@ -60,18 +60,33 @@ def test_pledge_progress_lists_its_measures_with_status(client):
     assert '/pledges/8/measures' in client.get("/pledges/8").text
 
 
+def test_writing_narrative_needs_an_action_lead(client):
+    page = client.get("/measures/cancer-28-day-fds/narrative").text
+    assert "Sign in as an action lead" in page and 'id="key_issue"' not in page
+    form = {"period": "2023-10", "key_issue": "x", "csrf_token": csrf_token(client.get("/login").text)}
+    assert client.post("/measures/cancer-28-day-fds/narrative/new", data=form, follow_redirects=False).status_code == 303
+    assert client.get("/api/measures/cancer-28-day-fds/narrative").json()["versions"] == []
+
+
 def test_new_narrative_version_is_added_and_escaped(client):
+    username = add_action_lead(client.app)
+    login = client.get("/login").text
+    signed_in = client.post("/login", data={"username": username, "password": PASSWORD,
+                                            "csrf_token": csrf_token(login)}, follow_redirects=False)
+    assert signed_in.status_code == 303
+    token = csrf_token(client.get("/measures/cancer-28-day-fds/narrative").text)
     form = {"period": "2023-10", "key_issue": "<script>alert(1)</script> backlog", "mitigations": "One\nTwo",
-            "author": "Cancer programme lead", "based_on": ""}
-    r = client.post("/measures/cancer-28-day-fds/narrative", data=form, follow_redirects=False)
+            "based_on": "", "csrf_token": token}
+    r = client.post("/measures/cancer-28-day-fds/narrative/new", data=form, follow_redirects=False)
     assert r.status_code == 303
-    again = client.post("/measures/cancer-28-day-fds/narrative", data={**form, "based_on": "1", "key_issue": "v2"})
+    again = client.post("/measures/cancer-28-day-fds/narrative/new", data={**form, "based_on": "1", "key_issue": "v2"})
     assert again.status_code == 200
     versions = client.get("/api/measures/cancer-28-day-fds/narrative").json()["versions"]
     assert [(v["version"], v["key_issue"]) for v in versions] == [(2, "v2"), (1, "<script>alert(1)</script> backlog")]
+    assert versions[0]["author"] == "Cancer Programme Lead (cancer.lead)"  # the signed-in user, not a form field
     html = client.get("/measures/cancer-28-day-fds/narrative").text
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
-    stale = client.post("/measures/cancer-28-day-fds/narrative", data={**form, "based_on": "1"})
+    stale = client.post("/measures/cancer-28-day-fds/narrative/new", data={**form, "based_on": "1"})
     assert stale.status_code == 400 and "now at version 2" in stale.text
 
 
@@ -81,8 +96,10 @@ def test_unknown_measure_is_404(client):
 
 def test_routes_declare_roles(client):
     routes = {(r.path, r.methods): r.role for r in route_registry(client.app)}
-    assert routes[("/measures/{measure_id}/narrative", ("POST",))] == "action_lead"
+    assert routes[("/measures/{measure_id}/narrative/new", ("POST",))] == "action_lead"
     assert routes[("/measures/{measure_id}", ("GET",))] == "public"
+    no_csrf = client.post("/measures/cancer-28-day-fds/narrative/new", data={"period": "2023-10", "key_issue": "x"})
+    assert no_csrf.status_code in (303, 403)  # refused: not signed in, or no CSRF token
 
 
 def test_without_data_or_catalogue_pages_still_answer(tmp_path):

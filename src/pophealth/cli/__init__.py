@@ -12,6 +12,13 @@ from pophealth.cli import core as _core  # noqa: F401,E402
 from pophealth.cli import geography as _geography  # noqa: F401,E402
 from pophealth.cli import strategy as _strategy  # noqa: F401,E402
 from pophealth.cli import report as _report  # noqa: F401,E402
+from pophealth.cli import users as _users  # noqa: F401,E402
+from pophealth.cli import spc as _spc  # noqa: F401,E402
+from pophealth.cli import stats as _stats  # noqa: F401,E402
+from pophealth.cli import synth as _synth  # noqa: F401,E402
+from pophealth.cli import indicators as _indicators  # noqa: F401,E402
+from pophealth.cli import delivery as _delivery  # noqa: F401,E402
+from pophealth.cli import load as _load  # noqa: F401,E402
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,10 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pophealth.errors import ConfigError, InputError, Problem
+from pophealth.errors import ConfigError, InputError, NotFoundError, Problem
 from pophealth.spc.many import xmr_many
 from pophealth.spc.options import IMPROVEMENTS, SpcOptions
-from pophealth.spc.result import XmrBatch
+from pophealth.spc.result import XmrBatch, XmrResult
+from pophealth.spc.single import xmr_with_options
 
 CASE_INPUTS = ("case_id", "improvement_direction", "target", "rebase_dates", "fix_after_n_points",
                "screen_outliers")
@@ -128,9 +129,24 @@ def run_batch(cases_csv: Path, points_csv: Path) -> XmrBatch:
                     row=int(i) + 2, column="case_id")
             for i in np.flatnonzero(unknown)
         ])
-    points = points.assign(value=points["value"].str.strip().replace("", np.nan))
-    batch = xmr_many(points, options, series_col="case_id", source=points_csv.name)
-    return batch
+    return xmr_many(_blank_as_missing(points), options, series_col="case_id", source=points_csv.name,
+                    first_row=2)
+
+
+def run_one(cases_csv: Path, points_csv: Path, case_id: str) -> XmrResult:
+    """One case from the batch files, e.g. to draw its chart."""
+    options = read_cases(cases_csv)
+    if case_id not in options:
+        raise NotFoundError(f"No case {case_id!r} in {cases_csv}")
+    points = read_points(points_csv)
+    points = _blank_as_missing(points[points["case_id"] == case_id])
+    if points.empty:
+        raise NotFoundError(f"No points for case {case_id!r} in {points_csv}")
+    return xmr_with_options(points, options[case_id])
+
+
+def _blank_as_missing(points: pd.DataFrame) -> pd.DataFrame:
+    return points.assign(value=points["value"].str.strip().replace("", np.nan))
 
 
 def write_points(batch: XmrBatch, path: Path, *, all_columns: bool = False) -> None:

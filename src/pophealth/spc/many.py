@@ -7,6 +7,7 @@ This is the hot path for board packs and the batch command: one pass of numpy ov
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -37,29 +38,32 @@ def xmr_many(
     date_col: str = "date",
     value_col: str = "value",
     source: str = "points",
+    first_row: int = 1,
 ) -> XmrBatch:
     """XmR charts for every series in a long frame (one row per series and date).
 
     ``options`` maps a series id to its options; series not in it use ``default``. Each series
     is computed on its own, so adding, removing or reordering other series changes nothing.
-    Bad input raises ``InputError`` naming ``source``, the row (1-based data row) and the column.
+    Bad input raises ``InputError`` naming ``source``, the row and the column; rows are numbered
+    from ``first_row`` (2 for a CSV file whose header is line 1).
     """
     _require_columns(data, (series_col, date_col, value_col), source)
     options = options or {}
     codes, keys = pd.factorize(data[series_col], sort=False)
+    where = _Where(source, data, first_row)
     if (codes < 0).any():
-        _reject(source, data, codes < 0, series_col, "a series id is required")
-    dates = _dates(data[date_col], source, date_col)
-    values = _values(data[value_col], source, value_col)
+        where.reject(codes < 0, series_col, "a series id is required")
+    dates = _dates(data[date_col], where, date_col)
+    values = _values(data[value_col], where, value_col)
 
     order = np.lexsort((dates, codes))
     codes, dates, values = codes[order], dates[order], values[order]
     dup = np.zeros(codes.size, dtype=bool)
     dup[1:] = (codes[1:] == codes[:-1]) & (dates[1:] == dates[:-1])
     if dup.any():
-        where = np.zeros(codes.size, dtype=bool)
-        where[order[dup]] = True
-        _reject(source, data, where, date_col, "each date may appear once per series")
+        rows = np.zeros(codes.size, dtype=bool)
+        rows[order[dup]] = True
+        where.reject(rows, date_col, "each date may appear once per series")
 
     per_series = [options.get(k, default) for k in keys]
     rebase = _rebase_flags(codes, dates, per_series)
@@ -76,36 +80,42 @@ def _require_columns(data: pd.DataFrame, columns: tuple[str, ...], source: str) 
         raise InputError([Problem(source, f"missing column {c!r}", column=c) for c in missing])
 
 
-def _reject(source: str, data: pd.DataFrame, bad: np.ndarray, column: str, message: str) -> None:
-    rows = np.flatnonzero(bad)
-    raise InputError(
-        [
-            Problem(source, f"{message} (found {data[column].iloc[r]!r})", row=int(r) + 1, column=column)
-            for r in rows
-        ]
-    )
+@dataclass(frozen=True)
+class _Where:
+    """Where the input came from, to name file, row and column in an error."""
+
+    source: str
+    data: pd.DataFrame
+    first_row: int
+
+    def reject(self, bad: np.ndarray, column: str, message: str) -> None:
+        raise InputError([
+            Problem(self.source, f"{message} (found {self.data[column].iloc[r]!r})",
+                    row=int(r) + self.first_row, column=column)
+            for r in np.flatnonzero(bad)
+        ])
 
 
-def _dates(column: pd.Series, source: str, name: str) -> np.ndarray:
+def _dates(column: pd.Series, where: _Where, name: str) -> np.ndarray:
     parsed = pd.to_datetime(column, errors="coerce", format="ISO8601") if column.dtype == object else (
         pd.to_datetime(column, errors="coerce")
     )
     bad = parsed.isna().to_numpy()
     if bad.any():
-        _reject(source, column.to_frame(name), bad, name, "expected a date like 2024-01-31")
+        where.reject(bad, name, "expected a date like 2024-01-31")
     return parsed.to_numpy().astype("datetime64[D]")
 
 
-def _values(column: pd.Series, source: str, name: str) -> np.ndarray:
+def _values(column: pd.Series, where: _Where, name: str) -> np.ndarray:
     numeric = pd.to_numeric(column, errors="coerce")
     bad = (numeric.isna() & column.notna()).to_numpy()
     if column.dtype == object:
         bad &= column.astype(str).str.strip().ne("").to_numpy()
     if bad.any():
-        _reject(source, column.to_frame(name), bad, name, "expected a number or empty for missing")
+        where.reject(bad, name, "expected a number or empty for missing")
     out = numeric.to_numpy(dtype=np.float64, na_value=np.nan)
     if np.isinf(out).any():
-        _reject(source, column.to_frame(name), np.isinf(out), name, "expected a finite number")
+        where.reject(np.isinf(out), name, "expected a finite number")
     return out
 
 

@@ -21,9 +21,18 @@ def strategy_as_dict(s: Strategy) -> dict[str, Any]:
         "jhws_priorities": [p.model_dump(mode="json") for p in s.jhws.priorities],
         "jhws_indicators": [i.model_dump(mode="json") for i in s.jhws.indicators],
         "jhws_governance_model": s.jhws.governance_model,
+        "jhws_vision": s.jhws.vision,
+        "jhws_stage_introductions": {k: list(v) for k, v in s.jhws.stage_introductions.items()},
+        "jhws_principles": list(s.jhws.principles),
+        "jhws_enablers": list(s.jhws.enablers),
         "leicester_themes": [t.model_dump(mode="json") for t in s.leicester.themes],
         "leicester_guiding_principles": [g.model_dump(mode="json") for g in s.leicester.guiding_principles],
         "plus_groups": [g.model_dump(mode="json") for g in s.leicester.plus_groups],
+        "leicester_cross_cutting": {
+            "name": s.leicester.cross_cutting_name,
+            "priority": s.leicester.cross_cutting_priority,
+            "outcome": s.leicester.cross_cutting_outcome,
+        },
         "extraction_notes": {
             "about": s.about.extraction_notes,
             "jhws": s.jhws.extraction_notes,

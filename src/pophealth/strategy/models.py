@@ -255,6 +255,7 @@ class Jhws(Model):
 
     vision: str | None = None
     priorities: list[JhwsPriority]
+    stage_introductions: dict[str, list[str]] = Field(default_factory=dict)  # life-course stage -> paragraphs
     principles: list[str] = Field(default_factory=list)  # principles embedded in every priority
     enablers: list[str] = Field(default_factory=list)
     indicators: list[JhwsIndicator] = Field(default_factory=list)

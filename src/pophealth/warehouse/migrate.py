@@ -1,8 +1,8 @@
 """Versioned schema migrations, recorded in ``_migrations``; applying twice changes nothing.
 
 Migrations are files in ``warehouse/migrations`` named ``NNNN_description.sql``. Number ranges
-keep parts of the product apart: 0001-0099 core and strategy, 0100 geography, 0200 indicators,
-0300 measures and SPC, 0400 OMOP CDM, 0500 PHM, 0600 delivery, 0700 access and audit.
+keep parts of the product apart: 0001-0099 core and strategy, 0100 geography, 0200 indicators (0200-0249 stats, 0250-0299 indicator data),
+0300 SPC (0300-0349), measures (0350-0399), 0400 OMOP CDM, 0500 PHM, 0600 delivery, 0700 access and audit.
 A migration that has been applied is never edited: its checksum is recorded and checked.
 """
 

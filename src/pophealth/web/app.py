@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pophealth.config import assets_dir, db_path
 from pophealth.errors import NotFoundError, PophealthError
-from pophealth.web.pages import PageContext, render, route_registry
+from pophealth.web.pages import PageContext, declare_route, render, route_registry
 from pophealth.web.templating import make_environment
 
 NAV = [
@@ -23,6 +23,8 @@ NAV = [
     ("Areas of focus", "/focuses"),
     ("Leicestershire JHWS", "/jhws"),
     ("Leicester plan", "/leicester"),
+    ("Places", "/places"),
+    ("Delivery tracker", "/delivery"),
 ]
 
 
@@ -30,10 +32,17 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     """The web app over the warehouse ``db`` and the strategy folder (default: shipped LLR)."""
     from pophealth.strategy import load_strategy
     from pophealth.web.routes import measures as measures_routes
+    from pophealth.warehouse import connect
+    from pophealth.web.routes import account as account_routes
+    from pophealth.web.routes import indicators as indicator_routes
+    from pophealth.web.routes import delivery as delivery_routes
     from pophealth.web.routes import strategy as strategy_routes
+    from pophealth.web.security import SecurityMiddleware
 
-    app = FastAPI(title="pophealth", docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
+    app = FastAPI(title="pophealth", docs_url="/api/docs", redoc_url=None,
+                  openapi_url="/api/openapi.json", swagger_ui_oauth2_redirect_url=None)
     app.state.db = db_path(db)
+    app.state.con = connect(app.state.db)  # one connection; each request takes its own cursor
     app.state.strategy = load_strategy(strategy_dir or os.environ.get("POPHEALTH_STRATEGY") or None)
     app.state.jinja = make_environment()
     app.state.nav = NAV
@@ -46,6 +55,12 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
 
     strategy_routes.register(app)
     measures_routes.register(app)
+    account_routes.register(app)
+    indicator_routes.register(app)
+    declare_route(app, "/api/docs", ("GET",), "public")
+    declare_route(app, "/api/openapi.json", ("GET",), "public")
+    app.add_middleware(SecurityMiddleware, fastapi_app=app)
+    delivery_routes.register(app)
     _add_error_handlers(app)
     return app
 

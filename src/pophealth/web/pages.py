@@ -45,6 +45,16 @@ def route_registry(app: FastAPI) -> list[RouteInfo]:
     return app.state.route_info
 
 
+def declare_route(app: FastAPI, path: str, methods: tuple[str, ...], role: Role) -> None:
+    """Record the role a hand-written route needs; the security middleware enforces it."""
+    route_registry(app).append(RouteInfo(path, methods, role))
+
+
+def cursor(request: Request):
+    """A cursor on the app's warehouse connection, for one request."""
+    return request.app.state.con.cursor()
+
+
 def add_page(
     app: FastAPI,
     path: str,
@@ -76,5 +86,8 @@ def add_page(
 
 def render(request: Request, template: str, context: PageContext, status_code: int = 200) -> HTMLResponse:
     env = request.app.state.jinja
-    body = env.get_template(template).render(page=context, request=request, nav=request.app.state.nav)
+    body = env.get_template(template).render(
+        page=context, request=request, nav=request.app.state.nav,
+        user=getattr(request.state, "user", None), csrf_token=getattr(request.state, "csrf_token", ""),
+    )
     return HTMLResponse(body, status_code=status_code)

@@ -21,8 +21,7 @@ from pophealth.measures.series import read_series
 from pophealth.measures.tracking import NoDataYet, Tracking, assess_snapshot, take_snapshot
 from pophealth.measures.view import SYNTHETIC_TEXT, MeasureView, measure_view
 from pophealth.strategy.measures import Measure
-from pophealth.warehouse import connect
-from pophealth.web.pages import Crumb, PageContext, RouteInfo, add_page, route_registry
+from pophealth.web.pages import Crumb, PageContext, add_page, cursor, declare_route
 
 HOME = Crumb(text="Home", href="/")
 MEASURES = Crumb(text="Measures", href="/measures")
@@ -74,7 +73,7 @@ class NarrativeHistoryPage(PageContext):
 
 @contextmanager
 def _warehouse(request: Request) -> Iterator:
-    con = connect(request.app.state.db)
+    con = cursor(request)
     try:
         yield con
     finally:
@@ -180,14 +179,16 @@ def register(app: FastAPI) -> None:
              name="measure_narrative")
     add_page(app, "/pledges/{number:int}/measures", "measures/pledge.jinja", pledge_measures, name="pledge_measures")
 
-    @app.post("/measures/{measure_id}/narrative", include_in_schema=False)
+    @app.post("/measures/{measure_id}/narrative/new", include_in_schema=False)
     async def add_narrative(request: Request, measure_id: str, period: str = Form(""), key_issue: str = Form(""),
-                            mitigations: str = Form(""), author: str = Form(""),
-                            based_on: int | None = Form(None)) -> RedirectResponse:
-        # blank fields are checked by add_version, which names each one in its error
+                            mitigations: str = Form(""), based_on: int | None = Form(None)) -> RedirectResponse:
+        # blank fields are checked by add_version, which names each one in its error; the author is
+        # the signed-in user (the security middleware lets only action leads reach this route)
         m = _measure(request, measure_id)
+        user = request.state.user
         with _warehouse(request) as con:
-            narrative.add_version(con, m.id, period, key_issue, mitigations.splitlines(), author, based_on=based_on)
+            narrative.add_version(con, m.id, period, key_issue, mitigations.splitlines(),
+                                  f"{user.display_name} ({user.username})", based_on=based_on)
         return RedirectResponse(f"/measures/{m.id}/narrative?period={period}", status_code=303)
 
-    route_registry(app).append(RouteInfo("/measures/{measure_id}/narrative", ("POST",), "action_lead"))
+    declare_route(app, "/measures/{measure_id}/narrative/new", ("POST",), "action_lead")

@@ -1,0 +1,61 @@
+"""The audit of patient-level access: append-only, hash-chained so that any edit shows.
+
+Every read of a patient-level view writes who, when, which person (or which worklist scope) and
+which route. Rows are only ever inserted; each row's hash covers the previous row's hash, so
+changing or deleting a row breaks the chain (``verify_chain``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+import duckdb
+
+from pophealth.access.roles import User
+
+GENESIS = "0" * 64
+COLUMNS = ("seq", "accessed_at", "username", "role", "method", "route", "person_id", "scope", "detail")
+
+
+def _row_hash(prev_hash: str, row: dict) -> str:
+    payload = json.dumps({k: (str(v) if v is not None else None) for k, v in row.items()}, sort_keys=True)
+    return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
+
+
+def record_access(con: duckdb.DuckDBPyConnection, user: User, *, method: str, route: str,
+                  person_id: int | None = None, scope: str | None = None, detail: str | None = None) -> None:
+    """Append one audit row (inside a transaction, so the chain stays linear)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        last = con.execute("SELECT row_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        prev = last[0] if last else GENESIS
+        seq = con.execute("SELECT nextval('audit_seq')").fetchone()[0]
+        row = {"seq": seq, "accessed_at": datetime.now().replace(microsecond=0), "username": user.username, "role": user.role,
+               "method": method, "route": route, "person_id": person_id, "scope": scope, "detail": detail}
+        con.execute(
+            "INSERT INTO audit_log (seq, accessed_at, username, role, method, route, person_id, scope, detail, prev_hash, row_hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [*row.values(), prev, _row_hash(prev, row)],
+        )
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def audit_rows(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> list[dict]:
+    sql = f"SELECT {', '.join(COLUMNS)} FROM audit_log ORDER BY seq DESC" + (f" LIMIT {int(limit)}" if limit else "")
+    return [dict(zip(COLUMNS, r)) for r in con.execute(sql).fetchall()]
+
+
+def verify_chain(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when every row's hash matches its content and the previous row's hash."""
+    prev = GENESIS
+    for r in con.execute(f"SELECT {', '.join(COLUMNS)}, prev_hash, row_hash FROM audit_log ORDER BY seq").fetchall():
+        row = dict(zip(COLUMNS, r[: len(COLUMNS)]))
+        if r[-2] != prev or _row_hash(prev, row) != r[-1]:
+            return False
+        prev = r[-1]
+    return True

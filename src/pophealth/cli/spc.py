@@ -1,0 +1,123 @@
+"""``spc batch``, ``spc chart`` and ``spc rebase ...``: XmR charts from the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from pophealth.cli.app import DbOption, JsonOption, console, sub_app
+
+spc_app = sub_app("spc", "Statistical process control: XmR charts with Making Data Count rules.")
+rebase_app = typer.Typer(help="Rebases (recalculation points): propose, approve, list.", no_args_is_help=True)
+spc_app.add_typer(rebase_app, name="rebase")
+
+CasesOption = Annotated[Path, typer.Option("--cases", help="CSV, one row per series (reference layout).")]
+PointsOption = Annotated[Path, typer.Option("--points", help="CSV of case_id, date, value (empty = missing).")]
+
+
+@spc_app.command("batch")
+def batch(
+    cases: CasesOption,
+    points: PointsOption,
+    out_cases: Annotated[Path, typer.Option("--out-cases", help="Per-case results CSV to write.")],
+    out_points: Annotated[Path, typer.Option("--out-points", help="Per-point results CSV to write.")],
+    all_columns: Annotated[bool, typer.Option(
+        "--all-columns", help="Also write value, rebase_group and the per-point indicators.")] = False,
+) -> None:
+    """Chart many series at once from CSV; inputs and outputs follow the reference layout."""
+    from pophealth.spc.batch import run_batch, write_cases, write_points
+
+    result = run_batch(cases, points)
+    write_points(result, out_points, all_columns=all_columns)
+    write_cases(result, out_cases)
+    console.print(
+        f"[green]✓[/] {len(result.series)} series, {len(result.points)} points → {out_cases}, {out_points}"
+    )
+
+
+@spc_app.command("chart")
+def chart(
+    cases: CasesOption,
+    points: PointsOption,
+    case_id: Annotated[str, typer.Option("--case", help="The case_id to draw.")],
+    out: Annotated[Path, typer.Option("--out", help="SVG file to write.")],
+    title: Annotated[Optional[str], typer.Option("--title", help="Chart title (default: the case id).")] = None,
+) -> None:
+    """Draw one series as an SVG XmR chart with its variation and assurance icons."""
+    from pophealth.spc.batch import run_one
+    from pophealth.spc.chart import render_svg
+
+    out.write_text(render_svg(run_one(cases, points, case_id), title=title or case_id), "utf-8")
+    console.print(f"[green]✓[/] {out}")
+
+
+@rebase_app.command("propose")
+def rebase_propose(
+    measure: Annotated[str, typer.Option("--measure", help="Measure (series) id.")],
+    date: Annotated[dt.datetime, typer.Option("--date", formats=["%Y-%m-%d"], help="First point of the new segment.")],
+    rule: Annotated[str, typer.Option("--rule", help="Why it is proposed, e.g. 'manual' or 'shift_7'.")] = "manual",
+    by: Annotated[Optional[str], typer.Option("--by", help="Who proposes it (empty for a rule).")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="Context for the approver.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Propose a rebase; it has no effect until a person approves it."""
+    from pophealth.spc.rebase import propose_rebase
+    from pophealth.warehouse import connect
+
+    con = connect(db)
+    try:
+        proposal = propose_rebase(con, measure, date.date(), rule=rule, proposed_by=by, note=note)
+    finally:
+        con.close()
+    console.print(f"Proposed rebase {proposal} for {measure} at {date.date()} (awaiting approval)")
+
+
+@rebase_app.command("approve")
+def rebase_approve(
+    proposal: Annotated[int, typer.Argument(help="Proposal number.")],
+    by: Annotated[str, typer.Option("--by", help="Who approves it.")],
+    why: Annotated[str, typer.Option("--why", help="Why the process has changed.")],
+    db: DbOption = None,
+) -> None:
+    """Approve a proposed rebase: from now on the chart recalculates its limits there."""
+    from pophealth.spc.rebase import approve_rebase
+    from pophealth.warehouse import connect
+
+    con = connect(db)
+    try:
+        approve_rebase(con, proposal, approved_by=by, reason=why)
+    finally:
+        con.close()
+    console.print(f"[green]✓[/] rebase {proposal} approved by {by}")
+
+
+@rebase_app.command("list")
+def rebase_list(
+    measure: Annotated[Optional[str], typer.Option("--measure", help="Only this measure.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every proposed rebase with its approval, if any."""
+    from pophealth.spc.rebase import list_rebases
+    from pophealth.warehouse import connect
+
+    con = connect(db)
+    try:
+        rows = list_rebases(con, measure)
+    finally:
+        con.close()
+    if as_json:
+        typer.echo(json.dumps([r.as_dict() for r in rows], indent=2))
+        return
+    table = Table(title="SPC rebases")
+    for col in ("id", "measure", "date", "rule", "proposed", "approved by", "why"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r.proposal_id), r.measure_id, str(r.point_date), r.rule, str(r.proposed_at)[:19],
+                      r.approved_by or "[dim]pending[/]", r.reason or "")
+    console.print(table)

@@ -1,0 +1,1 @@
+"""Delivery plan tracking: actions, reporting periods, updates, RAG roll-ups and governance."""

@@ -1,0 +1,1 @@
+"""Public-health indicators: metadata, place profiles, place comparisons and inequality series."""

@@ -1,0 +1,206 @@
+"""Running a method on a CSV file laid out like the reference CSVs, for analysts' own data.
+
+Column names follow ``reference/phe_methods`` (README there). A parameter given as the name
+of an input column is read per group (e.g. ``multiplier`` on every row); otherwise it is one
+value for the whole file. Bad input is rejected whole, naming file, row and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pophealth.errors import InputError, Problem
+from pophealth.stats.dsr import events_from_frequencies, events_squared_from_frequencies
+from pophealth.stats import (compare, crude_rate, dsr, esp2013_for, funnel_significance,
+                             israte, isratio, life_expectancy, mean, proportion, quantiles,
+                             recent_trend, sii)
+
+Params = dict[str, str]
+
+
+@dataclass(frozen=True)
+class CsvMethod:
+    """One method as the CLI offers it: the numeric columns it needs and how to run it."""
+
+    name: str
+    help: str
+    numeric: tuple[str, ...]
+    run: Callable[[pd.DataFrame, list[str], str | None, Params], pd.DataFrame]
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """Read a CSV keeping label text as text: only empty fields are missing."""
+    if not Path(path).is_file():
+        raise InputError(Problem(str(path), "file not found"))
+    try:
+        return pd.read_csv(path, keep_default_na=False, na_values=[""], low_memory=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise InputError(Problem(str(path), f"not a readable CSV file ({exc})")) from exc
+
+
+def check_columns(df: pd.DataFrame, path: Path, required: tuple[str, ...],
+                  numeric: tuple[str, ...]) -> None:
+    """Every required column present, and numeric columns hold numbers (or are empty)."""
+    problems = [Problem(str(path), "required column is missing", column=col)
+                for col in required if col not in df.columns]
+    for col in numeric:
+        if col not in df.columns or pd.api.types.is_numeric_dtype(df[col]):
+            continue
+        parsed = pd.to_numeric(df[col], errors="coerce")
+        bad = parsed.isna() & df[col].notna()
+        for index in np.flatnonzero(bad.to_numpy())[:20]:
+            problems.append(Problem(str(path), f"expected a number, found {df[col].iloc[index]!r}",
+                                    row=int(index) + 2, column=col))
+    if problems:
+        raise InputError(problems)
+
+
+def _param(params: Params, df: pd.DataFrame, key: str, default: float | str) -> float | str:
+    """A parameter: explicit ``--set``, else a same-named column, else the method default."""
+    if key in params:
+        text = params[key]
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    return key if key in df.columns else default
+
+
+def _flag(params: Params, df: pd.DataFrame, key: str, default: bool) -> bool | str:
+    if key in params:
+        return params[key].strip().lower() in ("true", "1", "yes")
+    return key if key in df.columns else default
+
+
+def _dsr(df: pd.DataFrame, by: list[str], levels: str | None, params: Params) -> pd.DataFrame:
+    if "stdpop" not in df.columns:
+        df = df.assign(stdpop=esp2013_for(df[params.get("ageband", "ageband")]))
+    frequencies = {int("".join(ch for ch in col if ch.isdigit())): col for col in df.columns
+                   if col.startswith("persons_") and col.endswith(("_event", "_events"))}
+    squared = None
+    if frequencies:
+        df = df.assign(count=events_from_frequencies(df, frequencies),
+                       _events_squared=events_squared_from_frequencies(df, frequencies))
+        squared = "_events_squared"
+    return dsr(df, by=by, levels=levels, events_squared=squared,
+               multiplier=_param(params, df, "multiplier", 100_000))
+
+
+def _sii(df: pd.DataFrame, by: list[str], levels: str | None, params: Params) -> pd.DataFrame:
+    seed = params.get("seed")
+    return sii(df, by=by, levels=levels or "0.95",
+               value_type=_param(params, df, "value_type", 0),
+               transform=_flag(params, df, "transform", False),
+               multiplier=_param(params, df, "multiplier", 1),
+               repetitions=int(params.get("repetitions", 100_000)),
+               seed=int(seed) if seed is not None else None)
+
+
+def _funnel(df: pd.DataFrame, by: list[str], levels: str | None, params: Params) -> pd.DataFrame:
+    """Significance of every row; a data set is a group (comparator per row if given)."""
+    out = df.copy()
+    out["significance"] = None
+    for _, part in (df.groupby(by, sort=False, dropna=False) if by else [(None, df)]):
+        statistic = str(_value(params, part, "statistic"))
+        rate_type = _value(params, part, "rate_type")
+        multiplier = _value(params, part, "multiplier")
+        comparator = (part["comparator"].to_numpy(dtype=float)
+                      if "comparator" in part.columns else None)
+        out.loc[part.index, "significance"] = funnel_significance(
+            part, statistic, rate_type=None if rate_type is None else str(rate_type),
+            multiplier=None if multiplier is None else float(multiplier), comparator=comparator)
+    return out
+
+
+def _value(params: Params, part: pd.DataFrame, key: str) -> object:
+    if key in params:
+        return params[key]
+    if key in part.columns and part[key].notna().any():
+        return part[key].dropna().iloc[0]
+    return None
+
+
+def _benchmark(df: pd.DataFrame, by: list[str], levels: str | None, params: Params
+               ) -> pd.DataFrame:
+    """Rows may mix comparator methods and levels (``comparator_method``/``confidence``)."""
+    out = df.copy()
+    out["significance"], out["label"] = None, None
+    method = df.get("comparator_method", pd.Series(params.get("method", "single_ci_one_level"),
+                                                   index=df.index))
+    conf = df.get("confidence", pd.Series(params.get("confidence", "95"), index=df.index))
+    for (meth, level), part in df.groupby([method, conf.astype(str)], sort=False):
+        first = str(level).replace(";", ",").split(",")[0]
+        res = compare(part, str(meth), polarity=params.get("polarity", "polarity"),
+                      confidence=first)
+        out.loc[part.index, ["significance", "label"]] = res.to_numpy()
+    return out
+
+
+METHODS: dict[str, CsvMethod] = {m.name: m for m in [
+    CsvMethod("proportion", "Proportions with Wilson score limits.",
+              ("numerator", "denominator"),
+              lambda df, by, lv, p: proportion(df, by=by, levels=lv,
+                                               multiplier=_param(p, df, "multiplier", 1))),
+    CsvMethod("rate", "Crude rates: exact limits below 10 events, Byar's from 10.",
+              ("numerator", "denominator"),
+              lambda df, by, lv, p: crude_rate(df, by=by, levels=lv,
+                                               multiplier=_param(p, df, "multiplier", 100_000))),
+    CsvMethod("dsr", "Directly standardised rates (Dobson); ESP2013 when no stdpop column.",
+              ("count", "pop", "stdpop"), _dsr),
+    CsvMethod("isr", "Indirectly standardised rates.", ("count", "pop", "refcount", "refpop"),
+              lambda df, by, lv, p: israte(df, by=by, levels=lv,
+                                           multiplier=_param(p, df, "multiplier", 100_000))),
+    CsvMethod("isratio", "Indirectly standardised ratios (refvalue 1 or 100).",
+              ("count", "pop", "refcount", "refpop"),
+              lambda df, by, lv, p: isratio(df, by=by, levels=lv,
+                                            refvalue=_param(p, df, "refvalue", 1))),
+    CsvMethod("mean", "Means with Student-t limits.", ("x",),
+              lambda df, by, lv, p: mean(df, p.get("value", "x"), by=by, levels=lv)),
+    CsvMethod("life-expectancy", "Life expectancy (Chiang II; 20 bands 0, 1, 5, ..., 90+).",
+              ("startage", "deaths", "pop"),
+              lambda df, by, lv, p: life_expectancy(df, by=by, levels=lv)),
+    CsvMethod("sii", "Slope and relative index of inequality (simulated limits; --set seed=N).",
+              ("quantile", "population"), _sii),
+    CsvMethod("quantiles", "Quantile assignment within groups (--set nquantiles=10 invert=true).",
+              ("value",),
+              lambda df, by, lv, p: quantiles(df, by=by,
+                                              nquantiles=_param(p, df, "nquantiles", 10),
+                                              invert=_flag(p, df, "invert", True))),
+    CsvMethod("funnel", "Funnel-plot significance (--set statistic=proportion|ratio|rate).",
+              ("numerator", "denominator"), _funnel),
+    CsvMethod("benchmark", "Compare areas with a comparator (Better / Similar / Worse).",
+              ("area_value", "comparator_value"), _benchmark),
+    CsvMethod("trend", "Recent trend over the last five points (chi-squared test for trend).",
+              ("year", "value"),
+              lambda df, by, lv, p: recent_trend(df, by=by, method=p.get("method", "method"))),
+]}
+
+OPTIONAL_NUMERIC = ("multiplier", "refvalue", "observed_total_supplied", "se", "lower_cl",
+                    "upper_cl", "count", "lower95", "upper95", "lower998", "upper998", "rate",
+                    "comparator", "area_lower95", "area_upper95", "area_lower998",
+                    "area_upper998", "area_denominator", "unit", "nquantiles")
+
+
+def run_csv(method: str, input_path: Path, output_path: Path, *, group_by: list[str],
+            levels: str | None, params: Params) -> pd.DataFrame:
+    """Read, check, compute and write; returns the written frame."""
+    spec = METHODS[method]
+    df = read_csv(input_path)
+    required = tuple(col for col in spec.numeric
+                     if not (col == "stdpop" and "ageband" in df.columns))
+    if method == "dsr" and any(c.startswith("persons_") for c in df.columns):
+        required = tuple(c for c in required if c != "count")
+    check_columns(df, input_path, required + tuple(c for c in group_by if c not in required),
+                  spec.numeric + OPTIONAL_NUMERIC)
+    try:
+        out = spec.run(df, group_by, levels, params)
+    except (KeyError, ValueError) as exc:
+        raise InputError(Problem(str(input_path), str(exc).strip("'\""))) from exc
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(output_path, index=False)
+    return out

@@ -1,0 +1,103 @@
+"""Long-term conditions and frailty deficits: who has them and since when.
+
+Each condition's log-odds = age shape + sex + deprivation + latent factor + intercept. The intercept is
+solved once (bisection) on a fixed calibration sample of the LLR census population so the expected
+prevalence in the condition's QOF age range equals its target; sampling noise therefore cannot drift
+the calibration between seeds.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from pophealth.synth.params import day, load_params
+from pophealth.synth.population import YEAR, draw_people
+
+CALIBRATION_SAMPLE = 200_000
+
+
+def _logit_shape(spec: dict, people: dict[str, np.ndarray]) -> np.ndarray:
+    anchors = np.array(spec["age_logit"], dtype=float)
+    shape = np.interp(people["age"], anchors[:, 0], anchors[:, 1])
+    shape += np.log(spec["male_or"]) * people["male"] + np.log(spec["dep_or"]) * people["dep"]
+    return shape + spec["latent"] * people["z"]
+
+
+def _deficit_shape(people: dict[str, np.ndarray]) -> np.ndarray:
+    params = load_params()
+    return (params["deficit_age_slope"] * (people["age"] - 75) / 10
+            + params["deficit_latent"] * people["z"] + 0.4 * people["dep"])
+
+
+def _solve(shape: np.ndarray, eligible: np.ndarray, target: float) -> float:
+    lo, hi = -20.0, 20.0
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        p = 1 / (1 + np.exp(-(shape[eligible] + mid)))
+        lo, hi = (mid, hi) if p.mean() < target else (lo, mid)
+    return (lo + hi) / 2
+
+
+@lru_cache(maxsize=1)
+def intercepts() -> dict[str, float]:
+    """Intercepts of every condition and deficit, from a fixed-seed calibration sample."""
+    params = load_params()
+    sample = draw_people(np.random.default_rng(20240331), CALIBRATION_SAMPLE, 0)
+    out = {}
+    for name, spec in params["conditions"].items():
+        out[name] = _solve(_logit_shape(spec, sample), sample["age"] >= spec["min_age"], spec["target"])
+    shape = _deficit_shape(sample)
+    for name, spec in params["deficits"].items():
+        out["deficit:" + name] = _solve(shape, sample["age"] >= 65, spec["target"])
+    return out
+
+
+def _onset(rng: np.random.Generator, people: dict, idx: np.ndarray, min_age: float) -> np.ndarray:
+    """Diagnosis date: some years before the as-of date, never before ``min_age`` (or age 1)."""
+    as_of = day(load_params()["as_of"])
+    age = people["age"][idx]
+    earliest_age = np.maximum(min_age, 1.0)
+    span = np.maximum(age - earliest_age, 0.05)
+    years_before = np.minimum(rng.exponential(np.minimum(10.0, 0.5 * span + 0.5)), span)
+    return (as_of - years_before * YEAR).astype(np.int64)
+
+
+def assign_conditions(rng: np.random.Generator, people: dict) -> dict[str, np.ndarray]:
+    """Onset day of each condition and generated deficit per person (-1 where absent)."""
+    params = load_params()
+    icpt = intercepts()
+    n = people["age"].size
+    out: dict[str, np.ndarray] = {}
+    for name, spec in params["conditions"].items():
+        p = 1 / (1 + np.exp(-(_logit_shape(spec, people) + icpt[name])))
+        has = (rng.random(n) < p) & (people["age"] >= spec["min_age"])
+        onset = np.full(n, -1, dtype=np.int64)
+        idx = np.flatnonzero(has)
+        onset[idx] = _onset(rng, people, idx, spec["min_age"])
+        out[name] = onset
+    # End-stage renal disease sits inside CKD.
+    esrd = out["end_stage_renal_disease"] >= 0
+    out["ckd"] = np.where(esrd & (out["ckd"] < 0), out["end_stage_renal_disease"], out["ckd"])
+    shape = _deficit_shape(people)
+    for name in params["deficits"]:
+        p = 1 / (1 + np.exp(-(shape + icpt["deficit:" + name])))
+        has = rng.random(n) < p
+        onset = np.full(n, -1, dtype=np.int64)
+        idx = np.flatnonzero(has)
+        onset[idx] = _onset(rng, people, idx, 18.0)
+        out["deficit:" + name] = onset
+    return out
+
+
+def efi_deficit_count(conds: dict[str, np.ndarray], n_drugs: np.ndarray) -> np.ndarray:
+    """Deficits present at the as-of date: LTC-derived (each deficit once), generated, polypharmacy."""
+    params = load_params()
+    n = n_drugs.size
+    ltc_def: dict[str, np.ndarray] = {}
+    for cond, deficit in params["ltc_deficits"].items():
+        ltc_def[deficit] = ltc_def.get(deficit, np.zeros(n, bool)) | (conds[cond] >= 0)
+    for name in params["deficits"]:
+        ltc_def[name] = ltc_def.get(name, np.zeros(n, bool)) | (conds["deficit:" + name] >= 0)
+    return sum(v.astype(np.int64) for v in ltc_def.values()) + (n_drugs >= 5)

@@ -1,0 +1,123 @@
+"""Signing in and out, and the admin view of the audit log."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+
+from pophealth.access.audit import audit_rows, verify_chain
+from pophealth.access.sessions import LIFETIME, SESSION_COOKIE, create_session, end_session
+from pophealth.access.users import authenticate
+from pophealth.errors import PermissionDenied
+from pophealth.web.pages import Crumb, PageContext, add_page, cursor, declare_route, render
+
+HOME = Crumb(text="Home", href="/")
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class LoginPage(PageContext):
+    username: str = ""
+    next: str = "/"
+    errors: list[FieldError] = []
+
+
+class AuditPage(PageContext):
+    chain_intact: bool
+    rows: list[dict]
+
+
+def _safe_next(value: str | None) -> str:
+    """Only same-site paths, so the sign-in form cannot be used to send people elsewhere."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
+
+
+def login_form(request: Request) -> LoginPage:
+    return LoginPage(title="Sign in", breadcrumbs=[HOME], next=_safe_next(request.query_params.get("next")))
+
+
+async def login_submit(request: Request) -> Response:
+    form = await request.form()
+    username = str(form.get("username", "")).strip()
+    password = str(form.get("password", ""))
+    page = LoginPage(title="Sign in", breadcrumbs=[HOME], username=username, next=_safe_next(str(form.get("next", "/"))))
+    if not username:
+        page.errors.append(FieldError(field="username", message="Enter your username"))
+    if not password:
+        page.errors.append(FieldError(field="password", message="Enter your password"))
+    if not page.errors:
+        con = cursor(request)
+        try:
+            user = authenticate(con, username, password)
+            old = request.cookies.get(SESSION_COOKIE)
+            end_session(con, old)  # a new session at every sign-in: no fixation
+            session = create_session(con, user)
+        except PermissionDenied as exc:
+            page.errors.append(FieldError(field="password", message=exc.message))
+        finally:
+            con.close()
+    if page.errors:
+        page.title = "Error: Sign in"
+        return render(request, "account/login.jinja", page, status_code=400)
+    response = RedirectResponse(page.next, status_code=303)
+    response.set_cookie(SESSION_COOKIE, session.token, max_age=int(LIFETIME.total_seconds()), httponly=True,
+                        samesite="lax", secure=request.url.scheme == "https" or os.environ.get("POPHEALTH_SECURE_COOKIES") == "1",
+                        path="/")
+    return response
+
+
+async def logout(request: Request) -> Response:
+    con = cursor(request)
+    try:
+        end_session(con, request.cookies.get(SESSION_COOKIE))
+    finally:
+        con.close()
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def audit_page(request: Request) -> AuditPage:
+    con = cursor(request)
+    try:
+        return AuditPage(title="Audit of patient-level access", breadcrumbs=[HOME], chain_intact=verify_chain(con),
+                         rows=[{k: (str(v) if v is not None else None) for k, v in r.items()} for r in audit_rows(con, 500)],
+                         source="Append-only audit log in the warehouse")
+    finally:
+        con.close()
+
+
+def audit_csv(request: Request) -> Response:
+    con = cursor(request)
+    try:
+        rows = audit_rows(con)
+    finally:
+        con.close()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["seq", "accessed_at", "username", "role", "method", "route", "person_id", "scope", "detail"])
+    for r in rows:
+        writer.writerow(list(r.values()))
+    return Response(buffer.getvalue(), media_type="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=audit_log.csv"})
+
+
+def register(app: FastAPI) -> None:
+    add_page(app, "/login", "account/login.jinja", login_form, name="login")
+    app.add_api_route("/login", login_submit, methods=["POST"], response_class=HTMLResponse, include_in_schema=False)
+    declare_route(app, "/login", ("POST",), "public")
+    app.add_api_route("/logout", logout, methods=["POST"], include_in_schema=False)
+    declare_route(app, "/logout", ("POST",), "public")
+    add_page(app, "/admin/audit", "account/audit.jinja", audit_page, role="admin", name="audit")
+    app.add_api_route("/admin/audit.csv", audit_csv, methods=["GET"], include_in_schema=False)
+    declare_route(app, "/admin/audit.csv", ("GET",), "admin")

@@ -1,0 +1,161 @@
+"""Delivery tracker pages: the filterable tracker, an action with its update form, highlight reports.
+
+Who may edit is enforced by the access-control work; until then the form records the editor's name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import date
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel, ValidationError
+
+from pophealth.delivery.actions import get_action, list_activities, list_priorities
+from pophealth.delivery.governance import HighlightReport, highlight_report, list_governance
+from pophealth.delivery.periods import open_period_now
+from pophealth.delivery.records import RAGS, STAGES, Action, Activity, Update
+from pophealth.delivery.rollup import Rollup, rollup
+from pophealth.delivery.tracker import TrackerRow, filter_rows, tracker_rows
+from pophealth.delivery.updates import history, record_update
+from pophealth.errors import ConflictError
+from pophealth.web.pages import Crumb, PageContext, RouteInfo, add_page, render, route_registry
+from pophealth.warehouse import connect
+
+HOME = Crumb(text="Home", href="/")
+TRACKER = Crumb(text="Delivery tracker", href="/delivery")
+SOURCE = "Delivery tracker: actions from the LLR strategy documents; updates by action leads"
+FILTERS = ("theme", "priority", "rag", "lead", "overdue")
+
+
+@contextlib.contextmanager
+def _con(request: Request) -> Iterator:
+    con = connect(request.app.state.db)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+class Option(BaseModel):
+    value: str
+    text: str
+
+
+class TrackerPage(PageContext):
+    filters: dict[str, str]
+    themes: list[Option]
+    priorities: list[Option]
+    rags: list[str]
+    rows: list[TrackerRow]
+    total: int
+    rollups: list[Rollup]
+    period_id: str | None
+    boards: list[str]
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ActionPage(PageContext):
+    action: Action
+    row: TrackerRow
+    activities: list[Activity]
+    history: list[Update]
+    period_id: str | None
+    stages: list[str]
+    rags: list[str]
+    form: dict[str, str]
+    errors: list[FieldError]
+
+
+class HighlightPage(PageContext):
+    report: HighlightReport
+
+
+def tracker(request: Request) -> TrackerPage:
+    q = {k: request.query_params.get(k, "").strip() for k in FILTERS}
+    with _con(request) as con:
+        rows = tracker_rows(con)
+        priorities = list_priorities(con)
+        period = open_period_now(con)
+        boards = sorted({g.board for g in list_governance(con)})
+    chosen = filter_rows(rows, theme=q["theme"] or None, priority=q["priority"] or None, rag=q["rag"] or None,
+                         lead=q["lead"] or None, overdue={"yes": True, "no": False}.get(q["overdue"]))
+    themes = list(dict.fromkeys(p.theme for p in priorities))
+    return TrackerPage(
+        title="Delivery tracker", breadcrumbs=[HOME], filters=q, themes=[Option(value=t, text=t) for t in themes],
+        priorities=[Option(value=p.priority_id, text=p.name[:90]) for p in priorities], rags=[*RAGS, "Not rated"],
+        rows=chosen, total=len(rows), rollups=rollup(chosen, "theme"), period_id=period and period.period_id,
+        boards=boards, source=SOURCE)
+
+
+def _action_page(request: Request, ref: str, form: dict[str, str] | None = None,
+                 errors: list[FieldError] | None = None) -> ActionPage:
+    with _con(request) as con:
+        action = get_action(con, ref)
+        row = next(r for r in tracker_rows(con) if r.action.ref == ref)
+        period = open_period_now(con)
+        page = ActionPage(
+            title=f"Action {ref}", breadcrumbs=[HOME, TRACKER], action=action, row=row,
+            activities=list_activities(con, ref), history=history(con, ref), period_id=period and period.period_id,
+            stages=list(STAGES), rags=list(RAGS), errors=errors or [], source=SOURCE,
+            form=form or {"version": str(action.version), "stage": row.stage or "", "overall_rag": row.overall_rag or "",
+                          "risk_rag": row.risk_rag or "", "trajectory_rag": row.trajectory_rag or "",
+                          "narrative": "", "evidence": "", "editor": ""})
+    return page
+
+
+def action(request: Request, ref: str) -> ActionPage:
+    return _action_page(request, ref)
+
+
+FORM_FIELDS = {"stage": "Select the delivery stage", "overall_rag": "Select the overall RAG status",
+               "risk_rag": "Select the highest risk or issue RAG", "trajectory_rag": "Select the improvement trajectory RAG",
+               "narrative": "Enter a progress narrative", "editor": "Enter your name"}
+
+
+async def submit_update(request: Request, ref: str):
+    """POST handler: validate, record with the version the form was built on, or show errors."""
+    form = {k: str(v).strip() for k, v in (await request.form()).items()}
+    errors = [FieldError(field=f, message=m) for f, m in FORM_FIELDS.items() if not form.get(f)]
+    if not errors:
+        try:
+            with _con(request) as con:
+                record_update(con, ref, int(form.get("version") or 0), stage=form["stage"],
+                              overall_rag=form["overall_rag"], risk_rag=form["risk_rag"],
+                              trajectory_rag=form["trajectory_rag"], narrative=form["narrative"],
+                              evidence=form.get("evidence") or None, editor=form["editor"])
+            return RedirectResponse(f"/delivery/actions/{ref}?updated=1", status_code=303)
+        except ValidationError as exc:
+            errors = [FieldError(field=str(e["loc"][0]), message=FORM_FIELDS.get(str(e["loc"][0]), e["msg"]))
+                      for e in exc.errors()]
+        except ConflictError as exc:
+            errors = [FieldError(field="narrative", message=exc.message)]
+    page = _action_page(request, ref, form=form, errors=errors)
+    page.title = f"Error: action {ref}"
+    return render(request, "delivery/action.jinja", page, status_code=400)
+
+
+def highlight(request: Request) -> HighlightPage:
+    board = request.query_params.get("board", "").strip()
+    with _con(request) as con:
+        boards = sorted({g.board for g in list_governance(con)})
+        report = highlight_report(con, board or (boards[0] if boards else ""), as_of=date.today())
+    return HighlightPage(title=f"Highlight report: {report.board}", breadcrumbs=[HOME, TRACKER], report=report,
+                         source=SOURCE)
+
+
+def register(app: FastAPI) -> None:
+    add_page(app, "/delivery", "delivery/tracker.jinja", tracker, role="analyst", name="delivery")
+    add_page(app, "/delivery/highlight", "delivery/highlight.jinja", highlight, role="analyst",
+             name="delivery_highlight")
+    add_page(app, "/delivery/actions/{ref}", "delivery/action.jinja", action, role="action_lead",
+             name="delivery_action")
+    app.add_api_route("/delivery/actions/{ref}/update", submit_update, methods=["POST"],
+                      response_class=HTMLResponse, include_in_schema=False)
+    route_registry(app).append(RouteInfo("/delivery/actions/{ref}/update", ("POST",), "action_lead"))

@@ -1,0 +1,167 @@
+"""Central enforcement: who is asking, whether the route lets them, and CSRF on every unsafe request.
+
+Fail closed: a route that does not declare its role answers 403. Roles come from the route
+registry (``pages.route_registry``), so ``pophealth routes --json`` and enforcement cannot drift.
+"""
+
+from __future__ import annotations
+
+import secrets
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Match, Mount
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from pophealth.access.roles import ANONYMOUS, allowed
+from pophealth.access.sessions import SESSION_COOKIE, load_session
+
+CSRF_COOKIE = "pophealth_csrf"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+MAX_FORM_BYTES = 1_000_000
+
+
+class SecurityMiddleware:
+    def __init__(self, app: ASGIApp, fastapi_app: Any) -> None:
+        self.app = app
+        self.fastapi_app = fastapi_app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cookies = _cookies(scope)
+        state = scope.setdefault("state", {})
+        con = self.fastapi_app.state.con.cursor()
+        try:
+            session = load_session(con, cookies.get(SESSION_COOKIE))
+        finally:
+            con.close()
+        user = session.user if session else ANONYMOUS
+        anon_csrf = cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+        state["user"] = user
+        state["session"] = session
+        state["csrf_token"] = session.csrf_token if session else anon_csrf
+
+        required = self._required_role(scope)
+        path = scope["path"]
+        if required is None:
+            await _deny(scope, receive, send, 403, "This address does not declare who may use it")
+            return
+        if not allowed(user, required):
+            if user.role == "public":
+                if path.startswith("/api"):
+                    await _deny(scope, receive, send, 401, "Sign in to use this address")
+                else:
+                    await RedirectResponse(f"/login?next={quote(path)}", status_code=303)(scope, receive, send)
+                return
+            await _deny(scope, receive, send, 403, "Your role does not give access to this page")
+            return
+
+        if scope["method"] in UNSAFE:
+            body = await _read_body(receive)
+            if body is None:
+                await _deny(scope, receive, send, 413, "The form is too large")
+                return
+            sent = _submitted_token(scope, body)
+            expected = state["csrf_token"] if session else cookies.get(CSRF_COOKIE)
+            if not expected or not sent or not secrets.compare_digest(sent, expected):
+                await _deny(scope, receive, send, 403, "The form has expired or did not come from this site; please try again")
+                return
+            receive = _replay(body)
+
+        async def send_with_cookie(message: dict) -> None:
+            if message["type"] == "http.response.start" and not session and CSRF_COOKIE not in cookies:
+                headers = list(message.get("headers", []))
+                headers.append((b"set-cookie", f"{CSRF_COOKIE}={anon_csrf}; Path=/; HttpOnly; SameSite=Strict".encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+    def _required_role(self, scope: Scope) -> str | None:
+        from pophealth.web.pages import route_registry
+
+        roles = {(r.path, m): r.role for r in route_registry(self.fastapi_app) for m in r.methods}
+        for route in self.fastapi_app.router.routes:
+            match, _ = route.matches(scope)
+            if match == Match.FULL:
+                if isinstance(route, Mount):
+                    return "public"  # static assets
+                return roles.get((route.path, scope["method"]), roles.get((route.path, "GET")) if scope["method"] == "HEAD" else None)
+            if match == Match.PARTIAL:
+                return "public"  # wrong method: let the router answer 405
+        return "public"  # no route: let the router answer 404
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    raw = b"; ".join(v for k, v in scope.get("headers", []) if k == b"cookie").decode("latin-1")
+    jar = SimpleCookie()
+    try:
+        jar.load(raw)
+    except Exception:
+        return {}
+    return {k: m.value for k, m in jar.items()}
+
+
+def _submitted_token(scope: Scope, body: bytes) -> str | None:
+    headers = dict(scope.get("headers", []))
+    if b"x-csrf-token" in headers:
+        return headers[b"x-csrf-token"].decode()
+    ctype = headers.get(b"content-type", b"").decode()
+    if ctype.startswith("application/x-www-form-urlencoded"):
+        values = parse_qs(body.decode("utf-8", "replace")).get("csrf_token")
+        return values[0] if values else None
+    if ctype.startswith("multipart/form-data"):
+        marker = b'name="csrf_token"'
+        at = body.find(marker)
+        if at >= 0:
+            chunk = body[at + len(marker):].split(b"\r\n\r\n", 1)[-1]
+            return chunk.split(b"\r\n", 1)[0].decode()
+    return None
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_FORM_BYTES * 20:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> dict:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
+
+
+async def _deny(scope: Scope, receive: Receive, send: Send, status: int, message: str) -> None:
+    if scope["path"].startswith("/api"):
+        response: Response = JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+    else:
+        from starlette.responses import HTMLResponse
+
+        from html import escape
+
+        response = HTMLResponse(
+            f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{status} – pophealth</title>"
+            f"<link rel='stylesheet' href='/assets/nhsuk-frontend.min.css'></head><body><div class='nhsuk-width-container'>"
+            f"<main class='nhsuk-main-wrapper' id='maincontent'><h1>{escape(message)}</h1>"
+            f"<p><a href='/'>Go to the home page</a> or <a href='/login'>sign in</a>.</p></main></div></body></html>",
+            status_code=status,
+        )
+    await response(scope, receive, send)

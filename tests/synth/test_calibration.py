@@ -1,0 +1,46 @@
+"""The calibration report and the cohorts the PHM engine needs."""
+
+from __future__ import annotations
+
+import csv
+
+import duckdb
+import pytest
+
+from pophealth.synth.calibration import calibration_report
+from tests.synth.conftest import build
+
+
+def test_report_directions_hold(small_db):
+    report = calibration_report(duckdb.connect(str(small_db)))
+    direction = [c for c in report["checks"] if c["tolerance"].startswith("direction")]
+    assert len(direction) == 3 and all(c["passed"] for c in direction), direction
+    ethnic = [c for c in report["checks"] if "ethnicity" in c["name"]]
+    assert ethnic and all(c["passed"] for c in ethnic), ethnic
+    admissions = [c for c in report["checks"] if "admissions" in c["name"]]
+    assert admissions[0]["passed"], admissions
+
+
+@pytest.mark.xfail(strict=True, reason="prevalence of high-mortality conditions among survivors at the as-of "
+                   "date falls 25-40% below target (see docs/synthetic-population.md, limits)")
+def test_report_passes(small_db):
+    report = calibration_report(duckdb.connect(str(small_db)))
+    assert report["passed"], [c["name"] for c in report["checks"] if not c["passed"]]
+
+
+@pytest.mark.slow
+@pytest.mark.reference
+def test_every_cohort_has_members_at_default_size(tmp_path, reference):
+    db = build(tmp_path / "demo.duckdb", 50_000, 1)
+    with open(reference / "phm" / "codelists" / "cohorts_care_gaps.csv", newline="", encoding="utf-8") as h:
+        lists: dict[str, list[str]] = {}
+        for r in csv.DictReader(h):
+            lists.setdefault(r["cohort"], []).append(r["code"])
+    con = duckdb.connect(str(db), read_only=True)
+    empty = []
+    for cohort, codes in sorted(lists.items()):
+        n = con.execute(f"SELECT count(DISTINCT person_id) FROM omop_coded_event WHERE code IN "
+                        f"({','.join('?' * len(codes))})", codes).fetchone()[0]
+        if n == 0:
+            empty.append(cohort)
+    assert not empty, empty

@@ -1,0 +1,41 @@
+"""End-to-end: signing in and out through the form in a real browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from pophealth.access.users import add_user
+from pophealth.web.app import create_app
+from tests.browser_support import axe_violations, live_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    app = create_app(tmp_path_factory.mktemp("web") / "w.duckdb")
+    con = app.state.con.cursor()
+    add_user(con, "ada", PASSWORD, "admin", display_name="Ada Admin")
+    con.close()
+    with live_server(app) as url:
+        yield url
+
+
+def test_sign_in_reach_admin_page_and_sign_out(page, base_url):
+    page.goto(base_url + "/admin/audit")
+    assert page.url.endswith("/login?next=/admin/audit")
+    assert axe_violations(page) == []
+    page.fill("#username", "ada")
+    page.fill("#password", "wrong password")
+    page.click("button[type=submit]")
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    assert axe_violations(page) == []
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/audit")
+    assert "Signed in as Ada Admin" in page.inner_text(".ph-account")
+    assert axe_violations(page) == []
+    page.click("text=Sign out")
+    page.wait_for_url(base_url + "/")
+    assert "Staff sign in" in page.inner_text(".ph-account")

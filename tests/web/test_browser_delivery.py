@@ -1,0 +1,50 @@
+"""End-to-end: an action lead submits an update in a real browser and sees the status change."""
+
+from __future__ import annotations
+
+import pytest
+
+from pophealth.delivery.demo import build_demo_tracker
+from pophealth.warehouse import connect
+from pophealth.web.app import create_app
+from tests.browser_support import axe_violations, live_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    db = tmp_path_factory.mktemp("delivery") / "w.duckdb"
+    con = connect(db)
+    build_demo_tracker(con)
+    con.close()
+    with live_server(create_app(db)) as url:
+        yield url
+
+
+def test_submit_update_and_see_status_change(page, base_url):
+    page.goto(base_url + "/delivery/actions/L2.4")
+    assert axe_violations(page) == []
+    page.click("button[type=submit]")  # nothing chosen: the error summary appears
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    assert axe_violations(page) == []
+    page.select_option("#stage", "Delivery")
+    page.select_option("#overall_rag", "Green")
+    page.select_option("#risk_rag", "Amber")
+    page.select_option("#trajectory_rag", "Green")
+    page.fill("#narrative", "Clinical model agreed")
+    page.fill("#editor", "Browser Lead")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/delivery/actions/L2.4?updated=1")
+    summary = page.locator("dl.nhsuk-summary-list").inner_text()
+    assert "New" in summary and "Green" in summary  # first rating of this action: status change "New"
+    assert "Browser Lead" in page.locator("table").inner_text()
+
+
+def test_tracker_and_highlight_pages_pass_axe(page, base_url):
+    page.goto(base_url + "/delivery?rag=Red")
+    assert page.locator("table a[href^='/delivery/actions/']").count() == 1
+    assert axe_violations(page) == []
+    page.goto(base_url + "/delivery/highlight")
+    assert page.locator("h1").inner_text().startswith("Highlight report")
+    assert axe_violations(page) == []

@@ -1,0 +1,56 @@
+"""Delivery pages through the JSON twins and the update form."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pophealth.delivery.demo import build_demo_tracker
+from pophealth.warehouse import connect
+from pophealth.web.app import create_app
+from pophealth.web.pages import route_registry
+
+
+@pytest.fixture
+def client(db_file):
+    con = connect(db_file)
+    build_demo_tracker(con)
+    con.close()
+    return TestClient(create_app(db_file))
+
+
+def test_tracker_filters(client):
+    everything = client.get("/api/delivery").json()
+    assert everything["total"] == len(everything["rows"]) == 215
+    red = client.get("/api/delivery", params={"rag": "Red"}).json()["rows"]
+    assert [r["action"]["ref"] for r in red] == ["L2.3"]  # the demo's only Red at the latest period
+    places = client.get("/api/delivery", params={"theme": "Healthy Places"}).json()["rows"]
+    assert places and all(r["theme"] == "Healthy Places" for r in places)
+    overdue = client.get("/api/delivery", params={"overdue": "yes"}).json()["rows"]
+    assert overdue and all(r["overdue"] for r in overdue)
+    assert client.get("/api/delivery", params={"lead": "nobody-named-this"}).json()["rows"] == []
+
+
+def test_update_form_errors_then_success(client):
+    bad = client.post("/delivery/actions/L2.2/update", data={"version": "1", "stage": "Delivery"})
+    assert bad.status_code == 400
+    assert "There is a problem" in bad.text and 'href="#overall_rag"' in bad.text
+    ok = client.post("/delivery/actions/L2.2/update", follow_redirects=False, data={
+        "version": "1", "stage": "Delivery", "overall_rag": "Amber", "risk_rag": "Green",
+        "trajectory_rag": "Amber", "narrative": "Started recruiting", "editor": "Sam Lead"})
+    assert ok.status_code == 303
+    page = client.get("/api/delivery/actions/L2.2").json()
+    assert (page["row"]["overall_rag"], page["action"]["version"], page["history"][-1]["editor"]) == ("Amber", 2, "Sam Lead")
+    stale = client.post("/delivery/actions/L2.2/update", data={
+        "version": "1", "stage": "Delivery", "overall_rag": "Red", "risk_rag": "Red",
+        "trajectory_rag": "Red", "narrative": "From an old form", "editor": "Other"})
+    assert stale.status_code == 400 and "someone else changed it first" in stale.text
+
+
+def test_highlight_report_and_roles(client):
+    report = client.get("/api/delivery/highlight", params={"board": "Leicester Health and Wellbeing Board"}).json()
+    do = {p["governance"]["priority_id"]: p for p in report["report"]["do"]}
+    assert "leicester:L2" in do and do["leicester:L2"]["rollup"]["rag"] == "Red"
+    roles = {(r.path, r.methods): r.role for r in route_registry(client.app)}
+    assert roles[("/delivery/actions/{ref}/update", ("POST",))] == "action_lead"
+    assert roles[("/delivery", ("GET",))] == "analyst"
