@@ -9,7 +9,7 @@ from pophealth.delivery.actions import get_action, list_actions
 from pophealth.delivery.demo import build_demo_tracker
 from pophealth.delivery.xlsx_export import export_workbook
 from pophealth.delivery.xlsx_import import import_workbook
-from pophealth.errors import ConflictError, InputError
+from pophealth.errors import InputError
 from pophealth.warehouse import connect
 
 

@@ -7,6 +7,7 @@ import pytest
 from pophealth.delivery.demo import build_demo_tracker
 from pophealth.warehouse import connect
 from pophealth.web.app import create_app
+from tests.auth_support import browser_sign_in
 from tests.browser_support import axe_violations, live_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -18,14 +19,17 @@ def base_url(tmp_path_factory):
     con = connect(db)
     build_demo_tracker(con)
     con.close()
-    with live_server(create_app(db)) as url:
-        yield url
+    app = create_app(db)
+    with live_server(app) as url:
+        yield url, app
 
 
 def test_submit_update_and_see_status_change(page, base_url):
+    base_url, app = base_url
+    browser_sign_in(page, base_url, app, "action_lead", username="browser_lead")
     page.goto(base_url + "/delivery/actions/L2.4")
     assert axe_violations(page) == []
-    page.click("button[type=submit]")  # nothing chosen: the error summary appears
+    page.click("main button[type=submit]")  # nothing chosen: the error summary appears
     assert page.locator(".nhsuk-error-summary").is_visible()
     assert axe_violations(page) == []
     page.select_option("#stage", "Delivery")
@@ -33,8 +37,7 @@ def test_submit_update_and_see_status_change(page, base_url):
     page.select_option("#risk_rag", "Amber")
     page.select_option("#trajectory_rag", "Green")
     page.fill("#narrative", "Clinical model agreed")
-    page.fill("#editor", "Browser Lead")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url("**/delivery/actions/L2.4?updated=1")
     summary = page.locator("dl.nhsuk-summary-list").inner_text()
     assert "New" in summary and "Green" in summary  # first rating of this action: status change "New"
@@ -42,6 +45,8 @@ def test_submit_update_and_see_status_change(page, base_url):
 
 
 def test_tracker_and_highlight_pages_pass_axe(page, base_url):
+    base_url, app = base_url
+    browser_sign_in(page, base_url, app, "analyst")
     page.goto(base_url + "/delivery?rag=Red")
     assert page.locator("table a[href^='/delivery/actions/']").count() == 1
     assert axe_violations(page) == []

@@ -9,14 +9,20 @@ from pophealth.delivery.demo import build_demo_tracker
 from pophealth.warehouse import connect
 from pophealth.web.app import create_app
 from pophealth.web.pages import route_registry
+from tests.auth_support import csrf_of, signed_in_client
 
 
 @pytest.fixture
-def client(db_file):
+def app(db_file):
     con = connect(db_file)
     build_demo_tracker(con)
     con.close()
-    return TestClient(create_app(db_file))
+    return create_app(db_file)
+
+
+@pytest.fixture
+def client(app):
+    return signed_in_client(app, "action_lead", username="sam_lead")
 
 
 def test_tracker_filters(client):
@@ -32,18 +38,19 @@ def test_tracker_filters(client):
 
 
 def test_update_form_errors_then_success(client):
-    bad = client.post("/delivery/actions/L2.2/update", data={"version": "1", "stage": "Delivery"})
+    token = csrf_of(client, "/delivery/actions/L2.2")
+    bad = client.post("/delivery/actions/L2.2/update", data={"version": "1", "stage": "Delivery", "csrf_token": token})
     assert bad.status_code == 400
     assert "There is a problem" in bad.text and 'href="#overall_rag"' in bad.text
     ok = client.post("/delivery/actions/L2.2/update", follow_redirects=False, data={
         "version": "1", "stage": "Delivery", "overall_rag": "Amber", "risk_rag": "Green",
-        "trajectory_rag": "Amber", "narrative": "Started recruiting", "editor": "Sam Lead"})
+        "trajectory_rag": "Amber", "narrative": "Started recruiting", "csrf_token": token})
     assert ok.status_code == 303
     page = client.get("/api/delivery/actions/L2.2").json()
-    assert (page["row"]["overall_rag"], page["action"]["version"], page["history"][-1]["editor"]) == ("Amber", 2, "Sam Lead")
+    assert (page["row"]["overall_rag"], page["action"]["version"], page["history"][-1]["editor"]) == ("Amber", 2, "Sam Lead")  # the signed-in user
     stale = client.post("/delivery/actions/L2.2/update", data={
         "version": "1", "stage": "Delivery", "overall_rag": "Red", "risk_rag": "Red",
-        "trajectory_rag": "Red", "narrative": "From an old form", "editor": "Other"})
+        "trajectory_rag": "Red", "narrative": "From an old form", "csrf_token": token})
     assert stale.status_code == 400 and "someone else changed it first" in stale.text
 
 
@@ -54,3 +61,14 @@ def test_highlight_report_and_roles(client):
     roles = {(r.path, r.methods): r.role for r in route_registry(client.app)}
     assert roles[("/delivery/actions/{ref}/update", ("POST",))] == "action_lead"
     assert roles[("/delivery", ("GET",))] == "analyst"
+
+
+def test_only_action_leads_may_update_and_the_form_needs_its_token(app, client):
+    analyst = signed_in_client(app, "analyst")
+    assert "Record an update" not in analyst.get("/delivery/actions/L2.2").text
+    form = {"version": "1", "stage": "Delivery", "overall_rag": "Amber", "risk_rag": "Green",
+            "trajectory_rag": "Amber", "narrative": "x", "csrf_token": csrf_of(analyst, "/delivery")}
+    assert analyst.post("/delivery/actions/L2.2/update", data=form).status_code == 403
+    form["csrf_token"] = "forged"
+    assert client.post("/delivery/actions/L2.2/update", data=form).status_code == 403
+    assert TestClient(app).get("/api/delivery").status_code == 401

@@ -14,7 +14,6 @@ import re
 
 import duckdb
 import numpy as np
-import pandas as pd
 
 from pophealth.indicators.models import InequalityPoint, InequalitySeries
 from pophealth.indicators.profile import _num

@@ -11,7 +11,6 @@ import pandas as pd
 from scipy import stats as sps
 
 from pophealth.stats.intervals import poisson_count_limits
-from pophealth.stats.poisson_search import poisson_mean_limit
 
 TAILS = {"2s": 0.025, "3s": 0.001}
 LEVELS = {"2s": 0.95, "3s": 0.998}

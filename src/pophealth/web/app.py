@@ -7,13 +7,13 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from importlib import resources
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pophealth.config import assets_dir, db_path
-from pophealth.errors import NotFoundError, PophealthError
+from pophealth.errors import NotFoundError, PermissionDenied, PophealthError
 from pophealth.web.pages import PageContext, declare_route, render, route_registry
 from pophealth.web.templating import make_environment
 
@@ -85,6 +85,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError):
         return respond(request, 404, exc.message)
+
+    @app.exception_handler(PermissionDenied)
+    async def denied(request: Request, exc: PermissionDenied):
+        return respond(request, 403, exc.message)
 
     @app.exception_handler(PophealthError)
     async def user_error(request: Request, exc: PophealthError):

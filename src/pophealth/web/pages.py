@@ -7,10 +7,12 @@ context as JSON, so every figure on a page can be read by machines and tested wi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+import duckdb
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
@@ -51,8 +53,19 @@ def declare_route(app: FastAPI, path: str, methods: tuple[str, ...], role: Role)
 
 
 def cursor(request: Request):
-    """A cursor on the app's warehouse connection, for one request."""
+    """A cursor on the app's warehouse connection, for one request (close it when done)."""
     return request.app.state.con.cursor()
+
+
+@contextlib.contextmanager
+def warehouse(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor for the length of a block. Every route uses the app's one connection: DuckDB refuses
+    a second connection to the same file with other settings (e.g. read-only)."""
+    con = cursor(request)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def add_page(

@@ -1,12 +1,11 @@
 """Delivery tracker pages: the filterable tracker, an action with its update form, highlight reports.
 
-Who may edit is enforced by the access-control work; until then the form records the editor's name.
+Anyone signed in may read the tracker; an action lead may update actions that name them as a lead,
+or that name no lead yet. The signed-in user is recorded as the editor.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from datetime import date
 
 from fastapi import FastAPI, Request
@@ -20,23 +19,14 @@ from pophealth.delivery.records import RAGS, STAGES, Action, Activity, Update
 from pophealth.delivery.rollup import Rollup, rollup
 from pophealth.delivery.tracker import TrackerRow, filter_rows, tracker_rows
 from pophealth.delivery.updates import history, record_update
-from pophealth.errors import ConflictError
-from pophealth.web.pages import Crumb, PageContext, RouteInfo, add_page, render, route_registry
-from pophealth.warehouse import connect
+from pophealth.access.roles import User
+from pophealth.errors import ConflictError, PermissionDenied
+from pophealth.web.pages import Crumb, PageContext, RouteInfo, add_page, render, route_registry, warehouse
 
 HOME = Crumb(text="Home", href="/")
 TRACKER = Crumb(text="Delivery tracker", href="/delivery")
 SOURCE = "Delivery tracker: actions from the LLR strategy documents; updates by action leads"
 FILTERS = ("theme", "priority", "rag", "lead", "overdue")
-
-
-@contextlib.contextmanager
-def _con(request: Request) -> Iterator:
-    con = connect(request.app.state.db)
-    try:
-        yield con
-    finally:
-        con.close()
 
 
 class Option(BaseModel):
@@ -71,6 +61,7 @@ class ActionPage(PageContext):
     rags: list[str]
     form: dict[str, str]
     errors: list[FieldError]
+    may_edit: bool = False
 
 
 class HighlightPage(PageContext):
@@ -79,7 +70,7 @@ class HighlightPage(PageContext):
 
 def tracker(request: Request) -> TrackerPage:
     q = {k: request.query_params.get(k, "").strip() for k in FILTERS}
-    with _con(request) as con:
+    with warehouse(request) as con:
         rows = tracker_rows(con)
         priorities = list_priorities(con)
         period = open_period_now(con)
@@ -96,7 +87,7 @@ def tracker(request: Request) -> TrackerPage:
 
 def _action_page(request: Request, ref: str, form: dict[str, str] | None = None,
                  errors: list[FieldError] | None = None) -> ActionPage:
-    with _con(request) as con:
+    with warehouse(request) as con:
         action = get_action(con, ref)
         row = next(r for r in tracker_rows(con) if r.action.ref == ref)
         period = open_period_now(con)
@@ -106,8 +97,19 @@ def _action_page(request: Request, ref: str, form: dict[str, str] | None = None,
             stages=list(STAGES), rags=list(RAGS), errors=errors or [], source=SOURCE,
             form=form or {"version": str(action.version), "stage": row.stage or "", "overall_rag": row.overall_rag or "",
                           "risk_rag": row.risk_rag or "", "trajectory_rag": row.trajectory_rag or "",
-                          "narrative": "", "evidence": "", "editor": ""})
+                          "narrative": "", "evidence": ""},
+            may_edit=may_edit(request.state.user, action))
     return page
+
+
+def may_edit(user: User, action) -> bool:
+    """Action leads update their own actions (or ones with no lead named yet); admins any."""
+    if user.role == "admin":
+        return True
+    if user.role != "action_lead":
+        return False
+    leads = (action.leads or "").lower()
+    return not leads.strip() or user.username.lower() in leads or user.display_name.lower() in leads
 
 
 def action(request: Request, ref: str) -> ActionPage:
@@ -116,20 +118,24 @@ def action(request: Request, ref: str) -> ActionPage:
 
 FORM_FIELDS = {"stage": "Select the delivery stage", "overall_rag": "Select the overall RAG status",
                "risk_rag": "Select the highest risk or issue RAG", "trajectory_rag": "Select the improvement trajectory RAG",
-               "narrative": "Enter a progress narrative", "editor": "Enter your name"}
+               "narrative": "Enter a progress narrative"}
 
 
 async def submit_update(request: Request, ref: str):
     """POST handler: validate, record with the version the form was built on, or show errors."""
-    form = {k: str(v).strip() for k, v in (await request.form()).items()}
+    form = {k: str(v).strip() for k, v in (await request.form()).items() if k != "csrf_token"}
+    user = request.state.user
+    with warehouse(request) as con:
+        if not may_edit(user, get_action(con, ref)):
+            raise PermissionDenied("Only the action's lead can update it")
     errors = [FieldError(field=f, message=m) for f, m in FORM_FIELDS.items() if not form.get(f)]
     if not errors:
         try:
-            with _con(request) as con:
+            with warehouse(request) as con:
                 record_update(con, ref, int(form.get("version") or 0), stage=form["stage"],
                               overall_rag=form["overall_rag"], risk_rag=form["risk_rag"],
                               trajectory_rag=form["trajectory_rag"], narrative=form["narrative"],
-                              evidence=form.get("evidence") or None, editor=form["editor"])
+                              evidence=form.get("evidence") or None, editor=user.display_name)
             return RedirectResponse(f"/delivery/actions/{ref}?updated=1", status_code=303)
         except ValidationError as exc:
             errors = [FieldError(field=str(e["loc"][0]), message=FORM_FIELDS.get(str(e["loc"][0]), e["msg"]))
@@ -143,7 +149,7 @@ async def submit_update(request: Request, ref: str):
 
 def highlight(request: Request) -> HighlightPage:
     board = request.query_params.get("board", "").strip()
-    with _con(request) as con:
+    with warehouse(request) as con:
         boards = sorted({g.board for g in list_governance(con)})
         report = highlight_report(con, board or (boards[0] if boards else ""), as_of=date.today())
     return HighlightPage(title=f"Highlight report: {report.board}", breadcrumbs=[HOME, TRACKER], report=report,
@@ -154,7 +160,7 @@ def register(app: FastAPI) -> None:
     add_page(app, "/delivery", "delivery/tracker.jinja", tracker, role="analyst", name="delivery")
     add_page(app, "/delivery/highlight", "delivery/highlight.jinja", highlight, role="analyst",
              name="delivery_highlight")
-    add_page(app, "/delivery/actions/{ref}", "delivery/action.jinja", action, role="action_lead",
+    add_page(app, "/delivery/actions/{ref}", "delivery/action.jinja", action, role="analyst",
              name="delivery_action")
     app.add_api_route("/delivery/actions/{ref}/update", submit_update, methods=["POST"],
                       response_class=HTMLResponse, include_in_schema=False)

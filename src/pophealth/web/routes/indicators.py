@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 
-import duckdb
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
@@ -23,8 +20,7 @@ from pophealth.indicators.metadata import catalogue, fallback_meta
 from pophealth.indicators.models import InequalitySeries, MeasureComparison, Profile, Trend
 from pophealth.indicators.profile import build_profile
 from pophealth.indicators.trend import trends
-from pophealth.warehouse import connect
-from pophealth.web.pages import Crumb, PageContext, RouteInfo, add_page, route_registry
+from pophealth.web.pages import Crumb, PageContext, RouteInfo, add_page, route_registry, warehouse
 
 HOME = Crumb(text="Home", href="/")
 PLACES = Crumb(text="Places", href="/places")
@@ -77,19 +73,8 @@ class PledgePlacesPage(PageContext):
     comparisons: list[MeasureComparison]
 
 
-@contextlib.contextmanager
-def _warehouse(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection for one request: read-only when the warehouse exists."""
-    path = request.app.state.db
-    con = connect(path, read_only=True) if path.exists() else connect(path)
-    try:
-        yield con
-    finally:
-        con.close()
-
-
 def place_list(request: Request) -> PlaceListPage:
-    with _warehouse(request) as con:
+    with warehouse(request) as con:
         counts = dict(con.execute("SELECT area_code, count(DISTINCT indicator_id) FROM indicator_value "
                                   "GROUP BY area_code").fetchall())
         source = store.provenance(con, [s for (s,) in con.execute("SELECT DISTINCT source FROM indicator_value")
@@ -103,7 +88,7 @@ def place_list(request: Request) -> PlaceListPage:
 
 
 def _profile(request: Request, area_code: str) -> tuple[Profile, str]:
-    with _warehouse(request) as con:
+    with warehouse(request) as con:
         profile = build_profile(con, area_code)
         return profile, store.provenance(con, profile.sources)
 
@@ -121,7 +106,7 @@ def place(request: Request, area_code: str) -> PlacePage:
 
 
 def indicator(request: Request, indicator_id: int) -> IndicatorPage:
-    with _warehouse(request) as con:
+    with warehouse(request) as con:
         rows = store.indicator_rows(con, indicator_id)
         if rows.empty:
             raise NotFoundError(f"No values are loaded for indicator {indicator_id}")
@@ -155,7 +140,7 @@ def _default_area(present: set[str]) -> str:
 
 
 def pledge_places(request: Request, number: int) -> PledgePlacesPage:
-    with _warehouse(request) as con:
+    with warehouse(request) as con:
         comparisons = pledge_comparisons(con, number)
         sources = [s for (s,) in con.execute("SELECT DISTINCT source FROM indicator_value WHERE list_contains(?, "
                                              "indicator_id)", [[c.indicator_id for c in comparisons]]).fetchall()]
