@@ -11,6 +11,7 @@ from pophealth.errors import PophealthError
 from pophealth.cli import core as _core  # noqa: F401,E402
 from pophealth.cli import geography as _geography  # noqa: F401,E402
 from pophealth.cli import strategy as _strategy  # noqa: F401,E402
+from pophealth.cli import report as _report  # noqa: F401,E402
 from pophealth.cli import users as _users  # noqa: F401,E402
 from pophealth.cli import spc as _spc  # noqa: F401,E402
 from pophealth.cli import stats as _stats  # noqa: F401,E402

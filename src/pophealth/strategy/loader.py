@@ -130,8 +130,47 @@ def _cross_reference_problems(s: Strategy, files: dict[str, str]) -> list[Proble
     ] + [("focuses", f"focuses[{i}].pledges", f.pledges) for i, f in enumerate(s.focuses)] + [
         ("jhws", f"jhws.priorities[{i}].pledges", p.pledges) for i, p in enumerate(s.jhws.priorities)
     ]
+    problems.extend(_measure_problems(s, files))
     for part, path, numbers in linked:
         for n in numbers:
             if n not in pledge_numbers:
                 problems.append(Problem(files.get(part, part), f"unknown pledge {n}", path=path))
+    return problems
+
+
+def _measure_problems(s: Strategy, files: dict[str, str]) -> list[Problem]:
+    """Measure ids are unique slugs; their pledges and priorities exist; every slot's measure_id resolves."""
+    problems: list[Problem] = []
+    file = files.get("measures", "measures")
+    ids: set[str] = set()
+    for i, m in enumerate(s.measures):
+        if m.id in ids:
+            problems.append(Problem(file, f"duplicate id {m.id!r}", path=f"measures[{i}].id"))
+        ids.add(m.id)
+        if not _SLUG.match(m.id):
+            problems.append(Problem(file, f"id {m.id!r} must be lower-case words joined by hyphens",
+                                    path=f"measures[{i}].id"))
+    pledge_numbers = {p.number for p in s.pledges}
+    known = {f"jhws:{p.id}" for p in s.jhws.priorities} | {
+        f"delivery:{d.id}" for d in s.delivery_priorities} | {f"focus:{f.id}" for f in s.focuses}
+    for i, m in enumerate(s.measures):
+        for j, n in enumerate(m.pledges):
+            if n not in pledge_numbers:
+                problems.append(Problem(file, f"unknown pledge {n}", path=f"measures[{i}].pledges[{j}]"))
+        for j, ref in enumerate(m.priorities):
+            if ref not in known:
+                problems.append(Problem(file, f"unknown priority {ref!r}; expected jhws:<id>, "
+                                        "delivery:<id> or focus:<id>", path=f"measures[{i}].priorities[{j}]"))
+    slots = [("pledges", f"pledges[{i}].measures[{j}]", slot) for i, p in enumerate(s.pledges)
+             for j, slot in enumerate(p.measures)]
+    slots += [("jhws", f"jhws.priorities[{i}].measures[{j}]", slot) for i, p in enumerate(s.jhws.priorities)
+              for j, slot in enumerate(p.measures)]
+    slots += [("delivery_priorities", f"delivery_priorities[{i}].measures[{j}]", slot) for i, d in enumerate(s.delivery_priorities)
+              for j, slot in enumerate(d.measures)]
+    slots += [("focuses", f"focuses[{i}].measures[{j}]", slot) for i, f in enumerate(s.focuses)
+              for j, slot in enumerate(f.measures)]
+    for part, path, slot in slots:
+        if slot.measure_id is not None and slot.measure_id not in ids:
+            problems.append(Problem(files.get(part, part), f"measure_id {slot.measure_id!r} is not in the measure catalogue",
+                                    path=path + ".measure_id"))
     return problems

@@ -272,6 +272,10 @@ class Register(Model):
     extraction_notes: list[str] = Field(default_factory=list)
 
 
+# Imported here, after ``Model`` and ``Source`` exist, because the catalogue builds on them.
+from pophealth.strategy.measures import Measure  # noqa: E402
+
+
 class Strategy(Model):
     """The whole register, assembled from the YAML files of one strategy folder."""
 
@@ -284,10 +288,14 @@ class Strategy(Model):
     focuses: list[Focus]
     jhws: Jhws
     leicester: Leicester
+    measures: list[Measure] = Field(default_factory=list)  # the measure catalogue (measures.yaml)
 
     # -- lookups used by products; kept here so every product agrees on them --
     def pledge(self, number: int) -> Pledge:
         return next(p for p in self.pledges if p.number == number)
+
+    def measure(self, measure_id: str) -> Measure:
+        return next(m for m in self.measures if m.id == measure_id)
 
     def delivery_priority(self, slug: str) -> DeliveryPriority:
         return next(d for d in self.delivery_priorities if d.id == slug)

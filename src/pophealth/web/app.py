@@ -31,6 +31,7 @@ NAV = [
 def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None = None) -> FastAPI:
     """The web app over the warehouse ``db`` and the strategy folder (default: shipped LLR)."""
     from pophealth.strategy import load_strategy
+    from pophealth.web.routes import measures as measures_routes
     from pophealth.warehouse import connect
     from pophealth.web.routes import account as account_routes
     from pophealth.web.routes import indicators as indicator_routes
@@ -53,6 +54,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     app.mount("/static", StaticFiles(directory=str(resources.files("pophealth.web") / "static")), name="static")
 
     strategy_routes.register(app)
+    measures_routes.register(app)
     account_routes.register(app)
     indicator_routes.register(app)
     declare_route(app, "/api/docs", ("GET",), "public")

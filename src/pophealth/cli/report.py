@@ -1,0 +1,73 @@
+"""``report board``: the pledge board pack; ``report import-nhse``: operational statistics files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from pophealth.cli.app import DbOption, JsonOption, console, sub_app
+from pophealth.cli.strategy import StrategyOption
+
+report_app = sub_app("report", "Pledge measures: import operational statistics and write the board pack.")
+
+
+@report_app.command("board")
+def board(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the HTML, PDF, XLSX and snapshot into.")],
+    period: Annotated[Optional[str], typer.Option("--period", help="Reporting month YYYY-MM (default: the latest).")] = None,
+    snapshot: Annotated[Optional[Path], typer.Option("--snapshot", help="Rebuild from a snapshot JSON written by an earlier pack.")] = None,
+    no_pdf: Annotated[bool, typer.Option("--no-pdf", help="Skip the PDF (quicker drafts).")] = False,
+    db: DbOption = None,
+    strategy: StrategyOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write the board pack: a summary matrix of every measure, then a section per pledge."""
+    from pophealth.measures.tracking import take_snapshot
+    from pophealth.reports.board_pack import read_snapshot, write_board_pack
+
+    if snapshot is not None:
+        snap = read_snapshot(snapshot)
+    else:
+        from pophealth.strategy import load_strategy
+        from pophealth.warehouse import connect
+
+        con = connect(db)
+        try:
+            snap = take_snapshot(con, load_strategy(strategy), period)
+        finally:
+            con.close()
+    files = write_board_pack(snap, out, pdf=not no_pdf)
+    written = {"period": snap.period, "html": str(files.html), "pdf": None if no_pdf else str(files.pdf),
+               "xlsx": str(files.xlsx), "snapshot": str(files.snapshot)}
+    if as_json:
+        typer.echo(json.dumps(written, indent=2))
+        return
+    for kind, path in written.items():
+        if path and kind != "period":
+            console.print(f"{kind:8} {path}")
+    console.print(f"Board pack for {snap.period} written to {out}")
+
+
+@report_app.command("import-nhse")
+def import_nhse(
+    files: Annotated[list[Path], typer.Argument(help="NHS England statistics CSV/XLSX files (CWT, A&E, RTT, AmbSYS, GPAD, LDHC).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Load operational statistics into metric_observation: all files or none; reloading replaces rows."""
+    from pophealth.sources.nhse_stats import load_nhse_files
+    from pophealth.warehouse import connect
+
+    con = connect(db)
+    try:
+        counts = load_nhse_files(con, files)
+    finally:
+        con.close()
+    if as_json:
+        typer.echo(json.dumps(counts, indent=2))
+        return
+    for name, n in counts.items():
+        console.print(f"{name}: {n} observations")

@@ -1,0 +1,130 @@
+"""Everything a board sees for one reporting period, as one typed object that can be snapshotted.
+
+``take_snapshot`` reads the warehouse (catalogue measures, their series, their narratives) into a
+``Snapshot``; ``assess_snapshot`` turns a snapshot into ``Tracking`` (SPC status per measure and
+measures per pledge) without touching the warehouse, so a board pack rebuilt from its snapshot
+file shows exactly the same figures.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+import duckdb
+from pydantic import BaseModel, Field
+
+from pophealth.errors import ConfigError
+from pophealth.measures import narrative
+from pophealth.measures.narrative import NarrativeVersion
+from pophealth.measures.series import MeasureSeries, read_series
+from pophealth.measures.status import MeasureStatus, assess
+from pophealth.strategy.measures import Measure
+from pophealth.strategy.models import Strategy
+
+SNAPSHOT_VERSION = 1
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class NoDataYet(ConfigError):
+    """No measure has any data, so there is no latest reporting period."""
+
+
+class PledgeRef(BaseModel):
+    number: int
+    id: str
+    text: str
+    emphasis: str
+    group: str
+
+
+class Snapshot(BaseModel):
+    """The data a pack used: enough to rebuild it without the warehouse."""
+
+    version: int = SNAPSHOT_VERSION
+    period: str
+    taken_at: dt.datetime
+    strategy_name: str
+    pledges: list[PledgeRef]
+    measures: list[Measure]
+    series: dict[str, MeasureSeries]
+    narratives: dict[str, NarrativeVersion | None]
+
+
+class MeasureEntry(BaseModel):
+    measure: Measure
+    series: MeasureSeries
+    status: MeasureStatus
+    narrative: NarrativeVersion | None = None
+
+
+class PledgeEntry(BaseModel):
+    pledge: PledgeRef
+    measurable: bool  # False: "not yet measurable" - no measure defined, so no status
+    measure_ids: list[str] = Field(default_factory=list)
+
+
+class Tracking(BaseModel):
+    period: str
+    taken_at: dt.datetime
+    strategy_name: str
+    measures: dict[str, MeasureEntry]
+    pledges: list[PledgeEntry]
+    other_measure_ids: list[str]  # measures of priorities that belong to no pledge
+
+    @property
+    def synthetic(self) -> bool:
+        return any(e.series.synthetic for e in self.measures.values())
+
+
+def period_end(period: str) -> dt.date:
+    """Last day of a monthly reporting period ``YYYY-MM``."""
+    match = _PERIOD.match(period)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ConfigError(f"reporting period must look like 2023-10 (year-month), not {period!r}")
+    year, month = int(match.group(1)), int(match.group(2))
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def latest_period(series: list[MeasureSeries]) -> str:
+    """The latest month any monthly series reaches (the default reporting period)."""
+    starts = [p.period_start for s in series for p in s.points if (p.period_end - p.period_start).days < 32]
+    if not starts:
+        starts = [p.period_end for s in series for p in s.points]
+    if not starts:
+        raise NoDataYet("No measure has any data yet", hint="load data first, e.g. `pophealth demo --no-serve`")
+    return max(starts).strftime("%Y-%m")
+
+
+def take_snapshot(con: duckdb.DuckDBPyConnection, strategy: Strategy, period: str | None = None) -> Snapshot:
+    series = {m.id: read_series(con, m) for m in strategy.measures}
+    period = period or latest_period(list(series.values()))
+    end = period_end(period)
+    return Snapshot(
+        period=period, taken_at=dt.datetime.now().replace(microsecond=0), strategy_name=strategy.about.name,
+        pledges=[PledgeRef(number=p.number, id=p.id, text=p.text, emphasis=p.emphasis, group=p.group)
+                 for p in strategy.pledges],
+        measures=list(strategy.measures),
+        series={k: s.until(end) for k, s in series.items()},
+        narratives={m.id: narrative.current(con, m.id, period) for m in strategy.measures},
+    )
+
+
+def assess_snapshot(snapshot: Snapshot) -> Tracking:
+    entries = {
+        m.id: MeasureEntry(measure=m, series=snapshot.series[m.id], status=assess(m, snapshot.series[m.id]),
+                           narrative=snapshot.narratives.get(m.id))
+        for m in snapshot.measures
+    }
+    pledges = []
+    for p in snapshot.pledges:
+        ids = [m.id for m in snapshot.measures if p.number in m.pledges]
+        pledges.append(PledgeEntry(pledge=p, measurable=bool(ids), measure_ids=ids))
+    return Tracking(period=snapshot.period, taken_at=snapshot.taken_at, strategy_name=snapshot.strategy_name,
+                    measures=entries, pledges=pledges,
+                    other_measure_ids=[m.id for m in snapshot.measures if not m.pledges])
+
+
+def track(con: duckdb.DuckDBPyConnection, strategy: Strategy, period: str | None = None) -> Tracking:
+    return assess_snapshot(take_snapshot(con, strategy, period))

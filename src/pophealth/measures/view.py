@@ -1,0 +1,73 @@
+"""What a reader sees of one measure, shared by the measure page and the board pack.
+
+Products render these fields as they are; the numbers, icons and wording come from here so the web
+page and the printed pack can never disagree.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from pophealth.measures.chart import UNIT_LABEL, chart_svg, format_value, icon_svg
+from pophealth.measures.narrative import NarrativeVersion
+from pophealth.measures.tracking import MeasureEntry
+
+STATE_TEXT = {"not_loaded": "Data not loaded", "no_feed": "Not yet measurable: no data source defined"}
+SYNTHETIC_TEXT = "Synthetic demonstration data - not real figures"
+
+
+class MeasureView(BaseModel):
+    id: str
+    name: str
+    definition: str
+    status_label: str  # "Named in the strategy" / "Proposed ..."
+    unit: str
+    polarity: str
+    frequency: str
+    owner: str
+    target_text: str | None
+    target_source: str | None
+    other_targets: list[str]
+    latest_label: str | None
+    latest_text: str
+    rag: str
+    rag_text: str
+    variation_text: str | None
+    assurance_text: str | None
+    variation_svg: str
+    assurance_svg: str
+    chart_svg: str
+    trial_limits: bool
+    data_state: str
+    data_state_text: str | None
+    synthetic: bool
+    data_source: str
+    source_files: list[str]
+    loaded_at: str | None
+    note: str | None
+    narrative: NarrativeVersion | None
+    table: list[tuple[str, str, str, str]]  # period, value, mean, process limits
+
+
+def measure_view(entry: MeasureEntry, *, ident: str | None = None) -> MeasureView:
+    m, s, st = entry.measure, entry.series, entry.status
+    ident = ident or f"chart-{m.id}"
+    fmt = lambda v: format_value(v, m.unit)  # noqa: E731
+    return MeasureView(
+        id=m.id, name=m.name, definition=m.definition,
+        status_label="Named in the strategy" if m.status == "named" else
+        "Proposed measure (the strategy names none): " + (m.national_definition or ""),
+        unit=UNIT_LABEL[m.unit] or m.unit, polarity=m.polarity.replace("_", " "), frequency=m.frequency,
+        owner=m.owner, target_text=m.target.text if m.target else None,
+        target_source=m.target.source if m.target else None,
+        other_targets=[f"{t.text} ({t.source})" for t in m.other_targets],
+        latest_label=st.latest_label, latest_text=fmt(st.latest_value), rag=st.rag, rag_text=st.rag_text,
+        variation_text=st.variation_text, assurance_text=st.assurance_text,
+        variation_svg=icon_svg("variation", st.variation_icon, st.variation_text),
+        assurance_svg=icon_svg("assurance", st.assurance_icon, st.assurance_text),
+        chart_svg=chart_svg(m, st, ident=ident), trial_limits=st.trial_limits,
+        data_state=s.state, data_state_text=STATE_TEXT.get(s.state), synthetic=s.synthetic,
+        data_source=m.data_source, source_files=s.sources, loaded_at=s.loaded_at, note=s.note,
+        narrative=entry.narrative,
+        table=[(p.label, fmt(p.value), fmt(p.mean), f"{fmt(p.lpl)} to {fmt(p.upl)}") for p in st.points],
+    )

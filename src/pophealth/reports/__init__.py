@@ -1,0 +1,1 @@
+"""Printed and downloadable products: the board pack (HTML, PDF, Excel)."""

@@ -1,0 +1,182 @@
+"""Measure pages: the catalogue with status, one page per measure (seed 000 layout), narrative history.
+
+Each page reads the warehouse through ``pophealth.measures`` and renders ``MeasureView``s, so the
+figures match the board pack. Narrative edits are a POST form that adds a version (never updates).
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import RedirectResponse
+from markupsafe import Markup
+from pydantic import BaseModel
+
+from pophealth.errors import NotFoundError
+from pophealth.measures import narrative
+from pophealth.measures.narrative import NarrativeVersion
+from pophealth.measures.series import read_series
+from pophealth.measures.tracking import NoDataYet, Tracking, assess_snapshot, take_snapshot
+from pophealth.measures.view import SYNTHETIC_TEXT, MeasureView, measure_view
+from pophealth.strategy.measures import Measure
+from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, warehouse
+from pophealth.web.routes.strategy import HOME
+
+MEASURES = Crumb(text="Measures", href="/measures")
+
+
+class PledgeLink(BaseModel):
+    number: int
+    text: str
+    href: str
+
+
+class MeasureRow(BaseModel):
+    view: MeasureView
+    href: str
+    pledges: list[int]
+
+
+class MeasureListPage(PageContext):
+    period: str | None
+    rows: list[MeasureRow]
+    synthetic_text: str | None
+    not_measurable: list[PledgeLink]
+
+
+class MeasurePage(PageContext):
+    period: str | None
+    measure: MeasureView
+    pledges: list[PledgeLink]
+    history_href: str
+    synthetic_text: str | None
+
+
+class PledgeMeasuresPage(PageContext):
+    period: str | None
+    pledge: PledgeLink
+    measurable: bool
+    rows: list[MeasureRow]
+    synthetic_text: str | None
+
+
+class NarrativeHistoryPage(PageContext):
+    measure_id: str
+    measure_name: str
+    measure_href: str
+    versions: list[NarrativeVersion]
+    period: str | None
+    latest_version: int | None
+
+
+def _tracking(request: Request) -> Tracking | None:
+    """The tracking as at ``?period=YYYY-MM`` (default latest); None when no measure has data."""
+    strategy = request.app.state.strategy
+    with warehouse(request) as con:
+        try:
+            snapshot = take_snapshot(con, strategy, request.query_params.get("period") or None)
+        except NoDataYet:  # pages still list the catalogue, every measure "data not loaded"
+            return None
+    return assess_snapshot(snapshot)
+
+
+def _measure(request: Request, measure_id: str) -> Measure:
+    found = [m for m in request.app.state.strategy.measures if m.id == measure_id]
+    if not found:
+        raise NotFoundError(f"There is no measure {measure_id!r}")
+    return found[0]
+
+
+def _views(request: Request) -> tuple[str | None, dict[str, MeasureView], bool]:
+    tracking = _tracking(request)
+    if tracking is None:
+        from pophealth.measures.series import MeasureSeries
+        from pophealth.measures.status import assess
+        from pophealth.measures.tracking import MeasureEntry
+
+        views = {}
+        for m in request.app.state.strategy.measures:
+            series = MeasureSeries(measure_id=m.id, state="not_loaded", note=m.data.note)
+            views[m.id] = measure_view(MeasureEntry(measure=m, series=series, status=assess(m, series)))
+        return None, views, False
+    return tracking.period, {k: measure_view(e) for k, e in tracking.measures.items()}, tracking.synthetic
+
+
+def _pledge_link(request: Request, number: int) -> PledgeLink:
+    p = request.app.state.strategy.pledge(number)
+    return PledgeLink(number=p.number, text=p.text, href=f"/pledges/{p.number}")
+
+
+def measure_list(request: Request) -> MeasureListPage:
+    period, views, synthetic = _views(request)
+    strategy = request.app.state.strategy
+    rows = [MeasureRow(view=views[m.id], href=f"/measures/{m.id}", pledges=m.pledges) for m in strategy.measures]
+    covered = {n for m in strategy.measures for n in m.pledges}
+    return MeasureListPage(
+        title="Measures of our pledges and priorities", breadcrumbs=[HOME], period=period, rows=rows,
+        synthetic_text=SYNTHETIC_TEXT if synthetic else None,
+        not_measurable=[_pledge_link(request, p.number) for p in strategy.pledges if p.number not in covered],
+        source="Measure catalogue (strategy data) and the pophealth warehouse")
+
+
+def measure_page(request: Request, measure_id: str) -> MeasurePage:
+    m = _measure(request, measure_id)
+    period, views, _synthetic = _views(request)
+    v = views[m.id]
+    source = f"{m.data_source}" + (f"; loaded {v.loaded_at}" if v.loaded_at else "")
+    return MeasurePage(
+        title=m.name, breadcrumbs=[HOME, MEASURES], period=period, measure=v,
+        pledges=[_pledge_link(request, n) for n in m.pledges], history_href=f"/measures/{m.id}/narrative",
+        synthetic_text=SYNTHETIC_TEXT if v.synthetic else None, source=source)
+
+
+def pledge_measures(request: Request, number: int) -> PledgeMeasuresPage:
+    strategy = request.app.state.strategy
+    if number not in {p.number for p in strategy.pledges}:
+        raise NotFoundError(f"There is no pledge {number}")
+    period, views, _ = _views(request)
+    mine = [m for m in strategy.measures if number in m.pledges]
+    rows = [MeasureRow(view=views[m.id], href=f"/measures/{m.id}", pledges=m.pledges) for m in mine]
+    return PledgeMeasuresPage(
+        title=f"Pledge {number}: progress", period=period, pledge=_pledge_link(request, number),
+        breadcrumbs=[HOME, Crumb(text="Pledges", href="/pledges"), Crumb(text=f"Pledge {number}", href=f"/pledges/{number}")],
+        measurable=bool(mine), rows=rows,
+        synthetic_text=SYNTHETIC_TEXT if any(r.view.synthetic for r in rows) else None,
+        source="Measure catalogue (strategy data) and the pophealth warehouse")
+
+
+def narrative_history(request: Request, measure_id: str) -> NarrativeHistoryPage:
+    m = _measure(request, measure_id)
+    with warehouse(request) as con:
+        versions = narrative.history(con, m.id)
+        points = read_series(con, m).points
+    # default period for a new version: the one asked for, the latest narrated, or the latest data point
+    period = request.query_params.get("period") or (versions[0].period if versions else None) or (
+        points[-1].label if points else None)
+    latest = max((v.version for v in versions if v.period == period), default=None)
+    return NarrativeHistoryPage(
+        title=f"Narrative history: {m.name}", breadcrumbs=[HOME, MEASURES, Crumb(text=m.name, href=f"/measures/{m.id}")],
+        measure_id=m.id, measure_name=m.name, measure_href=f"/measures/{m.id}", versions=versions,
+        period=period, latest_version=latest, source="measure_narrative table (every version kept)")
+
+
+def register(app: FastAPI) -> None:
+    app.state.jinja.filters["svg"] = Markup  # chart and icon SVG are built with every text escaped
+    add_page(app, "/measures", "measures/list.jinja", measure_list, name="measures")
+    add_page(app, "/measures/{measure_id}", "measures/measure.jinja", measure_page, name="measure")
+    add_page(app, "/measures/{measure_id}/narrative", "measures/history.jinja", narrative_history,
+             name="measure_narrative")
+    add_page(app, "/pledges/{number:int}/measures", "measures/pledge.jinja", pledge_measures, name="pledge_measures")
+
+    @app.post("/measures/{measure_id}/narrative/new", include_in_schema=False)
+    async def add_narrative(request: Request, measure_id: str, period: str = Form(""), key_issue: str = Form(""),
+                            mitigations: str = Form(""), based_on: int | None = Form(None)) -> RedirectResponse:
+        # blank fields are checked by add_version, which names each one in its error; the author is
+        # the signed-in user (the security middleware lets only action leads reach this route)
+        m = _measure(request, measure_id)
+        user = request.state.user
+        with warehouse(request) as con:
+            narrative.add_version(con, m.id, period, key_issue, mitigations.splitlines(),
+                                  f"{user.display_name} ({user.username})", based_on=based_on)
+        return RedirectResponse(f"/measures/{m.id}/narrative?period={period}", status_code=303)
+
+    declare_route(app, "/measures/{measure_id}/narrative/new", ("POST",), "action_lead")

@@ -1,0 +1,108 @@
+"""Measure pages and their JSON twins over the demo measures data; narrative versions through the form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pophealth.web.app import create_app
+from tests.auth_support import csrf_of, signed_in_client
+from tests.measures_support import demo_measures_db
+from pophealth.web.pages import route_registry
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "strategy_min"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    return TestClient(create_app(demo_measures_db(tmp_path_factory.mktemp("m"))))
+
+
+@pytest.mark.parametrize("path", ["/measures", "/measures/cancer-62-day", "/measures/life-expectancy-at-birth",
+                                  "/pledges/8/measures", "/measures/cancer-62-day/narrative"])
+def test_pages_and_json_twins(client, path):
+    assert client.get(path).status_code == 200
+    assert client.get("/api" + path).status_code == 200
+
+
+def test_measure_page_carries_chart_icons_and_narrative(client):
+    page = client.get("/api/measures/cancer-62-day").json()
+    v = page["measure"]
+    assert v["latest_label"] == "2023-10" and v["latest_text"] == "54.0%" and v["synthetic"] is False
+    assert v["target_text"] == "85%" and v["rag"] == "red"
+    assert "<title" in v["chart_svg"] and "<desc" in v["chart_svg"] and "Target 85.0%" in v["chart_svg"]
+    assert v["assurance_text"] == "Assurance: the target is consistently missed"
+    assert f"<title>{v['variation_text']}</title>" in v["variation_svg"]
+    html = client.get("/measures/cancer-62-day").text
+    for heading in ("What is the key issue?", "Mitigations", "Data source"):
+        assert f"<h2>{heading}</h2>" in html
+    assert "cwt_llr_subicb_2023-04_to_2023-10.csv" in html
+
+
+def test_seed_narrative_is_shown_for_pledge_1_measures(client):
+    v = client.get("/api/measures/life-expectancy-at-birth").json()["measure"]
+    assert v["narrative"]["key_issue"].startswith("While Life Expectancy is rising in all 3 places")
+    assert v["data_state_text"] == "Data not loaded" and v["chart_svg"] == ""
+
+
+def test_synthetic_series_are_labelled(client):
+    page = client.get("/api/measures/ae-four-hour").json()
+    assert page["measure"]["synthetic"] is True and page["synthetic_text"].startswith("Synthetic")
+    assert "Demonstration data" in client.get("/measures/ae-four-hour").text
+
+
+def test_pledge_progress_lists_its_measures_with_status(client):
+    page = client.get("/api/pledges/8/measures").json()
+    assert [r["view"]["id"] for r in page["rows"]] == ["cancer-62-day", "cancer-two-week-wait", "cancer-28-day-fds",
+                                                       "rtt-52-week-waiters"]
+    assert page["rows"][1]["view"]["rag"] == "no_data"
+    assert '/pledges/8/measures' in client.get("/pledges/8").text
+
+
+def test_writing_narrative_needs_an_action_lead(client):
+    page = client.get("/measures/cancer-28-day-fds/narrative").text
+    assert "Sign in as an action lead" in page and 'id="key_issue"' not in page
+    form = {"period": "2023-10", "key_issue": "x", "csrf_token": csrf_of(client, "/login")}
+    assert client.post("/measures/cancer-28-day-fds/narrative/new", data=form, follow_redirects=False).status_code == 303
+    assert client.get("/api/measures/cancer-28-day-fds/narrative").json()["versions"] == []
+
+
+def test_new_narrative_version_is_added_and_escaped(client):
+    client = signed_in_client(client.app, "action_lead", "cancer_lead")
+    token = csrf_of(client, "/measures/cancer-28-day-fds/narrative")
+    form = {"period": "2023-10", "key_issue": "<script>alert(1)</script> backlog", "mitigations": "One\nTwo",
+            "based_on": "", "csrf_token": token}
+    r = client.post("/measures/cancer-28-day-fds/narrative/new", data=form, follow_redirects=False)
+    assert r.status_code == 303
+    again = client.post("/measures/cancer-28-day-fds/narrative/new", data={**form, "based_on": "1", "key_issue": "v2"})
+    assert again.status_code == 200
+    versions = client.get("/api/measures/cancer-28-day-fds/narrative").json()["versions"]
+    assert [(v["version"], v["key_issue"]) for v in versions] == [(2, "v2"), (1, "<script>alert(1)</script> backlog")]
+    assert versions[0]["author"] == "Cancer Lead (cancer_lead)"  # the signed-in user, not a form field
+    html = client.get("/measures/cancer-28-day-fds/narrative").text
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    stale = client.post("/measures/cancer-28-day-fds/narrative/new", data={**form, "based_on": "1"})
+    assert stale.status_code == 400 and "now at version 2" in stale.text
+
+
+def test_unknown_measure_is_404(client):
+    assert client.get("/api/measures/nope").json()["error"]["status"] == 404
+
+
+def test_routes_declare_roles(client):
+    routes = {(r.path, r.methods): r.role for r in route_registry(client.app)}
+    assert routes[("/measures/{measure_id}/narrative/new", ("POST",))] == "action_lead"
+    assert routes[("/measures/{measure_id}", ("GET",))] == "public"
+    no_csrf = client.post("/measures/cancer-28-day-fds/narrative/new", data={"period": "2023-10", "key_issue": "x"},
+                          follow_redirects=False)
+    assert no_csrf.status_code in (303, 403)  # refused: not signed in, or no CSRF token
+
+
+def test_without_data_or_catalogue_pages_still_answer(tmp_path):
+    c = TestClient(create_app(tmp_path / "empty.duckdb", strategy_dir=FIXTURE))
+    page = c.get("/api/pledges/1/measures").json()
+    assert page["measurable"] is False and page["rows"] == []
+    assert "Not yet measurable" in c.get("/pledges/1/measures").text
+    assert c.get("/api/measures").json()["period"] is None
