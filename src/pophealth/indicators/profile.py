@@ -13,7 +13,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pophealth.indicators.benchmarking import compare_with_benchmark, limits_for, published_outcome
+from pophealth.indicators.benchmarking import compare_rows, limits_for, published_outcome
 from pophealth.indicators.metadata import IndicatorMeta, catalogue, fallback_meta
 from pophealth.indicators.models import Profile, ProfileRow
 from pophealth.indicators.store import area_names, latest_for_area
@@ -33,7 +33,7 @@ def rag_frame(frame: pd.DataFrame, benchmark_col: str = "england_value") -> pd.D
     confidence = [m.confidence for m in metas]
     polarity = [m.polarity if m.benchmark != "none" else "not_compared" for m in metas]
     lower, upper = limits_for(frame, confidence)
-    computed = compare_with_benchmark(frame["value"], lower, upper, frame[benchmark_col], polarity)
+    computed = compare_rows(frame, frame[benchmark_col], polarity, confidence)
     has_ci = (lower.notna() & upper.notna()).to_numpy()
     published = np.array([published_outcome(x) for x in frame["compared_to_england"]], dtype=object)
     out = frame.copy()
