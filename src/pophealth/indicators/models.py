@@ -28,7 +28,10 @@ class ProfileRow(BaseModel):
     area_max: float | None
     areas_compared: int
     value_note: str
-    recent_trend: str
+    recent_trend: str        # Fingertips' published "Recent Trend", verbatim ("" when the export has none)
+    trend: str = ""          # recent trend computed by the stats engine over the last five annual points
+    trend_points: int = 0    # valid points the computed trend could use (it needs five)
+    trend_agrees: bool | None = None  # computed trend == published trend (None when none is published)
     source: str
 
 
