@@ -78,6 +78,11 @@ class InequalitySeries(BaseModel):
     sii: float | None      # slope of the fitted line: least minus most deprived
     intercept: float | None
     weights: str           # how the points were weighted in the fit
+    sii_method: str = ""   # where the SII came from, and why it has no limits when it has none
+    sii_lower95: float | None = None
+    sii_upper95: float | None = None
+    sii_lower998: float | None = None
+    sii_upper998: float | None = None
 
 
 class PlaceValue(BaseModel):
