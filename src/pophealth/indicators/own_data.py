@@ -21,12 +21,15 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from pophealth.indicators.own_definitions import NOT_RECORDED, AreaLevel, EventDefinition
+from pophealth.disclosure import protect_table
+from pophealth.errors import InputError, NotFoundError, Problem
+from pophealth.indicators.own_definitions import NOT_RECORDED, AreaLevel, EventDefinition, event, level
 from pophealth.omop import Cdm, age_on
 from pophealth.stats.esp2013 import ESP2013_BANDS, ESP2013_START_AGES
 from pophealth.stats.indicators import dsr_benchmarked
 
 TOTAL_CODE, TOTAL_NAME = "TOTAL", "All areas (LLR)"
+DEFAULT_YEAR = 2025
 COLUMNS = ["area_code", "area_name", "events_count", "person_years", "value", "lower95", "upper95",
            "lower998", "upper998", "label95", "label998", "flag"]
 
@@ -103,6 +106,9 @@ def own_indicator(cdm: Cdm, event: EventDefinition, level: AreaLevel, start: dt.
                   ) -> OwnIndicator:
     """DSR of ``event`` per area of ``level`` in [start, end], benchmarked against all areas together."""
     counts = counts_by_area_band(cdm, event, level, start, end)
+    if counts.empty:
+        raise NotFoundError(f"Nobody was registered between {start} and {end} in this warehouse",
+                            hint="Load patient-level data first, e.g. pophealth synth --people 50000")
     frame = _full_grid(counts)
     names = frame.groupby("area_code")["area_name"].first()
     by_area, whole = dsr_benchmarked(frame, area="area_code", count="events", pop="py",
@@ -118,3 +124,29 @@ def own_indicator(cdm: Cdm, event: EventDefinition, level: AreaLevel, start: dt.
 def year_window(year: int) -> tuple[dt.date, dt.date]:
     """A calendar year as the inclusive window the queries take."""
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def publishable(result: OwnIndicator) -> pd.DataFrame:
+    """The table fit to leave the secure zone: event counts through disclosure control (small counts
+    suppressed with a secondary suppression against the total, the rest rounded), and every rate,
+    limit and comparison of a suppressed row blanked with it; person-years to whole years."""
+    table = result.table
+    protected = protect_table(table, count_columns=["events_count"],
+                              dependent_columns=["value", "lower95", "upper95", "lower998", "upper998"])
+    hidden = protected["events_count"].isna() & table["events_count"].notna()
+    for col in ("label95", "label998"):
+        protected[col] = protected[col].where(~hidden, "Suppressed")
+    protected["person_years"] = protected["person_years"].round(0)
+    return protected
+
+
+def resolve(event_slug: str, level_slug: str, year: int | str | None) -> tuple[EventDefinition, AreaLevel, int]:
+    """Validate the request of a page or a command: known event, known level, a plausible year."""
+    try:
+        year = DEFAULT_YEAR if year in (None, "") else int(year)
+    except ValueError:
+        raise InputError(Problem("request", f"year must be a number such as {DEFAULT_YEAR}, not {year!r}",
+                                 column="year")) from None
+    if not 1900 <= year <= 2100:
+        raise InputError(Problem("request", f"year {year} is outside 1900-2100", column="year"))
+    return event(event_slug), level(level_slug), year
