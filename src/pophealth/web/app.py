@@ -35,6 +35,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     from pophealth.warehouse import connect
     from pophealth.web.routes import account as account_routes
     from pophealth.web.routes import indicators as indicator_routes
+    from pophealth.web.routes import own_indicators as own_indicator_routes
     from pophealth.web.routes import delivery as delivery_routes
     from pophealth.web.routes import strategy as strategy_routes
     from pophealth.web.security import SecurityMiddleware
@@ -57,6 +58,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     measures_routes.register(app)
     account_routes.register(app)
     indicator_routes.register(app)
+    own_indicator_routes.register(app)
     declare_route(app, "/api/docs", ("GET",), "public")
     declare_route(app, "/api/openapi.json", ("GET",), "public")
     app.add_middleware(SecurityMiddleware, fastapi_app=app)
