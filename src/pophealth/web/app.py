@@ -33,6 +33,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     from pophealth.strategy import load_strategy
     from pophealth.warehouse import connect
     from pophealth.web.routes import account as account_routes
+    from pophealth.web.routes import care as care_routes
     from pophealth.web.routes import indicators as indicator_routes
     from pophealth.web.routes import delivery as delivery_routes
     from pophealth.web.routes import strategy as strategy_routes
@@ -59,6 +60,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     declare_route(app, "/api/openapi.json", ("GET",), "public")
     app.add_middleware(SecurityMiddleware, fastapi_app=app)
     delivery_routes.register(app)
+    care_routes.register(app)
     _add_error_handlers(app)
     return app
 
