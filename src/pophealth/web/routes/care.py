@@ -94,8 +94,10 @@ def _chosen(request: Request, con, scope: CareScope, name: str):
     worklist = get_worklist(name)
     q = _filters(request)
     people = scope_profile(con, scope)
-    chosen = select(people, worklist, practice=q["practice"] or None, min_age=_age(q["min_age"]), max_age=_age(q["max_age"]))
     practices = sorted(people["practice_code"].dropna().unique().tolist()) if not people.empty else []
+    if q["practice"] and q["practice"] not in practices:
+        raise NotFoundError("No practice with that code in your practice or PCN")
+    chosen = select(people, worklist, practice=q["practice"] or None, min_age=_age(q["min_age"]), max_age=_age(q["max_age"]))
     return worklist, q, chosen, practices
 
 
