@@ -41,7 +41,7 @@ def as_of_date(con: duckdb.DuckDBPyConnection) -> dt.date:
 
 def _people_sql(where: str) -> str:
     return f"""
-        SELECT p.person_id, p.person_source_value AS identifier, p.gender_source_value AS sex,
+        SELECT p.person_id, coalesce(p.person_source_value, CAST(p.person_id AS VARCHAR)) AS identifier, p.gender_source_value AS sex,
                year($as_of::DATE) - p.year_of_birth
                  - CASE WHEN (coalesce(p.month_of_birth, 1), coalesce(p.day_of_birth, 1))
                              > (month($as_of::DATE), day($as_of::DATE)) THEN 1 ELSE 0 END AS age,
