@@ -1,17 +1,3 @@
-"""A small synthetic warehouse shared by the care-team page tests (built once per test session)."""
+"""Fixtures for the web tests."""
 
-from __future__ import annotations
-
-import pytest
-
-CARE_PEOPLE, CARE_SEED = 2_500, 3
-
-
-@pytest.fixture(scope="session")
-def care_warehouse(tmp_path_factory):
-    """Path of a warehouse holding 2,500 synthetic people (seed 3)."""
-    from pophealth.synth.generate import generate
-
-    path = tmp_path_factory.mktemp("care") / "care.duckdb"
-    generate(path, CARE_PEOPLE, CARE_SEED)
-    return path
+from tests.care_support import care_warehouse  # noqa: F401
