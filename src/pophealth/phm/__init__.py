@@ -1,0 +1,1 @@
+"""Population health management engines: registers, frailty, multimorbidity, risk, cohorts, worklists."""
