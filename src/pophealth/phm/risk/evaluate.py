@@ -8,6 +8,7 @@ top-5% threshold, so PPV and the share flagged show how one list treats each gro
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -21,24 +22,49 @@ def _clean(value: float) -> float | None:
     return None if value is None or not math.isfinite(value) else round(float(value), 6)
 
 
-def headline(y: np.ndarray, p: np.ndarray, ids: np.ndarray, reps: int, seed: int) -> dict:
-    """AUROC, calibration and top-1%/5% PPV and capture, each with a bootstrap interval."""
-    n = len(y)
-    out: dict = {"n": int(n), "events": int(y.sum()), "event_rate": _clean(y.mean()) if n else None}
-    stats = {"auroc": lambda w: m.auroc(y, p, w),
-             "calibration_slope": lambda w: m.calibration_slope(y, p, w),
-             "calibration_intercept": lambda w: m.calibration_intercept(y, p, w),
-             "observed_expected": lambda w: m.observed_expected(y, p, w),
-             "brier": lambda w: m.brier(y, p, w)}
+def headline_stats(y: np.ndarray, p: np.ndarray, ids: np.ndarray) -> dict[str, Callable]:
+    """The statistics with intervals: AUROC, calibration slope and intercept, PPV and capture at the top 1%/5%."""
+    stats: dict[str, Callable] = {"auroc": lambda w: m.auroc(y, p, w),
+                                  "calibration_slope": lambda w: m.calibration_slope(y, p, w),
+                                  "calibration_intercept": lambda w: m.calibration_intercept(y, p, w)}
     for key, frac in TOP_FRACTIONS.items():
         flags = m.top_flags(p, frac, ids)
         stats[f"ppv_{key}"] = lambda w, f=flags: m.ppv_capture(y, f, w)[0]
         stats[f"capture_{key}"] = lambda w, f=flags: m.ppv_capture(y, f, w)[1]
-        out[f"flagged_{key}"] = int(flags.sum())
-    for i, (name, stat) in enumerate(stats.items()):
-        est = m.bootstrap(stat, n, reps, seed + i)
-        out[name] = _clean(est.value)
-        out[f"{name}_ci"] = [_clean(est.low), _clean(est.high)]
+    return stats
+
+
+def point_figures(y: np.ndarray, p: np.ndarray, ids: np.ndarray) -> dict:
+    """Size, events and the figures reported without an interval."""
+    out: dict = {"n": int(len(y)), "events": int(y.sum()), "event_rate": _clean(y.mean()) if len(y) else None,
+                 "observed_expected": _clean(m.observed_expected(y, p)), "brier": _clean(m.brier(y, p))}
+    for key, frac in TOP_FRACTIONS.items():
+        out[f"flagged_{key}"] = int(m.top_flags(p, frac, ids).sum())
+    return out
+
+
+def compare(y: np.ndarray, scores: dict[str, np.ndarray], ids: np.ndarray, reps: int, seed: int,
+            main: str = "model") -> dict[str, dict]:
+    """Figures for every score, with paired bootstrap intervals; baselines get AUROC (and the main
+    model's AUROC gain over them) with intervals, the rest as points."""
+    stats: dict[str, Callable] = {}
+    for name, p in scores.items():
+        if name == main:
+            stats.update({f"{name}.{k}": f for k, f in headline_stats(y, p, ids).items()})
+        else:
+            stats[f"{name}.auroc"] = lambda w, p=p: m.auroc(y, p, w)
+            stats[f"{name}.auroc_gain"] = lambda w, p=p: m.auroc(y, scores[main], w) - m.auroc(y, p, w)
+    estimates = m.bootstrap(stats, len(y), reps, seed)
+    out: dict[str, dict] = {}
+    for name, p in scores.items():
+        figures = point_figures(y, p, ids)
+        if name != main:
+            figures.update({k: _clean(f(None)) for k, f in headline_stats(y, p, ids).items()})
+        out[name] = figures
+    for key, est in estimates.items():
+        name, stat = key.split(".", 1)
+        out[name][stat] = _clean(est.value)
+        out[name][f"{stat}_ci"] = [_clean(est.low), _clean(est.high)]
     return out
 
 

@@ -88,8 +88,12 @@ def person_frame(cdm: Cdm, on: dt.date) -> pd.DataFrame:
 
 def _flags(long: pd.DataFrame, prefix: str, names: tuple[str, ...], index: pd.Index) -> pd.DataFrame:
     rows = long[long.key.str.startswith(prefix)]
-    wide = pd.crosstab(rows.person_id, rows.key.str[len(prefix):]).reindex(index=index, columns=list(names))
-    return wide.fillna(0).gt(0)
+    flags = np.zeros((len(index), len(names)), dtype=bool)
+    row = index.get_indexer(rows.person_id)
+    col = pd.Index(names).get_indexer(rows.key.str[len(prefix):])
+    keep = (row >= 0) & (col >= 0)
+    flags[row[keep], col[keep]] = True
+    return pd.DataFrame(flags, index=index, columns=list(names))
 
 
 def _last_dates(long: pd.DataFrame, prefix: str, index: pd.Index) -> pd.DataFrame:

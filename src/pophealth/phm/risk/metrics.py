@@ -44,7 +44,7 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def _newton(X: np.ndarray, y: np.ndarray, w: np.ndarray, offset: np.ndarray, iters: int = 50) -> np.ndarray:
+def _newton(X: np.ndarray, y: np.ndarray, w: np.ndarray, offset: np.ndarray, iters: int = 30) -> np.ndarray:
     """Weighted logistic regression coefficients by Newton-Raphson (X includes the intercept column)."""
     beta = np.zeros(X.shape[1])
     for _ in range(iters):
@@ -57,7 +57,7 @@ def _newton(X: np.ndarray, y: np.ndarray, w: np.ndarray, offset: np.ndarray, ite
         except np.linalg.LinAlgError:
             return np.full(X.shape[1], math.nan)
         beta += step
-        if np.max(np.abs(step)) < 1e-10:
+        if np.max(np.abs(step)) < 1e-8:
             break
     return beta
 
@@ -118,22 +118,30 @@ class Estimate:
         return {"value": self.value, "low": self.low, "high": self.high}
 
 
-def bootstrap(stat: Callable[[np.ndarray | None], float], n: int, reps: int, seed: int) -> Estimate:
-    """Point estimate and percentile 95% interval from ``reps`` seeded resamples of the ``n`` rows.
+def bootstrap(stats: dict[str, Callable[[np.ndarray | None], float]], n: int, reps: int,
+              seed: int) -> dict[str, Estimate]:
+    """Point estimates and percentile 95% intervals from ``reps`` seeded resamples of the ``n`` rows.
 
-    ``stat`` takes case weights (None for the original sample); each resample is a multinomial
-    count vector, which is the same as drawing rows with replacement.
+    Each statistic takes case weights (None for the original sample). A resample is a multinomial
+    count vector, the same as drawing rows with replacement, and every statistic sees the same
+    resamples, so differences between statistics (model minus baseline) are paired.
     """
-    value = stat(None)
-    if reps <= 0:
-        return Estimate(value, math.nan, math.nan)
+    values = {name: stat(None) for name, stat in stats.items()}
+    draws: dict[str, list[float]] = {name: [] for name in stats}
     rng = np.random.default_rng(seed)
-    draws = np.array([stat(rng.multinomial(n, np.full(n, 1 / n)).astype(float)) for _ in range(reps)])
-    draws = draws[np.isfinite(draws)]
-    if len(draws) == 0:
-        return Estimate(value, math.nan, math.nan)
-    low, high = np.percentile(draws, [2.5, 97.5])
-    return Estimate(value, float(low), float(high))
+    for _ in range(max(reps, 0)):
+        w = rng.multinomial(n, np.full(n, 1 / n)).astype(float)
+        for name, stat in stats.items():
+            draws[name].append(stat(w))
+    out = {}
+    for name, value in values.items():
+        finite = np.array([d for d in draws[name] if math.isfinite(d)])
+        if len(finite) == 0:
+            out[name] = Estimate(value, math.nan, math.nan)
+        else:
+            low, high = np.percentile(finite, [2.5, 97.5])
+            out[name] = Estimate(value, float(low), float(high))
+    return out
 
 
 def calibration_bins(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict[str, float]]:

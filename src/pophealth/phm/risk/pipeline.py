@@ -8,6 +8,7 @@ only records up to that date, so nothing from the evaluation year reaches traini
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ import duckdb
 import ibis
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from pophealth.omop import Cdm
 from pophealth.phm.risk import eol, evaluate, store
@@ -27,6 +29,12 @@ from pophealth.phm.risk.outcomes import check_follow_up, outcomes
 DEFAULT_CUTOFF = dt.date(2025, 3, 31)
 ADULT_AGE = 18
 MODEL_NAME = "HistGradientBoosting + Platt recalibration"
+
+
+def model_threads() -> int:
+    """OpenMP threads for tree fitting (``POPHEALTH_MODEL_THREADS``, default 1): on a shared, busy
+    machine OpenMP's spinning threads made fitting 40 times slower than one thread."""
+    return max(1, int(os.environ.get("POPHEALTH_MODEL_THREADS", "1")))
 
 
 @dataclass
@@ -49,9 +57,10 @@ def _report(year: Year, y: np.ndarray, model: np.ndarray, baselines: dict[str, n
             reps: int, seed: int) -> dict:
     ids = year.features.index.to_numpy()
     bins = calibration_bins(y, model)
+    figures = evaluate.compare(y, {"model": model, **baselines}, ids, reps, seed)
     return {
-        "model": evaluate.headline(y, model, ids, reps, seed),
-        "baselines": {k: evaluate.headline(y, p, ids, reps, seed) for k, p in baselines.items()},
+        "model": figures.pop("model"),
+        "baselines": figures,
         "calibration_deciles": bins,
         "fairness": {
             "imd_quintile": evaluate.fairness(y, model, ids, evaluate.imd_quintile_labels(year.features["imd_quintile"])),
@@ -64,10 +73,11 @@ def _fit_and_report(train: Year, test: Year, outcome: str, seed: int, reps: int)
     y_train = train.admitted if outcome == store.ADMISSION else train.died
     y_test = test.admitted if outcome == store.ADMISSION else test.died
     started = time.perf_counter()
-    model = RiskModel(seed=seed).fit(train.features, y_train)
-    baselines = {k: Baseline(k).fit(train.features, y_train) for k in ("age_sex", "ltc")}
-    fit_seconds = time.perf_counter() - started
-    score = model.predict(test.features)
+    with threadpool_limits(limits=model_threads(), user_api="openmp"):
+        model = RiskModel(seed=seed).fit(train.features, y_train)
+        baselines = {k: Baseline(k).fit(train.features, y_train) for k in ("age_sex", "ltc")}
+        fit_seconds = time.perf_counter() - started
+        score = model.predict(test.features)
     report = _report(test, y_test, score, {k: b.predict(test.features) for k, b in baselines.items()}, reps, seed)
     report["training"] = {"n": int(len(y_train)), "events": int(y_train.sum()), "fit_seconds": round(fit_seconds, 2),
                           "features": model.names, "trees": int(model.trees.n_iter_)}
