@@ -27,6 +27,8 @@ def auroc(y: np.ndarray, score: np.ndarray, w: np.ndarray | None = None) -> floa
     """Probability that a random event scores above a random non-event (ties count one half)."""
     y, score = np.asarray(y, dtype=bool), np.asarray(score, dtype=float)
     w = _weights(y, w)
+    if len(y) == 0:
+        return math.nan
     order = np.argsort(score, kind="mergesort")
     s, yy, ww = score[order], y[order], w[order]
     starts = np.r_[0, np.flatnonzero(np.diff(s)) + 1]
