@@ -8,10 +8,9 @@ import shutil
 import ibis
 import pytest
 
-from pophealth.geography.load import load_geography
 from pophealth.omop import Cdm
-from pophealth.synth.generate import generate
 from pophealth.warehouse import connect
+from tests.synth.conftest import build
 
 PEOPLE, SEED = 5_000, 11
 CUTOFF = dt.date(2025, 3, 31)
@@ -20,12 +19,7 @@ CUTOFF = dt.date(2025, 3, 31)
 @pytest.fixture(scope="session")
 def synth_db(tmp_path_factory):
     """A pristine population; copy it before changing anything."""
-    path = tmp_path_factory.mktemp("phmrisk") / "synth.duckdb"
-    con = connect(path)
-    load_geography(con)
-    con.close()
-    generate(path, PEOPLE, SEED)
-    return path
+    return build(tmp_path_factory.mktemp("phmrisk") / "synth.duckdb", PEOPLE, SEED)
 
 
 @pytest.fixture(scope="session")
