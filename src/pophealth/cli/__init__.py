@@ -18,6 +18,7 @@ from pophealth.cli import synth as _synth  # noqa: F401,E402
 from pophealth.cli import indicators as _indicators  # noqa: F401,E402
 from pophealth.cli import delivery as _delivery  # noqa: F401,E402
 from pophealth.cli import load as _load  # noqa: F401,E402
+from pophealth.cli import phm as _phm  # noqa: F401,E402
 from pophealth.cli import phm_risk as _phm_risk  # noqa: F401,E402  (joins the ``phm`` group: keep after it)
 
 
