@@ -11,8 +11,8 @@ from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from pophealth.errors import NotFoundError
-from pophealth.measures import narrative
+from pophealth.errors import NotFoundError, PermissionDenied
+from pophealth.measures import editors, narrative
 from pophealth.measures.narrative import NarrativeVersion
 from pophealth.measures.series import read_series
 from pophealth.measures.tracking import NoDataYet, Tracking, assess_snapshot, take_snapshot
@@ -49,6 +49,7 @@ class MeasurePage(PageContext):
     pledges: list[PledgeLink]
     history_href: str
     synthetic_text: str | None
+    can_edit: bool  # the signed-in user may write this measure's narrative
 
 
 class PledgeMeasuresPage(PageContext):
@@ -66,6 +67,7 @@ class NarrativeHistoryPage(PageContext):
     versions: list[NarrativeVersion]
     period: str | None
     latest_version: int | None
+    can_edit: bool  # the signed-in user is an editor of this measure (or an admin): show the form
 
 
 def _tracking(request: Request) -> Tracking | None:
@@ -122,11 +124,13 @@ def measure_page(request: Request, measure_id: str) -> MeasurePage:
     m = _measure(request, measure_id)
     period, views, _synthetic = _views(request)
     v = views[m.id]
+    with warehouse(request) as con:
+        can_edit = _may_edit(con, request, m.id)
     source = f"{m.data_source}" + (f"; loaded {v.loaded_at}" if v.loaded_at else "")
     return MeasurePage(
         title=m.name, breadcrumbs=[HOME, MEASURES], period=period, measure=v,
         pledges=[_pledge_link(request, n) for n in m.pledges], history_href=f"/measures/{m.id}/narrative",
-        synthetic_text=SYNTHETIC_TEXT if v.synthetic else None, source=source)
+        synthetic_text=SYNTHETIC_TEXT if v.synthetic else None, can_edit=can_edit, source=source)
 
 
 def pledge_measures(request: Request, number: int) -> PledgeMeasuresPage:
@@ -144,11 +148,17 @@ def pledge_measures(request: Request, number: int) -> PledgeMeasuresPage:
         source="Measure catalogue (strategy data) and the pophealth warehouse")
 
 
+def _may_edit(con, request: Request, measure_id: str) -> bool:  # noqa: ANN001 - a warehouse cursor
+    user = getattr(request.state, "user", None)
+    return user is not None and editors.may_edit(con, user, measure_id)
+
+
 def narrative_history(request: Request, measure_id: str) -> NarrativeHistoryPage:
     m = _measure(request, measure_id)
     with warehouse(request) as con:
         versions = narrative.history(con, m.id)
         points = read_series(con, m).points
+        can_edit = _may_edit(con, request, m.id)
     # default period for a new version: the one asked for, the latest narrated, or the latest data point
     period = request.query_params.get("period") or (versions[0].period if versions else None) or (
         points[-1].label if points else None)
@@ -156,7 +166,8 @@ def narrative_history(request: Request, measure_id: str) -> NarrativeHistoryPage
     return NarrativeHistoryPage(
         title=f"Narrative history: {m.name}", breadcrumbs=[HOME, MEASURES, Crumb(text=m.name, href=f"/measures/{m.id}")],
         measure_id=m.id, measure_name=m.name, measure_href=f"/measures/{m.id}", versions=versions,
-        period=period, latest_version=latest, source="measure_narrative table (every version kept)")
+        period=period, latest_version=latest, can_edit=can_edit,
+        source="measure_narrative table (every version kept)")
 
 
 def register(app: FastAPI) -> None:
@@ -171,10 +182,13 @@ def register(app: FastAPI) -> None:
     async def add_narrative(request: Request, measure_id: str, period: str = Form(""), key_issue: str = Form(""),
                             mitigations: str = Form(""), based_on: int | None = Form(None)) -> RedirectResponse:
         # blank fields are checked by add_version, which names each one in its error; the author is
-        # the signed-in user (the security middleware lets only action leads reach this route)
+        # the signed-in user (the security middleware lets only action leads reach this route, and
+        # of those only the measure's editors may write)
         m = _measure(request, measure_id)
         user = request.state.user
         with warehouse(request) as con:
+            if not editors.may_edit(con, user, m.id):
+                raise PermissionDenied(f"{user.username} is not an editor of the measure {m.id}")
             narrative.add_version(con, m.id, period, key_issue, mitigations.splitlines(),
                                   f"{user.display_name} ({user.username})", based_on=based_on)
         return RedirectResponse(f"/measures/{m.id}/narrative?period={period}", status_code=303)
