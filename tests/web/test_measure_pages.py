@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,31 @@ def test_pledge_progress_lists_its_measures_with_status(client):
                                                        "rtt-52-week-waiters"]
     assert page["rows"][1]["view"]["rag"] == "no_data"
     assert '/pledges/8/measures' in client.get("/pledges/8").text
+
+
+def test_measures_are_in_the_site_navigation(client):
+    header = client.get("/").text.split("</header>")[0]
+    assert re.search(r'<a[^>]+href="/measures"[^>]*>\s*Measures\s*<', header)
+
+
+def test_every_pledge_page_lists_its_measures_with_status_and_links(client):
+    strategy = client.app.state.strategy
+    for p in strategy.pledges:
+        expected = [m.id for m in strategy.measures if p.number in m.pledges]
+        progress = client.get(f"/api/pledges/{p.number}").json()["progress"]
+        assert [r["view"]["id"] for r in progress["rows"]] == expected
+        assert progress["measurable"] is bool(expected)
+        html = client.get(f"/pledges/{p.number}").text
+        tags = re.findall(r'<strong class="nhsuk-tag[^"]*">([^<]+)</strong>', html)
+        assert tags == [r["view"]["rag_text"] for r in progress["rows"]]  # one status per measure, in order
+        for row in progress["rows"]:
+            assert f'href="/measures/{row["view"]["id"]}"' in html
+    # the same rows, status and period as the pledge's own progress page
+    eight = client.get("/api/pledges/8").json()["progress"]
+    page = client.get("/api/pledges/8/measures").json()
+    assert [(r["view"]["id"], r["view"]["rag"]) for r in eight["rows"]] == [
+        (r["view"]["id"], r["view"]["rag"]) for r in page["rows"]]
+    assert eight["period"] == page["period"] == "2023-10"
 
 
 def test_writing_narrative_needs_an_action_lead(client):
@@ -140,4 +166,9 @@ def test_without_data_or_catalogue_pages_still_answer(tmp_path):
     page = c.get("/api/pledges/1/measures").json()
     assert page["measurable"] is False and page["rows"] == []
     assert "Not yet measurable" in c.get("/pledges/1/measures").text
+    # the pledge page itself: not yet measurable, and no status tag at all
+    progress = c.get("/api/pledges/1").json()["progress"]
+    assert progress["measurable"] is False and progress["rows"] == []
+    html = c.get("/pledges/1").text
+    assert "Not yet measurable: no measure is defined for this pledge" in html and "nhsuk-tag" not in html
     assert c.get("/api/measures").json()["period"] is None

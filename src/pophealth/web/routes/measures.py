@@ -15,10 +15,10 @@ from pophealth.errors import NotFoundError, PermissionDenied
 from pophealth.measures import editors, narrative
 from pophealth.measures.narrative import NarrativeVersion
 from pophealth.measures.series import read_series
-from pophealth.measures.tracking import NoDataYet, Tracking, assess_snapshot, take_snapshot
-from pophealth.measures.view import SYNTHETIC_TEXT, MeasureView, measure_view
+from pophealth.measures.view import SYNTHETIC_TEXT, MeasureView
 from pophealth.strategy.measures import Measure
 from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, warehouse
+from pophealth.web.routes.measure_views import MeasureRow, measure_views, pledge_progress
 from pophealth.web.routes.strategy import HOME
 
 MEASURES = Crumb(text="Measures", href="/measures")
@@ -28,12 +28,6 @@ class PledgeLink(BaseModel):
     number: int
     text: str
     href: str
-
-
-class MeasureRow(BaseModel):
-    view: MeasureView
-    href: str
-    pledges: list[int]
 
 
 class MeasureListPage(PageContext):
@@ -70,37 +64,11 @@ class NarrativeHistoryPage(PageContext):
     can_edit: bool  # the signed-in user is an editor of this measure (or an admin): show the form
 
 
-def _tracking(request: Request) -> Tracking | None:
-    """The tracking as at ``?period=YYYY-MM`` (default latest); None when no measure has data."""
-    strategy = request.app.state.strategy
-    with warehouse(request) as con:
-        try:
-            snapshot = take_snapshot(con, strategy, request.query_params.get("period") or None)
-        except NoDataYet:  # pages still list the catalogue, every measure "data not loaded"
-            return None
-    return assess_snapshot(snapshot)
-
-
 def _measure(request: Request, measure_id: str) -> Measure:
     found = [m for m in request.app.state.strategy.measures if m.id == measure_id]
     if not found:
         raise NotFoundError(f"There is no measure {measure_id!r}")
     return found[0]
-
-
-def _views(request: Request) -> tuple[str | None, dict[str, MeasureView], bool]:
-    tracking = _tracking(request)
-    if tracking is None:
-        from pophealth.measures.series import MeasureSeries
-        from pophealth.measures.status import assess
-        from pophealth.measures.tracking import MeasureEntry
-
-        views = {}
-        for m in request.app.state.strategy.measures:
-            series = MeasureSeries(measure_id=m.id, state="not_loaded", note=m.data.note)
-            views[m.id] = measure_view(MeasureEntry(measure=m, series=series, status=assess(m, series)))
-        return None, views, False
-    return tracking.period, {k: measure_view(e) for k, e in tracking.measures.items()}, tracking.synthetic
 
 
 def _pledge_link(request: Request, number: int) -> PledgeLink:
@@ -109,7 +77,7 @@ def _pledge_link(request: Request, number: int) -> PledgeLink:
 
 
 def measure_list(request: Request) -> MeasureListPage:
-    period, views, synthetic = _views(request)
+    period, views, synthetic = measure_views(request)
     strategy = request.app.state.strategy
     rows = [MeasureRow(view=views[m.id], href=f"/measures/{m.id}", pledges=m.pledges) for m in strategy.measures]
     covered = {n for m in strategy.measures for n in m.pledges}
@@ -122,7 +90,7 @@ def measure_list(request: Request) -> MeasureListPage:
 
 def measure_page(request: Request, measure_id: str) -> MeasurePage:
     m = _measure(request, measure_id)
-    period, views, _synthetic = _views(request)
+    period, views, _synthetic = measure_views(request, {m.id})
     v = views[m.id]
     with warehouse(request) as con:
         can_edit = _may_edit(con, request, m.id)
@@ -137,14 +105,11 @@ def pledge_measures(request: Request, number: int) -> PledgeMeasuresPage:
     strategy = request.app.state.strategy
     if number not in {p.number for p in strategy.pledges}:
         raise NotFoundError(f"There is no pledge {number}")
-    period, views, _ = _views(request)
-    mine = [m for m in strategy.measures if number in m.pledges]
-    rows = [MeasureRow(view=views[m.id], href=f"/measures/{m.id}", pledges=m.pledges) for m in mine]
+    progress = pledge_progress(request, number)
     return PledgeMeasuresPage(
-        title=f"Pledge {number}: progress", period=period, pledge=_pledge_link(request, number),
+        title=f"Pledge {number}: progress", period=progress.period, pledge=_pledge_link(request, number),
         breadcrumbs=[HOME, Crumb(text="Pledges", href="/pledges"), Crumb(text=f"Pledge {number}", href=f"/pledges/{number}")],
-        measurable=bool(mine), rows=rows,
-        synthetic_text=SYNTHETIC_TEXT if any(r.view.synthetic for r in rows) else None,
+        measurable=progress.measurable, rows=progress.rows, synthetic_text=progress.synthetic_text,
         source="Measure catalogue (strategy data) and the pophealth warehouse")
 
 
