@@ -10,24 +10,14 @@ from pophealth.access.users import add_user, get_user
 from pophealth.cli import main
 from pophealth.errors import ConfigError, NotFoundError
 from pophealth.measures import editors
-from pophealth.strategy import load_strategy
-from pophealth.warehouse import connect
 
 PASSWORD = "a long enough password"
 
 
-@pytest.fixture(scope="module")
-def llr():
-    return load_strategy()
-
-
-@pytest.fixture
-def con(db_file):
-    c = connect(db_file)
+@pytest.fixture(autouse=True)
+def accounts(con):
     for username, role in (("cancer_lead", "action_lead"), ("board_analyst", "analyst"), ("site_admin", "admin")):
-        add_user(c, username, PASSWORD, role)
-    yield c
-    c.close()
+        add_user(con, username, PASSWORD, role)
 
 
 def test_an_action_lead_edits_only_the_measures_granted(con, llr):

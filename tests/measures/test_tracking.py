@@ -15,20 +15,7 @@ from pophealth.measures.series import period_bounds, read_series
 from pophealth.measures.status import assess
 from pophealth.measures.tracking import Snapshot, assess_snapshot, period_end, take_snapshot, track
 from pophealth.sources.nhse_stats import write_observations
-from pophealth.strategy import load_strategy
-from pophealth.warehouse import connect, transaction
-
-
-@pytest.fixture(scope="module")
-def llr():
-    return load_strategy()
-
-
-@pytest.fixture
-def con(db_file):
-    c = connect(db_file)
-    yield c
-    c.close()
+from pophealth.warehouse import transaction
 
 
 def _obs(metric, org, start, num, den, org_type="sub_icb"):

@@ -13,6 +13,8 @@ from pophealth.cli.strategy import StrategyOption
 
 measures_app = sub_app("measures", "Pledge measures: who may write each measure's narrative.")
 
+UserArg = Annotated[str, typer.Argument(help="Account name (an action lead).")]
+MeasureArg = Annotated[str, typer.Argument(help="Measure id from the catalogue, e.g. cancer-62-day.")]
 ByOption = Annotated[Optional[str], typer.Option("--by", help="Who grants (default: the operating-system user).")]
 
 
@@ -30,8 +32,8 @@ def _run(db, strategy_dir, action):  # noqa: ANN001, ANN202 - small wrapper shar
 
 @measures_app.command("grant")
 def grant(
-    username: Annotated[str, typer.Argument(help="Account to make an editor (an action lead).")],
-    measure_id: Annotated[str, typer.Argument(help="Measure id from the catalogue, e.g. cancer-62-day.")],
+    username: UserArg,
+    measure_id: MeasureArg,
     by: ByOption = None,
     db: DbOption = None,
     strategy: StrategyOption = None,
@@ -46,8 +48,8 @@ def grant(
 
 @measures_app.command("revoke")
 def revoke(
-    username: Annotated[str, typer.Argument(help="Account to remove as an editor.")],
-    measure_id: Annotated[str, typer.Argument(help="Measure id from the catalogue.")],
+    username: UserArg,
+    measure_id: MeasureArg,
     db: DbOption = None,
     strategy: StrategyOption = None,
 ) -> None:
