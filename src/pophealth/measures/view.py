@@ -58,7 +58,7 @@ def _chart_svg(entry: MeasureEntry, ident: str) -> str:
         return ""
     return render_svg(st.chart, title=f"{m.name}: statistical process control chart", ident=ident,
                       labels=[p.label for p in st.points], fmt=lambda v: format_value(v, m.unit),
-                      target_label=m.target.text if m.target else None, icons=False)
+                      target_label=m.target.text if m.target else None, icons=False, heading=False)
 
 
 def measure_view(entry: MeasureEntry, *, ident: str | None = None) -> MeasureView:

@@ -49,12 +49,13 @@ class _Style:
 
 def render_svg(result: XmrResult, *, title: str = "XmR chart", unit: str = "", ident: str = "spc",
                labels: Sequence[str] | None = None, fmt: Callable[[float], str] | None = None,
-               target_label: str | None = None, icons: bool = True) -> str:
+               target_label: str | None = None, icons: bool = True, heading: bool = True) -> str:
     """The chart as SVG text: points, mean, process limits, target, icons and notes.
 
     ``ident`` prefixes the element ids (several charts on one page); ``labels`` replace the ISO
     dates on the axis and in point titles; ``fmt`` writes values (default: 4 significant
-    figures followed by ``unit``); ``icons=False`` leaves the icons to the page around the chart.
+    figures followed by ``unit``); ``icons=False`` and ``heading=False`` leave the icons and the
+    visible title to the page around the chart (the title stays the accessible name).
     """
     pts = result.points
     values = pts["value"].to_numpy(dtype=float)
@@ -87,7 +88,8 @@ def render_svg(result: XmrResult, *, title: str = "XmR chart", unit: str = "", i
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(desc)}</desc>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
-        f'<text x="{LEFT}" y="22" font-size="15" font-weight="bold" aria-hidden="true">{escape(title)}</text>',
+        *([f'<text x="{LEFT}" y="22" font-size="15" font-weight="bold" aria-hidden="true">{escape(title)}</text>']
+          if heading else []),
         *_axes(pts, low, high, x, y, style),
         *_segment_lines(pts, x, y, style),
     ]
@@ -135,7 +137,11 @@ def _axes(pts, low: float, high: float, x, y, style: _Style) -> list[str]:  # no
         f'<line x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{bottom}" stroke="#4c6272" aria-hidden="true"/>',
         f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{bottom}" y2="{bottom}" stroke="#4c6272" aria-hidden="true"/>',
     ]
+    written = set()
     for v in np.linspace(low, high, 5):
+        if style.fmt(v) in written:  # coarse units (counts) round neighbouring ticks alike: write each once
+            continue
+        written.add(style.fmt(v))
         out.append(f'<text x="{LEFT - 6}" y="{y(v) + 4:.2f}" font-size="11" text-anchor="end" '
                    f'aria-hidden="true">{escape(style.fmt(v))}</text>')
     if len(pts):
