@@ -4,7 +4,8 @@ Every check states its tolerance. Rates pass within the larger of a relative tol
 standard errors (binomial for shares, Poisson for rates), so a 20,000-person population is judged
 fairly: the relative part is what an analyst would accept from a synthetic population whose targets are
 rounded national or LLR figures; the 3 SE part is sampling noise at the population's size. Life
-expectancies pass within the larger of a floor in years and three (Chiang) standard errors.
+expectancies (the stats engine's Chiang II life table) pass within the larger of a floor in years and
+three standard errors.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import duckdb
 
 from pophealth.synth.calibration_mortality import mortality_checks
 from pophealth.synth.checks import Check, rate_check
-from pophealth.synth.life_table import life_expectancy as _life_expectancy  # noqa: F401  (tests, callers)
 from pophealth.synth.params import load_codes, load_params
 
 REL_TOL = 0.25

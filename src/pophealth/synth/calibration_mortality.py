@@ -10,17 +10,20 @@ import duckdb
 import numpy as np
 
 from pophealth.synth.checks import Check, rate_check, years_check
-from pophealth.synth.life_table import life_expectancy, life_expectancy_se
+from pophealth.stats.life_expectancy import START_AGES, life_table
 from pophealth.synth.params import load_params
 
 SEX = {"M": 8507, "F": 8532}
+BANDS = len(START_AGES)
+LOWER = [int(a) for a in START_AGES]
+UPPER = LOWER[1:] + [200]
 DEPRIVATION = "CASE WHEN g.imd2025_decile <= 2 THEN 'most' WHEN g.imd2025_decile >= 9 THEN 'least' END"
 PLACE_FLOOR = 1.5   # years: the targets are 3-year Fingertips figures for the real population
 GAP_FLOOR = 2.0     # years: the seed gives the gap for Leicestershire's own deciles, we use LLR's IMD 2025 ones
 
 
 def band_tables(con: duckdb.DuckDBPyConnection, group_sql: str, sex: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """(deaths, person-years) in 19 five-year bands (last 90+) per group, for one sex."""
+    """(deaths, person-years) in the 20 life-table bands (0, 1-4, 5-9, ..., 90+) per group, for one sex."""
     start = load_params()["history_start"]
     rows = con.execute(f"""
         WITH spans AS (
@@ -30,21 +33,27 @@ def band_tables(con: duckdb.DuckDBPyConnection, group_sql: str, sex: int) -> dic
           JOIN person_geography g USING (person_id) LEFT JOIN death d USING (person_id)
           WHERE p.gender_concept_id = ?)
         SELECT grp, band, sum(years) AS years, sum(died) AS deaths FROM (
-          SELECT grp, unnest(range(0, 19)) AS band, s, e, dob, death_date,
-                 greatest(0, date_diff('day', greatest(s, dob + to_years(band * 5)::INTERVAL, DATE '{start}'),
-                          least(e, CASE WHEN band = 18 THEN DATE '9999-01-01' ELSE dob + to_years(band * 5 + 5)::INTERVAL END)) / 365.25) AS years,
-                 (death_date IS NOT NULL AND date_diff('year', dob, death_date) BETWEEN band * 5 AND
-                   CASE WHEN band = 18 THEN 200 ELSE band * 5 + 4 END)::INT AS died
-          FROM spans) GROUP BY grp, band ORDER BY grp, band""", [sex]).fetchall()
+          SELECT grp, band, s, e, dob, death_date,
+                 greatest(0, date_diff('day', greatest(s, dob + to_years(lo)::INTERVAL, DATE '{start}'),
+                          least(e, dob + to_years(hi)::INTERVAL)) / 365.25) AS years,
+                 (death_date IS NOT NULL AND date_diff('year', dob, death_date) >= lo
+                   AND date_diff('year', dob, death_date) < hi)::INT AS died
+          FROM spans, (SELECT unnest(range(0, ?)) AS band, unnest(?) AS lo, unnest(?) AS hi) bands)
+        GROUP BY grp, band ORDER BY grp, band""", [sex, BANDS, LOWER, UPPER]).fetchall()
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for grp, band, years, deaths in rows:
-        d, y = out.setdefault(str(grp), (np.zeros(19), np.zeros(19)))
+        d, y = out.setdefault(str(grp), (np.zeros(BANDS), np.zeros(BANDS)))
         d[band], y[band] = deaths, years
     return out
 
 
 def _le(tables: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, tuple[float, float]]:
-    return {g: (life_expectancy(d, y), life_expectancy_se(d, y)) for g, (d, y) in tables.items()}
+    """Life expectancy at birth and its SE (the stats engine's Chiang II table) per group."""
+    out = {}
+    for group, (deaths, years) in tables.items():
+        e, se = life_table(deaths[None, :], years[None, :])
+        out[group] = (float(e[0, 0]), float(se[0, 0]))
+    return out
 
 
 def mortality_checks(con: duckdb.DuckDBPyConnection) -> tuple[list[Check], dict]:
