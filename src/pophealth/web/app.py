@@ -35,6 +35,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     from pophealth.web.routes import account as account_routes
     from pophealth.web.routes import indicators as indicator_routes
     from pophealth.web.routes import delivery as delivery_routes
+    from pophealth.web.routes import phm as phm_routes
     from pophealth.web.routes import strategy as strategy_routes
     from pophealth.web.security import SecurityMiddleware
 
@@ -55,6 +56,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     strategy_routes.register(app)
     account_routes.register(app)
     indicator_routes.register(app)
+    phm_routes.register(app)
     declare_route(app, "/api/docs", ("GET",), "public")
     declare_route(app, "/api/openapi.json", ("GET",), "public")
     app.add_middleware(SecurityMiddleware, fastapi_app=app)
