@@ -72,13 +72,13 @@ def _values(events: ir.Table) -> ir.Table:
 def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
     """Every definition at ``ctx.index_date``."""
     records = coded_records(ctx)
-    events = list_events(ctx, records).cache()
-    summary = list_summary(events).cache()
-    people = population(ctx, summary).cache()
-    regs = registers(summary, people, ctx.index_date).cache()
+    events = ctx.cache(list_events(ctx, records))
+    summary = ctx.cache(list_summary(events))
+    people = ctx.cache(population(ctx, summary))
+    regs = ctx.cache(registers(summary, people, ctx.index_date))
     ltc = ltc_conditions(summary, people, ctx.index_date)
     mm = multimorbidity(ltc, ctx.index_date)
-    defs = deficits(ctx, summary, records).cache()
+    defs = ctx.cache(deficits(ctx, summary, records))
     efi = frailty(defs, people, scorer)
     lists = sorted(set(CARE_LISTS) | cohort_defs.recorded_lists())
     admissions = omop.emergency_admissions(ctx.cdm, ctx.days_before(365), ctx.index_date).rename(
@@ -95,7 +95,7 @@ def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
         housebound=facts[last_column("care.housebound")].notnull() | facts[last_column("efi.housebound")].notnull(),
         **{cohort_defs.recorded_column(x): facts[last_column(x)].notnull() for x in cohort_defs.recorded_lists()},
     )
-    facts = with_segments(facts).cache()
+    facts = ctx.cache(with_segments(facts))
     return PhmResults(
         facts=facts, person=facts.select(*PERSON_COLUMNS), registers=regs, ltc=ltc, deficits=defs,
         cohorts=cohort_defs.cohorts_long(facts), care_gaps=care_gaps(facts, ctx),
