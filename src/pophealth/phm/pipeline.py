@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import ibis
 import ibis.expr.types as ir
 
 from pophealth import omop
@@ -102,9 +101,3 @@ def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
         cached=(events, summary, people, regs, defs, facts),
     )
 
-
-def population_size(results: PhmResults) -> int:
-    return int(results.person.count().execute())
-
-
-__all__ = ["PhmResults", "compute", "population_size"]
