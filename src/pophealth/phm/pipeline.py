@@ -85,9 +85,11 @@ def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
     attendances = omop.emergency_attendances(ctx.cdm, ctx.days_before(365), ctx.index_date).rename(
         ae_attendances_12m="value")
     facts = people
-    for part in (register_flags(regs), mm, efi, _list_dates(summary, lists), _values(events), admissions, attendances):
+    used = sorted(cohort_defs.ltc_conditions_used())
+    ltc_flags = ltc.group_by("person_id").aggregate(**{f"ltc_{c}": (ltc.condition == c).any() for c in used})
+    for part in (register_flags(regs), ltc_flags, mm, efi, _list_dates(summary, lists), _values(events), admissions, attendances):
         facts = _left(facts, part)
-    fill = {f"reg_{n}": False for n in register_names()} | {"ltc_count": 0, "ltc_count_qof": 0, "cms_score": 0.0}
+    fill = {f"reg_{n}": False for n in register_names()} | {f"ltc_{c}": False for c in used} | {"ltc_count": 0, "ltc_count_qof": 0, "cms_score": 0.0}
     facts = facts.mutate(**{k: facts[k].fill_null(v) for k, v in fill.items()})
     facts = facts.mutate(
         ltc_5plus=facts.ltc_count >= 5, ltc_8plus=facts.ltc_count >= 8,
