@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ibis
 import pandas as pd
-import pytest
 
 from pophealth.omop import Cdm
 from pophealth.warehouse import connect

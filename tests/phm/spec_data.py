@@ -84,10 +84,10 @@ def tables() -> dict[str, list[dict]]:
     d = date
     people = [person(1, d(1950, 1, 1)), person(2, d(1985, 1, 1), "M", location=2), person(3, d(1995, 1, 1), location=2),
               person(4, d(1955, 1, 1), "M"), person(5, d(1957, 1, 1), "M"), person(6, d(2025, 1, 1), "M"),
-              person(7, d(1959, 1, 1)), person(8, d(1980, 1, 1), "M")]
+              person(7, d(1959, 1, 1)), person(8, d(1980, 1, 1), "M"), person(9, d(2015, 1, 1))]
     return {
         "person": people,
-        "observation_period": [period(p) for p in (1, 2, 3, 5, 6, 7, 8)] + [period(4, end=d(2024, 12, 31))],
+        "observation_period": [period(p) for p in (1, 2, 3, 5, 6, 7, 8, 9)] + [period(4, end=d(2024, 12, 31))],
         "death": [dict(person_id=5, death_date=d(2025, 1, 1), death_type_concept_id=32817)],
         "location_lsoa": [dict(location_id=1, lsoa21_code="E01000001"), dict(location_id=2, lsoa21_code="E01000002")],
         "geo_lsoa21": [lsoa("E01000001", 7, "Rutland"), lsoa("E01000002", 1, "Leicester")],
@@ -107,6 +107,7 @@ def tables() -> dict[str, list[dict]]:
             # person 3: cancer over 5 years ago (register yes, LTC no)
             cond(3, "ltc.cancer", d(2015, 1, 1)),
             cond(7, "ltc.dementia", d(2023, 5, 1)),
+            cond(9, "ltc.epilepsy", d(2020, 1, 1)),  # a child: no QOF epilepsy register (18+), but an LTC
         ],
         "observation": [
             obs(1, "ltc.asthma.resolved", d(2015, 1, 1)), obs(1, "ltc.heart_failure.resolved", d(2020, 1, 1)),

@@ -36,11 +36,11 @@ def sets(frame, column):
 
 def test_population_is_registered_and_alive_on_the_index_date(results):
     # 4 left the practice before the index date; 5 died before it
-    assert sorted(results["person"].person_id.astype(int)) == [1, 2, 3, 6, 7, 8]
-    assert by_person(results["person"], "age") == {1: 75, 2: 40, 3: 30, 6: 0, 7: 66, 8: 45}
+    assert sorted(results["person"].person_id.astype(int)) == [1, 2, 3, 6, 7, 8, 9]
+    assert by_person(results["person"], "age") == {1: 75, 2: 40, 3: 30, 6: 0, 7: 66, 8: 45, 9: 10}
     assert by_person(results["person"], "age_band")[1] == "75-84"
     assert by_person(results["person"], "place") == {1: "Rutland", 2: "Leicester", 3: "Leicester", 6: "Rutland",
-                                                     7: "Rutland", 8: "Rutland"}
+                                                     7: "Rutland", 8: "Rutland", 9: "Rutland"}
 
 
 def test_registers_apply_resolved_codes_age_and_removal(results):
@@ -52,12 +52,13 @@ def test_registers_apply_resolved_codes_age_and_removal(results):
     assert "learning_disability_qof" in regs[3]
     assert "palliative_care" not in regs.get(7, set())  # "no longer indicated" recorded after it
     assert "dementia" in regs[7]
+    assert "epilepsy" not in regs.get(9, set())  # QOF epilepsy register: 18+
 
 
 def test_ltc_counts_and_cms(results):
     p = results["person"]
-    assert by_person(p, "ltc_count") == {1: 4, 2: 5, 3: 1, 6: 0, 7: 1, 8: 0}  # 3: LD counts, old cancer does not
-    assert by_person(p, "ltc_5plus") == {1: False, 2: True, 3: False, 6: False, 7: False, 8: False}
+    assert by_person(p, "ltc_count") == {1: 4, 2: 5, 3: 1, 6: 0, 7: 1, 8: 0, 9: 1}  # 3: LD counts, old cancer does not
+    assert by_person(p, "ltc_5plus") == {1: False, 2: True, 3: False, 6: False, 7: False, 8: False, 9: False}
     assert not p.ltc_8plus.any()
     cms = by_person(p, "cms_score")
     assert cms[1] == pytest.approx(0.75 + 0.08 + 1.46 + 1.18)
@@ -80,7 +81,8 @@ def test_efi_deficits_values_polypharmacy_and_categories(results):
 def test_segments_one_per_person_by_priority(results):
     assert by_person(results["person"], "segment") == {
         1: "organ_failure",  # heart failure with an emergency admission in 12 months
-        2: "long_term_conditions", 3: "disability", 6: "maternal_infant", 7: "frailty_dementia", 8: "healthy"}
+        2: "long_term_conditions", 3: "disability", 6: "maternal_infant", 7: "frailty_dementia", 8: "healthy",
+        9: "long_term_conditions"}
     assert by_person(results["person"], "segment_ltc_level")[2] == "5-7"
 
 
@@ -91,6 +93,7 @@ def test_cohorts(results):
     assert "homelessness" in c[8] and "core20plus" in c[8]
     assert "core20" not in c.get(1, set()) and "adult_copd" in c[1] and "adult_hypertension" in c[1]
     assert "cyp_oral_health" in c[6]
+    assert "cyp_epilepsy" in c[9] and "cyp_epilepsy" not in c[2]  # children by the LTC rule, not QOF
 
 
 def test_care_gaps(results):

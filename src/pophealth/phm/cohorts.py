@@ -17,12 +17,21 @@ def cohort_names() -> list[str]:
 
 def recorded_lists() -> set[str]:
     """Every list a cohort rule asks about, so the facts table carries a column for it."""
+    return _referenced("recorded")
+
+
+def ltc_conditions_used() -> set[str]:
+    """Every long-term condition a cohort rule asks about (column ``ltc_<name>`` in the facts)."""
+    return _referenced("ltc")
+
+
+def _referenced(test: str) -> set[str]:
     found: set[str] = set()
 
     def walk(rule: Any) -> None:
         if isinstance(rule, dict):
-            if "recorded" in rule:
-                found.add(rule["recorded"])
+            if test in rule:
+                found.add(rule[test])
             for v in rule.values():
                 walk(v)
         elif isinstance(rule, list):
@@ -50,6 +59,8 @@ def _test(f: ir.Table, rule: dict[str, Any], done: dict[str, ir.BooleanValue]) -
             parts.append(expr)
         elif key == "register":
             parts.append(f[f"reg_{arg}"])
+        elif key == "ltc":
+            parts.append(f[f"ltc_{arg}"])
         elif key == "recorded":
             parts.append(f[recorded_column(arg)])
         elif key in ("age", "imd_decile"):

@@ -34,3 +34,17 @@ class PhmContext:
 
     def table(self, name: str) -> ir.Table:
         return self.cdm.table(name)
+
+    def cache(self, expr: ir.Table) -> ir.Table:
+        """Materialise an intermediate result (a temporary table on DuckDB, a cached DataFrame on Spark).
+
+        Spark resolves in-memory tables (the code lists) only when a query runs, not when it caches, so
+        they are registered first; without that hook the result is left lazy rather than failing.
+        """
+        con = self.cdm.con
+        if con.name == "pyspark":
+            register = getattr(con, "_register_in_memory_tables", None)
+            if register is None:
+                return expr
+            register(expr)
+        return expr.cache()

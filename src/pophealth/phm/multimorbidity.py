@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from pophealth.phm.definitions import conditions, definitions
-from pophealth.phm.registers import condition_status
+from pophealth.phm.registers import NO_LIMIT, condition_status
 
 
 def ltc_specs() -> list[dict]:
@@ -31,11 +31,11 @@ def ltc_conditions(summary: ir.Table, people: ir.Table, index_date: dt.date) -> 
 
 
 def _catalogue(index_date: dt.date) -> pd.DataFrame:
-    def cms_from(days: int | None) -> dt.date | None:
-        return None if days is None else index_date - dt.timedelta(days=days - 1)
+    def cms_from(days: int | None) -> dt.date:
+        return NO_LIMIT if days is None else index_date - dt.timedelta(days=days - 1)
 
-    rows = [(name, bool(spec["counts"]), bool(spec.get("qof")), spec.get("cms_item"),
-             float(spec["cms_weight"]) if spec.get("cms_weight") is not None else None,
+    rows = [(name, bool(spec["counts"]), bool(spec.get("qof")), spec.get("cms_item") or "",
+             float(spec.get("cms_weight") or 0.0),
              cms_from(spec.get("cms_within_days")))
             for name, spec in conditions().items()]
     return pd.DataFrame(rows, columns=["condition", "counts", "qof", "cms_item", "cms_weight", "cms_from"]
@@ -48,7 +48,7 @@ def multimorbidity(ltc: ir.Table, index_date: dt.date) -> ir.Table:
     t = ltc.join(cat, "condition")
     counts = t.group_by("person_id").aggregate(
         ltc_count=t.counts.ifelse(1, 0).sum(), ltc_count_qof=(t.counts & t.qof).ifelse(1, 0).sum())
-    scored = t.filter(t.cms_item.notnull(), t.cms_from.isnull() | (t.last_date >= t.cms_from.cast("date")))
+    scored = t.filter(t.cms_item != "", t.last_date >= t.cms_from.cast("date"))
     items = scored.select("person_id", "cms_item", "cms_weight").distinct()
     cms = items.group_by("person_id").aggregate(cms_score=items.cms_weight.sum().round(2))
     out = counts.left_join(cms, "person_id").drop("person_id_right")

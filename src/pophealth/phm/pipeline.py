@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import ibis
 import ibis.expr.types as ir
 
 from pophealth import omop
@@ -72,13 +71,13 @@ def _values(events: ir.Table) -> ir.Table:
 def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
     """Every definition at ``ctx.index_date``."""
     records = coded_records(ctx)
-    events = list_events(ctx, records).cache()
-    summary = list_summary(events).cache()
-    people = population(ctx, summary).cache()
-    regs = registers(summary, people, ctx.index_date).cache()
+    events = ctx.cache(list_events(ctx, records))
+    summary = ctx.cache(list_summary(events))
+    people = ctx.cache(population(ctx, summary))
+    regs = ctx.cache(registers(summary, people, ctx.index_date))
     ltc = ltc_conditions(summary, people, ctx.index_date)
     mm = multimorbidity(ltc, ctx.index_date)
-    defs = deficits(ctx, summary, records).cache()
+    defs = ctx.cache(deficits(ctx, summary, records))
     efi = frailty(defs, people, scorer)
     lists = sorted(set(CARE_LISTS) | cohort_defs.recorded_lists())
     admissions = omop.emergency_admissions(ctx.cdm, ctx.days_before(365), ctx.index_date).rename(
@@ -86,25 +85,21 @@ def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
     attendances = omop.emergency_attendances(ctx.cdm, ctx.days_before(365), ctx.index_date).rename(
         ae_attendances_12m="value")
     facts = people
-    for part in (register_flags(regs), mm, efi, _list_dates(summary, lists), _values(events), admissions, attendances):
+    used = sorted(cohort_defs.ltc_conditions_used())
+    ltc_flags = ltc.group_by("person_id").aggregate(**{f"ltc_{c}": (ltc.condition == c).any() for c in used})
+    for part in (register_flags(regs), ltc_flags, mm, efi, _list_dates(summary, lists), _values(events), admissions, attendances):
         facts = _left(facts, part)
-    fill = {f"reg_{n}": False for n in register_names()} | {"ltc_count": 0, "ltc_count_qof": 0, "cms_score": 0.0}
+    fill = {f"reg_{n}": False for n in register_names()} | {f"ltc_{c}": False for c in used} | {"ltc_count": 0, "ltc_count_qof": 0, "cms_score": 0.0}
     facts = facts.mutate(**{k: facts[k].fill_null(v) for k, v in fill.items()})
     facts = facts.mutate(
         ltc_5plus=facts.ltc_count >= 5, ltc_8plus=facts.ltc_count >= 8,
         housebound=facts[last_column("care.housebound")].notnull() | facts[last_column("efi.housebound")].notnull(),
         **{cohort_defs.recorded_column(x): facts[last_column(x)].notnull() for x in cohort_defs.recorded_lists()},
     )
-    facts = with_segments(facts).cache()
+    facts = ctx.cache(with_segments(facts))
     return PhmResults(
         facts=facts, person=facts.select(*PERSON_COLUMNS), registers=regs, ltc=ltc, deficits=defs,
         cohorts=cohort_defs.cohorts_long(facts), care_gaps=care_gaps(facts, ctx),
         cached=(events, summary, people, regs, defs, facts),
     )
 
-
-def population_size(results: PhmResults) -> int:
-    return int(results.person.count().execute())
-
-
-__all__ = ["PhmResults", "compute", "population_size"]

@@ -54,7 +54,9 @@ def population(ctx: PhmContext, summary: ir.Table) -> ir.Table:
 def _ethnicity(summary: ir.Table) -> ir.Table:
     """The latest ethnicity code's 16-group category (same-day ties: the lower group number)."""
     e = summary.filter(summary.list_id.startswith("ethnicity."))
-    e = e.mutate(ethnic_group16=e.list_id.split(".")[1].cast("int64"))
+    # substr, not split: Spark splits on a regular expression, where "." matches anything; try_cast because
+    # Spark may cast before it filters
+    e = e.mutate(ethnic_group16=e.list_id.substr(len("ethnicity.")).try_cast("int64"))
     ranked = e.mutate(_rank=ibis.row_number().over(group_by="person_id",
                                                    order_by=[ibis.desc("last_date"), "ethnic_group16"]))
     return ranked.filter(ranked._rank == 0).select("person_id", "ethnic_group16")

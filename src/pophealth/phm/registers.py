@@ -20,6 +20,9 @@ import pandas as pd
 from pophealth.phm.definitions import as_date, conditions, definitions
 
 
+NO_LIMIT = dt.date(1800, 1, 1)
+
+
 def register_specs() -> list[dict[str, Any]]:
     """Every register: one per long-term condition (QOF rules applied) plus the non-LTC registers."""
     specs = []
@@ -47,11 +50,13 @@ def condition_status(summary: ir.Table, people: ir.Table, specs: list[dict[str, 
     lists = pd.DataFrame([(s["name"], lid, "dx") for s in specs for lid in s["lists"]]
                          + [(s["name"], s["resolved"], "res") for s in specs if s.get("resolved")],
                          columns=["name", "list_id", "role"])
-    rules = pd.DataFrame([(s["name"], s.get("min_age"), s.get("since"),
-                           None if s.get("first_within_days") is None
+    # no nulls in the rule table (engines convert nullable pandas columns differently): an open rule is
+    # age 0 or a date before any record
+    rules = pd.DataFrame([(s["name"], int(s.get("min_age") or 0), s.get("since") or NO_LIMIT,
+                           NO_LIMIT if s.get("first_within_days") is None
                            else index_date - dt.timedelta(days=s["first_within_days"]))
                           for s in specs], columns=["name", "min_age", "since", "first_from"])
-    rules = rules.astype({"min_age": "Int64", "since": "datetime64[s]", "first_from": "datetime64[s]"})
+    rules = rules.astype({"since": "datetime64[s]", "first_from": "datetime64[s]"})
     mapping = ibis.memtable(lists)
     hits = summary.join(mapping, "list_id")
     dx = hits.filter(hits.role == "dx").group_by(["person_id", "name"]).aggregate(
@@ -62,9 +67,9 @@ def condition_status(summary: ir.Table, people: ir.Table, specs: list[dict[str, 
          .join(rule, "name")
          .join(people.select("person_id", "age"), "person_id"))
     keep = (t.resolved_date.isnull() | (t.last_date > t.resolved_date))
-    keep &= t.min_age.isnull() | (t.age >= t.min_age)
-    keep &= t.since.isnull() | (t.last_date >= t.since.cast("date"))
-    keep &= t.first_from.isnull() | (t.first_date >= t.first_from.cast("date"))
+    keep &= t.age >= t.min_age
+    keep &= t.last_date >= t.since.cast("date")
+    keep &= t.first_date >= t.first_from.cast("date")
     return t.filter(keep).select("person_id", "name", "first_date", "last_date")
 
 

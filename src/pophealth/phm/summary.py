@@ -14,6 +14,7 @@ import duckdb
 from pophealth.errors import NotFoundError
 from pophealth.phm.care_gaps import CARE_GAPS
 from pophealth.phm.cohorts import cohort_names
+from pophealth.phm.multimorbidity import cms_partial_items
 from pophealth.phm.outputs import EFI_CATEGORIES
 from pophealth.phm.run import latest_run
 from pophealth.phm.segments import SEGMENTS
@@ -46,6 +47,7 @@ def summary(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> dict[s
         "care_gaps": {g.name: n(f"care_gap_{g.name}") for g in CARE_GAPS},
         "care_gap_denominators": {g.name: int(agg.get(f"care_gap_{g.name}", (0, 0))[1]) for g in CARE_GAPS},
         "care_gaps_without_codes": [g.name for g in CARE_GAPS if not g.codes_available],
+        "cms_partial_items": cms_partial_items(),
         "risk_model": risk_model(con),
     }
 

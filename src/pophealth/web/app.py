@@ -39,6 +39,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     from pophealth.web.routes import indicators as indicator_routes
     from pophealth.web.routes import own_indicators as own_indicator_routes
     from pophealth.web.routes import delivery as delivery_routes
+    from pophealth.web.routes import phm as phm_routes
     from pophealth.web.routes import strategy as strategy_routes
     from pophealth.web.security import SecurityMiddleware
 
@@ -61,6 +62,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     account_routes.register(app)
     indicator_routes.register(app)
     own_indicator_routes.register(app)
+    phm_routes.register(app)
     declare_route(app, "/api/docs", ("GET",), "public")
     declare_route(app, "/api/openapi.json", ("GET",), "public")
     app.add_middleware(SecurityMiddleware, fastapi_app=app)

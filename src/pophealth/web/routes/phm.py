@@ -1,0 +1,115 @@
+"""The PHM summary page: headline figures of the latest run, disclosure-controlled, for analysts."""
+
+from __future__ import annotations
+
+import pandas as pd
+from fastapi import FastAPI, Request
+from pydantic import BaseModel, Field
+
+from pophealth.charts.scale import svg, text
+from pophealth.phm.outputs import published_aggregates
+from pophealth.phm.run import latest_run
+from pophealth.phm.segments import SEGMENTS
+from pophealth.web.pages import Crumb, PageContext, add_page, warehouse
+
+SEGMENT_LABELS = {"frailty_dementia": "Frailty and dementia", "organ_failure": "Organ failure",
+                  "incurable_cancer": "Incurable cancer", "disability": "Disability",
+                  "long_term_conditions": "Long-term conditions", "maternal_infant": "Maternal and infant health",
+                  "acutely_ill": "Acutely ill", "healthy": "Healthy"}
+BY_PLACE = ("ltc_5plus", "ltc_8plus", "efi_moderate", "efi_severe", "cohort_core20", "cohort_learning_disability",
+            "cohort_severe_mental_illness")
+
+
+class Figure(BaseModel):
+    measure: str
+    label: str
+    numerator: int | None
+    denominator: int | None
+    percent: float | None
+
+
+class PlaceRow(BaseModel):
+    place: str
+    figures: list[Figure]
+
+
+class PhmPage(PageContext):
+    run_id: str | None = None
+    index_date: str | None = None
+    definitions_version: str | None = None
+    headline: list[Figure] = Field(default_factory=list)
+    segments: list[Figure] = Field(default_factory=list)
+    cohorts: list[Figure] = Field(default_factory=list)
+    care_gaps: list[Figure] = Field(default_factory=list)
+    places: list[PlaceRow] = Field(default_factory=list)
+    segment_svg: str = Field(default="", exclude=True)
+
+
+def _label(measure: str) -> str:
+    for prefix in ("segment_", "cohort_", "care_gap_"):
+        if measure.startswith(prefix):
+            key = measure[len(prefix):]
+            return SEGMENT_LABELS.get(key, key.replace("_", " ").capitalize())
+    return {"people": "Registered people", "ltc_2plus": "2 or more long-term conditions",
+            "ltc_5plus": "5 or more long-term conditions", "ltc_8plus": "8 or more long-term conditions",
+            "efi_fit": "eFI fit (65+)", "efi_mild": "eFI mild frailty (65+)",
+            "efi_moderate": "eFI moderate frailty (65+)", "efi_severe": "eFI severe frailty (65+)"}.get(measure, measure)
+
+
+def _figure(row) -> Figure:
+    def value(v, kind):
+        return None if pd.isna(v) else kind(v)
+
+    return Figure(measure=row.measure, label=_label(row.measure), numerator=value(row.numerator, int),
+                  denominator=value(row.denominator, int), percent=value(row.percent, float))
+
+
+def segment_chart(figures: list[Figure]) -> str:
+    """Horizontal bars, one per segment, with the published counts as the text alternative."""
+    width, row, left = 640, 28, 220
+    top = max([f.numerator or 0 for f in figures] + [1])
+    body = []
+    for i, f in enumerate(figures):
+        y = 10 + i * row
+        body.append(f'<text x="{left - 8}" y="{y + 17}" font-size="13" text-anchor="end">{text(f.label)}</text>')
+        if f.numerator is not None:
+            length = (width - left - 90) * f.numerator / top
+            body.append(f'<rect x="{left}" y="{y + 4}" width="{length:.1f}" height="{row - 10}" fill="#005eb8"/>')
+            body.append(f'<text x="{left + length + 6:.1f}" y="{y + 17}" font-size="13">{f.numerator:,}</text>')
+    desc = "; ".join(f"{f.label}: {'suppressed' if f.numerator is None else f'{f.numerator:,}'}" for f in figures)
+    return svg(width, 20 + row * len(figures), "phm-segments", "People by Bridges to Health segment",
+               f"Registered people in each segment (counts rounded to 5, small counts suppressed). {desc}.", body)
+
+
+def phm_summary(request: Request) -> PhmPage:
+    crumbs = [Crumb(text="Home", href="/")]
+    title = "Population health management"
+    with warehouse(request) as con:
+        run_id = latest_run(con)
+        if run_id is None:
+            return PhmPage(title=title, breadcrumbs=crumbs, source="No PHM run in this warehouse yet.")
+        run = con.execute("SELECT index_date, definitions_version, codelist_version FROM phm_run WHERE run_id = ?",
+                          [run_id]).fetchall()[0]
+        overall = [_figure(r) for r in published_aggregates(con, run_id, "all").itertuples()]
+        by_place = published_aggregates(con, run_id, "place")
+    pick = {f.measure: f for f in overall}
+    places = [PlaceRow(place=place, figures=[_figure(r) for r in group.itertuples() if r.measure in BY_PLACE])
+              for place, group in by_place.groupby("category", sort=True)]
+    segments = [pick[f"segment_{s}"] for s in SEGMENTS if f"segment_{s}" in pick]
+    page = PhmPage(
+        title=title, breadcrumbs=crumbs, run_id=run_id, index_date=run[0].isoformat(), definitions_version=run[1],
+        source=f"PHM run {run_id} at {run[0].isoformat()} ({run[1]}, code lists {run[2]}). Counts rounded to 5; "
+               "counts of 1-7 suppressed.",
+        headline=[pick[m] for m in ("people", "ltc_2plus", "ltc_5plus", "ltc_8plus", "efi_fit", "efi_mild",
+                                    "efi_moderate", "efi_severe") if m in pick],
+        segments=segments,
+        cohorts=[f for f in overall if f.measure.startswith("cohort_")],
+        care_gaps=[f for f in overall if f.measure.startswith("care_gap_")],
+        places=places,
+    )
+    page.segment_svg = segment_chart(segments)
+    return page
+
+
+def register(app: FastAPI) -> None:
+    add_page(app, "/phm", "phm/summary.jinja", phm_summary, role="analyst", name="phm")
