@@ -19,6 +19,7 @@ from pophealth.cli import synth as _synth  # noqa: F401,E402
 from pophealth.cli import indicators as _indicators  # noqa: F401,E402
 from pophealth.cli import delivery as _delivery  # noqa: F401,E402
 from pophealth.cli import load as _load  # noqa: F401,E402
+from pophealth.cli import publish as _publish  # noqa: F401,E402
 
 
 def main(argv: list[str] | None = None) -> None:

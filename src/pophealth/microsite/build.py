@@ -74,11 +74,15 @@ def _render(env: Environment, site: Path, page: SitePage) -> list[OpenDataFile]:
     return files
 
 
+def _check_out(out: Path) -> None:
+    """Refuse, before any work, to replace a folder that is not a previous build."""
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).is_file())):
+        raise ConfigError(f"{out} exists and is not a pophealth microsite; refusing to replace it",
+                          hint="choose an empty or new folder for --out")
+
+
 def _replace(built: Path, out: Path) -> None:
     if out.exists():
-        if any(out.iterdir()) and not (out / MANIFEST).is_file():
-            raise ConfigError(f"{out} exists and is not a pophealth microsite; refusing to replace it",
-                              hint="choose an empty or new folder for --out")
         shutil.rmtree(out)
     built.rename(out)
 
@@ -88,6 +92,7 @@ def build_site(con: duckdb.DuckDBPyConnection, out: Path | str, *, strategy: Str
     """Write the whole site into ``out`` from the warehouse ``con`` and the strategy register."""
     started = time.perf_counter()
     out = Path(out).resolve()
+    _check_out(out)
     strategy = strategy or load_strategy()
     env = environment()
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -82,7 +82,7 @@ def publish(
     as they are (e.g. England's value beside a local one).
     """
     counts = [c for c in frame.columns if is_count_column(c)]
-    if not counts:
+    if not counts or frame.empty:  # (protect_table cannot group an empty frame; nothing to protect)
         safe = frame
     elif group_by:
         safe = protect_table(frame, policy=policy, count_columns=counts, dependent_columns=list(dependent),
