@@ -85,6 +85,7 @@ def publish(
     if not counts or frame.empty:  # (protect_table cannot group an empty frame; nothing to protect)
         safe = frame
     elif group_by:
+        frame = _withhold_missing(frame, counts, list(group_by), policy)
         safe = protect_table(frame, policy=policy, count_columns=counts, dependent_columns=list(dependent),
                              group_by=list(group_by))
     else:  # no totals in the table: each row stands alone, so there is nothing to difference
@@ -105,6 +106,21 @@ def _suppressed(before: pd.DataFrame, rows: list[dict[str, Cell]], columns: list
 
 
 _ROW = "__row__"
+
+
+def _withhold_missing(frame: pd.DataFrame, counts: list[str], group_by: list[str],
+                      policy: DisclosurePolicy) -> pd.DataFrame:
+    """A count missing at source in a group with a total is as revealing as a suppressed one: the total
+    minus the others gives it. So it is treated as a small count (withheld, with its row's dependent
+    figures) and secondary suppression protects it like any other; groups with no counts at all
+    (e.g. life expectancy) are left alone."""
+    out = frame.copy()
+    for col in counts:
+        values = pd.to_numeric(out[col], errors="coerce")
+        missing = values.isna()
+        partial = missing.groupby([out[g] for g in group_by]).transform(lambda m: m.any() and not m.all())
+        out[col] = values.mask(missing & partial.astype(bool), float(max(1, policy.max_suppressed)))
+    return out
 
 
 def _rowwise(frame: pd.DataFrame, counts: list[str], dependent: Sequence[str], policy: DisclosurePolicy) -> pd.DataFrame:
