@@ -43,7 +43,7 @@ def place_profile(con: duckdb.DuckDBPyConnection, code: str) -> PlaceProfile:
     raw = latest_for_area(con, code)
     counts = {(int(r.indicator_id), r.sex, r.age): (r.count, r.denominator) for r in raw.itertuples(index=False)}
     frame = pd.DataFrame([{
-        "indicator_id": r.indicator_id, "indicator": r.indicator, "period": r.period, "sex": r.sex, "age": r.age,
+        "indicator_id": str(r.indicator_id), "indicator": r.indicator, "period": r.period, "sex": r.sex, "age": r.age,
         "value": _round(r.value, r.decimals), "lower_ci95": _round(r.lower_ci95, r.decimals),
         "upper_ci95": _round(r.upper_ci95, r.decimals), "unit": r.unit,
         "england_value": _round(r.england_value, r.decimals),
