@@ -160,3 +160,13 @@ def test_status_always_has_a_rag_and_one_chart_point_per_value(llr, values):
     status = assess(m, MeasureSeries(measure_id=m.id, state="ok", points=pts))
     assert status.rag in {"red", "amber", "green"}  # the measure has a target, so it is always rated
     assert len(status.points) == len(values) and status.latest_value == values[-1]
+
+
+def test_a_pack_shows_only_periods_that_had_ended(con, llr):
+    from pophealth.measures.series import MeasureSeries, Point
+
+    pts = [Point(period_start=dt.date(y, 1, 1), period_end=dt.date(y + 2, 12, 31), label=f"{y} - {y + 2 - 2000}",
+                 value=76.0) for y in (2017, 2018, 2019)]
+    series = MeasureSeries(measure_id="life-expectancy-at-birth", state="ok", points=pts)
+    assert [p.label for p in series.until(period_end("2021-06")).points] == ["2017 - 19", "2018 - 20"]
+    assert series.until(period_end("2019-06")).state == "not_loaded"

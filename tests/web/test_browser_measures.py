@@ -6,20 +6,21 @@ import pytest
 
 from pophealth.web.app import create_app
 from tests.browser_support import axe_violations, live_server
-from tests.measures_support import PASSWORD, add_action_lead, demo_measures_db
+from tests.auth_support import browser_sign_in
+from tests.measures_support import demo_measures_db
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+def server(tmp_path_factory):
     app = create_app(demo_measures_db(tmp_path_factory.mktemp("web")))
-    add_action_lead(app, "uec.lead")
     with live_server(app) as url:
-        yield url
+        yield url, app
 
 
-def test_pledge_to_measure_page_with_icon_text_alternatives(page, base_url):
+def test_pledge_to_measure_page_with_icon_text_alternatives(page, server):
+    base_url, _app = server
     page.goto(base_url + "/pledges/8")
     page.click("a[href='/pledges/8/measures']")
     page.wait_for_url("**/pledges/8/measures")
@@ -39,15 +40,14 @@ def test_pledge_to_measure_page_with_icon_text_alternatives(page, base_url):
     assert axe_violations(page) == []
 
 
-def test_narrative_form_works_without_javascript(browser, base_url):
+def test_narrative_form_works_without_javascript(browser, server):
+    base_url, app = server
     context = browser.new_context(java_script_enabled=False)
     pg = context.new_page()
     pg.goto(base_url + "/measures/ae-four-hour/narrative")
-    pg.click("text=Sign in as an action lead")
-    pg.fill("#username", "uec.lead")
-    pg.fill("#password", PASSWORD)
-    pg.click("main button[type=submit]")
-    pg.wait_for_url("**/measures/ae-four-hour/narrative")
+    assert pg.locator("text=Sign in as an action lead").count() == 1
+    browser_sign_in(pg, base_url, app, "action_lead", "uec_lead")
+    pg.goto(base_url + "/measures/ae-four-hour/narrative")
     pg.fill("#key_issue", "Ambulance arrivals up 8% on last winter")
     pg.fill("#mitigations", "Same day emergency care extended\nDischarge hub")
     pg.click("main form[action$='/narrative/new'] button[type=submit]")

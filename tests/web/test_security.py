@@ -123,3 +123,52 @@ def test_session_cookie_flags(app):
                     follow_redirects=False)
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
+
+
+INJECTIONS = ["' OR '1'='1", "x'; DROP TABLE app_user; --", "%' UNION SELECT password_hash FROM app_user --"]
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_sql_injection_through_filters_and_paths(app, value):
+    from pophealth.delivery.demo import build_demo_tracker
+
+    con = app.state.con.cursor()
+    if not con.execute("SELECT count(*) FROM delivery_action").fetchone()[0]:
+        build_demo_tracker(con)
+    con.close()
+    client = TestClient(app)
+    login(client, "analyst")
+    for key in ("theme", "priority", "rag", "lead", "overdue"):
+        r = client.get("/api/delivery", params={key: value})
+        assert r.status_code in (200, 400, 422), (key, r.status_code)
+        if r.status_code == 200:
+            if key != "overdue":  # overdue takes yes/no; any other value means "no filter"
+                assert r.json()["rows"] == [], key
+            assert "argon2" not in r.text
+    assert client.get("/api/places/" + value).status_code == 404
+    assert client.get("/api/pledges/1/places", params={"area": value}).status_code in (200, 404)
+    con = app.state.con.cursor()
+    assert con.execute("SELECT count(*) FROM app_user").fetchone()[0] == len(ROLES_TO_TRY)
+    con.close()
+
+
+def test_a_post_sharing_a_path_with_a_public_get_keeps_its_own_role(tmp_path):
+    """GET and POST on one path are separate routes; the POST's role must not fall back to the GET's."""
+    from fastapi.responses import PlainTextResponse
+
+    from pophealth.web.pages import PageContext, add_page, declare_route
+
+    app = create_app(tmp_path / "w.duckdb")
+
+    async def write(request):
+        return PlainTextResponse("written")
+
+    add_page(app, "/probe", "error.jinja", lambda request: PageContext(title="probe"), role="public", name="probe")
+    app.add_api_route("/probe", write, methods=["POST"])
+    declare_route(app, "/probe", ("POST",), "admin")
+    app.router.routes.sort(key=lambda r: getattr(r, "path", "") != "/probe")  # the GET first
+    client = TestClient(app)
+    assert client.get("/probe").status_code == 200
+    token = client.cookies.get("pophealth_csrf")
+    r = client.post("/probe", data={"csrf_token": token}, follow_redirects=False)
+    assert r.status_code in (303, 401) and r.text != "written"

@@ -19,16 +19,23 @@ from pophealth.cli import synth as _synth  # noqa: F401,E402
 from pophealth.cli import indicators as _indicators  # noqa: F401,E402
 from pophealth.cli import delivery as _delivery  # noqa: F401,E402
 from pophealth.cli import load as _load  # noqa: F401,E402
+from pophealth.cli import own_indicators as _own_indicators  # noqa: F401,E402
 from pophealth.cli import publish as _publish  # noqa: F401,E402
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: user errors are shown without a traceback and exit with a stable code."""
-    try:
-        app(args=argv, standalone_mode=False)
-    except PophealthError as exc:
-        from rich.text import Text
+    """Entry point: user errors are shown without a traceback and exit with a stable code.
 
+    Usage errors (unknown command or option) are reported by Typer itself, with exit code 2.
+    """
+    from rich.text import Text
+
+    try:
+        app(args=argv)
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            raise
+    except PophealthError as exc:
         console_err.print(Text("Error: ", style="bold red") + Text(exc.message), soft_wrap=True, highlight=False)
         if exc.hint:
             console_err.print(Text(f"Hint: {exc.hint}"), soft_wrap=True, highlight=False)
@@ -36,17 +43,6 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         console_err.print("Interrupted")
         sys.exit(130)
-    except SystemExit:
-        raise
-    except Exception as exc:  # click usage errors arrive here with standalone_mode=False
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(1)
-        raise
 
 
 __all__ = ["app", "main"]

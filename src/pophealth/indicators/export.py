@@ -12,7 +12,8 @@ from pophealth.indicators.models import Profile
 
 HEADERS = ["Indicator ID", "Indicator", "Sex", "Age", "Time period", "Value", "Lower CI 95.0 limit",
            "Upper CI 95.0 limit", "Unit", "England value", "Compared to England", "Basis of comparison",
-           "Fingertips published comparison", "Recent Trend", "Value note", "Source"]
+           "Fingertips published comparison", "Recent trend (computed)", "Recent Trend (published)",
+           "Value note", "Source"]
 BASIS = {"computed": "Computed from the snapshot's confidence limits",
          "published": "As published by Fingertips (no confidence limits in the snapshot)"}
 
@@ -21,7 +22,7 @@ def profile_table(profile: Profile) -> list[list]:
     """One row per profile line, in HEADERS order (numbers kept as numbers)."""
     return [[r.indicator_id, r.indicator, r.sex, r.age, r.period, r.value, r.lower_ci95, r.upper_ci95, r.unit,
              r.england_value, r.rag.capitalize(), BASIS.get(r.rag_basis, r.rag_basis), r.published,
-             r.recent_trend, r.value_note, r.source] for r in profile.rows]
+             r.trend, r.recent_trend, r.value_note, r.source] for r in profile.rows]
 
 
 def profile_csv(profile: Profile) -> bytes:
@@ -43,7 +44,7 @@ def profile_xlsx(profile: Profile, source: str) -> bytes:
     for row in profile_table(profile):
         ws.append(row)
     ws.freeze_panes = "A2"
-    for col, width in zip("ABCDEFGHIJKLMNOP", (12, 36, 10, 10, 16, 10, 10, 10, 12, 12, 14, 30, 18, 24, 24, 40)):
+    for col, width in zip("ABCDEFGHIJKLMNOPQ", (12, 36, 10, 10, 16, 10, 10, 10, 12, 12, 14, 30, 18, 24, 24, 24, 40)):
         ws.column_dimensions[col].width = width
     about = wb.create_sheet("About")
     for line in ([f"{profile.area_name} ({profile.area_code}) health profile"], ["Source", source],

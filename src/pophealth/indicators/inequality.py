@@ -2,10 +2,12 @@
 
 The slope index of inequality is the slope of a weighted least-squares line of value on the
 relative deprivation rank (0 = most deprived, 1 = least deprived), each group placed at the
-midpoint of its share of the population (METHODS.md section 8, point estimate). Weights are the
-groups' denominators when the snapshot has them; otherwise equal shares are assumed (deprivation
-deciles and quintiles are built to hold roughly equal numbers) and the page says so. Confidence
-limits for the SII need the stats engine's simulation and the groups' standard errors.
+midpoint of its share of the population (METHODS.md section 8). Where every group has a
+denominator and 95% limits, and there are 5 to 100 groups, the SII and its 95% and 99.8% limits
+come from the stats engine (:func:`pophealth.stats.sii`, simulated from the groups' limits, fixed
+seed). Otherwise the point estimate is fitted here — weighted by denominators when present, or
+by equal shares (deprivation deciles and quintiles hold roughly equal numbers) — and the page
+says that it has no confidence limits.
 """
 
 from __future__ import annotations
@@ -15,9 +17,17 @@ import re
 import duckdb
 import numpy as np
 
+import pandas as pd
+
+from pophealth.indicators.metadata import catalogue
 from pophealth.indicators.models import InequalityPoint, InequalitySeries
 from pophealth.indicators.profile import _num
 from pophealth.indicators.store import indicator_rows
+from pophealth.stats import sii as engine_sii
+from pophealth.stats.sii import OTHER, PROPORTION, RATE
+
+SEED, REPETITIONS = 2013, 100_000
+POINT_ONLY = "point estimate only: the snapshot has no {missing} for these groups, so no confidence limits"
 
 _DEPRIVATION = re.compile(r"depriv", re.IGNORECASE)
 
@@ -55,10 +65,39 @@ def fit_sii(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, float,
     return rank, float(slope), float(mean_y - slope * mean_x)
 
 
+def value_type_for_unit(unit: str) -> tuple[int, float]:
+    """The engine's value type for a unit, and the scale that turns values into it (% -> 0-1)."""
+    if unit == "%":
+        return PROPORTION, 100.0
+    if unit.startswith("per "):
+        return RATE, 1.0
+    return OTHER, 1.0
+
+
+def sii_with_limits(values: np.ndarray, lower: np.ndarray, upper: np.ndarray, population: np.ndarray,
+                    unit: str) -> dict[str, float]:
+    """SII, intercept and 95%/99.8% limits from the stats engine; groups ordered most deprived first."""
+    value_type, scale = value_type_for_unit(unit)
+    frame = pd.DataFrame({"quantile": np.arange(1, len(values) + 1), "population": population,
+                          "value": values / scale, "lower_cl": lower / scale, "upper_cl": upper / scale})
+    out = engine_sii(frame, value_type=value_type, multiplier=scale, levels=(0.95, 0.998),
+                     repetitions=REPETITIONS, seed=SEED).iloc[0]
+    result = {k: _num(out[k]) for k in ("sii", "sii_lower95", "sii_upper95", "sii_lower998", "sii_upper998")}
+    result["intercept"] = None if _num(out["intercept"]) is None else float(out["intercept"]) * scale
+    result["flag"] = str(out["flag"])
+    return result
+
+
+def _missing(denominators: bool, limits: bool) -> str:
+    return " and ".join(w for w, absent in (("denominators", not denominators), ("95% limits", not limits)) if absent)
+
+
 def inequality_series(con: duckdb.DuckDBPyConnection, indicator_id: int) -> list[InequalitySeries]:
     """Every area × sex × age × period with deprivation groups for this indicator, latest period first."""
     frame = indicator_rows(con, indicator_id)
     frame = frame[frame["category_type"].map(lambda t: bool(_DEPRIVATION.search(t)))]
+    meta = catalogue().indicator(indicator_id)
+    unit = meta.unit if meta else ""
     out: list[InequalitySeries] = []
     for (area, ctype, sex, age, period), part in frame.groupby(
             ["area_code", "category_type", "sex", "age", "time_period"], sort=False):
@@ -69,9 +108,22 @@ def inequality_series(con: duckdb.DuckDBPyConnection, indicator_id: int) -> list
         weights = denom if use_denominators else np.ones(len(part))
         ok = len(part) >= 2 and not np.isnan(values).any()
         rank, sii, intercept = fit_sii(values, weights) if ok else (np.cumsum(weights) / weights.sum(), None, None)
+        lower, upper = (part[c].to_numpy(dtype=float) for c in ("lower_ci95", "upper_ci95"))
+        has_limits = bool(np.all(~np.isnan(lower) & ~np.isnan(upper)))
+        limits: dict = {}
+        method = POINT_ONLY.format(missing=_missing(use_denominators, has_limits))
+        if ok and use_denominators and has_limits and 5 <= len(part) <= 100:
+            limits = sii_with_limits(values, lower, upper, denom, unit)
+            method = ("stats engine: population-weighted regression on relative rank, limits simulated "
+                      f"from the groups' 95% limits ({REPETITIONS:,} draws)")
+            flag = limits.pop("flag")
+            if flag:
+                limits, method = {}, f"point estimate only: the stats engine gave no limits ({flag})"
+            else:
+                sii, intercept = limits.pop("sii"), limits.pop("intercept")
         out.append(InequalitySeries(
             area_code=area, area_name=str(part["area_name"].iloc[0]), category_type=ctype, sex=sex, age=age,
-            period=period, sii=sii, intercept=intercept,
+            period=period, sii=sii, intercept=intercept, sii_method=method, **limits,
             weights="denominators" if use_denominators else "equal shares (the snapshot has no denominators)",
             points=[InequalityPoint(category=c, rank=float(r), value=_num(v), weight=float(w))
                     for c, r, v, w in zip(part["category"], rank, values, weights)]))

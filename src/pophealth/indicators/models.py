@@ -28,7 +28,10 @@ class ProfileRow(BaseModel):
     area_max: float | None
     areas_compared: int
     value_note: str
-    recent_trend: str
+    recent_trend: str        # Fingertips' published "Recent Trend", verbatim ("" when the export has none)
+    trend: str = ""          # recent trend computed by the stats engine over the last five annual points
+    trend_points: int = 0    # valid points the computed trend could use (it needs five)
+    trend_agrees: bool | None = None  # computed trend == published trend (None when none is published)
     source: str
 
 
@@ -75,6 +78,11 @@ class InequalitySeries(BaseModel):
     sii: float | None      # slope of the fitted line: least minus most deprived
     intercept: float | None
     weights: str           # how the points were weighted in the fit
+    sii_method: str = ""   # where the SII came from, and why it has no limits when it has none
+    sii_lower95: float | None = None
+    sii_upper95: float | None = None
+    sii_lower998: float | None = None
+    sii_upper998: float | None = None
 
 
 class PlaceValue(BaseModel):

@@ -13,10 +13,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pophealth.indicators.benchmarking import compare_with_benchmark, limits_for, published_outcome
+from pophealth.indicators.benchmarking import ENGINE_POLARITY, compare_rows, limits_for, published_outcome
 from pophealth.indicators.metadata import IndicatorMeta, catalogue, fallback_meta
 from pophealth.indicators.models import Profile, ProfileRow
-from pophealth.indicators.store import area_names, latest_for_area
+from pophealth.indicators.recent_trend import KEYS, NOT_MARKED, method_for_unit, published_trend, recent_trends
+from pophealth.indicators.store import area_names, headline_rows, latest_for_area
 
 SEX_ORDER = {"Persons": 0, "Male": 1, "Female": 2}
 
@@ -33,7 +34,7 @@ def rag_frame(frame: pd.DataFrame, benchmark_col: str = "england_value") -> pd.D
     confidence = [m.confidence for m in metas]
     polarity = [m.polarity if m.benchmark != "none" else "not_compared" for m in metas]
     lower, upper = limits_for(frame, confidence)
-    computed = compare_with_benchmark(frame["value"], lower, upper, frame[benchmark_col], polarity)
+    computed = compare_rows(frame, frame[benchmark_col], polarity, confidence)
     has_ci = (lower.notna() & upper.notna()).to_numpy()
     published = np.array([published_outcome(x) for x in frame["compared_to_england"]], dtype=object)
     out = frame.copy()
@@ -41,6 +42,20 @@ def rag_frame(frame: pd.DataFrame, benchmark_col: str = "england_value") -> pd.D
     out["rag_basis"] = np.where(has_ci, "computed", "published")
     out["published"] = frame["compared_to_england"].fillna("")
     out["agrees"] = [bool(c == p) if h else None for c, p, h in zip(computed, published, has_ci)]
+    return out
+
+
+def trend_frame(frame: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
+    """Add the computed recent ``trend`` of each row's series and whether it ``trend_agrees`` with
+    the published "Recent Trend" (None where the export publishes none)."""
+    metas = _meta(series)
+    marked = recent_trends(series, [method_for_unit(m.unit) for m in metas],
+                           [ENGINE_POLARITY[m.polarity] for m in metas])
+    out = frame.merge(marked, on=KEYS, how="left")
+    out["trend"] = out["trend"].fillna(NOT_MARKED)
+    out["trend_points"] = out["trend_points"].fillna(0).astype(int)
+    published = [published_trend(t) for t in out["recent_trend"]]
+    out["trend_agrees"] = [None if not p else bool(t.lower() == p) for t, p in zip(out["trend"], published)]
     return out
 
 
@@ -54,7 +69,7 @@ def build_profile(con: duckdb.DuckDBPyConnection, area_code: str) -> Profile:
     frame = latest_for_area(con, area_code)
     rows: list[ProfileRow] = []
     if not frame.empty:
-        frame = rag_frame(frame)
+        frame = trend_frame(rag_frame(frame), headline_rows(con, area_code))
         order = {m.id: i for i, m in enumerate(catalogue().indicators)}
         frame["_o"] = [order.get(int(i), 10_000) for i in frame["indicator_id"]]
         frame["_s"] = [SEX_ORDER.get(s, 9) for s in frame["sex"]]
@@ -67,7 +82,8 @@ def build_profile(con: duckdb.DuckDBPyConnection, area_code: str) -> Profile:
                 england_value=_num(r.england_value), rag=r.rag, rag_basis=r.rag_basis, published=r.published,
                 agrees=r.agrees, polarity=meta.polarity, area_min=_num(r.area_min), area_max=_num(r.area_max),
                 areas_compared=int(r.areas_compared or 0), value_note=r.value_note or "",
-                recent_trend=r.recent_trend or "", source=r.source))
+                recent_trend=r.recent_trend or "", trend=r.trend, trend_points=r.trend_points,
+                trend_agrees=r.trend_agrees, source=r.source))
     name = area_names(con).get(area_code, place.name)
     return Profile(area_code=area_code, area_name=name, kind=place.kind, rows=rows,
                    sources=sorted({r.source for r in rows}))

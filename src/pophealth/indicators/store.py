@@ -34,6 +34,12 @@ def latest_for_area(con: duckdb.DuckDBPyConnection, area_code: str) -> pd.DataFr
     return con.execute(LATEST, {"area": area_code, "england": ENGLAND}).df()
 
 
+def headline_rows(con: duckdb.DuckDBPyConnection, area_code: str) -> pd.DataFrame:
+    """Every period of every headline indicator for one area (for its recent trends)."""
+    return con.execute("SELECT * FROM indicator_value WHERE area_code = ? AND category_type = '' "
+                       "ORDER BY indicator_id, sex, age, time_period_sortable", [area_code]).df()
+
+
 def series(con: duckdb.DuckDBPyConnection, indicator_id: int, area_codes: list[str], *,
            sex: str | None = None, age: str | None = None, headline: bool = True) -> pd.DataFrame:
     """Every period of one indicator for some areas, oldest first."""

@@ -35,10 +35,13 @@ class MeasureSeries(BaseModel):
     note: str | None = None
 
     def until(self, period_end: dt.date | None) -> MeasureSeries:
-        """The series as it stood at the end of a reporting period."""
+        """The series as it stood at the end of a reporting period: only periods already ended.
+
+        A pooled period such as ``2023 - 25`` is not shown in a pack for October 2023.
+        """
         if period_end is None:
             return self
-        kept = [p for p in self.points if p.period_start <= period_end]
+        kept = [p for p in self.points if p.period_end <= period_end]
         return self.model_copy(update={"points": kept, "state": self.state if kept or self.state != "ok"
                                        else "not_loaded"})
 

@@ -23,16 +23,21 @@ SUPPRESSED = "dsr NA for total count < 10"
 def dsr(df: pd.DataFrame, count: str = "count", pop: str = "pop", stdpop: str = "stdpop",
         *, by: Sequence[str] | str | None = None, multiplier: float | str = 100_000,
         levels: Iterable[float] | str | None = None,
-        events_squared: str | None = None) -> pd.DataFrame:
+        events_squared: str | None = None, empty_bands_rate_zero: bool = False) -> pd.DataFrame:
     """DSR per group; suppressed (value and limits NaN, totals kept) below 10 events.
 
     Missing band counts count as 0. A band population that is missing or <= 0, a missing
-    or negative standard population, or a negative count flags that group only.
+    or negative standard population, or a negative count flags that group only. With
+    ``empty_bands_rate_zero`` a band with no population and no events (a small area with
+    nobody of that age) adds 0 to the rate instead of flagging the group; the standard
+    population keeps all its bands.
     """
     groups = group_rows(df, by)
     x = np.nan_to_num(column(df, count), nan=0.0)
     n, w = column(df, pop), column(df, stdpop)
     x2 = x if events_squared is None else np.nan_to_num(column(df, events_squared), nan=0.0)
+    empty = (n == 0) & (x == 0) if empty_bands_rate_zero else np.zeros(len(n), dtype=bool)
+    n = np.where(empty, np.inf, n)  # w / inf = 0: the band contributes nothing but its weight
     flag = first_flag(
         (groups.any(x < 0), "count < 0"),
         (groups.any(np.isnan(n) | (n <= 0)), "population missing or <= 0 in an age band"),
@@ -49,7 +54,7 @@ def dsr(df: pd.DataFrame, count: str = "count", pop: str = "pop", stdpop: str = 
     flag = np.where(ok & (o < 10), SUPPRESSED, flag)
     valid = flag == ""
     out: dict[str, object] = {
-        "total_count": o, "total_pop": groups.sum(n),
+        "total_count": o, "total_pop": groups.sum(np.where(empty, 0.0, n)),
         "value": np.where(valid, value, np.nan),
     }
     add_limits(out, levels, lambda level: dobson(value, var, o, mult, level), valid)

@@ -13,6 +13,7 @@ import ibis
 import pandas as pd
 
 from pophealth.stats.benchmark import compare
+from pophealth.stats.confidence import as_fraction, parse_levels, suffix
 from pophealth.stats.dsr import dsr
 from pophealth.stats.esp2013 import esp2013_for
 
@@ -21,6 +22,36 @@ def events_by_area_band(events: ibis.Table, area: str, ageband: str) -> pd.DataF
     """Count event rows per area and age band in the backend."""
     counted = events.group_by([area, ageband]).aggregate(count=events.count())
     return counted.to_pandas()
+
+
+def dsr_benchmarked(frame: pd.DataFrame, *, area: str = "area", ageband: str = "ageband",
+                    count: str = "count", pop: str = "pop", events_squared: str | None = None,
+                    polarity: str = "RAG_low_is_good", levels: Iterable[float] | str | None = (0.95, 0.998),
+                    multiplier: float = 100_000, empty_bands_rate_zero: bool = False
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """DSR (ESP2013) per area, and of all areas together as the comparator.
+
+    ``frame`` has one row per area and age band. Every area is compared with the whole at each
+    level (single CI, Fingertips method 1): columns ``significance95``/``label95`` and so on.
+    Returns (by area, whole) — the whole as a one-row frame.
+    """
+    levels = parse_levels(levels)
+    data = frame.copy()
+    data["stdpop"] = esp2013_for(data[ageband])
+    sums = {count: (count, "sum"), pop: (pop, "sum"), "stdpop": ("stdpop", "first")}
+    if events_squared:
+        sums[events_squared] = (events_squared, "sum")
+    whole_bands = data.groupby(ageband, as_index=False).agg(**sums)
+    options = dict(count=count, pop=pop, multiplier=multiplier, levels=levels, events_squared=events_squared,
+                   empty_bands_rate_zero=empty_bands_rate_zero)
+    by_area, whole = dsr(data, by=area, **options), dsr(whole_bands, **options)
+    by_area["comparator_value"] = float(whole["value"].iloc[0])
+    limits = by_area.rename(columns=lambda c: f"area_{c}" if c.startswith(("lower", "upper")) else c)
+    for level in levels:
+        judged = compare(limits, "single_ci_one_level", polarity=polarity, confidence=level, value="value")
+        tag = suffix(level)
+        by_area[f"significance{tag}"], by_area[f"label{tag}"] = judged["significance"], judged["label"]
+    return by_area, whole
 
 
 def dsr_with_benchmark(events: ibis.Table, population: pd.DataFrame, *, area: str = "area",
@@ -36,15 +67,7 @@ def dsr_with_benchmark(events: ibis.Table, population: pd.DataFrame, *, area: st
     counts = events_by_area_band(events, area, ageband)
     frame = population[[area, ageband, pop]].merge(counts, on=[area, ageband], how="left")
     frame["count"] = frame["count"].fillna(0).astype(float)
-    frame["stdpop"] = esp2013_for(frame[ageband])
-    by_area = dsr(frame, pop=pop, by=area, levels=levels)
-    whole = frame.groupby(ageband, as_index=False).agg(
-        count=("count", "sum"), **{pop: (pop, "sum")}, stdpop=("stdpop", "first"))
-    overall = dsr(whole, pop=pop, levels=levels)
-    by_area["comparator_value"] = float(overall["value"].iloc[0])
-    limits = by_area.rename(columns=lambda c: f"area_{c}" if c.startswith(("lower", "upper"))
-                            else c)
-    judged = compare(limits, "single_ci_one_level", polarity=polarity, confidence=confidence,
-                     value="value")
-    by_area["significance"], by_area["label"] = judged["significance"], judged["label"]
-    return by_area
+    levels = tuple(sorted(set(parse_levels(levels)) | {as_fraction(confidence)}))
+    by_area, _ = dsr_benchmarked(frame, area=area, ageband=ageband, pop=pop, polarity=polarity, levels=levels)
+    tag = suffix(confidence)
+    return by_area.rename(columns={f"significance{tag}": "significance", f"label{tag}": "label"})

@@ -34,7 +34,9 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     from pophealth.web.routes import measures as measures_routes
     from pophealth.warehouse import connect
     from pophealth.web.routes import account as account_routes
+    from pophealth.web.routes import care as care_routes
     from pophealth.web.routes import indicators as indicator_routes
+    from pophealth.web.routes import own_indicators as own_indicator_routes
     from pophealth.web.routes import delivery as delivery_routes
     from pophealth.web.routes import strategy as strategy_routes
     from pophealth.web.security import SecurityMiddleware
@@ -57,10 +59,12 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     measures_routes.register(app)
     account_routes.register(app)
     indicator_routes.register(app)
+    own_indicator_routes.register(app)
     declare_route(app, "/api/docs", ("GET",), "public")
     declare_route(app, "/api/openapi.json", ("GET",), "public")
     app.add_middleware(SecurityMiddleware, fastapi_app=app)
     delivery_routes.register(app)
+    care_routes.register(app)
     _add_error_handlers(app)
     return app
 

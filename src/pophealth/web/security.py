@@ -85,15 +85,16 @@ class SecurityMiddleware:
         from pophealth.web.pages import route_registry
 
         roles = {(r.path, m): r.role for r in route_registry(self.fastapi_app) for m in r.methods}
+        method = "GET" if scope["method"] == "HEAD" else scope["method"]
+        # a path can have several routes (GET page, POST form): only a FULL match (path and method)
+        # decides; a PARTIAL match (same path, other method) must not end the search
         for route in self.fastapi_app.router.routes:
             match, _ = route.matches(scope)
             if match == Match.FULL:
                 if isinstance(route, Mount):
                     return "public"  # static assets
-                return roles.get((route.path, scope["method"]), roles.get((route.path, "GET")) if scope["method"] == "HEAD" else None)
-            if match == Match.PARTIAL:
-                return "public"  # wrong method: let the router answer 405
-        return "public"  # no route: let the router answer 404
+                return roles.get((route.path, method))
+        return "public"  # no route for this method or path: the router answers 405 or 404
 
 
 def _cookies(scope: Scope) -> dict[str, str]:

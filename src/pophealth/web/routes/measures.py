@@ -6,9 +6,6 @@ figures match the board pack. Narrative edits are a POST form that adds a versio
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Iterator
-
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
@@ -21,9 +18,9 @@ from pophealth.measures.series import read_series
 from pophealth.measures.tracking import NoDataYet, Tracking, assess_snapshot, take_snapshot
 from pophealth.measures.view import SYNTHETIC_TEXT, MeasureView, measure_view
 from pophealth.strategy.measures import Measure
-from pophealth.web.pages import Crumb, PageContext, add_page, cursor, declare_route
+from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, warehouse
+from pophealth.web.routes.strategy import HOME
 
-HOME = Crumb(text="Home", href="/")
 MEASURES = Crumb(text="Measures", href="/measures")
 
 
@@ -71,19 +68,10 @@ class NarrativeHistoryPage(PageContext):
     latest_version: int | None
 
 
-@contextmanager
-def _warehouse(request: Request) -> Iterator:
-    con = cursor(request)
-    try:
-        yield con
-    finally:
-        con.close()
-
-
 def _tracking(request: Request) -> Tracking | None:
     """The tracking as at ``?period=YYYY-MM`` (default latest); None when no measure has data."""
     strategy = request.app.state.strategy
-    with _warehouse(request) as con:
+    with warehouse(request) as con:
         try:
             snapshot = take_snapshot(con, strategy, request.query_params.get("period") or None)
         except NoDataYet:  # pages still list the catalogue, every measure "data not loaded"
@@ -158,7 +146,7 @@ def pledge_measures(request: Request, number: int) -> PledgeMeasuresPage:
 
 def narrative_history(request: Request, measure_id: str) -> NarrativeHistoryPage:
     m = _measure(request, measure_id)
-    with _warehouse(request) as con:
+    with warehouse(request) as con:
         versions = narrative.history(con, m.id)
         points = read_series(con, m).points
     # default period for a new version: the one asked for, the latest narrated, or the latest data point
@@ -186,7 +174,7 @@ def register(app: FastAPI) -> None:
         # the signed-in user (the security middleware lets only action leads reach this route)
         m = _measure(request, measure_id)
         user = request.state.user
-        with _warehouse(request) as con:
+        with warehouse(request) as con:
             narrative.add_version(con, m.id, period, key_issue, mitigations.splitlines(),
                                   f"{user.display_name} ({user.username})", based_on=based_on)
         return RedirectResponse(f"/measures/{m.id}/narrative?period={period}", status_code=303)

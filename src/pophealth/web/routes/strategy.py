@@ -84,6 +84,14 @@ class LeicesterPriorityPage(PageContext):
     priority: m.LeicesterPriority
 
 
+def _one(candidates, message: str):
+    """The first record matching, or a 404 with ``message``."""
+    found = next(iter(candidates), None)
+    if found is None:
+        raise NotFoundError(message)
+    return found
+
+
 def _strategy(request: Request) -> Strategy:
     return request.app.state.strategy
 
@@ -109,7 +117,9 @@ def home(request: Request) -> HomePage:
         Link(text="Leicester delivery plan", href="/leicester",
              hint=f"{len(s.leicester.themes)} themes and {sum(len(t.priorities) for t in s.leicester.themes)} priorities"),
     ]
-    return HomePage(title=s.about.name, visions=s.visions, pledges=s.pledges, sections=sections, source=SOURCE)
+    # the Joint Forward Plan and the Integrated Care Strategy share one vision: show it once
+    visions = list({v.text: v for v in s.visions}.values())
+    return HomePage(title=s.about.name, visions=visions, pledges=s.pledges, sections=sections, source=SOURCE)
 
 
 def pledge_list(request: Request) -> PledgeListPage:
@@ -123,10 +133,7 @@ def pledge_list(request: Request) -> PledgeListPage:
 
 def pledge(request: Request, number: int) -> PledgePage:
     s = _strategy(request)
-    found = [p for p in s.pledges if p.number == number]
-    if not found:
-        raise NotFoundError(f"There is no pledge {number}")
-    p = found[0]
+    p = _one((p for p in s.pledges if p.number == number), f"There is no pledge {number}")
     dps = {d.id: d for d in s.delivery_priorities}
     linked = [dps[i] for i in p.delivery_priorities] + [
         d for d in s.delivery_priorities if number in d.pledges and d.id not in p.delivery_priorities]
@@ -152,10 +159,7 @@ def delivery_priority_list(request: Request) -> DeliveryPriorityListPage:
 
 def delivery_priority(request: Request, slug: str) -> DeliveryPriorityPage:
     s = _strategy(request)
-    found = [d for d in s.delivery_priorities if d.id == slug]
-    if not found:
-        raise NotFoundError(f"There is no delivery priority {slug!r}")
-    d = found[0]
+    d = _one((d for d in s.delivery_priorities if d.id == slug), f"There is no delivery priority {slug!r}")
     numbers = list(d.pledges) + [p.number for p in s.pledges if d.id in p.delivery_priorities]
     return DeliveryPriorityPage(
         title=d.name, breadcrumbs=[HOME, Crumb(text="Delivery priorities", href="/delivery-priorities")],
@@ -170,10 +174,7 @@ def focus_list(request: Request) -> FocusListPage:
 
 def focus(request: Request, slug: str) -> FocusPage:
     s = _strategy(request)
-    found = [f for f in s.focuses if f.id == slug]
-    if not found:
-        raise NotFoundError(f"There is no area of focus {slug!r}")
-    f = found[0]
+    f = _one((f for f in s.focuses if f.id == slug), f"There is no area of focus {slug!r}")
     return FocusPage(title=f"Area of focus {f.number}: {f.title}",
                      breadcrumbs=[HOME, Crumb(text="Areas of focus", href="/focuses")],
                      focus=f, pledges=_pledge_links(s, f.pledges), source=SOURCE)
@@ -189,10 +190,7 @@ def jhws_list(request: Request) -> JhwsListPage:
 
 def jhws_priority(request: Request, slug: str) -> JhwsPriorityPage:
     s = _strategy(request)
-    found = [j for j in s.jhws.priorities if j.id == slug]
-    if not found:
-        raise NotFoundError(f"There is no JHWS priority {slug!r}")
-    j = found[0]
+    j = _one((j for j in s.jhws.priorities if j.id == slug), f"There is no JHWS priority {slug!r}")
     return JhwsPriorityPage(title=j.name, breadcrumbs=[HOME, Crumb(text="Leicestershire JHWS", href="/jhws")],
                             priority=j, pledges=_pledge_links(s, j.pledges), source=SOURCE)
 
@@ -205,10 +203,7 @@ def leicester(request: Request) -> LeicesterPage:
 
 
 def _theme(s: Strategy, letter: str) -> m.LeicesterTheme:
-    found = [t for t in s.leicester.themes if t.id == letter.upper()]
-    if not found:
-        raise NotFoundError(f"There is no Leicester theme {letter!r}")
-    return found[0]
+    return _one((t for t in s.leicester.themes if t.id == letter.upper()), f"There is no Leicester theme {letter!r}")
 
 
 def leicester_theme(request: Request, letter: str) -> LeicesterThemePage:

@@ -1,0 +1,73 @@
+"""Writing a run's results to the warehouse, its aggregates, and the disclosure-controlled view of them.
+
+Person-level tables stay in the secure zone. Aggregates are stored exact; anything that leaves (the web
+page, exports of counts) goes through ``published_aggregates``, which applies small-number suppression
+and rounding with ``pophealth.disclosure.protect_table``.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from pophealth.disclosure import DisclosurePolicy, protect_table
+from pophealth.phm.segments import SEGMENTS
+
+DIMENSIONS = ("all", "practice_code", "pcn_code", "district", "place", "imd_decile", "ethnic_group", "age_band")
+EFI_CATEGORIES = ("fit", "mild", "moderate", "severe")
+
+
+def insert(raw: duckdb.DuckDBPyConnection, con: ibis.BaseBackend, table: str, run_id: str, expr: ir.Table) -> None:
+    """``INSERT INTO table`` the rows of ``expr`` with the run id, inside DuckDB (no round trip through Python)."""
+    sql = con.compile(expr)
+    raw.execute(f"INSERT INTO {table} BY NAME SELECT ? AS run_id, * FROM ({sql})", [run_id])
+
+
+def person_measures(person: ir.Table, cohorts: ir.Table, cohort_names: list[str]) -> list[tuple[str, ir.Value, ir.Value]]:
+    """(measure, numerator flag, denominator flag) over the person table joined to cohort flags."""
+    everyone = person.person_id.notnull()
+    older = person.age >= 65
+    out = [("people", everyone, everyone), ("ltc_2plus", person.ltc_count >= 2, everyone),
+           ("ltc_5plus", person.ltc_5plus, everyone), ("ltc_8plus", person.ltc_8plus, everyone)]
+    out += [(f"efi_{c}", (person.efi_category == c).fill_null(False), older) for c in EFI_CATEGORIES]
+    out += [(f"segment_{s}", person.segment == s, everyone) for s in SEGMENTS]
+    out += [(f"cohort_{c}", person[f"c_{c}"], everyone) for c in cohort_names]
+    return out
+
+
+def aggregates(person: ir.Table, cohorts: ir.Table, gaps: ir.Table, cohort_names: list[str]) -> ir.Table:
+    """``measure, dimension, category, numerator, denominator`` for every measure and dimension."""
+    flags = cohorts.group_by("person_id").aggregate(
+        **{f"c_{c}": (cohorts.cohort == c).any() for c in cohort_names})
+    p = person.left_join(flags, "person_id")
+    p = p.drop("person_id_right") if "person_id_right" in p.columns else p
+    p = p.mutate(**{f"c_{c}": p[f"c_{c}"].fill_null(False) for c in cohort_names})
+    g = gaps.join(person, "person_id")
+    parts = []
+    for dim in DIMENSIONS:
+        category = ibis.literal("all") if dim == "all" else p[dim].cast("string")
+        for measure, num, den in person_measures(p, cohorts, cohort_names):
+            parts.append(p.group_by(category=category).aggregate(
+                numerator=num.ifelse(1, 0).sum().cast("int64"), denominator=den.ifelse(1, 0).sum().cast("int64"))
+                .mutate(measure=ibis.literal(measure), dimension=ibis.literal(dim)))
+        gcat = ibis.literal("all") if dim == "all" else g[dim].cast("string")
+        parts.append(g.group_by(care_gap=g.care_gap, category=gcat).aggregate(
+            numerator=g.gap.ifelse(1, 0).sum().cast("int64"), denominator=g.count().cast("int64"))
+            .mutate(measure="care_gap_" + ibis._.care_gap, dimension=ibis.literal(dim)).drop("care_gap"))
+    cols = ["measure", "dimension", "category", "numerator", "denominator"]
+    return ibis.union(*[t.select(*cols) for t in parts])
+
+
+def published_aggregates(con: duckdb.DuckDBPyConnection, run_id: str, dimension: str = "all",
+                         policy: DisclosurePolicy | None = None) -> pd.DataFrame:
+    """Aggregates fit to leave the secure zone: counts 1-7 suppressed, the rest rounded, percentages recomputed
+    from the published counts and suppressed with them."""
+    frame = con.execute("""SELECT measure, category, numerator, denominator FROM phm_aggregate
+                           WHERE run_id = ? AND dimension = ? ORDER BY measure, category""",
+                        [run_id, dimension]).df()
+    frame["percent"] = (100 * frame.numerator / frame.denominator.where(frame.denominator > 0)).round(1)
+    kwargs = {"count_columns": ["numerator", "denominator"], "dependent_columns": ["percent"],
+              "group_by": ["measure"] if dimension != "all" else None}
+    return protect_table(frame, **kwargs) if policy is None else protect_table(frame, policy=policy, **kwargs)

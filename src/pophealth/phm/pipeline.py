@@ -1,0 +1,110 @@
+"""All PHM definitions for one index date as Ibis expressions, on whichever engine holds the OMOP tables.
+
+Records are matched against the code lists once (``events``); every definition then reads the small
+per-person, per-list summary. Intermediate results are cached (a temporary table on DuckDB, a cached
+DataFrame on Spark) where several definitions read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+
+from pophealth import omop
+from pophealth.phm import cohorts as cohort_defs
+from pophealth.phm.care_gaps import CARE_LISTS, care_gaps, last_column
+from pophealth.phm.context import PhmContext
+from pophealth.phm.events import coded_records, latest_values, list_events, list_summary
+from pophealth.phm.frailty import FrailtyScorer, deficits, frailty
+from pophealth.phm.multimorbidity import ltc_conditions, multimorbidity
+from pophealth.phm.population import population
+from pophealth.phm.registers import register_flags, register_names, registers
+from pophealth.phm.segments import with_segments
+
+VALUE_LISTS = {"sbp": "care.systolic_blood_pressure", "dbp": "care.diastolic_blood_pressure", "egfr": "care.egfr"}
+PERSON_COLUMNS = ("person_id", "age", "sex", "age_band", "practice_code", "pcn_code", "district", "place",
+                  "imd_decile", "ethnic_group16", "ethnic_group", "ltc_count", "ltc_5plus", "ltc_8plus",
+                  "ltc_count_qof", "cms_score", "efi_deficits", "efi_score", "efi_category", "efi_deficit_list",
+                  "segment", "segment_ltc_level")
+
+
+@dataclass(frozen=True)
+class PhmResults:
+    """The person-level results of one run (Ibis expressions; execute or insert them)."""
+
+    facts: ir.Table  # one row per person: every column the definitions use
+    person: ir.Table  # PERSON_COLUMNS
+    registers: ir.Table  # person_id, register, first_date, last_date
+    ltc: ir.Table  # person_id, condition, first_date, last_date
+    deficits: ir.Table  # person_id, deficit
+    cohorts: ir.Table  # person_id, cohort
+    care_gaps: ir.Table  # person_id, care_gap, gap, last_done
+    cached: tuple[ir.Table, ...] = ()
+
+    def release(self) -> None:
+        """Drop the cached intermediate tables (before closing the connection that holds them)."""
+        for table in self.cached:
+            table.release()
+
+
+def _left(t: ir.Table, other: ir.Table) -> ir.Table:
+    joined = t.left_join(other, "person_id")
+    return joined.drop("person_id_right") if "person_id_right" in joined.columns else joined
+
+
+def _list_dates(summary: ir.Table, lists: list[str]) -> ir.Table:
+    s = summary.filter(summary.list_id.isin(lists))
+    return s.group_by("person_id").aggregate(
+        **{last_column(x): s.last_date.max(where=s.list_id == x) for x in lists})
+
+
+def _values(events: ir.Table) -> ir.Table:
+    v = latest_values(events, list(VALUE_LISTS.values()))
+    out = {}
+    for name, list_id in VALUE_LISTS.items():
+        out[f"{name}_latest"] = v.value.max(where=v.list_id == list_id)
+        out[f"{name}_date"] = v.value_date.max(where=v.list_id == list_id)
+    return v.group_by("person_id").aggregate(**out)
+
+
+def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
+    """Every definition at ``ctx.index_date``."""
+    records = coded_records(ctx)
+    events = list_events(ctx, records).cache()
+    summary = list_summary(events).cache()
+    people = population(ctx, summary).cache()
+    regs = registers(summary, people, ctx.index_date).cache()
+    ltc = ltc_conditions(summary, people, ctx.index_date)
+    mm = multimorbidity(ltc, ctx.index_date)
+    defs = deficits(ctx, summary, records).cache()
+    efi = frailty(defs, people, scorer)
+    lists = sorted(set(CARE_LISTS) | cohort_defs.recorded_lists())
+    admissions = omop.emergency_admissions(ctx.cdm, ctx.days_before(365), ctx.index_date).rename(
+        emergency_admissions_12m="value")
+    attendances = omop.emergency_attendances(ctx.cdm, ctx.days_before(365), ctx.index_date).rename(
+        ae_attendances_12m="value")
+    facts = people
+    for part in (register_flags(regs), mm, efi, _list_dates(summary, lists), _values(events), admissions, attendances):
+        facts = _left(facts, part)
+    fill = {f"reg_{n}": False for n in register_names()} | {"ltc_count": 0, "ltc_count_qof": 0, "cms_score": 0.0}
+    facts = facts.mutate(**{k: facts[k].fill_null(v) for k, v in fill.items()})
+    facts = facts.mutate(
+        ltc_5plus=facts.ltc_count >= 5, ltc_8plus=facts.ltc_count >= 8,
+        housebound=facts[last_column("care.housebound")].notnull() | facts[last_column("efi.housebound")].notnull(),
+        **{cohort_defs.recorded_column(x): facts[last_column(x)].notnull() for x in cohort_defs.recorded_lists()},
+    )
+    facts = with_segments(facts).cache()
+    return PhmResults(
+        facts=facts, person=facts.select(*PERSON_COLUMNS), registers=regs, ltc=ltc, deficits=defs,
+        cohorts=cohort_defs.cohorts_long(facts), care_gaps=care_gaps(facts, ctx),
+        cached=(events, summary, people, regs, defs, facts),
+    )
+
+
+def population_size(results: PhmResults) -> int:
+    return int(results.person.count().execute())
+
+
+__all__ = ["PhmResults", "compute", "population_size"]

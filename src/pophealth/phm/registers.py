@@ -1,0 +1,80 @@
+"""Condition registers from the code lists, with QOF-style rules.
+
+A person is on a register when a code from its lists was recorded on or before the index date, and
+- if the register has a *resolved* list: the latest diagnosis is later than the latest resolved code
+  (asthma, COPD, CKD, depression, diabetes, epilepsy, heart failure; palliative care "no longer indicated");
+- ``min_age``: aged at least that on the index date (QOF register ages, e.g. diabetes 17+);
+- ``since``: the latest diagnosis is on or after that date (QOF cancer from 1 April 2003, depression 2006).
+Long-term conditions for counting (multimorbidity.py) use the same machinery with their own rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from pophealth.phm.definitions import as_date, conditions, definitions
+
+
+def register_specs() -> list[dict[str, Any]]:
+    """Every register: one per long-term condition (QOF rules applied) plus the non-LTC registers."""
+    specs = []
+    for name, spec in conditions().items():
+        rule = spec.get("register_rule", {})
+        specs.append({"name": name, "lists": [f"ltc.{name}"], "resolved": f"ltc.{name}.resolved",
+                      "min_age": rule.get("min_age"), "since": as_date(rule.get("since"))})
+    for name, spec in definitions()["registers"].items():
+        specs.append({"name": name, "lists": spec["lists"], "resolved": spec.get("resolved"),
+                      "min_age": spec.get("min_age"), "since": as_date(spec.get("since"))})
+    return specs
+
+
+def register_names() -> list[str]:
+    return [s["name"] for s in register_specs()]
+
+
+def condition_status(summary: ir.Table, people: ir.Table, specs: list[dict[str, Any]],
+                     index_date: dt.date) -> ir.Table:
+    """``person_id, name, first_date, last_date`` for each person meeting each spec's rules.
+
+    Spec keys: ``lists``, ``resolved``, ``min_age``, ``since``, and ``first_within_days`` (first recorded
+    no more than that many days before the index date).
+    """
+    lists = pd.DataFrame([(s["name"], lid, "dx") for s in specs for lid in s["lists"]]
+                         + [(s["name"], s["resolved"], "res") for s in specs if s.get("resolved")],
+                         columns=["name", "list_id", "role"])
+    rules = pd.DataFrame([(s["name"], s.get("min_age"), s.get("since"),
+                           None if s.get("first_within_days") is None
+                           else index_date - dt.timedelta(days=s["first_within_days"]))
+                          for s in specs], columns=["name", "min_age", "since", "first_from"])
+    rules = rules.astype({"min_age": "Int64", "since": "datetime64[s]", "first_from": "datetime64[s]"})
+    mapping = ibis.memtable(lists)
+    hits = summary.join(mapping, "list_id")
+    dx = hits.filter(hits.role == "dx").group_by(["person_id", "name"]).aggregate(
+        first_date=hits.first_date.min(), last_date=hits.last_date.max())
+    res = hits.filter(hits.role == "res").group_by(["person_id", "name"]).aggregate(resolved_date=hits.last_date.max())
+    rule = ibis.memtable(rules)
+    t = (dx.left_join(res, ["person_id", "name"]).drop("person_id_right", "name_right")
+         .join(rule, "name")
+         .join(people.select("person_id", "age"), "person_id"))
+    keep = (t.resolved_date.isnull() | (t.last_date > t.resolved_date))
+    keep &= t.min_age.isnull() | (t.age >= t.min_age)
+    keep &= t.since.isnull() | (t.last_date >= t.since.cast("date"))
+    keep &= t.first_from.isnull() | (t.first_date >= t.first_from.cast("date"))
+    return t.filter(keep).select("person_id", "name", "first_date", "last_date")
+
+
+def registers(summary: ir.Table, people: ir.Table, index_date: dt.date) -> ir.Table:
+    """The register memberships of the population: ``person_id, register, first_date, last_date``."""
+    return condition_status(summary, people, register_specs(), index_date).rename(register="name")
+
+
+def register_flags(registers_long: ir.Table, names: list[str] | None = None) -> ir.Table:
+    """One row per person on any register, a boolean column ``reg_<name>`` per register."""
+    names = names or register_names()
+    r = registers_long
+    return r.group_by("person_id").aggregate(**{f"reg_{n}": (r.register == n).any() for n in names})

@@ -1,0 +1,95 @@
+"""One PHM run on the warehouse: code lists, every definition, person-level results and aggregates.
+
+A run is recorded in ``phm_run`` (run id, index date, definitions and code-list versions, engine) and all
+its rows land in one transaction, so a failed run leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import ibis
+
+from pophealth.omop import Cdm
+from pophealth.phm import cohorts as cohort_defs
+from pophealth.phm.codelists import codes_for, load_codelists
+from pophealth.phm.context import PhmContext
+from pophealth.phm.definitions import definitions_version
+from pophealth.phm.frailty import FrailtyScorer
+from pophealth.phm.outputs import aggregates, insert
+from pophealth.phm.pipeline import PhmResults, compute
+from pophealth.warehouse import connect, transaction
+
+STEPS = ("code lists", "definitions", "person results", "registers", "cohorts", "care gaps", "aggregates")
+Progress = Callable[[str], None]
+
+
+def default_index_date(con: duckdb.DuckDBPyConnection) -> dt.date:
+    """The extract date: the latest end of any observation period (today when there are none)."""
+    latest = con.execute("SELECT max(observation_period_end_date) FROM observation_period").fetchall()[0][0]
+    return latest or dt.date.today()
+
+
+def run_phm(db: Path | str | None = None, *, index_date: dt.date | None = None,
+            con: duckdb.DuckDBPyConnection | None = None, scorer: FrailtyScorer | None = None,
+            progress: Progress | None = None) -> str:
+    """Run every definition on the warehouse (DuckDB) and store the results; returns the run id."""
+    own = con is None
+    raw = connect(db) if own else con
+    step = progress or (lambda name: None)
+    try:
+        step(STEPS[0])
+        version = load_codelists(raw)
+        index_date = index_date or default_index_date(raw)
+        backend = ibis.duckdb.from_connection(raw)
+        ctx = PhmContext.create(Cdm(backend), index_date, codes_for(raw, version))
+        run = {"run_id": f"{index_date:%Y%m%d}-{uuid.uuid4().hex[:8]}", "index_date": index_date,
+               "definitions_version": definitions_version(), "codelist_version": version,
+               "started_at": dt.datetime.now()}
+        step(STEPS[1])
+        results = compute(ctx, scorer)
+        try:
+            _store(raw, backend, results, run, step)
+        finally:
+            results.release()
+        return run["run_id"]
+    finally:
+        if own:
+            raw.close()
+
+
+def _store(raw: duckdb.DuckDBPyConnection, backend: ibis.BaseBackend, results: PhmResults, run: dict,
+           step: Progress) -> None:
+    """Every table of the run in one transaction, the ``phm_run`` row last."""
+    run_id = run["run_id"]
+    with transaction(raw):
+        for name, table, expr in (
+            (STEPS[2], "phm_person", results.person),
+            (STEPS[3], "phm_person_register", results.registers.select("person_id", "register")),
+            (STEPS[4], "phm_person_cohort", results.cohorts),
+            (STEPS[5], "phm_care_gap", results.care_gaps),
+        ):
+            step(name)
+            insert(raw, backend, table, run_id, expr)
+        step(STEPS[6])
+
+        def stored(table: str):
+            return backend.table(table).filter(ibis._.run_id == run_id).drop("run_id")
+
+        insert(raw, backend, "phm_aggregate", run_id,
+               aggregates(stored("phm_person"), stored("phm_person_cohort"), stored("phm_care_gap"),
+                          cohort_defs.cohort_names()))
+        people = raw.execute("SELECT count(*) FROM phm_person WHERE run_id = ?", [run_id]).fetchall()[0][0]
+        raw.execute("""INSERT INTO phm_run (run_id, index_date, definitions_version, codelist_version, engine,
+                       people, started_at, finished_at) VALUES (?, ?, ?, ?, 'duckdb', ?, ?, now())""",
+                    [run_id, run["index_date"], run["definitions_version"], run["codelist_version"], people,
+                     run["started_at"]])
+
+
+def latest_run(con: duckdb.DuckDBPyConnection) -> str | None:
+    rows = con.execute("SELECT run_id FROM phm_run ORDER BY finished_at DESC, run_id DESC LIMIT 1").fetchall()
+    return rows[0][0] if rows else None

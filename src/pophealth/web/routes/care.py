@@ -1,0 +1,155 @@
+"""Care-team pages: my worklists, one worklist (with filters and an audited CSV download), a person.
+
+Only the care_team role reaches these (declared per route, enforced centrally). Scope is part of
+authorisation: everything is read through the user's practice or PCN, and a person outside it gets
+the same 404 as a person who does not exist. Every read is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from pophealth.access.audit import record_access
+from pophealth.care.extract import as_of_date
+from pophealth.care.scope import NOT_FOUND, CareScope
+from pophealth.care.summary import PersonSummary, person_summary
+from pophealth.care.worklists import WORKLISTS, WorklistRow, get_worklist, scope_profile, select, to_rows
+from pophealth.errors import NotFoundError
+from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, warehouse
+
+HOME = Crumb(text="Home", href="/")
+CARE = Crumb(text="My worklists", href="/care")
+SOURCE = "Patient-level records in the warehouse (OMOP CDM), as at {as_of}; every view is audited"
+IDENTIFIER_LABEL = "Record identifier"
+
+
+class WorklistLink(BaseModel):
+    name: str
+    title: str
+    description: str
+    count: int
+    href: str
+
+
+class CareHome(PageContext):
+    scope: str
+    as_of: str
+    worklists: list[WorklistLink]
+
+
+class WorklistPage(PageContext):
+    name: str
+    description: str
+    scope: str
+    as_of: str
+    identifier_label: str = IDENTIFIER_LABEL
+    headings: list[str]
+    rows: list[WorklistRow]
+    filters: dict[str, str]
+    practices: list[str]
+    csv_href: str
+
+
+class PersonPage(PageContext):
+    identifier_label: str = IDENTIFIER_LABEL
+    person: PersonSummary
+
+
+def _scope(request: Request) -> CareScope:
+    return CareScope.parse(request.state.user.scope)
+
+
+def _audit(request: Request, con, scope: CareScope, *, person_id: int | None = None, detail: str | None = None) -> None:
+    record_access(con, request.state.user, method=request.method, route=request.url.path, person_id=person_id,
+                  scope=str(scope), detail=detail)
+
+
+def care_home(request: Request) -> CareHome:
+    scope = _scope(request)
+    with warehouse(request) as con:
+        people = scope_profile(con, scope)
+        as_of = as_of_date(con)
+        _audit(request, con, scope, detail="worklist counts")
+    links = [WorklistLink(name=w.name, title=w.title, description=w.description, count=len(select(people, w)),
+                          href=f"/care/worklists/{w.name}") for w in WORKLISTS.values()]
+    return CareHome(title="My worklists", breadcrumbs=[HOME], scope=str(scope), as_of=str(as_of), worklists=links,
+                    source=SOURCE.format(as_of=as_of))
+
+
+def _filters(request: Request) -> dict[str, str]:
+    return {k: request.query_params.get(k, "").strip() for k in ("practice", "min_age", "max_age")}
+
+
+def _age(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+def _chosen(request: Request, con, scope: CareScope, name: str):
+    worklist = get_worklist(name)
+    q = _filters(request)
+    people = scope_profile(con, scope)
+    practices = sorted(people["practice_code"].dropna().unique().tolist()) if not people.empty else []
+    if q["practice"] and q["practice"] not in practices:
+        raise NotFoundError("No practice with that code in your practice or PCN")
+    chosen = select(people, worklist, practice=q["practice"] or None, min_age=_age(q["min_age"]), max_age=_age(q["max_age"]))
+    return worklist, q, chosen, practices
+
+
+def worklist_page(request: Request, name: str) -> WorklistPage:
+    scope = _scope(request)
+    with warehouse(request) as con:
+        worklist, q, chosen, practices = _chosen(request, con, scope, name)
+        as_of = as_of_date(con)
+        _audit(request, con, scope, detail=f"worklist {worklist.name}; {len(chosen)} rows")
+    query = urlencode({k: v for k, v in q.items() if v})
+    return WorklistPage(
+        title=worklist.title, breadcrumbs=[HOME, CARE], name=worklist.name, description=worklist.description,
+        scope=str(scope), as_of=str(as_of), headings=[h for _, h, _ in worklist.columns],
+        rows=to_rows(chosen, worklist, identify=True), filters=q, practices=practices,
+        csv_href=f"/care/worklists/{worklist.name}/csv" + (f"?{query}" if query else ""),
+        source=SOURCE.format(as_of=as_of))
+
+
+def worklist_csv(request: Request, name: str) -> Response:
+    scope = _scope(request)
+    with warehouse(request) as con:
+        worklist, _, chosen, _ = _chosen(request, con, scope, name)
+        _audit(request, con, scope, detail=f"worklist {worklist.name} CSV download; {len(chosen)} rows")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([IDENTIFIER_LABEL, "Age", "Sex", "Practice", "IMD decile", *(h for _, h, _ in worklist.columns)])
+    for row in to_rows(chosen, worklist, identify=True):
+        writer.writerow([row.display_id, row.age, row.sex, row.practice_code, row.imd_decile or "", *row.values])
+    return Response(buffer.getvalue(), media_type="text/csv", headers={
+        "Content-Disposition": f"attachment; filename={worklist.name}-{scope.code}.csv", "Cache-Control": "no-store"})
+
+
+def person_page(request: Request, person_id: str) -> PersonPage:
+    scope = _scope(request)
+    with warehouse(request) as con:
+        if not person_id.isdigit():
+            _audit(request, con, scope, detail="person not found or outside scope")
+            raise NotFoundError(NOT_FOUND)
+        pid = int(person_id)
+        try:
+            person = person_summary(con, scope, pid)
+        except NotFoundError:
+            _audit(request, con, scope, person_id=pid, detail="person not found or outside scope")
+            raise
+        _audit(request, con, scope, person_id=pid, detail="person summary")
+    return PersonPage(title=f"Person summary: {IDENTIFIER_LABEL.lower()} {person.identifier}", breadcrumbs=[HOME, CARE],
+                      person=person, source=SOURCE.format(as_of=person.as_of))
+
+
+def register(app: FastAPI) -> None:
+    add_page(app, "/care", "care/home.jinja", care_home, role="care_team", name="care")
+    add_page(app, "/care/worklists/{name}", "care/worklist.jinja", worklist_page, role="care_team", name="care_worklist")
+    app.add_api_route("/care/worklists/{name}/csv", worklist_csv, methods=["GET"], include_in_schema=False)
+    declare_route(app, "/care/worklists/{name}/csv", ("GET",), "care_team")
+    add_page(app, "/care/people/{person_id}", "care/person.jinja", person_page, role="care_team", name="care_person")

@@ -1,0 +1,3 @@
+"""Fixtures for the care engine tests."""
+
+from tests.care_support import care_warehouse  # noqa: F401
