@@ -93,7 +93,8 @@ def summary(ms: list[float]) -> dict[str, float]:
             "p99_ms": round(percentile(ms, 99), 1)}
 
 
-def run(base: str, username: str, pages: list[str], clients: int, rounds: int) -> tuple[dict[str, list[float]], list[str]]:
+def run(base: str, username: str, pages: list[str], clients: int,
+        rounds: int) -> tuple[dict[str, list[float]], list[str]]:
     timings: dict[str, list[float]] = {p: [] for p in pages}
     errors: list[str] = []
     lock = threading.Lock()

@@ -103,7 +103,8 @@ def test_place_profile_counts_pass_the_policy(tmp_path: Path) -> None:
     build_site(con, tmp_path / "site", strategy=load_strategy(MIN))
     con.close()
     rows = {r["sex"]: r for r in read_csv(tmp_path / "site" / "places" / "E06000017-profile.csv")}
-    assert (rows["Persons"]["count"], rows["Persons"]["denominator"], rows["Persons"]["value"]) == ("50", "1005", "5.0")  # 1 decimal: not in the catalogue
+    persons = (rows["Persons"]["count"], rows["Persons"]["denominator"], rows["Persons"]["value"])
+    assert persons == ("50", "1005", "5.0")  # one decimal: the indicator is not in the catalogue
     assert (rows["Male"]["count"], rows["Male"]["value"], rows["Male"]["denominator"]) == ("", "", "480")
     assert (rows["Female"]["count"], rows["Female"]["value"], rows["Female"]["denominator"]) == ("", "", "520")
     html = (tmp_path / "site" / "places" / "E06000017.html").read_text(encoding="utf-8")

@@ -14,7 +14,8 @@ from pophealth.cli.strategy import StrategyOption
 
 @app.command("publish")
 def publish(
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the site into (replaced if it is a previous build).")],
+    out: Annotated[Path, typer.Option(
+        "--out", help="Folder to write the site into (replaced if it is a previous build).")],
     db: DbOption = None,
     strategy: StrategyOption = None,
     as_json: JsonOption = False,

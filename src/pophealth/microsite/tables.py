@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from pophealth.disclosure import DEFAULT_POLICY, DisclosurePolicy, is_count_column, protect_table
 
 Cell = str | int | float | None
+_ROW = "__row__"  # a key column making every row its own group
 
 
 class Column(BaseModel):
@@ -81,6 +82,8 @@ def publish(
     their row is suppressed. Numeric columns that are neither counts nor dependent are published
     as they are (e.g. England's value beside a local one).
     """
+    if not set(group_by) <= set(labels):
+        raise ValueError(f"grouping columns {list(group_by)} must be published, so readers can check them")
     counts = [c for c in frame.columns if is_count_column(c)]
     if not counts or frame.empty:  # (protect_table cannot group an empty frame; nothing to protect)
         safe = frame
@@ -105,9 +108,6 @@ def _suppressed(before: pd.DataFrame, rows: list[dict[str, Cell]], columns: list
             for row, old in zip(rows, before[names].itertuples(index=False, name=None))]
 
 
-_ROW = "__row__"
-
-
 def _withhold_missing(frame: pd.DataFrame, counts: list[str], group_by: list[str],
                       policy: DisclosurePolicy) -> pd.DataFrame:
     """A count missing at source in a group with a total is as revealing as a suppressed one: the total
@@ -123,7 +123,9 @@ def _withhold_missing(frame: pd.DataFrame, counts: list[str], group_by: list[str
     return out
 
 
-def _rowwise(frame: pd.DataFrame, counts: list[str], dependent: Sequence[str], policy: DisclosurePolicy) -> pd.DataFrame:
+def _rowwise(frame: pd.DataFrame, counts: list[str], dependent: Sequence[str],
+             policy: DisclosurePolicy) -> pd.DataFrame:
+    """Each row its own group: primary suppression and rounding only."""
     keyed = frame.assign(**{_ROW: range(len(frame))})
     return protect_table(keyed, policy=policy, count_columns=counts, dependent_columns=list(dependent),
                          group_by=[_ROW]).drop(columns=_ROW)
