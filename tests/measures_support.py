@@ -17,3 +17,16 @@ def demo_measures_db(folder: Path) -> Path:
         con.close()
     return path
 
+
+
+def grant_editor(app, username: str, measure_id: str, role: str = "action_lead") -> None:
+    """Make ``username`` (created if needed) an editor of ``measure_id`` in the app's warehouse."""
+    from pophealth.measures.editors import grant
+    from tests.auth_support import ensure_user
+
+    ensure_user(app, username, role)
+    con = app.state.con.cursor()
+    try:
+        grant(con, app.state.strategy, username, measure_id, "test setup")
+    finally:
+        con.close()

@@ -27,12 +27,13 @@ def demo_steps() -> list[DemoStep]:
     """Every step of the demo build, in order. Each part of the product adds its own."""
     from pophealth.delivery.demo import delivery_demo_step
     from pophealth.geography.load import load_geography_step
-    from pophealth.measures.demo import measures_demo_step
-
     from pophealth.indicators.load import load_fingertips_step
+    from pophealth.measures.demo import measures_demo_step
+    from pophealth.phm.demo_step import phm_step
     from pophealth.synth.demo_step import synth_step
 
-    return [load_geography_step(), load_fingertips_step(), measures_demo_step(), delivery_demo_step(), synth_step()]
+    return [load_geography_step(), load_fingertips_step(), measures_demo_step(), delivery_demo_step(),
+            synth_step(), phm_step()]
 
 
 def build_demo(db: Path, *, console: Console | None = None) -> None:

@@ -12,23 +12,10 @@ from hypothesis import strategies as st
 from pophealth.errors import ConfigError, ConflictError, InputError
 from pophealth.measures import narrative
 from pophealth.measures.series import period_bounds, read_series
-from pophealth.measures.status import assess, rag_from_icons
+from pophealth.measures.status import assess
 from pophealth.measures.tracking import Snapshot, assess_snapshot, period_end, take_snapshot, track
 from pophealth.sources.nhse_stats import write_observations
-from pophealth.strategy import load_strategy
-from pophealth.warehouse import connect, transaction
-
-
-@pytest.fixture(scope="module")
-def llr():
-    return load_strategy()
-
-
-@pytest.fixture
-def con(db_file):
-    c = connect(db_file)
-    yield c
-    c.close()
+from pophealth.warehouse import transaction
 
 
 def _obs(metric, org, start, num, den, org_type="sub_icb"):
@@ -78,19 +65,48 @@ def test_fingertips_period_bounds(label, expected):
     assert period_bounds(label) == expected
 
 
-@pytest.mark.parametrize("variation,assurance,has_target,rag", [
-    ("common_cause", "fail", True, "red"),
-    ("improvement_high", "fail", True, "red"),
-    ("common_cause", "pass", True, "green"),
-    ("concern_low", "pass", True, "amber"),
-    ("common_cause", "inconsistent", True, "amber"),
-    ("concern_high", None, False, "amber"),
-    ("improvement_low", None, False, "green"),
-    ("common_cause", None, False, "grey"),
-    ("neutral_high", None, False, "grey"),
+def _monthly(values, start=dt.date(2020, 1, 1)):
+    from pophealth.measures.series import MeasureSeries, Point
+
+    pts = []
+    for i, v in enumerate(values):
+        first = (pd.Timestamp(start) + pd.DateOffset(months=i)).date()
+        pts.append(Point(period_start=first, period_end=(pd.Timestamp(first) + pd.offsets.MonthEnd(0)).date(),
+                         label=first.strftime("%Y-%m"), value=v))
+    return MeasureSeries(measure_id="x", state="ok", points=pts)
+
+
+# Expectations written from docs/methods/spc.md, "Status (RAG) from the icons and target".
+STABLE = [60.0, 62.0] * 10  # common cause, mean 61, limits 55.7 to 66.3
+RISING_LAST = STABLE + [90.0]  # the last point above the upper limit
+
+
+@pytest.mark.parametrize("measure_id,values,variation,assurance,rag", [
+    # cancer 62-day: higher is better, target 85% above the upper limit -> consistently fail
+    ("cancer-62-day", STABLE, "common_cause", "fail", "red"),
+    # ... and a latest point above the limit is an improvement: a failing process lifted to amber
+    ("cancer-62-day", RISING_LAST, "improvement_high", "fail", "amber"),
+    # deaths in hospital: lower is better, target 35% below the lower limit -> consistently fail;
+    # a high point is a concern, which keeps it red
+    ("deaths-in-hospital", RISING_LAST, "concern_high", "fail", "red"),
+    # RTT 52+ week waiters: no target, so not rated whatever the variation (the icons still show)
+    ("rtt-52-week-waiters", RISING_LAST, "concern_high", None, "not_rated"),
+    ("rtt-52-week-waiters", STABLE, "common_cause", None, "not_rated"),
 ])
-def test_rag_follows_the_icons(variation, assurance, has_target, rag):
-    assert rag_from_icons(variation, assurance, has_target) == rag
+def test_status_is_the_documented_rule(llr, measure_id, values, variation, assurance, rag):
+    status = assess(llr.measure(measure_id), _monthly(values))
+    assert (status.variation_icon, status.assurance_icon, status.rag) == (variation, assurance, rag)
+
+
+def test_a_process_that_never_varies_and_never_missed_its_target_is_consistently_passing(llr):
+    # out-of-area placements: zero every month against a target of zero (lower is better)
+    m = llr.measure("mental-health-out-of-area-placements")
+    status = assess(m, _monthly([0.0] * 24))
+    assert (status.rag, status.assurance_icon) == ("green", "pass")
+    assert status.assurance_text == "The process will consistently pass the target"
+    assert not status.chart.limits_available  # no limits: the values themselves decide
+    # the same flat line one placement above the target never met it: consistently failing
+    assert (assess(m, _monthly([1.0] * 24)).rag, assess(m, _monthly([1.0] * 24)).assurance_icon) == ("red", "fail")
 
 
 def test_a_measure_far_below_its_target_fails_assurance_and_is_red(con, llr):

@@ -93,3 +93,19 @@ def test_sii(tmp_path: Path) -> None:
                             | {c: row[c] for c in row.index if c.endswith(("_1", "_2"))}
                             | {"confidence_1": row.confidence_1, "confidence_2": row.confidence_2})
             check_sii(row, exp, row.case_id)  # ours are the unsuffixed columns
+
+
+def test_funnel_limits(tmp_path: Path) -> None:
+    """The reference file itself is the input: per data set, its statistic, baseline and denominators."""
+    from tests.stats.test_reference_funnels import LIMIT_COLUMNS
+
+    out = run_cli("funnel-limits", path_of("funnel_limits.csv"), tmp_path, "--group-by", "dataset_id")
+    expected = load("funnel_limits.csv")
+    merged = expected.merge(out, on=["dataset_id", "axis_index"], suffixes=("_expected", ""), how="left")
+    assert len(merged) == len(expected)
+    assert_close(merged["axis_value"], merged["axis_value_expected"], what="axis_value")
+    for col in LIMIT_COLUMNS:
+        known = merged[f"{col}_expected"].notna()
+        assert known.any() or col.endswith("population_1_year") or col.endswith("exp_events")
+        assert_close(merged.loc[known, col], merged.loc[known, f"{col}_expected"], rel=1e-6, abs_=5e-7,
+                     what=f"funnel_limits {col}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from pophealth.web.app import create_app
 from tests.auth_support import csrf_of, signed_in_client
-from tests.measures_support import demo_measures_db
+from tests.measures_support import demo_measures_db, grant_editor
 from pophealth.web.pages import route_registry
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "strategy_min"
@@ -32,8 +33,8 @@ def test_measure_page_carries_chart_icons_and_narrative(client):
     v = page["measure"]
     assert v["latest_label"] == "2023-10" and v["latest_text"] == "54.0%" and v["synthetic"] is False
     assert v["target_text"] == "85%" and v["rag"] == "red"
-    assert "<title" in v["chart_svg"] and "<desc" in v["chart_svg"] and "Target 85.0%" in v["chart_svg"]
-    assert v["assurance_text"] == "Assurance: the target is consistently missed"
+    assert "<title" in v["chart_svg"] and "<desc" in v["chart_svg"] and "Target 85%" in v["chart_svg"]
+    assert v["assurance_text"] == "The process will consistently fail the target"
     assert f"<title>{v['variation_text']}</title>" in v["variation_svg"]
     html = client.get("/measures/cancer-62-day").text
     for heading in ("What is the key issue?", "Mitigations", "Data source"):
@@ -61,6 +62,31 @@ def test_pledge_progress_lists_its_measures_with_status(client):
     assert '/pledges/8/measures' in client.get("/pledges/8").text
 
 
+def test_measures_are_in_the_site_navigation(client):
+    header = client.get("/").text.split("</header>")[0]
+    assert re.search(r'<a[^>]+href="/measures"[^>]*>\s*Measures\s*<', header)
+
+
+def test_every_pledge_page_lists_its_measures_with_status_and_links(client):
+    strategy = client.app.state.strategy
+    for p in strategy.pledges:
+        expected = [m.id for m in strategy.measures if p.number in m.pledges]
+        progress = client.get(f"/api/pledges/{p.number}").json()["progress"]
+        assert [r["view"]["id"] for r in progress["rows"]] == expected
+        assert progress["measurable"] is bool(expected)
+        html = client.get(f"/pledges/{p.number}").text
+        tags = re.findall(r'<strong class="nhsuk-tag[^"]*">([^<]+)</strong>', html)
+        assert tags == [r["view"]["rag_text"] for r in progress["rows"]]  # one status per measure, in order
+        for row in progress["rows"]:
+            assert f'href="/measures/{row["view"]["id"]}"' in html
+    # the same rows, status and period as the pledge's own progress page
+    eight = client.get("/api/pledges/8").json()["progress"]
+    page = client.get("/api/pledges/8/measures").json()
+    assert [(r["view"]["id"], r["view"]["rag"]) for r in eight["rows"]] == [
+        (r["view"]["id"], r["view"]["rag"]) for r in page["rows"]]
+    assert eight["period"] == page["period"] == "2023-10"
+
+
 def test_writing_narrative_needs_an_action_lead(client):
     page = client.get("/measures/cancer-28-day-fds/narrative").text
     assert "Sign in as an action lead" in page and 'id="key_issue"' not in page
@@ -70,6 +96,7 @@ def test_writing_narrative_needs_an_action_lead(client):
 
 
 def test_new_narrative_version_is_added_and_escaped(client):
+    grant_editor(client.app, "cancer_lead", "cancer-28-day-fds")
     client = signed_in_client(client.app, "action_lead", "cancer_lead")
     token = csrf_of(client, "/measures/cancer-28-day-fds/narrative")
     form = {"period": "2023-10", "key_issue": "<script>alert(1)</script> backlog", "mitigations": "One\nTwo",
@@ -85,6 +112,40 @@ def test_new_narrative_version_is_added_and_escaped(client):
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     stale = client.post("/measures/cancer-28-day-fds/narrative/new", data={**form, "based_on": "1"})
     assert stale.status_code == 400 and "now at version 2" in stale.text
+
+
+def test_an_action_lead_who_is_not_an_editor_gets_403_and_no_form(client):
+    grant_editor(client.app, "uec_lead", "ae-four-hour")  # an editor, but of another measure
+    lead = signed_in_client(client.app, "action_lead", "uec_lead")
+    page = lead.get("/measures/cancer-62-day/narrative").text
+    assert 'id="key_issue"' not in page and "not an editor of this measure" in page
+    assert "add a new one" not in lead.get("/measures/cancer-62-day").text
+    form = {"period": "2023-10", "key_issue": "x", "csrf_token": csrf_of(lead, "/measures/ae-four-hour/narrative")}
+    refused = lead.post("/measures/cancer-62-day/narrative/new", data=form, follow_redirects=False)
+    assert refused.status_code == 403
+    assert [v["key_issue"] for v in lead.get("/api/measures/cancer-62-day/narrative").json()["versions"]] != ["x"]
+    assert 'id="key_issue"' in lead.get("/measures/ae-four-hour/narrative").text  # the granted measure
+    assert "add a new one" in lead.get("/measures/ae-four-hour").text
+
+
+def test_an_admin_may_write_any_measure(client):
+    admin = signed_in_client(client.app, "admin", "site_admin")
+    token = csrf_of(admin, "/measures/smoking-at-time-of-delivery/narrative")
+    r = admin.post("/measures/smoking-at-time-of-delivery/narrative/new", follow_redirects=False,
+                   data={"period": "2023-10", "key_issue": "SATOD flat", "csrf_token": token})
+    assert r.status_code == 303
+    versions = admin.get("/api/measures/smoking-at-time-of-delivery/narrative").json()["versions"]
+    assert versions[0]["author"] == "Site Admin (site_admin)"
+
+
+@pytest.mark.parametrize("token", [None, "forged-token"])
+def test_an_editor_without_the_right_csrf_token_gets_403(client, token):
+    grant_editor(client.app, "falls_lead", "emergency-admissions-falls-65")
+    lead = signed_in_client(client.app, "action_lead", "falls_lead")
+    form = {"period": "2023-10", "key_issue": "x"} | ({"csrf_token": token} if token else {})
+    r = lead.post("/measures/emergency-admissions-falls-65/narrative/new", data=form, follow_redirects=False)
+    assert r.status_code == 403
+    assert lead.get("/api/measures/emergency-admissions-falls-65/narrative").json()["versions"] == []
 
 
 def test_unknown_measure_is_404(client):
@@ -105,4 +166,9 @@ def test_without_data_or_catalogue_pages_still_answer(tmp_path):
     page = c.get("/api/pledges/1/measures").json()
     assert page["measurable"] is False and page["rows"] == []
     assert "Not yet measurable" in c.get("/pledges/1/measures").text
+    # the pledge page itself: not yet measurable, and no status tag at all
+    progress = c.get("/api/pledges/1").json()["progress"]
+    assert progress["measurable"] is False and progress["rows"] == []
+    html = c.get("/pledges/1").text
+    assert "Not yet measurable: no measure is defined for this pledge" in html and "nhsuk-tag" not in html
     assert c.get("/api/measures").json()["period"] is None

@@ -20,6 +20,9 @@ from pophealth.cli import indicators as _indicators  # noqa: F401,E402
 from pophealth.cli import delivery as _delivery  # noqa: F401,E402
 from pophealth.cli import load as _load  # noqa: F401,E402
 from pophealth.cli import own_indicators as _own_indicators  # noqa: F401,E402
+from pophealth.cli import phm as _phm  # noqa: F401,E402
+from pophealth.cli import phm_risk as _phm_risk  # noqa: F401,E402  (joins the ``phm`` group: keep after it)
+from pophealth.cli import measures as _measures  # noqa: F401,E402
 from pophealth.cli import publish as _publish  # noqa: F401,E402
 
 

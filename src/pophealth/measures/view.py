@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from pophealth.measures.chart import UNIT_LABEL, chart_svg, format_value, icon_svg
+from pophealth.measures.formatting import UNIT_LABEL, format_value
 from pophealth.measures.narrative import NarrativeVersion
 from pophealth.measures.tracking import MeasureEntry
+from pophealth.spc.chart import icon_svg, render_svg
 
 STATE_TEXT = {"not_loaded": "Data not loaded", "no_feed": "Not yet measurable: no data source defined"}
 SYNTHETIC_TEXT = "Synthetic demonstration data - not real figures"
@@ -32,6 +33,7 @@ class MeasureView(BaseModel):
     latest_text: str
     rag: str
     rag_text: str
+    rag_reason: str | None
     variation_text: str | None
     assurance_text: str | None
     variation_svg: str
@@ -49,6 +51,16 @@ class MeasureView(BaseModel):
     table: list[tuple[str, str, str, str]]  # period, value, mean, process limits
 
 
+def _chart_svg(entry: MeasureEntry, ident: str) -> str:
+    """The SPC engine's chart in the measure's own labels and unit; icons are shown beside it."""
+    m, st = entry.measure, entry.status
+    if st.chart is None:
+        return ""
+    return render_svg(st.chart, title=f"{m.name}: statistical process control chart", ident=ident,
+                      labels=[p.label for p in st.points], fmt=lambda v: format_value(v, m.unit),
+                      target_label=m.target.text if m.target else None, icons=False, heading=False)
+
+
 def measure_view(entry: MeasureEntry, *, ident: str | None = None) -> MeasureView:
     m, s, st = entry.measure, entry.series, entry.status
     ident = ident or f"chart-{m.id}"
@@ -62,10 +74,11 @@ def measure_view(entry: MeasureEntry, *, ident: str | None = None) -> MeasureVie
         target_source=m.target.source if m.target else None,
         other_targets=[f"{t.text} ({t.source})" for t in m.other_targets],
         latest_label=st.latest_label, latest_text=fmt(st.latest_value), rag=st.rag, rag_text=st.rag_text,
+        rag_reason=st.rag_reason,
         variation_text=st.variation_text, assurance_text=st.assurance_text,
-        variation_svg=icon_svg("variation", st.variation_icon, st.variation_text),
-        assurance_svg=icon_svg("assurance", st.assurance_icon, st.assurance_text),
-        chart_svg=chart_svg(m, st, ident=ident), trial_limits=st.trial_limits,
+        variation_svg=icon_svg("variation", st.variation_icon),
+        assurance_svg=icon_svg("assurance", st.assurance_icon),
+        chart_svg=_chart_svg(entry, ident), trial_limits=st.trial_limits,
         data_state=s.state, data_state_text=STATE_TEXT.get(s.state), synthetic=s.synthetic,
         data_source=m.data_source, source_files=s.sources, loaded_at=s.loaded_at, note=s.note,
         narrative=entry.narrative,

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel
 
-from pophealth.measures.chart import format_value
+from pophealth.measures.formatting import format_value
 from pophealth.measures.series import read_series
 from pophealth.measures.status import assess
 from pophealth.measures.tracking import MeasureEntry, NoDataYet, track

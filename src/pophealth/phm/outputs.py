@@ -37,27 +37,41 @@ def person_measures(person: ir.Table, cohorts: ir.Table, cohort_names: list[str]
     return out
 
 
-def aggregates(person: ir.Table, cohorts: ir.Table, gaps: ir.Table, cohort_names: list[str]) -> ir.Table:
-    """``measure, dimension, category, numerator, denominator`` for every measure and dimension."""
+def aggregates(person: ir.Table, cohorts: ir.Table, gaps: ir.Table, cohort_names: list[str]) -> pd.DataFrame:
+    """``measure, dimension, category, numerator, denominator`` for every measure and dimension.
+
+    One grouped pass per dimension computes every measure as a pair of columns; the small result is then
+    reshaped to long form.
+    """
     flags = cohorts.group_by("person_id").aggregate(
         **{f"c_{c}": (cohorts.cohort == c).any() for c in cohort_names})
     p = person.left_join(flags, "person_id")
     p = p.drop("person_id_right") if "person_id_right" in p.columns else p
-    p = p.mutate(**{f"c_{c}": p[f"c_{c}"].fill_null(False) for c in cohort_names})
-    g = gaps.join(person, "person_id")
-    parts = []
+    p = p.mutate(**{f"c_{c}": p[f"c_{c}"].fill_null(False) for c in cohort_names}).cache()
+    g = gaps.join(person.select("person_id", *[d for d in DIMENSIONS if d != "all"]), "person_id").cache()
+    try:
+        return _reshape(p, g, person_measures(p, cohorts, cohort_names))
+    finally:
+        p.release()
+        g.release()
+
+
+def _reshape(p: ir.Table, g: ir.Table, measures: list[tuple[str, ir.Value, ir.Value]]) -> pd.DataFrame:
+    frames = []
     for dim in DIMENSIONS:
         category = ibis.literal("all") if dim == "all" else p[dim].cast("string")
-        for measure, num, den in person_measures(p, cohorts, cohort_names):
-            parts.append(p.group_by(category=category).aggregate(
-                numerator=num.ifelse(1, 0).sum().cast("int64"), denominator=den.ifelse(1, 0).sum().cast("int64"))
-                .mutate(measure=ibis.literal(measure), dimension=ibis.literal(dim)))
+        wide = p.group_by(category=category).aggregate(
+            **{f"n{i}": num.ifelse(1, 0).sum() for i, (_, num, _) in enumerate(measures)},
+            **{f"d{i}": den.ifelse(1, 0).sum() for i, (_, _, den) in enumerate(measures)}).to_pandas()
+        for i, (measure, _, _) in enumerate(measures):
+            frames.append(pd.DataFrame({"measure": measure, "dimension": dim, "category": wide.category,
+                                        "numerator": wide[f"n{i}"], "denominator": wide[f"d{i}"]}))
         gcat = ibis.literal("all") if dim == "all" else g[dim].cast("string")
-        parts.append(g.group_by(care_gap=g.care_gap, category=gcat).aggregate(
-            numerator=g.gap.ifelse(1, 0).sum().cast("int64"), denominator=g.count().cast("int64"))
-            .mutate(measure="care_gap_" + ibis._.care_gap, dimension=ibis.literal(dim)).drop("care_gap"))
-    cols = ["measure", "dimension", "category", "numerator", "denominator"]
-    return ibis.union(*[t.select(*cols) for t in parts])
+        gaps_by = g.group_by(care_gap=g.care_gap, category=gcat).aggregate(
+            numerator=g.gap.ifelse(1, 0).sum(), denominator=g.count()).to_pandas()
+        frames.append(gaps_by.assign(measure="care_gap_" + gaps_by.care_gap, dimension=dim).drop(columns="care_gap"))
+    out = pd.concat(frames, ignore_index=True)[["measure", "dimension", "category", "numerator", "denominator"]]
+    return out.astype({"numerator": "int64", "denominator": "int64"})
 
 
 def published_aggregates(con: duckdb.DuckDBPyConnection, run_id: str, dimension: str = "all",

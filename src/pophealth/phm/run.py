@@ -80,9 +80,11 @@ def _store(raw: duckdb.DuckDBPyConnection, backend: ibis.BaseBackend, results: P
         def stored(table: str):
             return backend.table(table).filter(ibis._.run_id == run_id).drop("run_id")
 
-        insert(raw, backend, "phm_aggregate", run_id,
-               aggregates(stored("phm_person"), stored("phm_person_cohort"), stored("phm_care_gap"),
-                          cohort_defs.cohort_names()))
+        frame = aggregates(stored("phm_person"), stored("phm_person_cohort"), stored("phm_care_gap"),
+                           cohort_defs.cohort_names())
+        raw.register("_phm_aggregate", frame)
+        raw.execute("INSERT INTO phm_aggregate BY NAME SELECT ? AS run_id, * FROM _phm_aggregate", [run_id])
+        raw.unregister("_phm_aggregate")
         people = raw.execute("SELECT count(*) FROM phm_person WHERE run_id = ?", [run_id]).fetchall()[0][0]
         raw.execute("""INSERT INTO phm_run (run_id, index_date, definitions_version, codelist_version, engine,
                        people, started_at, finished_at) VALUES (?, ?, ?, ?, 'duckdb', ?, ?, now())""",

@@ -19,9 +19,6 @@ from pophealth.measures.tracking import Snapshot, Tracking, assess_snapshot
 from pophealth.measures.view import SYNTHETIC_TEXT, measure_view
 from pophealth.reports.board_xlsx import write_xlsx
 
-RAG_COLOURS = {"red": "#d5281b", "amber": "#ffb81c", "green": "#007f3b", "grey": "#768692", "no_data": "#ffffff"}
-
-
 @dataclass
 class BoardPackFiles:
     html: Path
@@ -34,7 +31,7 @@ class BoardPackFiles:
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("pophealth.reports", "templates"),
                       autoescape=select_autoescape(["jinja", "html"]))
-    env.filters["svg"] = Markup  # SVG is built by pophealth.measures.chart with every text escaped
+    env.filters["svg"] = Markup  # SVG is built by pophealth.spc.chart with every text escaped
     return env
 
 
@@ -49,7 +46,7 @@ def pack_context(tracking: Tracking) -> dict:
         summary.extend({"pledge": p.pledge, "view": views[mid]} for mid in p.measure_ids)
     summary.extend({"pledge": None, "view": views[mid]} for mid in tracking.other_measure_ids)
     return {"t": tracking, "pledges": pledges, "summary": summary,
-            "other": [views[mid] for mid in tracking.other_measure_ids], "rag_colours": RAG_COLOURS,
+            "other": [views[mid] for mid in tracking.other_measure_ids],
             "synthetic": tracking.synthetic, "synthetic_text": SYNTHETIC_TEXT}
 
 

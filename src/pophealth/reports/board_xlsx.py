@@ -8,12 +8,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pophealth.measures.status import RAG_TEXT
 from pophealth.measures.tracking import Tracking
 from pophealth.measures.view import SYNTHETIC_TEXT, STATE_TEXT
 
 HEADER = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="005EB8")
-RAG_FILL = {"red": "D5281B", "amber": "FFB81C", "green": "007F3B", "grey": "D8DDE0"}
+RAG_FILL = {"red": "D5281B", "amber": "FFB81C", "green": "007F3B", "not_rated": "D8DDE0"}
+RAG_KEY = {text: key for key, text in RAG_TEXT.items()}
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], widths: list[int]):
@@ -45,8 +47,8 @@ def write_xlsx(tracking: Tracking, path: Path) -> None:
     status_col = 10
     for row in ws.iter_rows(min_row=2):
         rag = row[status_col - 1].value
-        key = {"Red": "red", "Amber": "amber", "Green": "green"}.get(rag)
-        if key:
+        key = RAG_KEY.get(rag)
+        if key in RAG_FILL:
             row[status_col - 1].fill = PatternFill("solid", fgColor=RAG_FILL[key])
     points = [[mid, p.label, p.date, p.value, p.mean, p.lpl, p.upl, p.point_type,
                "synthetic" if e.series.synthetic else "real"]

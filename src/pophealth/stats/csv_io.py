@@ -117,6 +117,45 @@ def _funnel(df: pd.DataFrame, by: list[str], levels: str | None, params: Params)
     return out
 
 
+def _funnel_limits(df: pd.DataFrame, by: list[str], levels: str | None, params: Params) -> pd.DataFrame:
+    """Control limits along the funnel's axis (100 points), one data set per group.
+
+    Inputs per data set: ``statistic`` (proportion, ratio or rate), ``dataset_min_denominator``,
+    ``dataset_max_denominator``, and by statistic ``baseline_average`` (proportion, as a fraction),
+    ``sub_type`` (ratio: count or isr), ``baseline`` per ``multiplier`` people and ``years_of_data``
+    (rate). Output: the group columns, ``axis_index``, ``axis_value`` and the 2s/3s limits.
+    """
+    from pophealth.stats.funnel_limits import funnel_axis, proportion_funnel, rate_funnel, ratio_funnel
+
+    frames = []
+    for key, part in (df.groupby(by, sort=False, dropna=False) if by else [((), df)]):
+        statistic = str(_value(params, part, "statistic"))
+        low = float(_value(params, part, "dataset_min_denominator"))  # type: ignore[arg-type]
+        high = float(_value(params, part, "dataset_max_denominator"))  # type: ignore[arg-type]
+        multiplier = _value(params, part, "multiplier")
+        if statistic == "proportion":
+            axis = funnel_axis(low, high, statistic)
+            limits = proportion_funnel(axis, float(_value(params, part, "baseline_average")),  # type: ignore[arg-type]
+                                       float(multiplier or 100))  # type: ignore[arg-type]
+        elif statistic == "ratio":
+            axis = funnel_axis(low, high, statistic)
+            limits = ratio_funnel(axis, str(_value(params, part, "sub_type") or "count"))
+        elif statistic == "rate":
+            years = float(_value(params, part, "years_of_data") or 1)  # type: ignore[arg-type]
+            rate = float(_value(params, part, "baseline")) / float(multiplier)  # type: ignore[arg-type]
+            axis = funnel_axis(low, high, statistic, years=years, baseline_rate=rate)
+            limits = rate_funnel(axis, rate, float(multiplier), years)  # type: ignore[arg-type]
+        else:
+            raise ValueError(f"statistic must be proportion, ratio or rate, got {statistic!r}")
+        limits = limits.reset_index(drop=True).drop(columns=["axis_value", "axis_index"], errors="ignore")
+        limits.insert(0, "axis_value", axis)
+        limits.insert(0, "axis_index", np.arange(1, len(axis) + 1))
+        for col, val in reversed(list(zip(by, key if isinstance(key, tuple) else (key,)))):
+            limits.insert(0, col, val)
+        frames.append(limits)
+    return pd.concat(frames, ignore_index=True)
+
+
 def _value(params: Params, part: pd.DataFrame, key: str) -> object:
     if key in params:
         return params[key]
@@ -173,6 +212,8 @@ METHODS: dict[str, CsvMethod] = {m.name: m for m in [
                                               invert=_flag(p, df, "invert", True))),
     CsvMethod("funnel", "Funnel-plot significance (--set statistic=proportion|ratio|rate).",
               ("numerator", "denominator"), _funnel),
+    CsvMethod("funnel-limits", "Funnel-plot control limits (2s and 3s) along the axis, per data set.",
+              ("dataset_min_denominator", "dataset_max_denominator"), _funnel_limits),
     CsvMethod("benchmark", "Compare areas with a comparator (Better / Similar / Worse).",
               ("area_value", "comparator_value"), _benchmark),
     CsvMethod("trend", "Recent trend over the last five points (chi-squared test for trend).",
@@ -180,7 +221,7 @@ METHODS: dict[str, CsvMethod] = {m.name: m for m in [
               lambda df, by, lv, p: recent_trend(df, by=by, method=p.get("method", "method"))),
 ]}
 
-OPTIONAL_NUMERIC = ("multiplier", "refvalue", "observed_total_supplied", "se", "lower_cl",
+OPTIONAL_NUMERIC = ("multiplier", "baseline", "baseline_average", "years_of_data", "refvalue", "observed_total_supplied", "se", "lower_cl",
                     "upper_cl", "count", "lower95", "upper95", "lower998", "upper998", "rate",
                     "comparator", "area_lower95", "area_upper95", "area_lower998",
                     "area_upper998", "area_denominator", "unit", "nquantiles")

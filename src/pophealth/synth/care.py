@@ -154,6 +154,7 @@ def processes(ctx: Context, sink: Sink) -> None:
         sink.add("observation", idx, d, "cohort", "smoking_status_any")
         idx, d = ctx.yearly(has["dementia"] & (c["dementia"] < ctx.window + int(y * YEAR)), care["dementia_care_plan"], y)
         sink.add("observation", idx, d, "cohort", "dementia_care_plan")
+        _ld_health_check(ctx, sink, y)
         _seasonal(ctx, sink, y, cvd_risk)
         for key, lo_age, hi_age, female, every, cover in (
             ("cervical_screening", 25, 65, True, 3.5, care["cervical_coverage"]),
@@ -163,6 +164,20 @@ def processes(ctx: Context, sink: Sink) -> None:
             elig = (age >= lo_age) & (age < hi_age) & (~p["male"] if female else True)
             idx, d = ctx.yearly(elig, _uptake(ctx, cover) / every, y)
             sink.add("procedure_occurrence", idx, d, "cohort", key)
+
+
+def _ld_health_check(ctx: Context, sink: Sink, y: int) -> None:
+    """Annual health check for people on the LD register aged 14+, most with a health action plan."""
+    care = load_params()["care"]
+    onset = ctx.conds["learning_disability"]
+    year_start = ctx.window + int(y * YEAR)
+    eligible = (onset >= 0) & (ctx.age_at(np.full(ctx.n, year_start), np.arange(ctx.n)) >= 14)
+    idx, d = ctx.yearly(eligible, care["ld_health_check"], y)
+    on_register = d >= onset[idx]
+    idx, d = idx[on_register], d[on_register]
+    sink.add("procedure_occurrence", idx, d, "extra", "ld_health_check")
+    plan = ctx.rng.random(idx.size) < care["ld_health_action_plan"]
+    sink.add("observation", idx[plan], d[plan], "extra", "ld_health_action_plan")
 
 
 def _seasonal(ctx: Context, sink: Sink, y: int, at_risk: np.ndarray) -> None:

@@ -91,9 +91,12 @@ def pick_codes() -> list[dict[str, str]]:
             if rows or kind == "condition":
                 add(kind, cond, _choose(rows, cond, prefer)[: 1 if kind != "condition" else PER_LIST],
                     "ltc_conditions.csv")
+    # A generated deficit must not be written with an LTC's diagnosis code (eFI's memory list holds
+    # "Dementia", its fracture list "Osteoporosis"): that would put people without the LTC on its register.
+    ltc_diagnoses = {r["code"] for r in ltc if r["role"] == "diagnosis"}
     for deficit in params["deficits"]:
-        add("deficit", deficit, _choose([r for r in efi if r["deficit"] == deficit], deficit),
-            "efi_deficits.csv")
+        rows = [r for r in efi if r["deficit"] == deficit and r["code"] not in ltc_diagnoses]
+        add("deficit", deficit, _choose(rows, deficit), "efi_deficits.csv")
     rules = _read("efi_value_rules.csv")
     for deficit, spec in params["deficits"].items():
         if "value" in spec:
@@ -107,9 +110,11 @@ def pick_codes() -> list[dict[str, str]]:
     for group in params["ethnicity"]["groups"]:
         rows = [r for r in ethnicity if r["group16"] == group and r["system"] == "snomedct"]
         add("ethnicity", group, _choose(rows, "ethnicity")[:1], "ethnicity.csv")
-    # Codes the reference lists lack (PHM.md names them as gaps); SNOMED CT concepts, no source list.
-    out.append({"kind": "extra", "key": "asylum_seeker", "code": "390790000", "system": "snomedct",
-                "term": "Asylum seeker (person)", "source_file": ""})
+    # Codes the reference lists lack (PHM.md names them as gaps), with no source list: see
+    # ``unlisted_codes`` in params.yaml for what each is and where it comes from.
+    for key, spec in params["unlisted_codes"].items():
+        out.append({"kind": "extra", "key": key, "code": spec["code"], "system": spec["system"],
+                    "term": spec["term"], "source_file": ""})
     return out
 
 

@@ -1,9 +1,13 @@
 """Long-term conditions and frailty deficits: who has them and since when.
 
 Each condition's log-odds = age shape + sex + deprivation + latent factor + intercept. The intercept is
-solved once (bisection) on a fixed calibration sample of the LLR census population so the expected
-prevalence in the condition's QOF age range equals its target; sampling noise therefore cannot drift
-the calibration between seeds.
+solved once (bisection) on a fixed calibration sample of the LLR census population so that the expected
+prevalence in the condition's QOF age range *among people alive at the as-of date* equals its target (a
+QOF register counts the living): conditions that shorten life are generated more often than their
+target by exactly the share their patients die first. The survival weights come from the same death
+model the generator uses (expected survival, not a random draw), re-derived after each solve because
+the death model's relative hazards depend on who has which condition. Sampling noise therefore cannot
+drift the calibration between seeds.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pophealth.synth.params import day, load_params
 from pophealth.synth.population import YEAR, draw_people
 
 CALIBRATION_SAMPLE = 200_000
+SURVIVAL_ITERATIONS = 2
 
 
 def _logit_shape(spec: dict, people: dict[str, np.ndarray]) -> np.ndarray:
@@ -40,17 +45,45 @@ def _solve(shape: np.ndarray, eligible: np.ndarray, target: float) -> float:
     return (lo + hi) / 2
 
 
+def _solve_all(sample: dict, targets: dict[str, float]) -> dict[str, float]:
+    params = load_params()
+    out = {}
+    for name, spec in params["conditions"].items():
+        out[name] = _solve(_logit_shape(spec, sample), sample["age"] >= spec["min_age"], targets[name])
+    shape = _deficit_shape(sample)
+    for name in params["deficits"]:
+        out["deficit:" + name] = _solve(shape, sample["age"] >= 65, targets["deficit:" + name])
+    return out
+
+
+def _survivor_ratio(has: np.ndarray, eligible: np.ndarray, alive: np.ndarray) -> float:
+    """Prevalence among the expected survivors over prevalence among everyone generated."""
+    before = has[eligible].mean()
+    after = (has * alive)[eligible].sum() / max(alive[eligible].sum(), 1e-12)
+    return float(after / before) if before > 0 and after > 0 else 1.0
+
+
 @lru_cache(maxsize=1)
 def intercepts() -> dict[str, float]:
     """Intercepts of every condition and deficit, from a fixed-seed calibration sample."""
+    from pophealth.synth.medicines import prescribe
+    from pophealth.synth.outcomes import survival_to_as_of
+
     params = load_params()
     sample = draw_people(np.random.default_rng(20240331), CALIBRATION_SAMPLE, 0)
-    out = {}
-    for name, spec in params["conditions"].items():
-        out[name] = _solve(_logit_shape(spec, sample), sample["age"] >= spec["min_age"], spec["target"])
-    shape = _deficit_shape(sample)
-    for name, spec in params["deficits"].items():
-        out["deficit:" + name] = _solve(shape, sample["age"] >= 65, spec["target"])
+    eligible = {name: sample["age"] >= spec["min_age"] for name, spec in params["conditions"].items()}
+    eligible |= {"deficit:" + name: sample["age"] >= 65 for name in params["deficits"]}
+    targets = {name: spec["target"] for name, spec in params["conditions"].items()}
+    targets |= {"deficit:" + name: spec["target"] for name, spec in params["deficits"].items()}
+    generated = dict(targets)
+    out = _solve_all(sample, generated)
+    for _ in range(SURVIVAL_ITERATIONS):
+        rng = np.random.default_rng(20240401)
+        conds = assign_conditions(rng, sample, out)
+        _, n_drugs = prescribe(rng, sample, conds, np.full(sample["age"].size, day(params["as_of"])), sample["dob"])
+        alive = survival_to_as_of(sample, conds, efi_deficit_count(conds, n_drugs))
+        generated = {k: min(targets[k] / _survivor_ratio(conds[k] >= 0, eligible[k], alive), 0.95) for k in targets}
+        out = _solve_all(sample, generated)
     return out
 
 
@@ -61,13 +94,14 @@ def _onset(rng: np.random.Generator, people: dict, idx: np.ndarray, min_age: flo
     earliest_age = np.maximum(min_age, 1.0)
     span = np.maximum(age - earliest_age, 0.05)
     years_before = np.minimum(rng.exponential(np.minimum(10.0, 0.5 * span + 0.5)), span)
-    return (as_of - years_before * YEAR).astype(np.int64)
+    return np.maximum((as_of - years_before * YEAR).astype(np.int64), people["dob"][idx])
 
 
-def assign_conditions(rng: np.random.Generator, people: dict) -> dict[str, np.ndarray]:
+def assign_conditions(rng: np.random.Generator, people: dict,
+                      icpt: dict[str, float] | None = None) -> dict[str, np.ndarray]:
     """Onset day of each condition and generated deficit per person (-1 where absent)."""
     params = load_params()
-    icpt = intercepts()
+    icpt = intercepts() if icpt is None else icpt
     n = people["age"].size
     out: dict[str, np.ndarray] = {}
     for name, spec in params["conditions"].items():

@@ -19,6 +19,7 @@ from pophealth.web.templating import make_environment
 
 NAV = [
     ("Pledges", "/pledges"),
+    ("Measures", "/measures"),
     ("Delivery priorities", "/delivery-priorities"),
     ("Areas of focus", "/focuses"),
     ("Leicestershire JHWS", "/jhws"),

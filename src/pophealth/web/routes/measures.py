@@ -11,14 +11,14 @@ from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from pophealth.errors import NotFoundError
-from pophealth.measures import narrative
+from pophealth.errors import NotFoundError, PermissionDenied
+from pophealth.measures import editors, narrative
 from pophealth.measures.narrative import NarrativeVersion
 from pophealth.measures.series import read_series
-from pophealth.measures.tracking import NoDataYet, Tracking, assess_snapshot, take_snapshot
-from pophealth.measures.view import SYNTHETIC_TEXT, MeasureView, measure_view
+from pophealth.measures.view import SYNTHETIC_TEXT, MeasureView
 from pophealth.strategy.measures import Measure
 from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, warehouse
+from pophealth.web.routes.measure_views import MeasureRow, measure_views, pledge_progress
 from pophealth.web.routes.strategy import HOME
 
 MEASURES = Crumb(text="Measures", href="/measures")
@@ -28,12 +28,6 @@ class PledgeLink(BaseModel):
     number: int
     text: str
     href: str
-
-
-class MeasureRow(BaseModel):
-    view: MeasureView
-    href: str
-    pledges: list[int]
 
 
 class MeasureListPage(PageContext):
@@ -49,6 +43,7 @@ class MeasurePage(PageContext):
     pledges: list[PledgeLink]
     history_href: str
     synthetic_text: str | None
+    can_edit: bool  # the signed-in user may write this measure's narrative
 
 
 class PledgeMeasuresPage(PageContext):
@@ -66,17 +61,7 @@ class NarrativeHistoryPage(PageContext):
     versions: list[NarrativeVersion]
     period: str | None
     latest_version: int | None
-
-
-def _tracking(request: Request) -> Tracking | None:
-    """The tracking as at ``?period=YYYY-MM`` (default latest); None when no measure has data."""
-    strategy = request.app.state.strategy
-    with warehouse(request) as con:
-        try:
-            snapshot = take_snapshot(con, strategy, request.query_params.get("period") or None)
-        except NoDataYet:  # pages still list the catalogue, every measure "data not loaded"
-            return None
-    return assess_snapshot(snapshot)
+    can_edit: bool  # the signed-in user is an editor of this measure (or an admin): show the form
 
 
 def _measure(request: Request, measure_id: str) -> Measure:
@@ -86,28 +71,13 @@ def _measure(request: Request, measure_id: str) -> Measure:
     return found[0]
 
 
-def _views(request: Request) -> tuple[str | None, dict[str, MeasureView], bool]:
-    tracking = _tracking(request)
-    if tracking is None:
-        from pophealth.measures.series import MeasureSeries
-        from pophealth.measures.status import assess
-        from pophealth.measures.tracking import MeasureEntry
-
-        views = {}
-        for m in request.app.state.strategy.measures:
-            series = MeasureSeries(measure_id=m.id, state="not_loaded", note=m.data.note)
-            views[m.id] = measure_view(MeasureEntry(measure=m, series=series, status=assess(m, series)))
-        return None, views, False
-    return tracking.period, {k: measure_view(e) for k, e in tracking.measures.items()}, tracking.synthetic
-
-
 def _pledge_link(request: Request, number: int) -> PledgeLink:
     p = request.app.state.strategy.pledge(number)
     return PledgeLink(number=p.number, text=p.text, href=f"/pledges/{p.number}")
 
 
 def measure_list(request: Request) -> MeasureListPage:
-    period, views, synthetic = _views(request)
+    period, views, synthetic = measure_views(request)
     strategy = request.app.state.strategy
     rows = [MeasureRow(view=views[m.id], href=f"/measures/{m.id}", pledges=m.pledges) for m in strategy.measures]
     covered = {n for m in strategy.measures for n in m.pledges}
@@ -120,28 +90,32 @@ def measure_list(request: Request) -> MeasureListPage:
 
 def measure_page(request: Request, measure_id: str) -> MeasurePage:
     m = _measure(request, measure_id)
-    period, views, _synthetic = _views(request)
+    period, views, _synthetic = measure_views(request, {m.id})
     v = views[m.id]
+    with warehouse(request) as con:
+        can_edit = _may_edit(con, request, m.id)
     source = f"{m.data_source}" + (f"; loaded {v.loaded_at}" if v.loaded_at else "")
     return MeasurePage(
         title=m.name, breadcrumbs=[HOME, MEASURES], period=period, measure=v,
         pledges=[_pledge_link(request, n) for n in m.pledges], history_href=f"/measures/{m.id}/narrative",
-        synthetic_text=SYNTHETIC_TEXT if v.synthetic else None, source=source)
+        synthetic_text=SYNTHETIC_TEXT if v.synthetic else None, can_edit=can_edit, source=source)
 
 
 def pledge_measures(request: Request, number: int) -> PledgeMeasuresPage:
     strategy = request.app.state.strategy
     if number not in {p.number for p in strategy.pledges}:
         raise NotFoundError(f"There is no pledge {number}")
-    period, views, _ = _views(request)
-    mine = [m for m in strategy.measures if number in m.pledges]
-    rows = [MeasureRow(view=views[m.id], href=f"/measures/{m.id}", pledges=m.pledges) for m in mine]
+    progress = pledge_progress(request, number)
     return PledgeMeasuresPage(
-        title=f"Pledge {number}: progress", period=period, pledge=_pledge_link(request, number),
+        title=f"Pledge {number}: progress", period=progress.period, pledge=_pledge_link(request, number),
         breadcrumbs=[HOME, Crumb(text="Pledges", href="/pledges"), Crumb(text=f"Pledge {number}", href=f"/pledges/{number}")],
-        measurable=bool(mine), rows=rows,
-        synthetic_text=SYNTHETIC_TEXT if any(r.view.synthetic for r in rows) else None,
+        measurable=progress.measurable, rows=progress.rows, synthetic_text=progress.synthetic_text,
         source="Measure catalogue (strategy data) and the pophealth warehouse")
+
+
+def _may_edit(con, request: Request, measure_id: str) -> bool:  # noqa: ANN001 - a warehouse cursor
+    user = getattr(request.state, "user", None)
+    return user is not None and editors.may_edit(con, user, measure_id)
 
 
 def narrative_history(request: Request, measure_id: str) -> NarrativeHistoryPage:
@@ -149,6 +123,7 @@ def narrative_history(request: Request, measure_id: str) -> NarrativeHistoryPage
     with warehouse(request) as con:
         versions = narrative.history(con, m.id)
         points = read_series(con, m).points
+        can_edit = _may_edit(con, request, m.id)
     # default period for a new version: the one asked for, the latest narrated, or the latest data point
     period = request.query_params.get("period") or (versions[0].period if versions else None) or (
         points[-1].label if points else None)
@@ -156,7 +131,8 @@ def narrative_history(request: Request, measure_id: str) -> NarrativeHistoryPage
     return NarrativeHistoryPage(
         title=f"Narrative history: {m.name}", breadcrumbs=[HOME, MEASURES, Crumb(text=m.name, href=f"/measures/{m.id}")],
         measure_id=m.id, measure_name=m.name, measure_href=f"/measures/{m.id}", versions=versions,
-        period=period, latest_version=latest, source="measure_narrative table (every version kept)")
+        period=period, latest_version=latest, can_edit=can_edit,
+        source="measure_narrative table (every version kept)")
 
 
 def register(app: FastAPI) -> None:
@@ -171,10 +147,13 @@ def register(app: FastAPI) -> None:
     async def add_narrative(request: Request, measure_id: str, period: str = Form(""), key_issue: str = Form(""),
                             mitigations: str = Form(""), based_on: int | None = Form(None)) -> RedirectResponse:
         # blank fields are checked by add_version, which names each one in its error; the author is
-        # the signed-in user (the security middleware lets only action leads reach this route)
+        # the signed-in user (the security middleware lets only action leads reach this route, and
+        # of those only the measure's editors may write)
         m = _measure(request, measure_id)
         user = request.state.user
         with warehouse(request) as con:
+            if not editors.may_edit(con, user, m.id):
+                raise PermissionDenied(f"{user.username} is not an editor of the measure {m.id}")
             narrative.add_version(con, m.id, period, key_issue, mitigations.splitlines(),
                                   f"{user.display_name} ({user.username})", based_on=based_on)
         return RedirectResponse(f"/measures/{m.id}/narrative?period={period}", status_code=303)

@@ -9,6 +9,7 @@ from pophealth.errors import NotFoundError
 from pophealth.strategy import models as m
 from pophealth.strategy.models import Strategy
 from pophealth.web.pages import Crumb, PageContext, add_page
+from pophealth.web.routes.measure_views import PledgeProgress, pledge_progress
 
 HOME = Crumb(text="Home", href="/")
 SOURCE = "Strategy register transcribed from the LLR strategy documents"
@@ -32,6 +33,7 @@ class PledgeListPage(PageContext):
 
 class PledgePage(PageContext):
     pledge: m.Pledge
+    progress: PledgeProgress  # its catalogue measures with status and links, as on /pledges/{n}/measures
     delivery_priorities: list[Link]
     related: list[Link]
     previous: Link | None
@@ -144,6 +146,7 @@ def pledge(request: Request, number: int) -> PledgePage:
     prev_p, next_p = by_number.get(number - 1), by_number.get(number + 1)
     return PledgePage(
         title=f"Pledge {p.number}", breadcrumbs=[HOME, Crumb(text="Pledges", href="/pledges")], pledge=p,
+        progress=pledge_progress(request, number),
         delivery_priorities=[Link(text=d.name, href=f"/delivery-priorities/{d.id}") for d in linked],
         related=related,
         previous=_pledge_link(prev_p) if prev_p else None, next=_pledge_link(next_p) if next_p else None,

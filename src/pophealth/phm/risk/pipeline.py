@@ -1,0 +1,113 @@
+"""Train at T0 = T - 365 days, evaluate at T, store: the admission-risk and mortality-risk runs.
+
+Temporal validation (PHM.md §5.2): the models learn features at T0 and outcomes in (T0, T]; they
+are then applied to features at T and judged on outcomes in (T, T + 365]. Features at any date use
+only records up to that date, so nothing from the evaluation year reaches training.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass
+
+import duckdb
+import ibis
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from pophealth.omop import Cdm
+from pophealth.phm.risk import eol, evaluate, store
+from pophealth.phm.risk.chart import calibration_chart
+from pophealth.phm.risk.features import build_features
+from pophealth.phm.risk.metrics import calibration_bins
+from pophealth.phm.risk.models import Baseline, RiskModel
+from pophealth.phm.risk.outcomes import check_follow_up, outcomes
+
+DEFAULT_CUTOFF = dt.date(2025, 3, 31)
+ADULT_AGE = 18
+MODEL_NAME = "HistGradientBoosting + Platt recalibration"
+
+
+def model_threads() -> int:
+    """OpenMP threads for tree fitting (``POPHEALTH_MODEL_THREADS``, default 1): on a shared, busy
+    machine OpenMP's spinning threads made fitting 40 times slower than one thread."""
+    return max(1, int(os.environ.get("POPHEALTH_MODEL_THREADS", "1")))
+
+
+@dataclass
+class Year:
+    """Adults' features at a date, with their outcomes in the following year."""
+
+    features: pd.DataFrame
+    admitted: np.ndarray
+    died: np.ndarray
+
+
+def load_year(cdm: Cdm, on: dt.date) -> Year:
+    feats = build_features(cdm, on)
+    feats = feats[feats["age"] >= ADULT_AGE]
+    out = outcomes(cdm, on).reindex(feats.index)
+    return Year(feats, out["admitted"].to_numpy(dtype=bool), out["died"].to_numpy(dtype=bool))
+
+
+def _report(year: Year, y: np.ndarray, model: np.ndarray, baselines: dict[str, np.ndarray],
+            reps: int, seed: int) -> dict:
+    ids = year.features.index.to_numpy()
+    bins = calibration_bins(y, model)
+    figures = evaluate.compare(y, {"model": model, **baselines}, ids, reps, seed)
+    return {
+        "model": figures.pop("model"),
+        "baselines": figures,
+        "calibration_deciles": bins,
+        "fairness": {
+            "imd_quintile": evaluate.fairness(y, model, ids, evaluate.imd_quintile_labels(year.features["imd_quintile"])),
+            "ethnic_group": evaluate.fairness(y, model, ids, year.features["ethnic_group"]),
+        },
+    }
+
+
+def _fit_and_report(train: Year, test: Year, outcome: str, seed: int, reps: int) -> tuple[dict, np.ndarray]:
+    y_train = train.admitted if outcome == store.ADMISSION else train.died
+    y_test = test.admitted if outcome == store.ADMISSION else test.died
+    started = time.perf_counter()
+    with threadpool_limits(limits=model_threads(), user_api="openmp"):
+        model = RiskModel(seed=seed).fit(train.features, y_train)
+        baselines = {k: Baseline(k).fit(train.features, y_train) for k in ("age_sex", "ltc")}
+        fit_seconds = time.perf_counter() - started
+        score = model.predict(test.features)
+    report = _report(test, y_test, score, {k: b.predict(test.features) for k, b in baselines.items()}, reps, seed)
+    report["training"] = {"n": int(len(y_train)), "events": int(y_train.sum()), "fit_seconds": round(fit_seconds, 2),
+                          "features": model.names, "trees": int(model.trees.n_iter_)}
+    report["bootstrap_replicates"] = reps
+    return report, score
+
+
+def run_risk(con: duckdb.DuckDBPyConnection, cutoff: dt.date = DEFAULT_CUTOFF, *, seed: int = 1,
+             reps: int = 200, eol_fraction: float = eol.DEFAULT_FRACTION, cdm: Cdm | None = None) -> dict:
+    """Build both years, fit and evaluate both models, and store two runs. Returns their ids and reports.
+
+    ``cdm`` lets the features come from another engine (e.g. Spark); results are stored in ``con``.
+    """
+    cdm = cdm or Cdm(ibis.duckdb.from_connection(con))
+    check_follow_up(cdm, cutoff)
+    t0 = cutoff - dt.timedelta(days=365)
+    train, test = load_year(cdm, t0), load_year(cdm, cutoff)
+    ids = test.features.index.to_numpy()
+    result = {}
+    for outcome in (store.ADMISSION, store.DEATH):
+        report, score = _fit_and_report(train, test, outcome, seed, reps)
+        run_id = store.new_run_id(outcome, cutoff)
+        wl = None
+        if outcome == store.DEATH:
+            report["last_year_of_life"] = eol.evaluate_flag(test.features, test.died, score, eol_fraction)
+            wl = eol.worklist(test.features, score, eol_fraction)
+        svg = calibration_chart(report["calibration_deciles"], ident=f"calibration-{outcome}",
+                                title=f"Calibration of the {outcome.replace('_', ' ')} model, "
+                                      f"cut-off {cutoff.isoformat()}")
+        store.save_run(con, run_id=run_id, outcome=outcome, cutoff=cutoff, training_cutoff=t0, model=MODEL_NAME,
+                       metrics=report, svg=svg, scores=store.score_table(run_id, ids, score), worklist=wl)
+        result[outcome] = {"run_id": run_id, "metrics": report}
+    return result

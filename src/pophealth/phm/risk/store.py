@@ -1,0 +1,86 @@
+"""Writing risk runs, scores and the worklist to the warehouse, and reading the latest report back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from pophealth.phm.risk import metrics as m
+from pophealth.warehouse import transaction
+
+ADMISSION, DEATH = "emergency_admission_12m", "death_12m"
+DEFINITIONS_VERSION = "phm-risk-1"  # bump when features, outcomes or models change meaning
+
+
+def new_run_id(outcome: str, cutoff: dt.date) -> str:
+    return f"{outcome}-{cutoff:%Y%m%d}-{uuid.uuid4().hex[:8]}"
+
+
+def score_table(run_id: str, ids: np.ndarray, score: np.ndarray) -> pd.DataFrame:
+    """Rank 1 is the highest score (ties by person_id); top1/top5 flag the highest 1% and 5%."""
+    order = np.lexsort((ids, -score))
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[order] = np.arange(1, len(ids) + 1)
+    return pd.DataFrame({"run_id": run_id, "person_id": ids.astype(np.int64), "score": score, "rank": rank,
+                         "top1": m.top_flags(score, 0.01, ids), "top5": m.top_flags(score, 0.05, ids)})
+
+
+def save_run(con: duckdb.DuckDBPyConnection, *, run_id: str, outcome: str, cutoff: dt.date,
+             training_cutoff: dt.date, model: str, metrics: dict, svg: str | None,
+             scores: pd.DataFrame, worklist: pd.DataFrame | None = None) -> None:
+    """Store one run with its scores (and worklist) all-or-nothing."""
+    with transaction(con):
+        con.execute("INSERT INTO phm_risk_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, now())",
+                    [run_id, outcome, cutoff, training_cutoff, model, json.dumps(metrics), svg,
+                     DEFINITIONS_VERSION])
+        con.register("_risk_scores", scores)
+        con.execute("INSERT INTO phm_risk_score SELECT run_id, person_id, score, rank, top1, top5 FROM _risk_scores")
+        con.unregister("_risk_scores")
+        if worklist is not None:
+            con.register("_eol", worklist.assign(run_id=run_id))
+            con.execute("INSERT INTO phm_eol_worklist SELECT run_id, person_id, practice_code, pcn_code, "
+                        "death_risk, rank, reasons FROM _eol")
+            con.unregister("_eol")
+
+
+def latest_run(con: duckdb.DuckDBPyConnection, outcome: str = ADMISSION) -> dict | None:
+    """The newest run for an outcome: its id, dates, model, metrics and calibration SVG."""
+    try:
+        row = con.execute(
+            "SELECT run_id, cutoff, training_cutoff, model, metrics, calibration_svg, definitions_version, "
+            "created_at FROM phm_risk_run WHERE outcome = ? ORDER BY created_at DESC, run_id DESC LIMIT 1",
+            [outcome]).fetchone()
+    except duckdb.CatalogException:
+        return None
+    if row is None:
+        return None
+    keys = ("run_id", "cutoff", "training_cutoff", "model", "metrics", "calibration_svg",
+            "definitions_version", "created_at")
+    run = dict(zip(keys, row))
+    run["metrics"] = json.loads(run["metrics"])
+    return run
+
+
+def latest_risk_report(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The figures ``phm summary`` shows for the admission-risk model, or None before the first run."""
+    run = latest_run(con, ADMISSION)
+    if run is None:
+        return None
+    met = run["metrics"]
+    model, base = met["model"], met["baselines"]
+    return {
+        "run_id": run["run_id"], "cutoff": run["cutoff"].isoformat(), "model": run["model"],
+        "created_at": run["created_at"].isoformat(timespec="seconds"),
+        "definitions_version": run["definitions_version"],
+        "n": model["n"], "events": model["events"],
+        "auroc": model["auroc"], "auroc_ci": model["auroc_ci"],
+        "baseline_age_sex_auroc": base["age_sex"]["auroc"], "baseline_ltc_auroc": base["ltc"]["auroc"],
+        "calibration_slope": model["calibration_slope"], "calibration_intercept": model["calibration_intercept"],
+        "ppv_top1": model["ppv_top1"], "ppv_top5": model["ppv_top5"],
+        "capture_top1": model["capture_top1"], "capture_top5": model["capture_top5"],
+    }

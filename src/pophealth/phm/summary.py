@@ -1,0 +1,69 @@
+"""Headline figures of a run as one object (``pophealth phm summary --json``).
+
+``risk_model`` is read from the admission-risk part's stored run when the warehouse has one (table
+``phm_risk_run`` with columns ``auroc, baseline_age_sex_auroc, baseline_ltc_auroc, calibration_slope``),
+and is null otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from pophealth.errors import NotFoundError
+from pophealth.phm.care_gaps import CARE_GAPS
+from pophealth.phm.cohorts import cohort_names
+from pophealth.phm.outputs import EFI_CATEGORIES
+from pophealth.phm.run import latest_run
+from pophealth.phm.segments import SEGMENTS
+
+RISK_FIELDS = ("auroc", "baseline_age_sex_auroc", "baseline_ltc_auroc", "calibration_slope")
+
+
+def summary(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> dict[str, Any]:
+    run_id = run_id or latest_run(con)
+    if run_id is None:
+        raise NotFoundError("No PHM run in this warehouse", hint="Run `pophealth phm run` first.")
+    run = con.execute("SELECT index_date, definitions_version, codelist_version FROM phm_run WHERE run_id = ?",
+                      [run_id]).fetchall()
+    if not run:
+        raise NotFoundError(f"No PHM run {run_id!r}")
+    agg = {m: (n, d) for m, n, d in con.execute(
+        "SELECT measure, numerator, denominator FROM phm_aggregate WHERE run_id = ? AND dimension = 'all'",
+        [run_id]).fetchall()}
+
+    def n(measure: str) -> int:
+        return int(agg.get(measure, (0, 0))[0])
+
+    return {
+        "run_id": run_id, "index_date": run[0][0].isoformat(), "definitions_version": run[0][1],
+        "codelist_version": run[0][2],
+        "people": n("people"), "ltc_2plus": n("ltc_2plus"), "ltc_5plus": n("ltc_5plus"), "ltc_8plus": n("ltc_8plus"),
+        "efi": {c: n(f"efi_{c}") for c in EFI_CATEGORIES} | {"people_65plus": int(agg.get("efi_fit", (0, 0))[1])},
+        "segments": {s: n(f"segment_{s}") for s in SEGMENTS},
+        "cohorts": {c: n(f"cohort_{c}") for c in cohort_names()},
+        "care_gaps": {g.name: n(f"care_gap_{g.name}") for g in CARE_GAPS},
+        "care_gap_denominators": {g.name: int(agg.get(f"care_gap_{g.name}", (0, 0))[1]) for g in CARE_GAPS},
+        "care_gaps_without_codes": [g.name for g in CARE_GAPS if not g.codes_available],
+        "risk_model": risk_model(con),
+    }
+
+
+def risk_model(con: duckdb.DuckDBPyConnection) -> dict[str, float | None]:
+    """The latest stored admission-risk evaluation, or nulls when there is none."""
+    empty: dict[str, float | None] = dict.fromkeys(RISK_FIELDS)
+    from pophealth.phm.risk import latest_risk_report
+
+    report = latest_risk_report(con)
+    if report is not None:
+        return {k: report.get(k) for k in RISK_FIELDS}
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'phm_risk_run'").fetchall()[0][0]
+    if not exists:
+        return empty
+    columns = {r[0] for r in con.execute("DESCRIBE phm_risk_run").fetchall()}
+    if not set(RISK_FIELDS) <= columns:
+        return empty
+    order = "ORDER BY finished_at DESC" if "finished_at" in columns else ""
+    rows = con.execute(f"SELECT {', '.join(RISK_FIELDS)} FROM phm_risk_run {order} LIMIT 1").fetchall()
+    return {k: (None if v is None else float(v)) for k, v in zip(RISK_FIELDS, rows[0])} if rows else empty

@@ -1,0 +1,68 @@
+"""Measure views as at a reporting period, shared by the measure pages and the pledge pages.
+
+Kept apart from the page modules so that the strategy pages (pledge → its measures and their
+status) and the measure pages build their rows the same way, without importing each other.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+from pydantic import BaseModel
+
+from pophealth.measures.series import MeasureSeries
+from pophealth.measures.status import assess
+from pophealth.measures.tracking import MeasureEntry, NoDataYet, Tracking, assess_snapshot, take_snapshot
+from pophealth.measures.view import SYNTHETIC_TEXT, MeasureView, measure_view
+from pophealth.web.pages import warehouse
+
+
+class MeasureRow(BaseModel):
+    view: MeasureView
+    href: str
+    pledges: list[int]
+
+
+class PledgeProgress(BaseModel):
+    """What a pledge page shows of its measures (also the body of ``/pledges/{n}/measures``)."""
+
+    period: str | None
+    measurable: bool  # False: "not yet measurable" - no measure defined, so no status
+    rows: list[MeasureRow]
+    synthetic_text: str | None
+    href: str
+
+
+def _tracking(request: Request) -> Tracking | None:
+    """The tracking as at ``?period=YYYY-MM`` (default latest); None when no measure has data."""
+    strategy = request.app.state.strategy
+    with warehouse(request) as con:
+        try:
+            snapshot = take_snapshot(con, strategy, request.query_params.get("period") or None)
+        except NoDataYet:  # pages still list the catalogue, every measure "data not loaded"
+            return None
+    return assess_snapshot(snapshot)
+
+
+def measure_views(request: Request,
+                  only: set[str] | None = None) -> tuple[str | None, dict[str, MeasureView], bool]:
+    """Views of every measure (or of the ids in ``only``) as at the requested period."""
+    measures = [m for m in request.app.state.strategy.measures if only is None or m.id in only]
+    tracking = _tracking(request)
+    if tracking is None:
+        views = {}
+        for m in measures:
+            series = MeasureSeries(measure_id=m.id, state="not_loaded", note=m.data.note)
+            views[m.id] = measure_view(MeasureEntry(measure=m, series=series, status=assess(m, series)))
+        return None, views, False
+    views = {m.id: measure_view(tracking.measures[m.id]) for m in measures}
+    return tracking.period, views, any(v.synthetic for v in views.values())
+
+
+def pledge_progress(request: Request, number: int) -> PledgeProgress:
+    """A pledge's measures with their status and links; "not yet measurable" (no status) without any."""
+    mine = [m for m in request.app.state.strategy.measures if number in m.pledges]
+    period, views, synthetic = measure_views(request, {m.id for m in mine})
+    rows = [MeasureRow(view=views[m.id], href=f"/measures/{m.id}", pledges=m.pledges) for m in mine]
+    return PledgeProgress(period=period, measurable=bool(rows), rows=rows,
+                          synthetic_text=SYNTHETIC_TEXT if synthetic else None,
+                          href=f"/pledges/{number}/measures")
