@@ -95,6 +95,7 @@ def build_site(con: duckdb.DuckDBPyConnection, out: Path | str, *, strategy: Str
     _check_out(out)
     strategy = strategy or load_strategy()
     env = environment()
+    env.globals["ics"] = strategy.about.ics  # the site speaks of the system whose strategy it publishes
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     staging.chmod(0o755)  # a site to be served, not a private temporary folder

@@ -144,7 +144,7 @@ def priority_page(strategy: Strategy, priority: Priority, progress: Progress) ->
 
 
 def places_page() -> ListPage:
-    kinds = {"place": "Place", "district": "District of Leicestershire"}
+    kinds = {"place": "Place", "district": "District"}
     return ListPage(path="places/index.html", template="list.jinja", title="Place profiles", breadcrumbs=[HOME],
                     intro=["How healthy each place is, compared with England, from the public health indicators "
                            "published by the Office for Health Improvement and Disparities (Fingertips)."],
