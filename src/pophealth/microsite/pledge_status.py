@@ -1,0 +1,85 @@
+"""Each pledge's measures and their latest status, as the public sees them.
+
+The status comes from the measures engine (SPC icons and the RAG that follows them) at the latest
+reporting period any measure reaches. A pledge with no measure in the catalogue is "not yet
+measurable": it gets no RAG at all. Measures counted in people (unit ``count``) are published in
+a ``latest_count`` column, so their values pass the disclosure policy like any other count.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+from pydantic import BaseModel
+
+from pophealth.measures.formatting import format_value
+from pophealth.measures.series import read_series
+from pophealth.measures.status import assess
+from pophealth.measures.tracking import MeasureEntry, NoDataYet, track
+from pophealth.microsite.tables import PublishedTable, publish
+from pophealth.strategy import Strategy
+
+NOT_YET_MEASURABLE = "Not yet measurable"
+SYNTHETIC = "Synthetic demonstration data, not real figures"
+
+
+class PledgeStatus(BaseModel):
+    number: int
+    measurable: bool
+    summary: str  # "Not yet measurable", or e.g. "3 measures: 1 green, 2 amber"
+    period: str | None
+    synthetic: bool
+    measures: PublishedTable | None
+
+
+def _entries(con: duckdb.DuckDBPyConnection, strategy: Strategy) -> tuple[str | None, dict[str, MeasureEntry]]:
+    try:
+        tracking = track(con, strategy)
+        return tracking.period, tracking.measures
+    except NoDataYet:  # nothing loaded yet: every measure reads "no data"
+        entries = {}
+        for m in strategy.measures:
+            series = read_series(con, m)
+            entries[m.id] = MeasureEntry(measure=m, series=series, status=assess(m, series))
+        return None, entries
+
+
+def _summary(entries: list[MeasureEntry]) -> str:
+    rags = [e.status.rag_text.lower() for e in entries]
+    parts = [f"{rags.count(r)} {r}" for r in dict.fromkeys(rags)]
+    noun = "measure" if len(entries) == 1 else "measures"
+    return f"{len(entries)} {noun}: " + ", ".join(parts)
+
+
+def _table(number: int, entries: list[MeasureEntry]) -> PublishedTable:
+    frame = pd.DataFrame([{
+        "measure": e.measure.name,
+        "period": e.status.latest_label or "",
+        "latest": "" if e.measure.unit == "count" or e.status.latest_value is None
+        else format_value(e.status.latest_value, e.measure.unit),
+        "latest_count": e.status.latest_value if e.measure.unit == "count" else None,
+        "target": e.measure.target.text if e.measure.target else "No target set",
+        "status": e.status.rag_text,
+        "variation": e.status.variation_text or "",
+        "data": SYNTHETIC if e.series.synthetic else (e.measure.data_source if e.status.latest_value is not None
+                                                      else e.series.note or "No data loaded yet"),
+    } for e in entries])
+    frame["latest_count"] = frame["latest_count"].astype("float64")
+    return publish(frame, slug="measures", caption=f"Measures of pledge {number} and their latest status",
+                   labels={"measure": "Measure", "period": "Latest period", "latest": "Latest value",
+                           "latest_count": "Latest count", "target": "Target", "status": "Status",
+                           "variation": "Variation", "data": "Data"})
+
+
+def pledge_statuses(con: duckdb.DuckDBPyConnection, strategy: Strategy) -> dict[int, PledgeStatus]:
+    period, entries = _entries(con, strategy)
+    out = {}
+    for p in strategy.pledges:
+        mine = [entries[m.id] for m in strategy.measures if p.number in m.pledges and m.id in entries]
+        if not mine:
+            out[p.number] = PledgeStatus(number=p.number, measurable=False, summary=NOT_YET_MEASURABLE,
+                                         period=None, synthetic=False, measures=None)
+            continue
+        out[p.number] = PledgeStatus(number=p.number, measurable=True, summary=_summary(mine), period=period,
+                                     synthetic=any(e.series.synthetic for e in mine), measures=_table(p.number, mine))
+    return out
