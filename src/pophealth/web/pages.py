@@ -80,12 +80,14 @@ def add_page(
     """Add ``path`` (HTML) and ``/api`` + ``path`` (JSON) built by ``builder(request, **path_params)``."""
     api_path = "/api" + (path if path != "/" else "")
 
-    async def html(request: Request) -> HTMLResponse:
+    # Plain functions, not coroutines: builders query DuckDB (blocking), so FastAPI runs them in its
+    # thread pool and concurrent requests proceed in parallel, each on its own cursor.
+    def html(request: Request) -> HTMLResponse:
         context = builder(request, **request.path_params)
         context.api_href = request.url_for(f"{name or path}:api", **request.path_params).path
         return render(request, template, context)
 
-    async def api(request: Request) -> JSONResponse:
+    def api(request: Request) -> JSONResponse:
         context = builder(request, **request.path_params)
         return JSONResponse(context.model_dump(mode="json"))
 

@@ -11,6 +11,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -34,11 +35,7 @@ class SecurityMiddleware:
             return
         cookies = _cookies(scope)
         state = scope.setdefault("state", {})
-        con = self.fastapi_app.state.con.cursor()
-        try:
-            session = load_session(con, cookies.get(SESSION_COOKIE))
-        finally:
-            con.close()
+        session = await run_in_threadpool(self._session, cookies.get(SESSION_COOKIE))
         user = session.user if session else ANONYMOUS
         anon_csrf = cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
         state["user"] = user
@@ -80,6 +77,13 @@ class SecurityMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
+
+    def _session(self, token: str | None):
+        con = self.fastapi_app.state.con.cursor()
+        try:
+            return load_session(con, token)
+        finally:
+            con.close()
 
     def _required_role(self, scope: Scope) -> str | None:
         from pophealth.web.pages import route_registry

@@ -153,7 +153,7 @@ def pledge_places(request: Request, number: int) -> PledgePlacesPage:
 
 
 def _download(kind: str):
-    async def handler(request: Request, area_code: str) -> Response:
+    def handler(request: Request, area_code: str) -> Response:
         profile, source = _profile(request, area_code)
         if kind == "csv":
             return Response(profile_csv(profile), media_type="text/csv; charset=utf-8", headers={

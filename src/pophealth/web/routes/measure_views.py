@@ -32,15 +32,31 @@ class PledgeProgress(BaseModel):
     href: str
 
 
+# Measure data changes only when a load or a narrative edit lands, while every pledge and measure
+# page needs the whole tracking: keep it per (period, data version) instead of recomputing it.
+_DATA_VERSION = """SELECT (SELECT count(*) || '/' || coalesce(max(loaded_at)::VARCHAR, '') FROM metric_observation),
+                          (SELECT count(*) || '/' || coalesce(max(loaded_at)::VARCHAR, '') FROM indicator_value),
+                          (SELECT count(*) || '/' || coalesce(max(created_at)::VARCHAR, '') FROM measure_narrative)"""
+_CACHE_SIZE = 8
+
+
 def _tracking(request: Request) -> Tracking | None:
     """The tracking as at ``?period=YYYY-MM`` (default latest); None when no measure has data."""
     strategy = request.app.state.strategy
+    period = request.query_params.get("period") or None
+    cache: dict = request.app.state.__dict__.setdefault("_measure_tracking", {})
     with warehouse(request) as con:
+        key = (period, con.execute(_DATA_VERSION).fetchone())
+        if key in cache:
+            return cache[key]
         try:
-            snapshot = take_snapshot(con, strategy, request.query_params.get("period") or None)
+            tracking: Tracking | None = assess_snapshot(take_snapshot(con, strategy, period))
         except NoDataYet:  # pages still list the catalogue, every measure "data not loaded"
-            return None
-    return assess_snapshot(snapshot)
+            tracking = None
+    if len(cache) >= _CACHE_SIZE:
+        cache.pop(next(iter(cache)))
+    cache[key] = tracking
+    return tracking
 
 
 def measure_views(request: Request,
