@@ -88,7 +88,11 @@ class SecurityMiddleware:
     def _required_role(self, scope: Scope) -> str | None:
         from pophealth.web.pages import route_registry
 
-        roles = {(r.path, m): r.role for r in route_registry(self.fastapi_app) for m in r.methods}
+        registry = route_registry(self.fastapi_app)
+        # routes are declared at start-up (and by tests afterwards): rebuild the map only when that changes
+        if getattr(self, "_roles_size", None) != len(registry):
+            self._roles_size, self._roles = len(registry), {(r.path, m): r.role for r in registry for m in r.methods}
+        roles = self._roles
         method = "GET" if scope["method"] == "HEAD" else scope["method"]
         # a path can have several routes (GET page, POST form): only a FULL match (path and method)
         # decides; a PARTIAL match (same path, other method) must not end the search
