@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 from pophealth.access.audit import audit_rows, verify_chain
 from pophealth.cli import app
 from pophealth.warehouse import connect
-from tests.care_support import care_records, care_warehouse  # noqa: F401
 
 
 @pytest.fixture
