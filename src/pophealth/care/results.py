@@ -15,7 +15,6 @@ import duckdb
 import pandas as pd
 
 from pophealth.care.scope import CareScope
-from pophealth.phm.risk.store import ADMISSION, DEATH, latest_run as latest_risk_run
 from pophealth.phm.run import latest_run
 
 NO_PHM_RUN = "No population health run yet — run `pophealth phm run`."
@@ -41,6 +40,9 @@ class Runs:
 
 def latest_runs(con: duckdb.DuckDBPyConnection) -> Runs | None:
     """None when the warehouse has no PHM run (the pages then say so instead of computing anything)."""
+    # imported here: the risk package brings in scikit-learn, which the app need not load at start-up
+    from pophealth.phm.risk.store import ADMISSION, DEATH, latest_run as latest_risk_run
+
     run_id = latest_run(con)
     if run_id is None:
         return None
