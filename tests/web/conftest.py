@@ -1,3 +1,3 @@
 """Fixtures for the web tests."""
 
-from tests.care_support import care_warehouse  # noqa: F401
+from tests.care_support import care_records, care_warehouse  # noqa: F401

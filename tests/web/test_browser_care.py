@@ -24,7 +24,9 @@ def served(care_warehouse):
 def test_care_team_worklist_and_person_summary(page, served):
     app, url, practice = served
     browser_sign_in(page, url, app, "care_team", "browser_care", practice_code=practice)
-    page.goto(url + "/care")
+    page.goto(url + "/")
+    page.click(".ph-account a:text('My worklists')")
+    page.wait_for_url("**/care")
     assert f"practice:{practice}" in page.inner_text("main")
     assert axe_violations(page) == []
     page.click("main a[href='/care/worklists/care-gaps']")

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
+import shutil
 
 import ibis
 import pytest
 
 from pophealth.access.audit import verify_chain
+from pophealth.care.results import NO_PHM_RUN, NO_RISK_RUN, latest_runs, scope_people
 from pophealth.care.scope import CareScope
-from pophealth.care.worklists import WORKLISTS, scope_profile, select, to_rows
-from pophealth.omop.queries import Cdm, age_on, as_dict, emergency_admissions
+from pophealth.care.summary import NOT_IN_RUN
+from pophealth.care.worklists import WORKLISTS, select, to_rows
+from pophealth.omop.queries import Cdm, age_on, as_dict
+from pophealth.warehouse import connect
 from pophealth.web.app import create_app
 from tests.auth_support import signed_in_client
 
@@ -32,14 +35,17 @@ def practices(app):
     return {"A": a, "B": b, "pcn_A": pcn_a}
 
 
-def person_of(app, practice: str) -> int:
-    """A person of ``practice`` who is on the care-gaps worklist (registered and alive)."""
+def scope_of(app, practice: str):
     con = app.state.con.cursor()
     try:
-        people = select(scope_profile(con, CareScope("practice", practice)), WORKLISTS["care-gaps"])
+        return scope_people(con, latest_runs(con), CareScope("practice", practice))
     finally:
         con.close()
-    return int(people["person_id"].iloc[0])
+
+
+def person_of(app, practice: str) -> int:
+    """A person of ``practice`` who is on the care-gaps worklist (registered and alive)."""
+    return int(select(scope_of(app, practice), WORKLISTS["care-gaps"])["person_id"].iloc[0])
 
 
 def audit_for(app, username: str) -> list[tuple]:
@@ -122,9 +128,9 @@ def test_csv_download_is_audited_and_matches_the_page(app, practices):
 
 
 def test_care_teams_see_the_record_identifier_and_pseudonyms_hide_it(app, practices):
+    chosen = select(scope_of(app, practices["A"]), WORKLISTS["care-gaps"])
     con = app.state.con.cursor()
     try:
-        chosen = select(scope_profile(con, CareScope("practice", practices["A"])), WORKLISTS["care-gaps"])
         source = dict(con.execute("SELECT person_id, person_source_value FROM person").fetchall())
     finally:
         con.close()
@@ -139,16 +145,103 @@ def test_care_teams_see_the_record_identifier_and_pseudonyms_hide_it(app, practi
     assert pseudonyms == [r.display_id for r in to_rows(chosen, WORKLISTS["care-gaps"], identify=False)]
 
 
-def test_worklist_figures_agree_with_the_omop_query_building_blocks(app, care_warehouse, practices):
-    """Ages and emergency admissions on the pages, checked against pophealth.omop.queries (Ibis)."""
-    client = signed_in_client(app, "care_team", "care_check", practice_code=practices["A"])
+def test_worklist_figures_are_the_stored_results(app, practices):
+    """Risk on the admission-risk page is the stored score; ages agree with pophealth.omop.queries (Ibis)."""
+    client = signed_in_client(app, "care_team", "care_check", pcn_code=practices["pcn_A"])
     page = client.get("/api/care/worklists/admission-risk").json()
-    as_of = dt.date.fromisoformat(page["as_of"])
-    ibis_con = ibis.duckdb.from_connection(app.state.con.cursor())
-    cdm = Cdm(ibis_con)
-    ages = as_dict(age_on(cdm, as_of))
-    admissions = as_dict(emergency_admissions(cdm, as_of - dt.timedelta(days=365) + dt.timedelta(days=1), as_of))
-    assert page["rows"], "the synthetic practice should have people with emergency admissions"
+    con = app.state.con.cursor()
+    try:
+        runs = latest_runs(con)
+        scores = dict(con.execute("SELECT person_id, score FROM phm_risk_score WHERE run_id = ?",
+                                  [runs.admission.run_id]).fetchall())
+        ages = as_dict(age_on(Cdm(ibis.duckdb.from_connection(con)), runs.index_date))
+    finally:
+        con.close()
+    assert page["rows"], "the synthetic PCN should have people in the highest 5% of admission risk"
+    assert page["as_of"] == str(runs.index_date)
     for row in page["rows"]:
         assert row["age"] == ages[row["person_id"]]
-        assert int(row["values"][0]) == admissions[row["person_id"]]
+        assert row["values"][0] == f"{100 * scores[row['person_id']]:.1f}%"
+
+
+def test_person_summary_shows_the_stored_results(app, practices):
+    person = person_of(app, practices["A"])
+    client = signed_in_client(app, "care_team", "care_summary", practice_code=practices["A"])
+    summary = client.get(f"/api/care/people/{person}").json()["person"]
+    con = app.state.con.cursor()
+    try:
+        runs = latest_runs(con)
+        ltc, open_gaps = con.execute(
+            "SELECT ltc_count, (SELECT count(*) FROM phm_care_gap g WHERE g.run_id = p.run_id AND g.person_id = "
+            "p.person_id AND g.gap) FROM phm_person p WHERE run_id = ? AND person_id = ?",
+            [runs.phm_run, person]).fetchone()
+    finally:
+        con.close()
+    assert summary["phm"]["run_id"] == runs.phm_run and summary["phm"]["ltc_count"] == ltc
+    assert sum(g["status"] == "open" for g in summary["phm"]["gaps"]) == open_gaps > 0
+    assert "Care gaps" in summary["phm"]["worklists"]
+
+
+def test_a_person_not_in_the_run_is_shown_without_phm_results(app):
+    con = app.state.con.cursor()
+    try:
+        runs = latest_runs(con)
+        gone, practice = con.execute("""SELECT g.person_id, g.practice_code FROM person_geography g WHERE NOT EXISTS
+                              (SELECT 1 FROM phm_person p WHERE p.run_id = ? AND p.person_id = g.person_id)
+                              ORDER BY 1 LIMIT 1""", [runs.phm_run]).fetchone()
+    finally:
+        con.close()
+    client = signed_in_client(app, "care_team", "care_gone", practice_code=practice)
+    summary = client.get(f"/api/care/people/{gone}").json()["person"]
+    assert summary["phm"] is None and summary["phm_note"] == NOT_IN_RUN
+    assert NOT_IN_RUN in client.get(f"/care/people/{gone}").text
+
+
+def copy_of(path, tmp_path, name: str, sql: str | None = None):
+    out = tmp_path / name
+    shutil.copy(path, out)
+    if sql:
+        con = connect(out)
+        con.execute(sql)
+        con.close()
+    return out
+
+
+def test_without_a_phm_run_the_pages_say_so(care_records, tmp_path):
+    app = create_app(copy_of(care_records, tmp_path, "records.duckdb"), strategy_dir="tests/fixtures/strategy_min")
+    con = app.state.con.cursor()
+    practice, person = con.execute("SELECT practice_code, min(person_id) FROM person_geography GROUP BY 1 "
+                                   "ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()
+    con.close()
+    client = signed_in_client(app, "care_team", "care_norun", practice_code=practice)
+    home = client.get("/care")
+    assert home.status_code == 200 and "No population health run yet" in home.text and "pophealth phm run" in home.text
+    for name in WORKLISTS:
+        page = client.get(f"/api/care/worklists/{name}").json()
+        assert page["no_run"] == NO_PHM_RUN and page["rows"] == []
+    assert client.get("/care/worklists/frailty/csv").status_code == 404
+    summary = client.get(f"/api/care/people/{person}").json()["person"]
+    assert summary["phm"] is None and summary["phm_note"] == NO_PHM_RUN
+
+
+def test_without_a_risk_run_the_risk_lists_say_so(care_warehouse, tmp_path, practices):
+    path = copy_of(care_warehouse, tmp_path, "no_risk.duckdb",
+                   "DELETE FROM phm_eol_worklist; DELETE FROM phm_risk_score; DELETE FROM phm_risk_run")
+    app = create_app(path, strategy_dir="tests/fixtures/strategy_min")
+    client = signed_in_client(app, "care_team", "care_norisk", practice_code=practices["A"])
+    for name in ("admission-risk", "last-year-of-life"):
+        page = client.get(f"/api/care/worklists/{name}").json()
+        assert page["no_run"] == NO_RISK_RUN and page["rows"] == []
+        assert "No risk model run yet" in client.get(f"/care/worklists/{name}").text
+    counts = {w["name"]: w["count"] for w in client.get("/api/care").json()["worklists"]}
+    assert counts["admission-risk"] is None and counts["last-year-of-life"] is None and counts["care-gaps"] > 0
+
+
+@pytest.mark.parametrize("role", ["care_team", "analyst", "admin"])
+def test_my_worklists_link_is_in_the_account_bar_for_care_teams_only(app, practices, role):
+    scope = {"practice_code": practices["A"]} if role == "care_team" else {}
+    html = signed_in_client(app, role, f"nav_{role}", **scope).get("/").text
+    account = html[html.index('class="ph-account"'):html.index("</div>", html.index('class="ph-account"'))]
+    header = html[html.index("<header"):html.index("</header>")]
+    assert ('href="/care"' in account) is (role == "care_team")
+    assert 'href="/care"' not in header

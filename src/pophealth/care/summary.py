@@ -1,5 +1,9 @@
-"""The person summary a care team sees: the shared-care-record view (conditions, medicines, contacts,
-frailty, risk, care gaps and care-plan status) for one person in the user's practice or PCN."""
+"""The person summary a care team sees: conditions, medicines, contacts, frailty, risk, care gaps and
+registers for one person in the user's practice or PCN.
+
+Clinical results (registers, LTC count, eFI, segment, cohorts, care gaps, risk) are the PHM engine's and the
+risk models' stored results for the person; medicines and contacts are listed from the record itself.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +13,19 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel
 
-from pophealth.care.codelists import load_codelists
-from pophealth.care.extract import extract_person, recent_contacts
-from pophealth.care.features import Facts
-from pophealth.care.gaps import GAP_LABELS
-from pophealth.care.profile import profile
+from pophealth.care.labels import (GAP_LABELS, REGISTER_LABELS, cohort_label, condition_label, deficit_label,
+                                   in_ltc_count)
+from pophealth.care.record import as_of_date, identity, medicines, recent_contacts
+from pophealth.care.results import NO_PHM_RUN, NO_RISK_RUN, Runs, person_results
 from pophealth.care.scope import CareScope, require_in_scope
 from pophealth.care.worklists import WORKLISTS, select
 
-VISIT_KINDS = {262: "Emergency admission (via A&E)", 9201: "Inpatient stay", 9202: "Outpatient visit",
-               9203: "A&E attendance"}
+NOT_IN_RUN = ("Not in the latest population health run: the person was not registered, or had died, "
+              "on its index date.")
 
 
 class Condition(BaseModel):
     label: str
-    first_recorded: dt.date | None
     in_ltc_count: bool
 
 
@@ -41,12 +43,31 @@ class Contact(BaseModel):
 class Gap(BaseModel):
     label: str
     status: str  # "open" or "met"
+    last_done: dt.date | None
 
 
-class CarePlan(BaseModel):
+class Risk(BaseModel):
+    """A stored model score for the person: predicted 12-month risk, scored at the run's cut-off."""
     label: str
-    status: str
-    date: dt.date | None
+    risk: float | None
+    note: str
+
+
+class PersonPhm(BaseModel):
+    """The engine's results for the person in one PHM run."""
+    run_id: str
+    conditions: list[Condition]
+    ltc_count: int
+    cms_score: float
+    segment: str
+    efi_score: float | None
+    efi_category: str | None
+    efi_deficits: list[str]
+    gaps: list[Gap]
+    registers: list[str]
+    groups: list[str]
+    risks: list[Risk]
+    worklists: list[str]
 
 
 class PersonSummary(BaseModel):
@@ -62,74 +83,62 @@ class PersonSummary(BaseModel):
     registered: bool
     death_date: dt.date | None
     as_of: dt.date
-    conditions: list[Condition]
-    ltc_count: int
     medicines: list[Medicine]
     contacts: list[Contact]
-    efi_score: float | None
-    efi_category: str | None
-    efi_deficits: list[str]
-    emergency_6m: int
-    emergency_12m: int
-    emergency_24m: int
-    ae_12m: int
-    gaps: list[Gap]
-    care_plans: list[CarePlan]
-    worklists: list[str]
+    phm: PersonPhm | None
+    phm_note: str | None  # why there are no PHM results, when there are none
 
 
-def _date(value) -> dt.date | None:
-    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
-
-
-def person_summary(con: duckdb.DuckDBPyConnection, scope: CareScope, person_id: int) -> PersonSummary:
+def person_summary(con: duckdb.DuckDBPyConnection, scope: CareScope, person_id: int, runs: Runs | None) -> PersonSummary:
     """The summary, or ``NotFoundError`` if the person is not in the scope (or does not exist)."""
     require_in_scope(con, scope, person_id)
-    extract = extract_person(con, person_id)
-    facts = Facts(extract)
-    people = profile(extract)
-    row = people.loc[person_id]
-    lists = load_codelists()
-    efi_labels = {**lists.efi_labels, "polypharmacy": "Polypharmacy"}
-    conditions = [Condition(label=lists.ltc_labels.get(c, c), first_recorded=_date(facts.first_date(f"ltc:{c}")[person_id]),
-                            in_ltc_count=c in lists.ltc_counted) for c in row["conditions"]]
-    drugs = extract.drugs.sort_values(["last_issue", "code"], ascending=[False, True])
-    medicines = [Medicine(code=str(d.code), issues_12m=int(d.issues_12m), last_issue=_date(d.last_issue))
-                 for d in drugs.itertuples() if d.issues_12m > 0]
-    contacts = [Contact(date=c["start"], kind=VISIT_KINDS.get(c["concept_id"], c["source"] or "Contact"))
-                for c in recent_contacts(con, person_id, extract.as_of)]
-    on = [name for name, w in WORKLISTS.items() if not select(people, w).empty] if row["registered"] else []
+    as_of = runs.index_date if runs else as_of_date(con)
+    who = identity(con, person_id, as_of)
+    stored = person_results(con, runs, person_id) if runs else None
+    phm = _phm(con, runs, stored) if runs and stored is not None else None
     return PersonSummary(
-        person_id=person_id, identifier=str(row["identifier"]), age=int(row["age"]), sex=str(row["sex"]),
-        practice_code=str(row["practice_code"]), pcn_code=row["pcn_code"], pcn_name=row["pcn_name"], place=row["place"],
-        imd_decile=int(row["imd_decile"]) if pd.notna(row["imd_decile"]) else None, registered=bool(row["registered"]),
-        death_date=_date(row["death_date"]), as_of=extract.as_of, conditions=conditions, ltc_count=int(row["ltc_count"]),
-        medicines=medicines, contacts=contacts,
-        efi_score=float(row["efi_score"]) if pd.notna(row["efi_score"]) else None, efi_category=row["efi_category"],
-        efi_deficits=[efi_labels.get(d, d) for d in row["efi_deficits"]],
-        emergency_6m=int(row["emergency_6m"]), emergency_12m=int(row["emergency_12m"]),
-        emergency_24m=int(row["emergency_24m"]), ae_12m=int(row["ae_12m"]),
-        gaps=[Gap(label=GAP_LABELS[g], status=s) for g, s in row["gaps"].items()],
-        care_plans=_care_plans(facts, row, person_id), worklists=on)
+        person_id=person_id, identifier=str(who["identifier"]), age=int(stored["age"] if stored is not None else who["age"]),
+        sex=str(who["sex"]), practice_code=str(who["practice_code"]), pcn_code=who["pcn_code"], pcn_name=who["pcn_name"],
+        place=who["place"], imd_decile=who["imd_decile"], registered=bool(who["registered"]),
+        death_date=who["death_date"], as_of=as_of,
+        medicines=[Medicine(**m) for m in medicines(con, person_id, as_of)],
+        contacts=[Contact(date=c["date"], kind=c["kind"]) for c in recent_contacts(con, person_id, as_of)],
+        phm=phm, phm_note=None if phm else (NOT_IN_RUN if runs else NO_PHM_RUN))
 
 
-def _care_plans(facts: Facts, row: pd.Series, person_id: int) -> list[CarePlan]:
-    """Palliative register, dementia care plan (if dementia), medication review, carer and housebound status."""
-    def last(*keys: str) -> dt.date | None:
-        return _date(facts.last_date(*keys)[person_id])
+def _phm(con: duckdb.DuckDBPyConnection, runs: Runs, row: pd.Series) -> PersonPhm:
+    gaps = con.execute("SELECT care_gap, gap, last_done FROM phm_care_gap WHERE run_id = ? AND person_id = ? "
+                       "ORDER BY gap DESC, care_gap", [runs.phm_run, int(row["person_id"])]).fetchall()
+    deficits = str(row["efi_deficit_list"]).split(",") if isinstance(row["efi_deficit_list"], str) else []
+    frame = row.to_frame().T.infer_objects()
+    return PersonPhm(
+        run_id=runs.phm_run,
+        conditions=[Condition(label=condition_label(r), in_ltc_count=in_ltc_count(r))
+                    for r in row["registers"] if r not in REGISTER_LABELS],
+        ltc_count=int(row["ltc_count"]), cms_score=float(row["cms_score"]), segment=str(row["segment"]),
+        efi_score=None if pd.isna(row["efi_score"]) else float(row["efi_score"]),
+        efi_category=None if pd.isna(row["efi_category"]) else str(row["efi_category"]),
+        efi_deficits=[deficit_label(d) for d in deficits if d],
+        gaps=[Gap(label=GAP_LABELS.get(g, g), status="open" if is_gap else "met", last_done=last)
+              for g, is_gap, last in gaps],
+        registers=[REGISTER_LABELS[r] for r in row["registers"] if r in REGISTER_LABELS],
+        groups=[cohort_label(c) for c in row["cohorts"]],
+        risks=_risks(runs, row),
+        worklists=[w.title for w in WORKLISTS.values() if not w.unavailable(runs) and not select(frame, w).empty])
 
-    plans = [CarePlan(label="Palliative care register", status="On the register" if row["on_palliative_register"]
-                      else ("Removed (no longer indicated)" if last("cohort:palliative_care") else "Not on the register"),
-                      date=last("cohort:palliative_care_not_indicated", "cohort:palliative_care"))]
-    if "dementia" in row["conditions"]:
-        done = last("cohort:dementia_care_plan")
-        plans.append(CarePlan(label="Dementia care plan", status="Recorded" if done else "Not recorded", date=done))
-    review = last("cohort:medication_review")
-    recent = bool(facts.within(12, "cohort:medication_review")[person_id])
-    plans.append(CarePlan(label="Medication review", status="In the last 12 months" if recent
-                          else ("Over 12 months ago" if review else "Not recorded"), date=review))
-    for key, label in (("cohort:carer", "Carer"), ("cohort:housebound", "Housebound")):
-        when = last(key)
-        if when:
-            plans.append(CarePlan(label=label, status="Recorded", date=when))
-    return plans
+
+def _risks(runs: Runs, row: pd.Series) -> list[Risk]:
+    admission = Risk(label="Emergency admission in the next 12 months", risk=None, note=NO_RISK_RUN)
+    if runs.admission:
+        scored = pd.notna(row["admission_risk"])
+        admission = Risk(label=admission.label, risk=float(row["admission_risk"]) if scored else None,
+                         note=(f"Scored at {runs.admission.cutoff}; " + ("in the highest 5%" if row["admission_top5"]
+                               else "not in the highest 5%")) if scored else f"Not scored at {runs.admission.cutoff} "
+                              "(under 18 or not registered then)")
+    death = Risk(label="Last year of life (mortality model)", risk=None, note=NO_RISK_RUN)
+    if runs.death:
+        listed = pd.notna(row["eol_rank"])
+        death = Risk(label=death.label, risk=float(row["death_risk"]) if listed else None,
+                     note=(f"On the last-year-of-life list at {runs.death.cutoff}: {row['eol_reasons']}" if listed
+                           else f"Not on the last-year-of-life list at {runs.death.cutoff}"))
+    return [admission, death]

@@ -1,8 +1,8 @@
-"""The five care-team worklists, each a rule over the scoped profile, and their rows for display.
+"""The five care-team worklists: selections over the PHM engine's stored results, and their display rows.
 
-frailty, admission risk, care gaps, last year of life and Core20PLUS5. Admission risk and last year
-of life use transparent interim rules from PHM.md (prior emergency admissions, §5.2's baseline; the
-palliative register and the §6 indicators) until the fitted risk models are in the warehouse.
+frailty, admission risk, care gaps, last year of life and Core20PLUS5. Each worklist only chooses and
+orders people; every figure it shows (eFI, LTC count, open gaps, cohorts, risk scores, the last-year-of-life
+flag) was computed and stored by the PHM engine or the risk models (see ``pophealth.care.results``).
 """
 
 from __future__ import annotations
@@ -14,13 +14,23 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel
 
-from pophealth.care.extract import extract_scope
-from pophealth.care.features import PLUS_FLAGS
-from pophealth.care.gaps import GAP_LABELS
 from pophealth.care.identity import display_pseudonym
-from pophealth.care.profile import profile
+from pophealth.care.labels import GAP_LABELS, cohort_label
+from pophealth.care.results import NO_RISK_RUN, Runs, scope_people
 from pophealth.care.scope import CareScope
 from pophealth.errors import NotFoundError
+from pophealth.phm.definitions import cohort_definitions
+
+# The care gaps in Core20PLUS5 clinical areas: SMI health checks, hypertension case-finding and
+# management, chronic respiratory disease (COPD vaccinations).
+CORE20PLUS5_GAPS = ("smi_physical_health_check", "htn_bp_check", "htn_possible_undiagnosed", "htn_treated_to_target",
+                    "copd_vaccination_bundle")
+
+
+def plus_groups() -> tuple[str, ...]:
+    """Core20 and the PLUS groups: the cohorts the engine's ``core20plus`` cohort is made of."""
+    rule = cohort_definitions()["cohorts"]["core20plus"]["rule"]
+    return tuple(part["cohort"] for part in rule["any"])
 
 
 @dataclass(frozen=True)
@@ -30,56 +40,63 @@ class Worklist:
     description: str
     include: Callable[[pd.DataFrame], pd.Series]
     sort: tuple[tuple[str, bool], ...]  # (column, ascending)
-    columns: tuple[tuple[str, str, Callable[[pd.Series], str]], ...]  # (key, heading, formatter of a row)
+    columns: tuple[tuple[str, Callable[[pd.Series], str]], ...]  # (heading, formatter of a row)
+    needs: str | None = None  # "admission" or "death": the risk run the list is read from
+
+    def unavailable(self, runs: Runs) -> str | None:
+        """Why the list cannot be shown (its risk run is missing), or None."""
+        return NO_RISK_RUN if self.needs and getattr(runs, self.needs) is None else None
 
 
-def _gaps(row: pd.Series, column: str = "open_gaps") -> str:
-    return "; ".join(GAP_LABELS[g] for g in row[column])
-
-
-def _plus(row: pd.Series) -> str:
-    groups = (["Core20 (IMD decile %d)" % row["imd_decile"]] if row["core20"] else []) + [PLUS_FLAGS[p] for p in row["plus"]]
-    return "; ".join(groups)
+def _gaps(gaps: list[str]) -> str:
+    return "; ".join(GAP_LABELS.get(g, g) for g in gaps)
 
 
 def _efi(row: pd.Series) -> str:
     return f"{row['efi_score']:.2f} ({row['efi_category']})" if pd.notna(row["efi_score"]) else "not scored"
 
 
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+def c5_gaps(row: pd.Series) -> list[str]:
+    return [g for g in row["open_gaps"] if g in CORE20PLUS5_GAPS]
+
+
 WORKLISTS: dict[str, Worklist] = {w.name: w for w in (
     Worklist("frailty", "Moderate or severe frailty",
-             "People aged 65 and over with an electronic Frailty Index above 0.24 (moderate or severe), "
-             "highest first.",
-             lambda p: p["efi_score"].fillna(0) > 0.24, (("efi_score", False), ("age", False)),
-             (("efi", "eFI", _efi), ("deficits", "Deficits", lambda r: str(len(r["efi_deficits"]))),
-              ("ltc", "Long-term conditions", lambda r: str(r["ltc_count"])))),
+             "People aged 65 and over whose electronic Frailty Index is moderate or severe (9 or more of 36 "
+             "deficits), highest first.",
+             lambda p: p["efi_category"].isin(["moderate", "severe"]), (("efi_score", False), ("age", False)),
+             (("eFI", _efi), ("Deficits", lambda r: str(int(r["efi_deficits"]))),
+              ("Long-term conditions", lambda r: str(r["ltc_count"])))),
     Worklist("admission-risk", "Risk of emergency admission",
-             "Adults with an emergency admission in the last 12 months, or two or more A&E attendances, "
-             "not on the palliative care register; most admissions first. Interim rule: prior emergency "
-             "admissions, the baseline of PHM.md §5.2.",
-             lambda p: (p["age"] >= 18) & ~p["on_palliative_register"] & ((p["emergency_12m"] >= 1) | (p["ae_12m"] >= 2)),
-             (("emergency_12m", False), ("emergency_24m", False), ("ae_12m", False)),
-             (("adm12", "Emergency admissions, 12 months", lambda r: str(r["emergency_12m"])),
-              ("adm24", "Emergency admissions, 24 months", lambda r: str(r["emergency_24m"])),
-              ("ae12", "A&E attendances, 12 months", lambda r: str(r["ae_12m"])))),
+             "People in the highest 5% of predicted risk of an emergency admission in the next 12 months "
+             "(the admission-risk model), highest first.",
+             lambda p: p["admission_top5"], (("admission_rank", True),),
+             (("Predicted risk, 12 months", lambda r: _pct(r["admission_risk"])),
+              ("Highest 1%", lambda r: "Yes" if r["admission_top1"] else "No"),
+              ("Long-term conditions", lambda r: str(r["ltc_count"]))), needs="admission"),
     Worklist("care-gaps", "Care gaps",
-             "People with at least one open care gap (PHM.md §7), most gaps first.",
+             "People with at least one open care gap, most gaps first.",
              lambda p: p["open_gaps"].map(len) > 0, (("n_gaps", False), ("age", False)),
-             (("n", "Open gaps", lambda r: str(len(r["open_gaps"]))), ("gaps", "Gaps", _gaps))),
+             (("Open gaps", lambda r: str(len(r["open_gaps"]))), ("Gaps", lambda r: _gaps(r["open_gaps"])))),
     Worklist("last-year-of-life", "Possibly in the last year of life",
-             "People on the palliative care register, and people aged 65 and over not on it with severe frailty "
-             "or two or more emergency admissions in 6 months (PHM.md §6), not yet on the register first.",
-             lambda p: p["on_palliative_register"] | ((p["age"] >= 65) & ((p["efi_score"].fillna(0) > 0.36)
-                                                                          | (p["emergency_6m"] >= 2))),
-             (("on_palliative_register", True), ("emergency_6m", False), ("efi_score", False)),
-             (("register", "On palliative register", lambda r: "Yes" if r["on_palliative_register"] else "No"),
-              ("efi", "eFI", _efi), ("adm6", "Emergency admissions, 6 months", lambda r: str(r["emergency_6m"])))),
+             "People in the highest 1% of predicted risk of dying in the next 12 months who were not on the "
+             "palliative care register (the mortality model's last-year-of-life list), highest risk first.",
+             lambda p: p["eol_rank"].notna(), (("eol_rank", True),),
+             (("Predicted risk of death, 12 months", lambda r: _pct(r["death_risk"])),
+              ("Why listed", lambda r: str(r["eol_reasons"])),
+              ("On palliative register now", lambda r: "Yes" if "palliative_care" in r["registers"] else "No")),
+             needs="death"),
     Worklist("core20plus5", "Core20PLUS5",
              "People in the most deprived 20% (IMD deciles 1-2) or a PLUS group, with an open gap in a "
-             "Core20PLUS5 clinical area (SMI health checks, hypertension to target, COPD vaccinations).",
-             lambda p: (p["core20"] | (p["plus"].map(len) > 0)) & (p["core20plus5_gaps"].map(len) > 0),
+             "Core20PLUS5 clinical area (SMI health checks, hypertension, COPD vaccinations).",
+             lambda p: p["cohorts"].map(lambda c: "core20plus" in c) & (p.apply(c5_gaps, axis=1).map(len) > 0),
              (("core20", False), ("age", False)),
-             (("groups", "Groups", _plus), ("gaps", "Clinical-area gaps", lambda r: _gaps(r, "core20plus5_gaps")))),
+             (("Groups", lambda r: "; ".join(cohort_label(c) for c in r["cohorts"] if c in plus_groups())),
+              ("Clinical-area gaps", lambda r: _gaps(c5_gaps(r))))),
 )}
 
 
@@ -101,7 +118,7 @@ def get_worklist(name: str) -> Worklist:
 
 def select(people: pd.DataFrame, worklist: Worklist, *, practice: str | None = None, min_age: int | None = None,
            max_age: int | None = None) -> pd.DataFrame:
-    """The worklist's people, filtered and sorted (the profile of a scope goes in)."""
+    """The worklist's people from a scope's stored results, filtered and sorted (ties by person id)."""
     if people.empty:
         return people
     chosen = people[worklist.include(people).fillna(False).astype(bool)].copy()
@@ -112,9 +129,10 @@ def select(people: pd.DataFrame, worklist: Worklist, *, practice: str | None = N
     if max_age is not None:
         chosen = chosen[chosen["age"] <= max_age]
     chosen["n_gaps"] = chosen["open_gaps"].map(len)
+    chosen["core20"] = chosen["cohorts"].map(lambda c: "core20" in c)
     keys = [c for c, _ in worklist.sort] + ["person_id"]
     ascending = [a for _, a in worklist.sort] + [True]
-    return chosen.reset_index().sort_values(keys, ascending=ascending, kind="stable")
+    return chosen.sort_values(keys, ascending=ascending, kind="stable").reset_index(drop=True)
 
 
 def to_rows(chosen: pd.DataFrame, worklist: Worklist, *, identify: bool) -> list[WorklistRow]:
@@ -124,15 +142,12 @@ def to_rows(chosen: pd.DataFrame, worklist: Worklist, *, identify: bool) -> list
         display_id=str(r["identifier"]) if identify else display_pseudonym(int(r["person_id"])),
         age=int(r["age"]), sex=str(r["sex"]), practice_code=str(r["practice_code"]),
         imd_decile=int(r["imd_decile"]) if pd.notna(r["imd_decile"]) else None,
-        values=[fmt(r) for _, _, fmt in worklist.columns]) for _, r in chosen.iterrows()]
+        values=[fmt(r) for _, fmt in worklist.columns]) for _, r in chosen.iterrows()]
 
 
-def scope_profile(con: duckdb.DuckDBPyConnection, scope: CareScope) -> pd.DataFrame:
-    return profile(extract_scope(con, scope))
-
-
-def worklist_rows(con: duckdb.DuckDBPyConnection, scope: CareScope, name: str, *, identify: bool,
+def worklist_rows(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, name: str, *, identify: bool,
                   **filters: object) -> list[WorklistRow]:
     """The rows of one worklist for a practice or PCN."""
     worklist = get_worklist(name)
-    return to_rows(select(scope_profile(con, scope), worklist, **filters), worklist, identify=identify)  # type: ignore[arg-type]
+    chosen = select(scope_people(con, runs, scope), worklist, **filters)  # type: ignore[arg-type]
+    return to_rows(chosen, worklist, identify=identify)

@@ -72,6 +72,7 @@ def worklist_cmd(
     db: DbOption = None,
 ) -> None:
     """Export the patient-level worklist of a practice or PCN (pseudonymised ids; secure zone only)."""
+    from pophealth.cli.export_audit import export_scope, record_export
     from pophealth.errors import InputError, Problem
     from pophealth.phm.worklists import export, worklist
     from pophealth.warehouse import connect
@@ -81,7 +82,8 @@ def worklist_cmd(
     con = connect(db_path(db))
     try:
         frame = worklist(con, practice=practice, pcn=pcn)
+        export(frame, out)
+        record_export(con, "phm worklist", export_scope(practice, pcn), out, len(frame))
     finally:
         con.close()
-    export(frame, out)
-    console.print(f"{len(frame):,} people written to {out}")
+    console.print(f"{len(frame):,} people written to {out} (recorded in the audit log)")

@@ -107,6 +107,7 @@ def eol_worklist(out: Annotated[Path, typer.Option("--out", help="CSV file to wr
                  pcn: Annotated[Optional[str], typer.Option("--pcn", help="PCN code.")] = None,
                  db: DbOption = None) -> None:
     """People likely to be in their last year of life and not on the palliative care register."""
+    from pophealth.cli.export_audit import export_scope, record_export
     from pophealth.phm.risk import latest_run
     from pophealth.phm.risk.store import DEATH
 
@@ -122,14 +123,15 @@ def eol_worklist(out: Annotated[Path, typer.Option("--out", help="CSV file to wr
             f"SELECT person_id, practice_code, pcn_code, round(death_risk, 4) AS death_risk, rank, reasons "
             f"FROM phm_eol_worklist WHERE run_id = ? AND {column} = ? ORDER BY rank", [run["run_id"], code])
         header, rows = [d[0] for d in cur.description], cur.fetchall()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            writer.writerows(rows)
+        record_export(con, "phm eol-worklist", export_scope(practice, pcn), out, len(rows))
     finally:
         con.close()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(rows)
-    console.print(f"wrote {out}: {len(rows)} people (run {run['run_id']}, cut-off {run['cutoff']})")
+    console.print(f"wrote {out}: {len(rows)} people (run {run['run_id']}, cut-off {run['cutoff']}; recorded in the audit log)")
 
 
 def _pct(v: float | None) -> str:

@@ -1,0 +1,51 @@
+"""Words for the engine's names: what a care team reads instead of ``stroke_tia`` or ``htn_bp_check``.
+
+Labels only: every rule behind these names lives in the PHM engine. Care-gap and cohort labels come with
+the engine's definitions; condition and eFI deficit labels from the reference catalogues, falling back to
+the name itself (made readable) when a catalogue is not at hand, so a page never fails for want of a word.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+
+from pophealth.config import reference_dir
+from pophealth.phm.care_gaps import CARE_GAPS
+from pophealth.phm.definitions import cohort_definitions, conditions
+
+REGISTER_LABELS = {"palliative_care": "Palliative care register",
+                   "learning_disability_qof": "Learning disability (QOF register)",
+                   "severe_mental_illness_qof": "Severe mental illness (QOF register)"}
+GAP_LABELS = {g.name: g.label for g in CARE_GAPS}
+
+
+def readable(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+@cache
+def _catalogue(name: str, key: str, label: str) -> dict[str, str]:
+    path = reference_dir() / "phm" / "codelists" / name
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row[key]: row[label] for row in csv.DictReader(handle)}
+
+
+def condition_label(name: str) -> str:
+    return REGISTER_LABELS.get(name) or _catalogue("ltc_condition_catalogue.csv", "condition", "label").get(name) \
+        or readable(name)
+
+
+def deficit_label(name: str) -> str:
+    return _catalogue("efi_deficits.csv", "deficit", "deficit_label").get(name) or readable(name)
+
+
+def cohort_label(name: str) -> str:
+    return cohort_definitions()["cohorts"].get(name, {}).get("label") or readable(name)
+
+
+def in_ltc_count(name: str) -> bool:
+    """Whether the engine counts this condition in the LTC count (``counts`` in its definitions)."""
+    return bool(conditions().get(name, {}).get("counts", False))

@@ -1,0 +1,3 @@
+"""Fixtures for the command-line tests."""
+
+from tests.care_support import care_records, care_warehouse  # noqa: F401
