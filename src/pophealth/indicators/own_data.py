@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
-import numpy as np
 import pandas as pd
 
 from pophealth.disclosure import protect_table
