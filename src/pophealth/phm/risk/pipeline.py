@@ -28,7 +28,7 @@ from pophealth.phm.risk.outcomes import check_follow_up, outcomes
 
 DEFAULT_CUTOFF = dt.date(2025, 3, 31)
 ADULT_AGE = 18
-MODEL_NAME = "HistGradientBoosting + Platt recalibration"
+MODEL_NAME = "L2 logistic regression (age spline, prior use, LTCs, eFI deficits)"
 
 
 def model_threads() -> int:
@@ -80,7 +80,7 @@ def _fit_and_report(train: Year, test: Year, outcome: str, seed: int, reps: int)
         score = model.predict(test.features)
     report = _report(test, y_test, score, {k: b.predict(test.features) for k, b in baselines.items()}, reps, seed)
     report["training"] = {"n": int(len(y_train)), "events": int(y_train.sum()), "fit_seconds": round(fit_seconds, 2),
-                          "features": model.names, "trees": int(model.trees.n_iter_)}
+                          "features": model.names, "penalty_c": model.penalty}
     report["bootstrap_replicates"] = reps
     return report, score
 
