@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from pophealth.disclosure import protect_table
 from pophealth.phm.risk.chart import calibration_chart
-from pophealth.phm.risk.store import ADMISSION, latest_run
+from pophealth.phm.risk.store import latest_admission
 
 SCORES = {"model": "Risk model", "age_sex": "Baseline: age and sex", "ltc": "Baseline: number of LTCs"}
 TOPS = {"top1": "Top 1%", "top5": "Top 5%"}
@@ -119,11 +119,11 @@ def _fairness(metrics: dict) -> list[FairnessTable]:
 
 def risk_report(con: duckdb.DuckDBPyConnection) -> RiskReport | None:
     """The latest admission-risk run as a publishable report, or None before the first run."""
-    run = latest_run(con, ADMISSION)
-    if run is None:
+    latest = latest_admission(con)
+    if latest is None:
         return None
+    run, model, baselines = latest
     met = run["metrics"]
-    model, baselines = met["model"], met["baselines"]
     counts = _headline_counts(model)
     scores = [ScoreRow(name=SCORES["model"], auroc=_interval(model, "auroc"))]
     scores += [ScoreRow(name=SCORES.get(k, k), auroc=_interval(b, "auroc"), gain=_interval(b, "auroc_gain"))
