@@ -1,7 +1,7 @@
 """Admission-risk model on a synthetic population: feature, training, scoring and full-run times, as JSON.
 
 Run: PYTHONPATH=src python benchmarks/bench_risk.py [--people 200000] [--db /tmp/bench_risk.duckdb] [--reps 20]
-The population is generated first (not timed here; see bench_synth.py). Trees fit on one thread
+The population is generated first (not timed here; see bench_synth.py). Models fit on one BLAS/OpenMP thread
 unless POPHEALTH_MODEL_THREADS says otherwise.
 """
 
@@ -48,7 +48,7 @@ def main() -> None:
     t0 = DEFAULT_CUTOFF - dt.timedelta(days=365)
     train, train_s = _timed(lambda: load_year(cdm, t0))
     test, test_s = _timed(lambda: load_year(cdm, DEFAULT_CUTOFF))
-    with threadpool_limits(limits=model_threads(), user_api="openmp"):
+    with threadpool_limits(limits=model_threads()):
         model, fit_s = _timed(lambda: RiskModel(seed=1).fit(train.features, train.admitted))
         _, score_s = _timed(lambda: model.predict(test.features))
     result, full_s = _timed(lambda: run_risk(con, DEFAULT_CUTOFF, seed=1, reps=args.reps, cdm=cdm))

@@ -60,3 +60,13 @@ def test_every_cohort_has_members_at_default_size(tmp_path, reference):
         if n == 0:
             empty.append(cohort)
     assert not empty, empty
+
+
+def test_leicester_lowest_allows_noise_but_not_a_clear_reversal():
+    from pophealth.synth.calibration_mortality import leicester_lowest
+
+    # Rutland 2.6 years below Leicester with a combined SE of 1.6: within 3 SE, so chance can explain it
+    assert leicester_lowest({"Leicester": (79.3, 0.6), "Rutland": (76.7, 1.5), "Leicestershire": (82.8, 0.3)})
+    # 9.3 years below with a combined SE of about 1.04: a real reversal
+    assert not leicester_lowest({"Leicester": (79.3, 0.3), "Rutland": (70.0, 1.0)})
+    assert not leicester_lowest({"Rutland": (80.0, 1.0)})

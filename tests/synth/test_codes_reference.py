@@ -38,3 +38,17 @@ def test_every_cohort_list_has_shipped_codes(reference):
         cohorts = {r["cohort"] for r in csv.DictReader(h)}
     shipped = {r["key"] for r in _shipped() if r["kind"] == "cohort"}
     assert cohorts <= shipped, cohorts - shipped
+
+
+def test_no_care_or_deficit_code_puts_people_on_an_ltc_register():
+    """A medication review or frailty deficit written with an LTC code (gm-sde's dementia list holds
+    "Dementia medication review") would put people without the condition on its register."""
+    from pophealth.phm.codelists import package_codelists
+
+    lists = package_codelists()
+    ltc = lists[lists.list_id.str.startswith("ltc.") & ~lists.list_id.str.endswith(".resolved")]
+    ltc_names = set(ltc.list_id.str[4:])
+    ltc_codes = dict(zip(ltc.code, ltc.list_id))
+    clashes = [(r["kind"], r["key"], r["code"], ltc_codes[r["code"]]) for r in _shipped()
+               if r["kind"] in ("cohort", "deficit") and r["key"] not in ltc_names and r["code"] in ltc_codes]
+    assert not clashes, clashes

@@ -1,4 +1,5 @@
-"""End-to-end: the PHM summary page in a real browser, signed in as an analyst, is axe clean."""
+"""End-to-end: the PHM summary page with the risk model report in a real browser, signed in as an analyst,
+is axe clean."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture(scope="module")
-def served(synth_db):  # noqa: F811
-    app = create_app(synth_db, strategy_dir=FIXTURE)
+def served(synth_db, tmp_path_factory):  # noqa: F811
+    from tests.web.phm_risk_support import with_risk_run
+
+    path, _ = with_risk_run(synth_db, tmp_path_factory.mktemp("phm_browser") / "risk.duckdb")
+    app = create_app(path, strategy_dir=FIXTURE)
     with live_server(app) as url:
         yield app, url
 
@@ -25,6 +29,7 @@ def test_phm_summary_is_accessible(page, served):
     browser_sign_in(page, base_url, app, "analyst")
     page.goto(base_url + "/phm")
     assert page.locator("h1").inner_text().strip() == "Population health management"
-    assert page.locator("svg.ph-chart[role='img'] title").count() == 1
-    assert page.locator("table.nhsuk-table").count() >= 5
+    assert page.locator("svg.ph-chart[role='img'] > title").count() == 2  # segments and calibration
+    assert page.locator("h2#risk-model").count() == 1
+    assert page.locator("table.nhsuk-table").count() >= 10
     assert axe_violations(page) == []

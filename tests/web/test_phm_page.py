@@ -52,3 +52,55 @@ def test_page_without_a_run_says_so(tmp_path):
     app = create_app(tmp_path / "empty.duckdb", strategy_dir=FIXTURE)
     body = signed_in_client(app, "analyst").get("/api/phm").json()
     assert body["run_id"] is None and "No PHM run" in body["source"]
+
+
+@pytest.fixture(scope="module")
+def risk_app(synth_db, tmp_path_factory):  # noqa: F811
+    from tests.web.phm_risk_support import with_risk_run
+
+    path, result = with_risk_run(synth_db, tmp_path_factory.mktemp("phm_risk") / "risk.duckdb")
+    return create_app(path, strategy_dir=FIXTURE), result
+
+
+def _published(count) -> bool:
+    return count is None or count == 0 or (count > 7 and count % 5 == 0)
+
+
+@pytest.mark.slow
+def test_risk_report_shows_model_against_both_baselines_with_intervals(risk_app):
+    app, result = risk_app
+    risk = signed_in_client(app, "analyst").get("/api/phm").json()["risk"]
+    stored = result["emergency_admission_12m"]["metrics"]
+    names = [s["name"] for s in risk["scores"]]
+    assert names == ["Risk model", "Baseline: age and sex", "Baseline: number of LTCs"]
+    model = risk["scores"][0]["auroc"]
+    assert model["value"] == stored["model"]["auroc"] and model["low"] <= model["value"] <= model["high"]
+    for row, key in zip(risk["scores"][1:], ("age_sex", "ltc")):
+        assert row["auroc"]["value"] == stored["baselines"][key]["auroc"]
+        assert row["gain"]["value"] == pytest.approx(stored["baselines"][key]["auroc_gain"])
+    assert risk["calibration_slope"]["value"] == stored["model"]["calibration_slope"]
+    assert [t["name"] for t in risk["top"]] == ["Top 1%", "Top 5%"]
+    assert risk["top"][1]["ppv"]["value"] == stored["model"]["ppv_top5"]
+    assert len(risk["deciles"]) == 10 and {t["caption"] for t in risk["fairness"]} == {
+        "By IMD 2025 quintile", "By ethnic group"}
+    counts = [risk["people"], risk["events"], *[t["flagged"] for t in risk["top"]],
+              *[d["people"] for d in risk["deciles"]],
+              *[r[k] for t in risk["fairness"] for r in t["rows"] for k in ("people", "events")]]
+    assert all(_published(c) for c in counts), counts
+    assert risk["people"] != stored["model"]["n"] or stored["model"]["n"] % 5 == 0  # rounded, not raw
+    assert "calibration_svg" not in risk and "person_id" not in str(risk)
+
+
+@pytest.mark.slow
+def test_risk_report_html_has_the_calibration_plot_and_fairness_tables(risk_app):
+    app, _ = risk_app
+    html = signed_in_client(app, "analyst").get("/phm").text
+    assert '<title id="phm-risk-calibration-title">' in html and 'id="phm-risk-calibration-desc"' in html
+    for text in ("Emergency admission risk model", "Baseline: age and sex", "Calibration slope",
+                 "Case-finding", "By IMD 2025 quintile", "By ethnic group"):
+        assert text in html
+
+
+def test_page_without_a_risk_run_says_how_to_train(app):
+    html = signed_in_client(app, "analyst").get("/phm").text
+    assert "No risk model run" in html and "phm risk train" in html

@@ -48,8 +48,8 @@ def value_deficits(ctx: PhmContext, records: ir.Table) -> ir.Table:
     return t.filter(ok).select("person_id", "deficit")
 
 
-def polypharmacy(ctx: PhmContext) -> ir.Table:
-    """People with >= 5 distinct medicines (by ``drug_source_value``) issued in the 12 months to the index date.
+def medicines_issued(ctx: PhmContext) -> ir.Table:
+    """Distinct medicines (by ``drug_source_value``) issued in the 12 months to the index date, per person.
 
     The synthetic data codes medicines as SNOMED CT substances, so distinct codes are distinct medicines;
     on data coded by product or pack this over-counts (PHM.md §1.1).
@@ -57,7 +57,12 @@ def polypharmacy(ctx: PhmContext) -> ir.Table:
     d = ctx.table("drug_exposure")
     recent = d.filter(d.drug_exposure_start_date.between(ctx.days_before(365), ctx.index_date),
                       d.drug_source_value.notnull())
-    n = recent.group_by("person_id").aggregate(medicines=recent.drug_source_value.nunique())
+    return recent.group_by("person_id").aggregate(medicines=recent.drug_source_value.nunique())
+
+
+def polypharmacy(ctx: PhmContext) -> ir.Table:
+    """People with >= 5 distinct medicines issued in the 12 months to the index date."""
+    n = medicines_issued(ctx)
     return n.filter(n.medicines >= POLYPHARMACY_MEDICINES).select("person_id", deficit=ibis.literal("polypharmacy"))
 
 

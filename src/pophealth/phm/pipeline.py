@@ -22,7 +22,8 @@ from pophealth.phm.population import population
 from pophealth.phm.registers import register_flags, register_names, registers
 from pophealth.phm.segments import with_segments
 
-VALUE_LISTS = {"sbp": "care.systolic_blood_pressure", "dbp": "care.diastolic_blood_pressure", "egfr": "care.egfr"}
+VALUE_LISTS = {"sbp": "care.systolic_blood_pressure", "dbp": "care.diastolic_blood_pressure", "egfr": "care.egfr",
+               "bmi": "care.bmi", "hba1c": "care.hba1c"}
 PERSON_COLUMNS = ("person_id", "age", "sex", "age_band", "practice_code", "pcn_code", "district", "place",
                   "imd_decile", "ethnic_group16", "ethnic_group", "ltc_count", "ltc_5plus", "ltc_8plus",
                   "ltc_count_qof", "cms_score", "efi_deficits", "efi_score", "efi_category", "efi_deficit_list",

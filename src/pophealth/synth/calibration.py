@@ -46,6 +46,28 @@ def prevalence_checks(con: duckdb.DuckDBPyConnection) -> list[Check]:
             [spec["min_age"], spec["min_age"], *code_list]).fetchone()
         checks.append(rate_check(f"prevalence {name} (age {spec['min_age']}+)", num, den, spec["target"],
                                  params["sources"][spec["source"]], rel=REL_TOL))
+    return checks + child_prevalence_checks(con)
+
+
+CHILD_MAX_AGE = 17
+
+
+def child_prevalence_checks(con: duckdb.DuckDBPyConnection) -> list[Check]:
+    """Prevalence among under-18s for conditions with a ``child`` target (the children's Core20PLUS5)."""
+    params = load_params()
+    codes = load_codes()
+    checks = []
+    for name, spec in params["conditions"].items():
+        if "child" not in spec:
+            continue
+        code_list = [c for c, _ in codes[("condition", name)]]
+        num, den = con.execute(f"""
+            SELECT count(DISTINCT c.person_id), (SELECT count(*) FROM _alive WHERE age <= ?)
+            FROM condition_occurrence c JOIN _alive a USING (person_id)
+            WHERE a.age <= ? AND c.condition_source_value IN ({','.join('?' * len(code_list))})""",
+            [CHILD_MAX_AGE, CHILD_MAX_AGE, *code_list]).fetchone()
+        checks.append(rate_check(f"prevalence {name} (age 0-{CHILD_MAX_AGE})", num, den, spec["child"]["target"],
+                                 params["sources"][spec["child"]["source"]], rel=REL_TOL))
     return checks
 
 

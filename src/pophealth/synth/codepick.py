@@ -93,7 +93,9 @@ def pick_codes() -> list[dict[str, str]]:
                     "ltc_conditions.csv")
     # A generated deficit must not be written with an LTC's diagnosis code (eFI's memory list holds
     # "Dementia", its fracture list "Osteoporosis"): that would put people without the LTC on its register.
+    # The same holds for care and cohort codes (medication reviews, care plans) outside the LTC registers.
     ltc_diagnoses = {r["code"] for r in ltc if r["role"] == "diagnosis"}
+    ltc_conditions = {r["condition"] for r in ltc}
     for deficit in params["deficits"]:
         rows = [r for r in efi if r["deficit"] == deficit and r["code"] not in ltc_diagnoses]
         add("deficit", deficit, _choose(rows, deficit), "efi_deficits.csv")
@@ -106,6 +108,8 @@ def pick_codes() -> list[dict[str, str]]:
         rows = [r for r in cohorts if r["cohort"] == cohort]
         if cohort == "palliative_care":
             rows = [r for r in rows if "register" in r["use"]]
+        if cohort not in ltc_conditions:  # "Dementia medication review" is both a review and a dementia code
+            rows = [r for r in rows if r["code"] not in ltc_diagnoses]
         add("cohort", cohort, _choose(rows, cohort), "cohorts_care_gaps.csv")
     for group in params["ethnicity"]["groups"]:
         rows = [r for r in ethnicity if r["group16"] == group and r["system"] == "snomedct"]

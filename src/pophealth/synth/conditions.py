@@ -87,6 +87,13 @@ def intercepts() -> dict[str, float]:
     return out
 
 
+def onset_age(spec: dict) -> float:
+    """The youngest age a condition is generated at. ``min_age`` is the age range of the QOF target;
+    conditions that also start in childhood (type 1 diabetes, epilepsy, autism) set ``onset_age`` below it,
+    with a ``child`` prevalence target checked by the calibration report."""
+    return float(spec.get("onset_age", spec["min_age"]))
+
+
 def _onset(rng: np.random.Generator, people: dict, idx: np.ndarray, min_age: float) -> np.ndarray:
     """Diagnosis date: some years before the as-of date, never before ``min_age`` (or age 1)."""
     as_of = day(load_params()["as_of"])
@@ -106,10 +113,11 @@ def assign_conditions(rng: np.random.Generator, people: dict,
     out: dict[str, np.ndarray] = {}
     for name, spec in params["conditions"].items():
         p = 1 / (1 + np.exp(-(_logit_shape(spec, people) + icpt[name])))
-        has = (rng.random(n) < p) & (people["age"] >= spec["min_age"])
+        start = onset_age(spec)
+        has = (rng.random(n) < p) & (people["age"] >= start)
         onset = np.full(n, -1, dtype=np.int64)
         idx = np.flatnonzero(has)
-        onset[idx] = _onset(rng, people, idx, spec["min_age"])
+        onset[idx] = _onset(rng, people, idx, start)
         out[name] = onset
     # End-stage renal disease sits inside CKD.
     esrd = out["end_stage_renal_disease"] >= 0

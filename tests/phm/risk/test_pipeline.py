@@ -113,21 +113,3 @@ def test_cutoff_without_a_following_year_of_records_is_refused(synth_db, tmp_pat
     with pytest.raises(SystemExit) as info:
         main(["phm", "risk", "train", "--db", str(path), "--cutoff", "2025-09-30"])
     assert info.value.code == 2 and "outcome year" in capsys.readouterr().err
-
-
-def test_missing_code_list_names_the_file(tmp_path, monkeypatch):
-    from pophealth.errors import InputError
-    from pophealth.phm.risk import codelists
-
-    monkeypatch.setenv("POPHEALTH_REFERENCE", str(tmp_path))
-    codelists.feature_codes.cache_clear()
-    codelists.counted_conditions.cache_clear()
-    codelists.ltc_catalogue.cache_clear()
-    try:
-        with pytest.raises(InputError) as info:
-            codelists.feature_codes()
-        assert "ltc_condition_catalogue.csv" in str(info.value) or "ltc_conditions.csv" in str(info.value)
-    finally:
-        codelists.feature_codes.cache_clear()
-        codelists.counted_conditions.cache_clear()
-        codelists.ltc_catalogue.cache_clear()

@@ -66,13 +66,18 @@ def latest_run(con: duckdb.DuckDBPyConnection, outcome: str = ADMISSION) -> dict
     return run
 
 
+def latest_admission(con: duckdb.DuckDBPyConnection) -> tuple[dict, dict, dict] | None:
+    """The newest admission-risk run with its model's and its baselines' figures, or None."""
+    run = latest_run(con, ADMISSION)
+    return None if run is None else (run, run["metrics"]["model"], run["metrics"]["baselines"])
+
+
 def latest_risk_report(con: duckdb.DuckDBPyConnection) -> dict | None:
     """The figures ``phm summary`` shows for the admission-risk model, or None before the first run."""
-    run = latest_run(con, ADMISSION)
-    if run is None:
+    latest = latest_admission(con)
+    if latest is None:
         return None
-    met = run["metrics"]
-    model, base = met["model"], met["baselines"]
+    run, model, base = latest
     return {
         "run_id": run["run_id"], "cutoff": run["cutoff"].isoformat(), "model": run["model"],
         "created_at": run["created_at"].isoformat(timespec="seconds"),

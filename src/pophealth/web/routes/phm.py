@@ -11,6 +11,7 @@ from pophealth.phm.outputs import published_aggregates
 from pophealth.phm.run import latest_run
 from pophealth.phm.segments import SEGMENTS
 from pophealth.web.pages import Crumb, PageContext, add_page, warehouse
+from pophealth.web.routes.phm_risk import RiskReport, risk_report
 
 SEGMENT_LABELS = {"frailty_dementia": "Frailty and dementia", "organ_failure": "Organ failure",
                   "incurable_cancer": "Incurable cancer", "disability": "Disability",
@@ -42,6 +43,7 @@ class PhmPage(PageContext):
     cohorts: list[Figure] = Field(default_factory=list)
     care_gaps: list[Figure] = Field(default_factory=list)
     places: list[PlaceRow] = Field(default_factory=list)
+    risk: RiskReport | None = None
     segment_svg: str = Field(default="", exclude=True)
 
 
@@ -92,6 +94,7 @@ def phm_summary(request: Request) -> PhmPage:
                           [run_id]).fetchall()[0]
         overall = [_figure(r) for r in published_aggregates(con, run_id, "all").itertuples()]
         by_place = published_aggregates(con, run_id, "place")
+        risk = risk_report(con)
     pick = {f.measure: f for f in overall}
     places = [PlaceRow(place=place, figures=[_figure(r) for r in group.itertuples() if r.measure in BY_PLACE])
               for place, group in by_place.groupby("category", sort=True)]
@@ -106,6 +109,7 @@ def phm_summary(request: Request) -> PhmPage:
         cohorts=[f for f in overall if f.measure.startswith("cohort_")],
         care_gaps=[f for f in overall if f.measure.startswith("care_gap_")],
         places=places,
+        risk=risk,
     )
     page.segment_svg = segment_chart(segments)
     return page
