@@ -14,7 +14,28 @@ from pophealth.omop import Cdm
 from pophealth.warehouse import connect
 
 TABLES = ("person", "observation_period", "visit_occurrence", "condition_occurrence", "measurement",
-          "death", "location_lsoa", "care_site_practice", "geo_lsoa21")
+          "observation", "procedure_occurrence", "drug_exposure", "death", "location_lsoa",
+          "care_site_practice", "geo_lsoa21")
+
+
+def build_cdm(engine_name: str, rows: dict[str, list[dict]]) -> Cdm:
+    """A Cdm on the engine holding ``rows`` (table -> records); every other CDM table is empty.
+
+    Rows go through a DuckDB warehouse with the real schema first, so both engines see the same types.
+    """
+    con = connect(":memory:")
+    for table, records in rows.items():
+        con.register("_rows", pd.DataFrame.from_records(records))
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
+        con.unregister("_rows")
+    if engine_name == "duckdb":
+        return Cdm(ibis.duckdb.from_connection(con))
+    from pophealth.warehouse.engines import local_spark_session
+
+    session = local_spark_session()
+    for table in TABLES:
+        session.createDataFrame(con.sql(f"SELECT * FROM {table}").to_arrow_table()).createOrReplaceTempView(table)
+    return Cdm(ibis.pyspark.connect(session))
 
 
 @pytest.fixture(
@@ -29,19 +50,6 @@ def engine(request) -> str:
 def make_cdm(engine):
     """``make_cdm(person=[...], measurement=[...])``: a Cdm on the engine under test holding these rows."""
     def build(**rows: list[dict]) -> Cdm:
-        con = connect(":memory:")
-        for table, records in rows.items():
-            con.register("_rows", pd.DataFrame.from_records(records))
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
-            con.unregister("_rows")
-        if engine == "duckdb":
-            return Cdm(ibis.duckdb.from_connection(con))
-        from pophealth.warehouse.engines import local_spark_session
-
-        session = local_spark_session()
-        for table in TABLES:
-            arrow = con.sql(f"SELECT * FROM {table}").to_arrow_table()
-            session.createDataFrame(arrow).createOrReplaceTempView(table)
-        return Cdm(ibis.pyspark.connect(session))
+        return build_cdm(engine, rows)
 
     return build
