@@ -8,15 +8,16 @@ context as JSON, so every figure on a page can be read by machines and tested wi
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 import duckdb
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
+T = TypeVar("T")
 Role = Literal["public", "analyst", "action_lead", "care_team", "admin"]
 
 
@@ -66,6 +67,26 @@ def warehouse(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+def cached(request: Request, name: str, key: Hashable, version_sql: str,
+           build: Callable[[duckdb.DuckDBPyConnection], T], *, size: int = 64) -> T:
+    """``build(con)``, remembered until the data behind it changes.
+
+    Pages such as a place profile or the delivery tracker are read far more often than their data
+    changes; ``version_sql`` is a cheap query whose answer changes whenever that data does (a row
+    count, a latest load time, a change-log id), and it is part of the cache key.
+    """
+    store: dict = request.app.state.__dict__.setdefault("_page_cache", {}).setdefault(name, {})
+    with warehouse(request) as con:
+        full_key = (key, con.execute(version_sql).fetchone())
+        if full_key in store:
+            return store[full_key]
+        value = build(con)
+    if len(store) >= size:
+        store.pop(next(iter(store)))
+    store[full_key] = value
+    return value
 
 
 def add_page(

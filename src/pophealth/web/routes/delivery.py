@@ -21,7 +21,7 @@ from pophealth.delivery.tracker import TrackerRow, filter_rows, tracker_rows
 from pophealth.delivery.updates import history, record_update
 from pophealth.access.roles import User
 from pophealth.errors import ConflictError, PermissionDenied
-from pophealth.web.pages import Crumb, PageContext, RouteInfo, add_page, render, route_registry, warehouse
+from pophealth.web.pages import Crumb, PageContext, RouteInfo, add_page, render, route_registry, warehouse, cached
 
 HOME = Crumb(text="Home", href="/")
 TRACKER = Crumb(text="Delivery tracker", href="/delivery")
@@ -68,13 +68,22 @@ class HighlightPage(PageContext):
     report: HighlightReport
 
 
+# Every change to the tracker is in the change log, and overdue depends on today's date: the two
+# together say when the tracker must be worked out again.
+TRACKER_VERSION = "SELECT max(change_id), current_date FROM delivery_change"
+
+
+def _tracker_state(request: Request):
+    def build(con):
+        return (tracker_rows(con), list_priorities(con), open_period_now(con),
+                sorted({g.board for g in list_governance(con)}))
+
+    return cached(request, "delivery_tracker", None, TRACKER_VERSION, build, size=4)
+
+
 def tracker(request: Request) -> TrackerPage:
     q = {k: request.query_params.get(k, "").strip() for k in FILTERS}
-    with warehouse(request) as con:
-        rows = tracker_rows(con)
-        priorities = list_priorities(con)
-        period = open_period_now(con)
-        boards = sorted({g.board for g in list_governance(con)})
+    rows, priorities, period, boards = _tracker_state(request)
     chosen = filter_rows(rows, theme=q["theme"] or None, priority=q["priority"] or None, rag=q["rag"] or None,
                          lead=q["lead"] or None, overdue={"yes": True, "no": False}.get(q["overdue"]))
     themes = list(dict.fromkeys(p.theme for p in priorities))
@@ -89,7 +98,7 @@ def _action_page(request: Request, ref: str, form: dict[str, str] | None = None,
                  errors: list[FieldError] | None = None) -> ActionPage:
     with warehouse(request) as con:
         action = get_action(con, ref)
-        row = next(r for r in tracker_rows(con) if r.action.ref == ref)
+        row = next(r for r in _tracker_state(request)[0] if r.action.ref == ref)
         period = open_period_now(con)
         page = ActionPage(
             title=f"Action {ref}", breadcrumbs=[HOME, TRACKER], action=action, row=row,
@@ -149,9 +158,10 @@ async def submit_update(request: Request, ref: str):
 
 def highlight(request: Request) -> HighlightPage:
     board = request.query_params.get("board", "").strip()
-    with warehouse(request) as con:
-        boards = sorted({g.board for g in list_governance(con)})
-        report = highlight_report(con, board or (boards[0] if boards else ""), as_of=date.today())
+    boards = _tracker_state(request)[3]
+    chosen = board or (boards[0] if boards else "")
+    report = cached(request, "delivery_highlight", chosen, TRACKER_VERSION,
+                    lambda con: highlight_report(con, chosen, as_of=date.today()), size=16)
     return HighlightPage(title=f"Highlight report: {report.board}", breadcrumbs=[HOME, TRACKER], report=report,
                          source=SOURCE)
 

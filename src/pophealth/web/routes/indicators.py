@@ -20,7 +20,7 @@ from pophealth.indicators.metadata import catalogue, fallback_meta
 from pophealth.indicators.models import InequalitySeries, MeasureComparison, Profile, Trend
 from pophealth.indicators.profile import build_profile
 from pophealth.indicators.trend import trends
-from pophealth.web.pages import Crumb, PageContext, RouteInfo, add_page, route_registry, warehouse
+from pophealth.web.pages import Crumb, PageContext, RouteInfo, add_page, route_registry, warehouse, cached
 
 HOME = Crumb(text="Home", href="/")
 PLACES = Crumb(text="Places", href="/places")
@@ -87,10 +87,15 @@ def place_list(request: Request) -> PlaceListPage:
         pledges=sorted(cat.pledge_measures))
 
 
+INDICATOR_DATA_VERSION = "SELECT count(*), max(loaded_at) FROM indicator_value"
+
+
 def _profile(request: Request, area_code: str) -> tuple[Profile, str]:
-    with warehouse(request) as con:
+    def build(con) -> tuple[Profile, str]:
         profile = build_profile(con, area_code)
         return profile, store.provenance(con, profile.sources)
+
+    return cached(request, "place_profile", area_code, INDICATOR_DATA_VERSION, build)
 
 
 def place(request: Request, area_code: str) -> PlacePage:

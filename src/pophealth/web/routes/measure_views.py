@@ -13,7 +13,7 @@ from pophealth.measures.series import MeasureSeries
 from pophealth.measures.status import assess
 from pophealth.measures.tracking import MeasureEntry, NoDataYet, Tracking, assess_snapshot, take_snapshot
 from pophealth.measures.view import SYNTHETIC_TEXT, MeasureView, measure_view
-from pophealth.web.pages import warehouse
+from pophealth.web.pages import cached
 
 
 class MeasureRow(BaseModel):
@@ -37,26 +37,20 @@ class PledgeProgress(BaseModel):
 _DATA_VERSION = """SELECT (SELECT count(*) || '/' || coalesce(max(loaded_at)::VARCHAR, '') FROM metric_observation),
                           (SELECT count(*) || '/' || coalesce(max(loaded_at)::VARCHAR, '') FROM indicator_value),
                           (SELECT count(*) || '/' || coalesce(max(created_at)::VARCHAR, '') FROM measure_narrative)"""
-_CACHE_SIZE = 8
 
 
 def _tracking(request: Request) -> Tracking | None:
     """The tracking as at ``?period=YYYY-MM`` (default latest); None when no measure has data."""
     strategy = request.app.state.strategy
     period = request.query_params.get("period") or None
-    cache: dict = request.app.state.__dict__.setdefault("_measure_tracking", {})
-    with warehouse(request) as con:
-        key = (period, con.execute(_DATA_VERSION).fetchone())
-        if key in cache:
-            return cache[key]
+
+    def build(con) -> Tracking | None:
         try:
-            tracking: Tracking | None = assess_snapshot(take_snapshot(con, strategy, period))
+            return assess_snapshot(take_snapshot(con, strategy, period))
         except NoDataYet:  # pages still list the catalogue, every measure "data not loaded"
-            tracking = None
-    if len(cache) >= _CACHE_SIZE:
-        cache.pop(next(iter(cache)))
-    cache[key] = tracking
-    return tracking
+            return None
+
+    return cached(request, "measure_tracking", period, _DATA_VERSION, build, size=8)
 
 
 def measure_views(request: Request,
