@@ -56,16 +56,30 @@ def _tracking(request: Request) -> Tracking | None:
 def measure_views(request: Request,
                   only: set[str] | None = None) -> tuple[str | None, dict[str, MeasureView], bool]:
     """Views of every measure (or of the ids in ``only``) as at the requested period."""
-    measures = [m for m in request.app.state.strategy.measures if only is None or m.id in only]
+    period, views, synthetic = _all_views(request)
+    if only is not None:
+        views = {k: v for k, v in views.items() if k in only}
+        synthetic = any(v.synthetic for v in views.values())
+    return period, views, synthetic
+
+
+def _all_views(request: Request) -> tuple[str | None, dict[str, MeasureView], bool]:
+    """Every measure's view (charts rendered once per data version, not once per request)."""
+    measures = request.app.state.strategy.measures
     tracking = _tracking(request)
-    if tracking is None:
-        views = {}
-        for m in measures:
-            series = MeasureSeries(measure_id=m.id, state="not_loaded", note=m.data.note)
-            views[m.id] = measure_view(MeasureEntry(measure=m, series=series, status=assess(m, series)))
-        return None, views, False
-    views = {m.id: measure_view(tracking.measures[m.id]) for m in measures}
-    return tracking.period, views, any(v.synthetic for v in views.values())
+
+    def build(_con) -> tuple[str | None, dict[str, MeasureView], bool]:
+        if tracking is None:
+            views = {}
+            for m in measures:
+                series = MeasureSeries(measure_id=m.id, state="not_loaded", note=m.data.note)
+                views[m.id] = measure_view(MeasureEntry(measure=m, series=series, status=assess(m, series)))
+            return None, views, False
+        views = {m.id: measure_view(tracking.measures[m.id]) for m in measures}
+        return tracking.period, views, any(v.synthetic for v in views.values())
+
+    period = request.query_params.get("period") or None
+    return cached(request, "measure_views", period, _DATA_VERSION, build, size=8)
 
 
 def pledge_progress(request: Request, number: int) -> PledgeProgress:
