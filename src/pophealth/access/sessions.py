@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 import duckdb
 
 from pophealth.access.roles import User
-from pophealth.access.users import get_user
 
 SESSION_COOKIE = "pophealth_session"
 LIFETIME = timedelta(hours=8)
@@ -40,14 +39,16 @@ def create_session(con: duckdb.DuckDBPyConnection, user: User) -> Session:
 
 
 def load_session(con: duckdb.DuckDBPyConnection, token: str | None) -> Session | None:
+    """The live session for a cookie token, with its (enabled) user, in one query: it runs on every request."""
     if not token:
         return None
-    row = con.execute("SELECT username, csrf_token, expires_at FROM app_session WHERE session_hash = ?",
-                      [_hash(token)]).fetchone()
-    if row is None or row[2] < datetime.now():
-        return None
-    user = get_user(con, row[0])
-    return Session(token, user, row[1]) if user else None
+    row = con.execute(
+        "SELECT u.username, u.display_name, u.role, u.practice_code, u.pcn_code, s.csrf_token"
+        " FROM app_session s JOIN app_user u ON u.username = s.username"
+        " WHERE s.session_hash = ? AND s.expires_at >= ? AND NOT u.disabled",
+        [_hash(token), datetime.now()],
+    ).fetchone()
+    return Session(token, User(*row[:5]), row[5]) if row else None
 
 
 def end_session(con: duckdb.DuckDBPyConnection, token: str | None) -> None:
