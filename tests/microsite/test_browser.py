@@ -63,6 +63,7 @@ def test_works_without_javascript(browser, site_url: str) -> None:
     try:
         pg.goto(site_url + "index.html")
         pg.locator("main a", has_text="Pledge 8").click()
+        pg.wait_for_load_state()
         assert pg.locator("h1").inner_text() == "Pledge 8"
         pg.locator("main a", has_text="Download this table as CSV").first.wait_for()
         pg.locator(".nhsuk-header a").first.click()  # back home through the header

@@ -29,6 +29,7 @@ def test_sign_in_reach_admin_page_and_sign_out(page, base_url):
     page.fill("#username", "ada")
     page.fill("#password", "wrong password")
     page.click("button[type=submit]")
+    page.wait_for_load_state()
     assert page.locator(".nhsuk-error-summary").is_visible()
     assert axe_violations(page) == []
     page.fill("#password", PASSWORD)

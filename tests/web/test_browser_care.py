@@ -36,6 +36,7 @@ def test_care_team_worklist_and_person_summary(page, served):
     assert axe_violations(page) == []
     page.fill("#min_age", "65")
     page.click("main button[type=submit]")
+    page.wait_for_load_state()
     page.wait_for_url("**min_age=65**")
     assert axe_violations(page) == []
     first = page.locator("main table tbody tr td:first-child a").first

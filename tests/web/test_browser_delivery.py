@@ -30,6 +30,7 @@ def test_submit_update_and_see_status_change(page, base_url):
     page.goto(base_url + "/delivery/actions/L2.4")
     assert axe_violations(page) == []
     page.click("main button[type=submit]")  # nothing chosen: the error summary appears
+    page.wait_for_load_state()
     assert page.locator(".nhsuk-error-summary").is_visible()
     assert axe_violations(page) == []
     page.select_option("#stage", "Delivery")

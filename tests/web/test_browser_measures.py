@@ -52,6 +52,7 @@ def test_narrative_form_works_without_javascript(browser, server):
     pg.fill("#key_issue", "Ambulance arrivals up 8% on last winter")
     pg.fill("#mitigations", "Same day emergency care extended\nDischarge hub")
     pg.click("main form[action$='/narrative/new'] button[type=submit]")
+    pg.wait_for_load_state()
     assert "Ambulance arrivals up 8% on last winter" in pg.locator("main").inner_text()
     pg.goto(base_url + "/measures/ae-four-hour")
     assert "Discharge hub" in pg.locator("main").inner_text()

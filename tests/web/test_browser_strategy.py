@@ -44,5 +44,6 @@ def test_pages_work_without_javascript(browser, base_url):
     pg.goto(base_url + "/delivery-priorities")
     assert pg.locator("table a").count() == 11
     pg.click("table a >> nth=2")
+    pg.wait_for_url("**/delivery-priorities/*")  # waits for the new page's load event
     assert pg.locator("h1").count() == 1
     context.close()
