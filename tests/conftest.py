@@ -17,6 +17,10 @@ settings.load_profile("ci" if os.environ.get("CI") else "pophealth")
 
 from pophealth.config import reference_dir, shared_dir
 
+# The synthetic care warehouse is used by the web, CLI and care tests: registered once here so that
+# each test process builds it once (imported into several conftests it would be built once per import).
+pytest_plugins = ["tests.care_support"]
+
 
 @pytest.fixture
 def db_file(tmp_path: Path) -> Path:

@@ -1,3 +1,0 @@
-"""Fixtures for the care engine tests."""
-
-from tests.care_support import care_records, care_warehouse  # noqa: F401

@@ -1,3 +1,0 @@
-"""Fixtures for the command-line tests."""
-
-from tests.care_support import care_records, care_warehouse  # noqa: F401
