@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pophealth.config import assets_dir, db_path
 from pophealth.errors import NotFoundError, PermissionDenied, PophealthError
+from pophealth.web.freshness import Freshness
 from pophealth.web.pages import PageContext, declare_route, render, route_registry
 from pophealth.web.templating import make_environment
 
@@ -49,6 +50,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     app.state.con = connect(app.state.db)  # one connection; each request takes its own cursor
     app.state.strategy = load_strategy(strategy_dir or os.environ.get("POPHEALTH_STRATEGY") or None)
     app.state.jinja = make_environment()
+    app.state.freshness = Freshness()
     app.state.nav = NAV
     route_registry(app)
 

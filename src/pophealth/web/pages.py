@@ -75,13 +75,19 @@ def cached(request: Request, name: str, key: Hashable, version_sql: str,
 
     Pages such as a place profile or the delivery tracker are read far more often than their data
     changes; ``version_sql`` is a cheap query whose answer changes whenever that data does (a row
-    count, a latest load time, a change-log id), and it is part of the cache key.
+    count, a latest load time, a change-log id), and it is part of the cache key. It is asked again
+    only after a write or a second (``freshness.Freshness``), not on every request.
     """
     store: dict = request.app.state.__dict__.setdefault("_page_cache", {}).setdefault(name, {})
+
+    def ask() -> tuple:
+        with warehouse(request) as con:
+            return con.execute(version_sql).fetchone()
+
+    full_key = (key, request.app.state.freshness.remembered(("data version", version_sql), ask))
+    if full_key in store:
+        return store[full_key]
     with warehouse(request) as con:
-        full_key = (key, con.execute(version_sql).fetchone())
-        if full_key in store:
-            return store[full_key]
         value = build(con)
     if len(store) >= size:
         store.pop(next(iter(store)))

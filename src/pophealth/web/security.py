@@ -69,21 +69,39 @@ class SecurityMiddleware:
                 return
             receive = _replay(body)
 
+        freshness = self.fastapi_app.state.freshness
+        writing = scope["method"] in UNSAFE
+
         async def send_with_cookie(message: dict) -> None:
-            if message["type"] == "http.response.start" and not session and CSRF_COOKIE not in cookies:
-                headers = list(message.get("headers", []))
-                headers.append((b"set-cookie", f"{CSRF_COOKIE}={anon_csrf}; Path=/; HttpOnly; SameSite=Strict".encode()))
-                message["headers"] = headers
+            if message["type"] == "http.response.start":
+                if writing:  # the handler has written by now: no answer remembered before may be served after
+                    freshness.wrote()
+                if not session and CSRF_COOKIE not in cookies:
+                    headers = list(message.get("headers", []))
+                    headers.append((b"set-cookie", f"{CSRF_COOKIE}={anon_csrf}; Path=/; HttpOnly; SameSite=Strict".encode()))
+                    message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_cookie)
+        try:
+            await self.app(scope, receive, send_with_cookie)
+        finally:
+            if writing:
+                freshness.wrote()
 
     def _session(self, token: str | None):
-        con = self.fastapi_app.state.con.cursor()
-        try:
-            return load_session(con, token)
-        finally:
-            con.close()
+        """The live session for the cookie, asked of the warehouse again after any write (sign-out,
+        an account disabled) or a second at most; unknown tokens are not remembered."""
+        if not token:
+            return None
+
+        def ask():
+            con = self.fastapi_app.state.con.cursor()
+            try:
+                return load_session(con, token)
+            finally:
+                con.close()
+
+        return self.fastapi_app.state.freshness.remembered(("session", token), ask, keep=lambda s: s is not None)
 
     def _required_role(self, scope: Scope) -> str | None:
         from pophealth.web.pages import route_registry
