@@ -17,7 +17,9 @@ def app(db_file):
     con = connect(db_file)
     build_demo_tracker(con)
     con.close()
-    return create_app(db_file)
+    app = create_app(db_file)
+    app.state.freshness.recheck_seconds = 3600  # an update must show at once because it was posted, not by timing
+    return app
 
 
 @pytest.fixture

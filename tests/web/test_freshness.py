@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import time
 
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pophealth.access.users import add_user
 from pophealth.web.app import create_app
 from pophealth.web.freshness import MAX_ANSWERS, Freshness
-
-PASSWORD = "a long enough password"
+from tests.auth_support import csrf_of, signed_in_client
 
 
 class Counter:
@@ -81,26 +78,14 @@ def test_never_an_answer_from_before_the_last_write(steps):
         assert served == writes
 
 
-def signed_in(app, username: str) -> TestClient:
-    client = TestClient(app)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
-    r = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token},
-                    follow_redirects=False)
-    assert r.status_code == 303
-    return client
-
-
 def test_signing_out_ends_the_session_at_once_even_though_sessions_are_remembered(tmp_path):
     app = create_app(tmp_path / "w.duckdb")
     app.state.freshness.recheck_seconds = 3600  # only a write may end a remembered session
-    con = app.state.con.cursor()
-    add_user(con, "ana", PASSWORD, "analyst")
-    con.close()
-    client = signed_in(app, "ana")
+    client = signed_in_client(app, "analyst")
     assert client.get("/api/delivery").status_code == 200
     stolen = client.cookies.get("pophealth_session")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/delivery").text).group(1)
-    assert client.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    assert client.post("/logout", data={"csrf_token": csrf_of(client, "/delivery")},
+                       follow_redirects=False).status_code == 303
     replay = TestClient(app, cookies={"pophealth_session": stolen})
     assert replay.get("/api/delivery").status_code == 401
 
@@ -108,10 +93,9 @@ def test_signing_out_ends_the_session_at_once_even_though_sessions_are_remembere
 def test_a_session_ended_outside_a_request_is_seen_within_recheck_seconds(tmp_path):
     app = create_app(tmp_path / "w.duckdb")
     app.state.freshness.recheck_seconds = 0.2
-    con = app.state.con.cursor()
-    add_user(con, "ana", PASSWORD, "analyst")
-    client = signed_in(app, "ana")
+    client = signed_in_client(app, "analyst")
     assert client.get("/api/delivery").status_code == 200
+    con = app.state.con.cursor()
     con.execute("DELETE FROM app_session")
     time.sleep(0.25)
     assert client.get("/api/delivery").status_code == 401
