@@ -35,7 +35,11 @@ browser:
 demo: install
 	$(VENV)/bin/pophealth demo
 
-test: install-test browser
+# Static checks (pyflakes and pycodestyle errors, settings in pyproject.toml) before the tests.
+lint: install-test
+	$(VENV)/bin/ruff check src tests benchmarks
+
+test: install-test browser lint
 	$(VENV)/bin/pytest -n 2 --dist loadgroup
 
 test-fast: install-test

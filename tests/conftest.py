@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from pophealth.config import reference_dir, shared_dir
 
 # No per-example deadline: the suite runs two workers beside Spark and a browser, so wall-clock limits
 # would fail for load, not for a bug. In CI the examples are derived from the test (reproducible runs).
 settings.register_profile("pophealth", deadline=None)
 settings.register_profile("ci", deadline=None, derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "pophealth")
-
-from pophealth.config import reference_dir, shared_dir
 
 # The synthetic care warehouse is used by the web, CLI and care tests: registered once here so that
 # each test process builds it once (imported into several conftests it would be built once per import).

@@ -73,11 +73,11 @@ def test_lower_case_tab_separated_and_parquet_give_the_same_rows(tmp_path, key):
     for path in (FIXTURES / "omop_csv").glob("*.csv"):
         if path.stem == "PERSON":  # a folder of parts, as Spark-based exports write
             (parquet / "person").mkdir()
-            rel = stage.read_csv(str(path), all_varchar=False)
+            rel = stage.read_csv(str(path), all_varchar=False)  # noqa: F841 (read by name in the SQL below)
             stage.sql(f"COPY (SELECT * FROM rel WHERE PERSON_ID <= 102) TO '{parquet}/person/part-0.parquet'")
             stage.sql(f"COPY (SELECT * FROM rel WHERE PERSON_ID > 102) TO '{parquet}/person/part-1.parquet'")
         elif path.stem != "CONCEPT":
-            rel = stage.read_csv(str(path))
+            rel = stage.read_csv(str(path))  # noqa: F841 (read by name in the SQL below)
             stage.sql(f"COPY rel TO '{parquet}/{path.stem.lower()}.parquet'")
     expected = {t: r for t, r in snapshot(reference).items() if t != "import_batch"}
     for folder in (tsv, parquet):

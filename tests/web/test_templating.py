@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from markupsafe import Markup
 
 from pophealth.web.app import NAV, create_app
 from pophealth.web.templating import COMPONENTS_KEPT, make_environment
@@ -38,6 +42,19 @@ def test_header_and_footer_are_the_macro_output_and_remembered():
     assert component("header", header) is component("header", header)
     other = {**header, "service": {"text": "other", "href": "/"}}
     assert "other" in component("header", other) and "other" not in component("header", header)
+
+
+def test_text_marked_safe_is_not_confused_with_the_same_characters_as_plain_text():
+    component = make_environment().globals["component"]
+    trusted = component("breadcrumb", {"items": [{"text": Markup("<b>Home</b>"), "href": "/"}]})
+    plain = component("breadcrumb", {"items": [{"text": "<b>Home</b>", "href": "/"}]})
+    assert "<b>Home</b>" in trusted and "<b>" not in plain and "&lt;b&gt;Home" in plain
+
+
+def test_params_that_are_not_plain_data_are_refused():
+    component = make_environment().globals["component"]
+    with pytest.raises(TypeError, match="plain data"):
+        component("breadcrumb", {"items": [object()]})
 
 
 def test_the_remembered_components_are_bounded():

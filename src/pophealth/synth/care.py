@@ -182,7 +182,6 @@ def _ld_health_check(ctx: Context, sink: Sink, y: int) -> None:
 
 def _seasonal(ctx: Context, sink: Sink, y: int, at_risk: np.ndarray) -> None:
     care = load_params()["care"]
-    p = ctx.people
     season = ctx.window + int(y * YEAR) + 243  # 1 September
     if season > ctx.as_of:
         return
