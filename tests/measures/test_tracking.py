@@ -186,3 +186,61 @@ def test_a_pack_shows_only_periods_that_had_ended(con, llr):
     series = MeasureSeries(measure_id="life-expectancy-at-birth", state="ok", points=pts)
     assert [p.label for p in series.until(period_end("2021-06")).points] == ["2017 - 19", "2018 - 20"]
     assert series.until(period_end("2019-06")).state == "not_loaded"
+
+
+STEP = [60.0, 62.0, 61.0, 63.0, 60.0, 62.0, 61.0, 60.0, 62.0, 61.0, 63.0, 60.0, 62.0, 61.0,
+        80.0, 82.0, 81.0, 83.0, 80.0, 82.0, 81.0]  # a new process from the 15th month (2022-03)
+
+
+def _load_step(con):
+    rows = [_obs("cwt-62-day-combined", "03W", (pd.Timestamp("2021-01-01") + pd.DateOffset(months=i)).date(),
+                 v, 100) for i, v in enumerate(STEP)]
+    with transaction(con):
+        write_observations(con, pd.DataFrame(rows), source_file="t.csv")
+
+
+def test_an_approved_rebase_recalculates_the_measure_limits_until_it_is_withdrawn(con, llr):
+    from pophealth.measures.view import measure_view
+    from pophealth.spc import xmr
+    from pophealth.spc.rebase import approve_rebase, propose_rebase, withdraw_rebase
+
+    _load_step(con)
+    before = track(con, llr).measures["cancer-62-day"].status
+    assert before.rebases == [] and len({p.mean for p in before.points}) == 1
+    pid = propose_rebase(con, "cancer-62-day", dt.date(2022, 3, 10), proposed_by="Analyst A")
+    assert track(con, llr).measures["cancer-62-day"].status.model_dump() == before.model_dump()  # only proposed
+    approve_rebase(con, pid, approved_by="Director B", reason="Rapid diagnostic centre opened")
+    entry = track(con, llr).measures["cancer-62-day"]
+    [applied] = entry.status.rebases
+    # mid-month date: the rebase applies from the first point on or after it, 2022-04
+    assert (applied.label, applied.at, applied.approved_by) == ("2022-04", dt.date(2022, 4, 1), "Director B")
+    means = [p.mean for p in entry.status.points]
+    alone = xmr(STEP[15:], improvement="increase")  # the new segment charted on its own
+    assert means[15:] == pytest.approx(list(alone.points["mean"]))
+    assert means[0] == pytest.approx(xmr(STEP[:15], improvement="increase").points["mean"].iloc[0])
+    assert measure_view(entry).rebase_text == [
+        "Limits recalculated from 2022-04: Rapid diagnostic centre opened (approved by Director B)"]
+    withdraw_rebase(con, pid, withdrawn_by="Director B", reason="approved against the wrong month")
+    assert track(con, llr).measures["cancer-62-day"].status.model_dump() == before.model_dump()
+
+
+def test_rebases_outside_the_series_change_nothing_and_snapshots_keep_them(con, llr):
+    from pophealth.spc.rebase import approve_rebase, propose_rebase
+
+    _load_step(con)
+    before = track(con, llr).measures["cancer-62-day"].status.model_dump()
+    for day in (dt.date(2020, 6, 1), dt.date(2021, 1, 1), dt.date(2030, 1, 1)):  # before, at the first point, after
+        approve_rebase(con, propose_rebase(con, "cancer-62-day", day, proposed_by="A"), approved_by="B", reason="r")
+    assert track(con, llr).measures["cancer-62-day"].status.model_dump() == before
+    approve_rebase(con, propose_rebase(con, "cancer-62-day", dt.date(2022, 3, 1), proposed_by="A"),
+                   approved_by="B", reason="new process")
+    snap = take_snapshot(con, llr)
+    assert [r.point_date for r in snap.rebases["cancer-62-day"]] == [dt.date(2020, 6, 1), dt.date(2021, 1, 1),
+                                                                      dt.date(2022, 3, 1)]  # 2030 is after the period
+    again = Snapshot.model_validate_json(snap.model_dump_json())
+    assert assess_snapshot(again).model_dump() == assess_snapshot(snap).model_dump()
+    [applied] = assess_snapshot(again).measures["cancer-62-day"].status.rebases
+    assert applied.label == "2022-03"
+    older = snap.model_dump(mode="json")
+    del older["rebases"]  # a snapshot saved before rebases were kept still rebuilds
+    assert Snapshot.model_validate(older).rebases == {}

@@ -104,10 +104,58 @@ def test_cli_propose_approve_list(tmp_path, capsys) -> None:
     from pophealth.cli import main
 
     db = str(tmp_path / "w.duckdb")
-    main(["spc", "rebase", "propose", "--measure", "m", "--date", "2024-04-01", "--by", "A", "--db", db])
+    main(["spc", "rebase", "propose", "--measure", "ae-four-hour", "--date", "2024-04-01", "--by", "A", "--db", db])
     main(["spc", "rebase", "approve", "1", "--by", "B", "--why", "new pathway", "--db", db])
     capsys.readouterr()
-    main(["spc", "rebase", "list", "--measure", "m", "--json", "--db", db])
+    main(["spc", "rebase", "list", "--measure", "ae-four-hour", "--json", "--db", db])
     [row] = json.loads(capsys.readouterr().out)
     assert (row["point_date"], row["decision"], row["decided_by"], row["reason"]) == (
         "2024-04-01", "approved", "B", "new pathway")
+
+
+def test_an_approval_can_be_withdrawn_once_with_who_and_why(con) -> None:
+    from pophealth.spc.rebase import withdraw_rebase
+
+    pid = propose_rebase(con, "m", D, proposed_by="A")
+    with pytest.raises(ConflictError, match="pending"):
+        withdraw_rebase(con, pid, withdrawn_by="B", reason="not yet approved")
+    approve_rebase(con, pid, approved_by="B", reason="new pathway")
+    with pytest.raises(ConfigError):
+        withdraw_rebase(con, pid, withdrawn_by=" ", reason="why")
+    withdraw_rebase(con, pid, withdrawn_by="C", reason="the pathway was paused",
+                    now=dt.datetime(2024, 9, 1, 12, 0))
+    assert effective_rebases(con, "m") == ()
+    [rec] = list_rebases(con, "m")
+    assert (rec.state, rec.decided_by, rec.withdrawn_by, rec.withdrawal_reason) == (
+        "withdrawn", "B", "C", "the pathway was paused")  # the approval stays on record
+    with pytest.raises(ConflictError, match="withdrawn"):
+        withdraw_rebase(con, pid, withdrawn_by="C", reason="again")
+    with pytest.raises(NotFoundError):
+        withdraw_rebase(con, 999, withdrawn_by="C", reason="why")
+
+
+def test_cli_reject_withdraw_and_an_unknown_measure(tmp_path, capsys) -> None:
+    import json
+
+    from pophealth.cli import main
+
+    db = str(tmp_path / "w.duckdb")
+
+    def run(*args: str) -> int:
+        try:
+            main([*args, "--db", db])
+        except SystemExit as exc:
+            return int(exc.code)
+        return 0
+
+    for day in ("2024-04-01", "2024-05-01"):
+        assert run("spc", "rebase", "propose", "--measure", "ae-four-hour", "--date", day, "--by", "A") == 0
+    assert run("spc", "rebase", "reject", "1", "--by", "B", "--why", "no known cause") == 0
+    assert run("spc", "rebase", "approve", "2", "--by", "B", "--why", "new pathway") == 0
+    assert run("spc", "rebase", "withdraw", "2", "--by", "C", "--why", "paused") == 0
+    assert run("spc", "rebase", "withdraw", "1", "--by", "C", "--why", "x") == 5  # rejected, never in effect
+    capsys.readouterr()
+    run("spc", "rebase", "list", "--json")
+    assert [r["state"] for r in json.loads(capsys.readouterr().out)] == ["rejected", "withdrawn"]
+    assert run("spc", "rebase", "propose", "--measure", "no-such-measure", "--date", "2024-04-01", "--by", "A") == 4
+    assert "ae-four-hour" in capsys.readouterr().err

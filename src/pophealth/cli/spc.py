@@ -11,9 +11,11 @@ import typer
 from rich.table import Table
 
 from pophealth.cli.app import DbOption, JsonOption, console, sub_app
+from pophealth.cli.strategy import StrategyOption
 
 spc_app = sub_app("spc", "Statistical process control: XmR charts with Making Data Count rules.")
-rebase_app = typer.Typer(help="Rebases (recalculation points): propose, approve, list.", no_args_is_help=True)
+rebase_app = typer.Typer(help="Rebases (recalculation points): propose, approve, reject, withdraw, list.",
+                         no_args_is_help=True)
 spc_app.add_typer(rebase_app, name="rebase")
 
 CasesOption = Annotated[Path, typer.Option("--cases", help="CSV, one row per series (reference layout).")]
@@ -58,22 +60,24 @@ def chart(
 
 @rebase_app.command("propose")
 def rebase_propose(
-    measure: Annotated[str, typer.Option("--measure", help="Measure (series) id.")],
+    measure: Annotated[str, typer.Option("--measure", help="Measure id from the strategy's catalogue.")],
     date: Annotated[dt.datetime, typer.Option("--date", formats=["%Y-%m-%d"], help="First point of the new segment.")],
     rule: Annotated[str, typer.Option("--rule", help="Why it is proposed, e.g. 'manual' or 'shift_7'.")] = "manual",
     by: Annotated[Optional[str], typer.Option("--by", help="Who proposes it (empty for a rule).")] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="Context for the approver.")] = None,
+    strategy: StrategyOption = None,
     db: DbOption = None,
 ) -> None:
     """Propose a rebase; it has no effect until a person approves it."""
+    from pophealth.errors import NotFoundError
     from pophealth.spc.rebase import propose_rebase
-    from pophealth.warehouse import connect
+    from pophealth.strategy import load_strategy
 
-    con = connect(db)
-    try:
-        proposal = propose_rebase(con, measure, date.date(), rule=rule, proposed_by=by, note=note)
-    finally:
-        con.close()
+    known = [m.id for m in load_strategy(strategy).measures]
+    if measure not in known:
+        raise NotFoundError(f"No measure {measure!r} in the strategy's catalogue",
+                            hint="choose one of: " + ", ".join(known))
+    proposal = _with_db(db, lambda con: propose_rebase(con, measure, date.date(), rule=rule, proposed_by=by, note=note))
     console.print(f"Proposed rebase {proposal} for {measure} at {date.date()} (awaiting approval)")
 
 
@@ -84,16 +88,39 @@ def rebase_approve(
     why: Annotated[str, typer.Option("--why", help="Why the process has changed.")],
     db: DbOption = None,
 ) -> None:
-    """Approve a proposed rebase: from now on the chart recalculates its limits there."""
+    """Approve a proposed rebase: from now on the measure's chart recalculates its limits there."""
     from pophealth.spc.rebase import approve_rebase
-    from pophealth.warehouse import connect
 
-    con = connect(db)
-    try:
-        approve_rebase(con, proposal, approved_by=by, reason=why)
-    finally:
-        con.close()
+    _with_db(db, lambda con: approve_rebase(con, proposal, approved_by=by, reason=why))
     console.print(f"[green]✓[/] rebase {proposal} approved by {by}")
+
+
+@rebase_app.command("reject")
+def rebase_reject(
+    proposal: Annotated[int, typer.Argument(help="Proposal number.")],
+    by: Annotated[str, typer.Option("--by", help="Who rejects it.")],
+    why: Annotated[str, typer.Option("--why", help="Why the limits should not break there.")],
+    db: DbOption = None,
+) -> None:
+    """Turn a proposed rebase down: it stays on record and never takes effect."""
+    from pophealth.spc.rebase import reject_rebase
+
+    _with_db(db, lambda con: reject_rebase(con, proposal, rejected_by=by, reason=why))
+    console.print(f"[green]✓[/] rebase {proposal} rejected by {by}")
+
+
+@rebase_app.command("withdraw")
+def rebase_withdraw(
+    proposal: Annotated[int, typer.Argument(help="Number of an approved proposal.")],
+    by: Annotated[str, typer.Option("--by", help="Who withdraws it.")],
+    why: Annotated[str, typer.Option("--why", help="Why the approval is taken back.")],
+    db: DbOption = None,
+) -> None:
+    """Take back an approved rebase: the chart's limits no longer break there; the record stays."""
+    from pophealth.spc.rebase import withdraw_rebase
+
+    _with_db(db, lambda con: withdraw_rebase(con, proposal, withdrawn_by=by, reason=why))
+    console.print(f"[green]✓[/] rebase {proposal} withdrawn by {by}")
 
 
 @rebase_app.command("list")
@@ -102,22 +129,30 @@ def rebase_list(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Every proposed rebase with its approval, if any."""
+    """Every proposed rebase with its state: pending, approved, rejected or withdrawn."""
     from pophealth.spc.rebase import list_rebases
-    from pophealth.warehouse import connect
 
-    con = connect(db)
-    try:
-        rows = list_rebases(con, measure)
-    finally:
-        con.close()
+    rows = _with_db(db, lambda con: list_rebases(con, measure))
     if as_json:
         typer.echo(json.dumps([r.as_dict() for r in rows], indent=2))
         return
     table = Table(title="SPC rebases")
-    for col in ("id", "measure", "date", "rule", "proposed", "approved by", "why"):
+    for col in ("id", "measure", "date", "rule", "proposed", "state", "by", "why"):
         table.add_column(col)
     for r in rows:
+        withdrawn = r.state == "withdrawn"
         table.add_row(str(r.proposal_id), r.measure_id, str(r.point_date), r.rule, str(r.proposed_at)[:19],
-                      r.approved_by or "[dim]pending[/]", r.reason or "")
+                      r.state if r.decision else "[dim]pending[/]",
+                      (r.withdrawn_by if withdrawn else r.decided_by) or "",
+                      (r.withdrawal_reason if withdrawn else r.reason) or "")
     console.print(table)
+
+
+def _with_db(db, work):  # noqa: ANN001, ANN202 - opens, runs and always closes the warehouse
+    from pophealth.warehouse import connect
+
+    con = connect(db)
+    try:
+        return work(con)
+    finally:
+        con.close()

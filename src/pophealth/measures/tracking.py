@@ -19,7 +19,8 @@ from pophealth.errors import ConfigError
 from pophealth.measures import narrative
 from pophealth.measures.narrative import NarrativeVersion
 from pophealth.measures.series import MeasureSeries, read_series
-from pophealth.measures.status import MeasureStatus, assess
+from pophealth.measures.status import MeasureStatus, RebaseNote, assess
+from pophealth.spc.rebase import rebases_in_effect
 from pophealth.strategy.measures import Measure
 from pophealth.strategy.models import Strategy
 
@@ -50,6 +51,7 @@ class Snapshot(BaseModel):
     measures: list[Measure]
     series: dict[str, MeasureSeries]
     narratives: dict[str, NarrativeVersion | None]
+    rebases: dict[str, list[RebaseNote]] = Field(default_factory=dict)  # approved, not withdrawn
 
 
 class MeasureEntry(BaseModel):
@@ -108,12 +110,23 @@ def take_snapshot(con: duckdb.DuckDBPyConnection, strategy: Strategy, period: st
         measures=list(strategy.measures),
         series={k: s.until(end) for k, s in series.items()},
         narratives={m.id: narrative.current(con, m.id, period) for m in strategy.measures},
+        rebases=_rebases(con, {m.id for m in strategy.measures}, end),
     )
+
+
+def _rebases(con: duckdb.DuckDBPyConnection, measure_ids: set[str], end: dt.date) -> dict[str, list[RebaseNote]]:
+    """The rebases in effect for the catalogue's measures, up to the end of the period."""
+    return {
+        measure_id: [RebaseNote(point_date=r.point_date, approved_by=r.decided_by, reason=r.reason)
+                     for r in records if r.point_date <= end]
+        for measure_id, records in rebases_in_effect(con).items() if measure_id in measure_ids
+    }
 
 
 def assess_snapshot(snapshot: Snapshot) -> Tracking:
     entries = {
-        m.id: MeasureEntry(measure=m, series=snapshot.series[m.id], status=assess(m, snapshot.series[m.id]),
+        m.id: MeasureEntry(measure=m, series=snapshot.series[m.id],
+                           status=assess(m, snapshot.series[m.id], snapshot.rebases.get(m.id, [])),
                            narrative=snapshot.narratives.get(m.id))
         for m in snapshot.measures
     }

@@ -40,6 +40,7 @@ class MeasureView(BaseModel):
     assurance_svg: str
     chart_svg: str
     trial_limits: bool
+    rebase_text: list[str]  # why the limits break where they do: one sentence per approved rebase
     data_state: str
     data_state_text: str | None
     synthetic: bool
@@ -79,6 +80,7 @@ def measure_view(entry: MeasureEntry, *, ident: str | None = None) -> MeasureVie
         variation_svg=icon_svg("variation", st.variation_icon),
         assurance_svg=icon_svg("assurance", st.assurance_icon),
         chart_svg=_chart_svg(entry, ident), trial_limits=st.trial_limits,
+        rebase_text=[f"Limits recalculated from {r.label}: {r.reason} (approved by {r.approved_by})" for r in st.rebases],
         data_state=s.state, data_state_text=STATE_TEXT.get(s.state), synthetic=s.synthetic,
         data_source=m.data_source, source_files=s.sources, loaded_at=s.loaded_at, note=s.note,
         narrative=entry.narrative,

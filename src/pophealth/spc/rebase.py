@@ -3,6 +3,7 @@
 Limits are recalculated at a rebase only when the process has really changed, and someone can
 say why (Making Data Count). So a rule may *propose* (``suggest_rebases``), but only
 ``approve_rebase`` by a named person with a reason makes a date count in ``effective_rebases``.
+An approval can later be withdrawn, again by a named person with a reason; nothing is deleted.
 """
 
 from __future__ import annotations
@@ -33,13 +34,26 @@ class RebaseRecord:
     decided_by: str | None
     decided_at: dt.datetime | None
     reason: str | None
+    withdrawn_by: str | None = None
+    withdrawn_at: dt.datetime | None = None
+    withdrawal_reason: str | None = None
+
+    @property
+    def state(self) -> str:
+        """pending, approved, rejected or withdrawn (an approval taken back)."""
+        return "withdrawn" if self.withdrawn_at else (self.decision or "pending")
+
+    @property
+    def in_effect(self) -> bool:
+        return self.state == "approved"
 
     @property
     def approved_by(self) -> str | None:
         return self.decided_by if self.decision == "approved" else None
 
     def as_dict(self) -> dict[str, object]:
-        return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in asdict(self).items()}
+        fields = {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in asdict(self).items()}
+        return {**fields, "state": self.state}
 
 
 def propose_rebase(
@@ -97,22 +111,52 @@ def reject_rebase(con: duckdb.DuckDBPyConnection, proposal_id: int, *, rejected_
     _decide(con, proposal_id, "rejected", rejected_by, reason, now)
 
 
-def list_rebases(con: duckdb.DuckDBPyConnection, measure_id: str | None = None) -> list[RebaseRecord]:
-    """Every proposal (optionally for one measure) with its decision, in date order."""
+def withdraw_rebase(con: duckdb.DuckDBPyConnection, proposal_id: int, *, withdrawn_by: str, reason: str,
+                    now: dt.datetime | None = None) -> None:
+    """A named person takes back an approval, saying why; the chart's limits no longer break there."""
+    if not withdrawn_by.strip() or not reason.strip():
+        raise ConfigError("To withdraw a rebase, give who withdraws it and why")
+    with transaction(con):
+        found = _records(con, "p.proposal_id = ?", [proposal_id])
+        if not found:
+            raise NotFoundError(f"No rebase proposal {proposal_id}")
+        record = found[0]
+        if record.state != "approved":
+            raise ConflictError(f"Rebase proposal {proposal_id} is {record.state}: only an approved rebase can be withdrawn")
+        con.execute("INSERT INTO spc_rebase_withdrawal VALUES (?, ?, ?, ?)",
+                    [proposal_id, withdrawn_by, now or dt.datetime.now(), reason])
+
+
+def _records(con: duckdb.DuckDBPyConnection, where: str, params: list) -> list[RebaseRecord]:
     rows = con.execute(
-        """SELECT p.proposal_id, p.measure_id, p.point_date, p.rule, p.proposed_by, p.note, p.proposed_at,
-                  d.decision, d.decided_by, d.decided_at, d.reason
-           FROM spc_rebase_proposal p LEFT JOIN spc_rebase_decision d USING (proposal_id)
-           WHERE ? IS NULL OR p.measure_id = ?
-           ORDER BY p.measure_id, p.point_date, p.proposal_id""",
-        [measure_id, measure_id],
+        f"""SELECT p.proposal_id, p.measure_id, p.point_date, p.rule, p.proposed_by, p.note, p.proposed_at,
+                   d.decision, d.decided_by, d.decided_at, d.reason, w.withdrawn_by, w.withdrawn_at, w.reason
+            FROM spc_rebase_proposal p LEFT JOIN spc_rebase_decision d USING (proposal_id)
+                 LEFT JOIN spc_rebase_withdrawal w USING (proposal_id)
+            WHERE {where}
+            ORDER BY p.measure_id, p.point_date, p.proposal_id""",
+        params,
     ).fetchall()
     return [RebaseRecord(*row) for row in rows]
 
 
+def list_rebases(con: duckdb.DuckDBPyConnection, measure_id: str | None = None) -> list[RebaseRecord]:
+    """Every proposal (optionally for one measure) with its decision and any withdrawal, in date order."""
+    return _records(con, "? IS NULL OR p.measure_id = ?", [measure_id, measure_id])
+
+
+def rebases_in_effect(con: duckdb.DuckDBPyConnection) -> dict[str, list[RebaseRecord]]:
+    """The approved, not withdrawn, rebases of every measure, in date order."""
+    found: dict[str, list[RebaseRecord]] = {}
+    for record in list_rebases(con):
+        if record.in_effect:
+            found.setdefault(record.measure_id, []).append(record)
+    return found
+
+
 def effective_rebases(con: duckdb.DuckDBPyConnection, measure_id: str) -> tuple[dt.date, ...]:
-    """The approved rebase dates of a measure: pass them as ``rebase_points`` to ``xmr``."""
-    return tuple(sorted({r.point_date for r in list_rebases(con, measure_id) if r.decision == "approved"}))
+    """The rebase dates in effect for a measure: pass them as ``rebase_points`` to ``xmr``."""
+    return tuple(sorted({r.point_date for r in rebases_in_effect(con).get(measure_id, [])}))
 
 
 def suggest_rebases(result: XmrResult, *, min_baseline: int = 12) -> list[dt.date]:

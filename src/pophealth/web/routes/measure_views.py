@@ -32,11 +32,12 @@ class PledgeProgress(BaseModel):
     href: str
 
 
-# Measure data changes only when a load or a narrative edit lands, while every pledge and measure
+# Measure data changes only when a load, a narrative edit or a rebase decision lands, while every pledge and measure
 # page needs the whole tracking: keep it per (period, data version) instead of recomputing it.
 _DATA_VERSION = """SELECT (SELECT count(*) || '/' || coalesce(max(loaded_at)::VARCHAR, '') FROM metric_observation),
                           (SELECT count(*) || '/' || coalesce(max(loaded_at)::VARCHAR, '') FROM indicator_value),
-                          (SELECT count(*) || '/' || coalesce(max(created_at)::VARCHAR, '') FROM measure_narrative)"""
+                          (SELECT count(*) || '/' || coalesce(max(created_at)::VARCHAR, '') FROM measure_narrative),
+                          (SELECT count(*) FROM spc_rebase_decision), (SELECT count(*) FROM spc_rebase_withdrawal)"""
 
 
 def _tracking(request: Request) -> Tracking | None:
