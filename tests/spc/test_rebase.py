@@ -158,4 +158,4 @@ def test_cli_reject_withdraw_and_an_unknown_measure(tmp_path, capsys) -> None:
     run("spc", "rebase", "list", "--json")
     assert [r["state"] for r in json.loads(capsys.readouterr().out)] == ["rejected", "withdrawn"]
     assert run("spc", "rebase", "propose", "--measure", "no-such-measure", "--date", "2024-04-01", "--by", "A") == 4
-    assert "ae-four-hour" in capsys.readouterr().err
+    assert "no-such-measure" in capsys.readouterr().err

@@ -57,3 +57,24 @@ def test_narrative_form_works_without_javascript(browser, server):
     pg.goto(base_url + "/measures/ae-four-hour")
     assert "Discharge hub" in pg.locator("main").inner_text()
     context.close()
+
+
+def test_an_editor_rebases_a_chart_in_the_browser(page, server):
+    base_url, app = server
+    grant_editor(app, "cwt_lead", "cancer-28-day-fds")
+    browser_sign_in(page, base_url, app, "action_lead", "cwt_lead")
+    page.goto(base_url + "/measures/cancer-28-day-fds/rebases")
+    assert axe_violations(page) == []
+    page.select_option("#point_date", label="2023-08")
+    page.fill("#note", "Faster diagnosis standard pathway went live")
+    page.click("main form[action$='/rebases/new'] button[type=submit]")
+    page.wait_for_load_state()
+    page.get_by_label("Approve").check()
+    page.get_by_label("Why (what changed in the process, or why it did not)").fill("Pathway live in all trusts")
+    page.click("main form button:has-text('Record the decision')")
+    page.wait_for_load_state()
+    assert "In effect" in page.locator("main").inner_text()
+    assert axe_violations(page) == []  # the withdraw form now shown
+    page.goto(base_url + "/measures/cancer-28-day-fds")
+    caption = page.locator("figure.ph-chart figcaption").inner_text()
+    assert "Limits recalculated from 2023-08: Pathway live in all trusts" in caption

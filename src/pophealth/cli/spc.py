@@ -69,14 +69,11 @@ def rebase_propose(
     db: DbOption = None,
 ) -> None:
     """Propose a rebase; it has no effect until a person approves it."""
-    from pophealth.errors import NotFoundError
+    from pophealth.measures.editors import check_measure
     from pophealth.spc.rebase import propose_rebase
     from pophealth.strategy import load_strategy
 
-    known = [m.id for m in load_strategy(strategy).measures]
-    if measure not in known:
-        raise NotFoundError(f"No measure {measure!r} in the strategy's catalogue",
-                            hint="choose one of: " + ", ".join(known))
+    check_measure(load_strategy(strategy), measure)
     proposal = _with_db(db, lambda con: propose_rebase(con, measure, date.date(), rule=rule, proposed_by=by, note=note))
     console.print(f"Proposed rebase {proposal} for {measure} at {date.date()} (awaiting approval)")
 

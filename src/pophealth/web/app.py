@@ -33,6 +33,7 @@ NAV = [
 def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None = None) -> FastAPI:
     """The web app over the warehouse ``db`` and the strategy folder (default: shipped LLR)."""
     from pophealth.strategy import load_strategy
+    from pophealth.web.routes import measure_rebases as measure_rebase_routes
     from pophealth.web.routes import measures as measures_routes
     from pophealth.warehouse import connect
     from pophealth.web.routes import account as account_routes
@@ -61,6 +62,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
 
     strategy_routes.register(app)
     measures_routes.register(app)
+    measure_rebase_routes.register(app)
     account_routes.register(app)
     indicator_routes.register(app)
     own_indicator_routes.register(app)

@@ -42,6 +42,7 @@ class MeasurePage(PageContext):
     measure: MeasureView
     pledges: list[PledgeLink]
     history_href: str
+    rebases_href: str  # staff only: where the limits were recalculated, and the forms to decide it
     synthetic_text: str | None
     can_edit: bool  # the signed-in user may write this measure's narrative
 
@@ -64,7 +65,8 @@ class NarrativeHistoryPage(PageContext):
     can_edit: bool  # the signed-in user is an editor of this measure (or an admin): show the form
 
 
-def _measure(request: Request, measure_id: str) -> Measure:
+def catalogue_measure(request: Request, measure_id: str) -> Measure:
+    """The catalogue measure with this id, or a 404."""
     found = [m for m in request.app.state.strategy.measures if m.id == measure_id]
     if not found:
         raise NotFoundError(f"There is no measure {measure_id!r}")
@@ -89,7 +91,7 @@ def measure_list(request: Request) -> MeasureListPage:
 
 
 def measure_page(request: Request, measure_id: str) -> MeasurePage:
-    m = _measure(request, measure_id)
+    m = catalogue_measure(request, measure_id)
     period, views, _synthetic = measure_views(request, {m.id})
     v = views[m.id]
     with warehouse(request) as con:
@@ -98,7 +100,8 @@ def measure_page(request: Request, measure_id: str) -> MeasurePage:
     return MeasurePage(
         title=m.name, breadcrumbs=[HOME, MEASURES], period=period, measure=v,
         pledges=[_pledge_link(request, n) for n in m.pledges], history_href=f"/measures/{m.id}/narrative",
-        synthetic_text=SYNTHETIC_TEXT if v.synthetic else None, can_edit=can_edit, source=source)
+        rebases_href=f"/measures/{m.id}/rebases", synthetic_text=SYNTHETIC_TEXT if v.synthetic else None,
+        can_edit=can_edit, source=source)
 
 
 def pledge_measures(request: Request, number: int) -> PledgeMeasuresPage:
@@ -119,7 +122,7 @@ def _may_edit(con, request: Request, measure_id: str) -> bool:  # noqa: ANN001 -
 
 
 def narrative_history(request: Request, measure_id: str) -> NarrativeHistoryPage:
-    m = _measure(request, measure_id)
+    m = catalogue_measure(request, measure_id)
     with warehouse(request) as con:
         versions = narrative.history(con, m.id)
         points = read_series(con, m).points
@@ -149,7 +152,7 @@ def register(app: FastAPI) -> None:
         # blank fields are checked by add_version, which names each one in its error; the author is
         # the signed-in user (the security middleware lets only action leads reach this route, and
         # of those only the measure's editors may write)
-        m = _measure(request, measure_id)
+        m = catalogue_measure(request, measure_id)
         user = request.state.user
         with warehouse(request) as con:
             if not editors.may_edit(con, user, m.id):
