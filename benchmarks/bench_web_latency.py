@@ -1,6 +1,6 @@
 """Web latency under load: 20 concurrent signed-in clients on loopback (target p95 ≤ 150 ms). Prints JSON.
 
-The app runs in uvicorn in a separate process over a demo warehouse (a synthetic population of
+The app runs in a separate process, started as ``pophealth serve`` starts it, over a demo warehouse (a synthetic population of
 ``--people``, Fingertips snapshot, demo tracker, demo measures). Two phases, each with ``--clients``
 concurrent clients signed in through the real form: analysts requesting every page of
 ``ANALYST_PAGES``, then care-team members of the largest practice requesting its worklists, each
@@ -36,8 +36,7 @@ PASSWORD = "benchmark password, long enough"
 ANALYST_PAGES = ["/", "/pledges/8", "/pledges/8/measures", "/measures/ae-four-hour", "/places/E06000016",
                  "/delivery", "/delivery/highlight", "/delivery/actions/L2.1"]
 CARE_PAGES = ["/care", "/care/worklists/care-gaps", "/care/worklists/frailty"]
-SERVER = ("import sys, uvicorn; from pophealth.web.app import create_app; "
-          "uvicorn.run(create_app(sys.argv[1]), host='127.0.0.1', port=int(sys.argv[2]), log_level='warning')")
+SERVER = "import sys; from pophealth.web.server import serve; serve(sys.argv[1], '127.0.0.1', int(sys.argv[2]))"
 
 
 def prepare(db: Path, people: int) -> None:

@@ -53,12 +53,10 @@ def serve(
 
 
 def _serve(db, host: str, port: int) -> None:
-    import uvicorn
-
-    from pophealth.web.app import create_app
+    from pophealth.web.server import serve
 
     console.print(f"pophealth is running at [bold]http://{host}:{port}/[/] (Ctrl+C to stop)")
-    uvicorn.run(create_app(db_path(db)), host=host, port=port, log_level="warning")
+    serve(db_path(db), host, port)
 
 
 @app.command()

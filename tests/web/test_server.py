@@ -1,0 +1,66 @@
+"""``pophealth serve``: a real server process that answers, and stops cleanly on Ctrl+C."""
+
+from __future__ import annotations
+
+import gc
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+
+from pophealth.access.users import add_user
+from pophealth.warehouse import connect
+from pophealth.web.server import settle_heap
+from tests.auth_support import PASSWORD
+
+
+def test_settle_heap_freezes_what_start_up_loaded():
+    try:
+        settle_heap()
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_answers_then_stops_cleanly_and_releases_the_warehouse(tmp_path):
+    db, port = tmp_path / "w.duckdb", _free_port()
+    con = connect(db)
+    add_user(con, "ana", PASSWORD, "analyst")
+    con.close()
+    proc = subprocess.Popen([sys.executable, "-m", "pophealth.cli", "serve", "--db", str(db), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert httpx.get(f"http://127.0.0.1:{port}/pledges", timeout=2).status_code == 200
+                break
+            except httpx.HTTPError:
+                assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:  # a write: the session
+            token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+            client.post("/login", data={"username": "ana", "password": PASSWORD, "csrf_token": token})
+            assert client.get("/api/delivery").status_code == 200
+        assert db.with_name("w.duckdb.wal").exists()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "leaked" not in err and "Traceback" not in err
+    assert f"http://127.0.0.1:{port}/" in out
+    assert not db.with_name("w.duckdb.wal").exists()  # closed, not abandoned: the log was checkpointed
+    connect(db).close()  # and the lock released: another process can open the warehouse
