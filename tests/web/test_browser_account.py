@@ -40,3 +40,28 @@ def test_sign_in_reach_admin_page_and_sign_out(page, base_url):
     page.click("text=Sign out")
     page.wait_for_url(base_url + "/")
     assert "Staff sign in" in page.inner_text(".ph-account")
+
+
+def test_an_admin_adds_and_disables_an_account_in_the_browser(page, base_url):
+    page.goto(base_url + "/login")
+    page.fill("#username", "ada")
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    page.click(".ph-account >> text=Accounts")
+    page.wait_for_url("**/admin/users")
+    assert axe_violations(page) == []
+    page.fill("#username", "sam@nhs.net")
+    page.fill("#display_name", "Sam Nurse")
+    page.select_option("#role", "care_team")
+    page.fill("#practice_code", "C82001")
+    page.fill("#password", "a first long password")
+    page.click("main form[action='/admin/users/new'] button[type=submit]")
+    page.wait_for_url("**/admin/users/sam@nhs.net")
+    assert "practice C82001" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    page.click("main button:has-text('Disable the account')")
+    page.wait_for_load_state()
+    main = page.locator("main").inner_text()
+    assert "disabled" in main and "Enable the account" in main
+    assert axe_violations(page) == []

@@ -2,34 +2,39 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import duckdb
 
-from pophealth.access.passwords import DUMMY_HASH, MIN_LENGTH, hash_password, verify_password
-from pophealth.access.roles import ROLES, User
+from pophealth.access.accounts import check_password, check_role_and_scope, record_change
+from pophealth.access.passwords import DUMMY_HASH, hash_password, verify_password
+from pophealth.access.roles import User
 from pophealth.errors import ConfigError, PermissionDenied
+from pophealth.warehouse import transaction
 
+USERNAME = re.compile(r"[A-Za-z0-9._@-]{2,64}")
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 
 
 def add_user(con: duckdb.DuckDBPyConnection, username: str, password: str, role: str, *,
-             display_name: str | None = None, practice_code: str | None = None, pcn_code: str | None = None) -> User:
-    """Create an account. Care-team accounts must name their practice or PCN."""
-    if role not in ROLES or role == "public":
-        raise ConfigError(f"Unknown role {role!r}; expected one of {', '.join(r for r in ROLES if r != 'public')}")
-    if len(password) < MIN_LENGTH:
-        raise ConfigError(f"Passwords must have at least {MIN_LENGTH} characters")
-    if role == "care_team" and not (practice_code or pcn_code):
-        raise ConfigError("A care-team account needs --practice or --pcn (the scope of its care relationship)")
-    if con.execute("SELECT 1 FROM app_user WHERE username = ?", [username]).fetchone():
-        raise ConfigError(f"User {username!r} already exists")
-    con.execute(
-        "INSERT INTO app_user (username, display_name, password_hash, role, practice_code, pcn_code, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, now())",
-        [username, display_name or username, hash_password(password), role, practice_code, pcn_code],
-    )
+             display_name: str | None = None, practice_code: str | None = None, pcn_code: str | None = None,
+             created_by: str = "command line") -> User:
+    """Create an account (recorded in the account changes). Care-team accounts must name their practice or PCN."""
+    check_role_and_scope(role, practice_code, pcn_code)
+    check_password(password)
+    if not USERNAME.fullmatch(username):
+        raise ConfigError("A username is 2 to 64 letters, digits and . _ - @ (an email address will do)")
+    with transaction(con):
+        if con.execute("SELECT 1 FROM app_user WHERE username = ?", [username]).fetchone():
+            raise ConfigError(f"User {username!r} already exists")
+        con.execute(
+            "INSERT INTO app_user (username, display_name, password_hash, role, practice_code, pcn_code, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, now())",
+            [username, display_name or username, hash_password(password), role, practice_code, pcn_code],
+        )
+        record_change(con, username, f"created as {role}", created_by)
     return get_user(con, username)  # type: ignore[return-value]
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,6 +25,7 @@ DbOption = Annotated[
                  envvar="POPHEALTH_DB", show_envvar=True),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+T = TypeVar("T")
 
 
 def sub_app(name: str, help_text: str) -> typer.Typer:
@@ -31,3 +33,14 @@ def sub_app(name: str, help_text: str) -> typer.Typer:
     group = typer.Typer(help=help_text, no_args_is_help=True)
     app.add_typer(group, name=name)
     return group
+
+
+def with_warehouse(db: Path | None, work: Callable[..., T]) -> T:
+    """``work(con)`` on the warehouse, closed afterwards whatever happens."""
+    from pophealth.warehouse import connect
+
+    con = connect(db)
+    try:
+        return work(con)
+    finally:
+        con.close()

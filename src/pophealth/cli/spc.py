@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from pophealth.cli.app import DbOption, JsonOption, console, sub_app
+from pophealth.cli.app import DbOption, JsonOption, console, sub_app, with_warehouse
 from pophealth.cli.strategy import StrategyOption
 
 spc_app = sub_app("spc", "Statistical process control: XmR charts with Making Data Count rules.")
@@ -74,7 +74,8 @@ def rebase_propose(
     from pophealth.strategy import load_strategy
 
     check_measure(load_strategy(strategy), measure)
-    proposal = _with_db(db, lambda con: propose_rebase(con, measure, date.date(), rule=rule, proposed_by=by, note=note))
+    proposal = with_warehouse(
+        db, lambda con: propose_rebase(con, measure, date.date(), rule=rule, proposed_by=by, note=note))
     console.print(f"Proposed rebase {proposal} for {measure} at {date.date()} (awaiting approval)")
 
 
@@ -88,7 +89,7 @@ def rebase_approve(
     """Approve a proposed rebase: from now on the measure's chart recalculates its limits there."""
     from pophealth.spc.rebase import approve_rebase
 
-    _with_db(db, lambda con: approve_rebase(con, proposal, approved_by=by, reason=why))
+    with_warehouse(db, lambda con: approve_rebase(con, proposal, approved_by=by, reason=why))
     console.print(f"[green]✓[/] rebase {proposal} approved by {by}")
 
 
@@ -102,7 +103,7 @@ def rebase_reject(
     """Turn a proposed rebase down: it stays on record and never takes effect."""
     from pophealth.spc.rebase import reject_rebase
 
-    _with_db(db, lambda con: reject_rebase(con, proposal, rejected_by=by, reason=why))
+    with_warehouse(db, lambda con: reject_rebase(con, proposal, rejected_by=by, reason=why))
     console.print(f"[green]✓[/] rebase {proposal} rejected by {by}")
 
 
@@ -116,7 +117,7 @@ def rebase_withdraw(
     """Take back an approved rebase: the chart's limits no longer break there; the record stays."""
     from pophealth.spc.rebase import withdraw_rebase
 
-    _with_db(db, lambda con: withdraw_rebase(con, proposal, withdrawn_by=by, reason=why))
+    with_warehouse(db, lambda con: withdraw_rebase(con, proposal, withdrawn_by=by, reason=why))
     console.print(f"[green]✓[/] rebase {proposal} withdrawn by {by}")
 
 
@@ -129,7 +130,7 @@ def rebase_list(
     """Every proposed rebase with its state: pending, approved, rejected or withdrawn."""
     from pophealth.spc.rebase import list_rebases
 
-    rows = _with_db(db, lambda con: list_rebases(con, measure))
+    rows = with_warehouse(db, lambda con: list_rebases(con, measure))
     if as_json:
         typer.echo(json.dumps([r.as_dict() for r in rows], indent=2))
         return
@@ -143,13 +144,3 @@ def rebase_list(
                       (r.withdrawn_by if withdrawn else r.decided_by) or "",
                       (r.withdrawal_reason if withdrawn else r.reason) or "")
     console.print(table)
-
-
-def _with_db(db, work):  # noqa: ANN001, ANN202 - opens, runs and always closes the warehouse
-    from pophealth.warehouse import connect
-
-    con = connect(db)
-    try:
-        return work(con)
-    finally:
-        con.close()

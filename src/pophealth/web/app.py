@@ -37,6 +37,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     from pophealth.web.routes import measures as measures_routes
     from pophealth.warehouse import connect
     from pophealth.web.routes import account as account_routes
+    from pophealth.web.routes import accounts_admin as accounts_admin_routes
     from pophealth.web.routes import care as care_routes
     from pophealth.web.routes import indicators as indicator_routes
     from pophealth.web.routes import own_indicators as own_indicator_routes
@@ -64,6 +65,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     measures_routes.register(app)
     measure_rebase_routes.register(app)
     account_routes.register(app)
+    accounts_admin_routes.register(app)
     indicator_routes.register(app)
     own_indicator_routes.register(app)
     phm_routes.register(app)
