@@ -10,16 +10,9 @@ from pophealth.access import accounts
 from pophealth.access.sessions import create_session, load_session
 from pophealth.access.users import MAX_FAILURES, add_user, authenticate, get_user
 from pophealth.errors import ConfigError, ConflictError, NotFoundError, PermissionDenied
-from pophealth.warehouse import connect
-
-PASSWORD = "a long enough password"
+from tests.auth_support import PASSWORD
 
 
-@pytest.fixture
-def con(db_file):
-    c = connect(db_file)
-    yield c
-    c.close()
 
 
 def test_disabling_a_leaver_ends_their_sessions_and_sign_in_then_enabling_restores_it(con):

@@ -7,16 +7,9 @@ from pophealth.access.roles import GRANTS, ROLES, User, allowed
 from pophealth.access.sessions import create_session, end_session, load_session
 from pophealth.access.users import MAX_FAILURES, add_user, authenticate
 from pophealth.errors import ConfigError, PermissionDenied
-from pophealth.warehouse import connect
-
-PASSWORD = "a long enough password"
+from tests.auth_support import PASSWORD
 
 
-@pytest.fixture
-def con(db_file):
-    c = connect(db_file)
-    yield c
-    c.close()
 
 
 def test_passwords_are_stored_as_argon2id_hashes(con):
