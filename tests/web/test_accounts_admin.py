@@ -76,3 +76,21 @@ def test_an_admin_cannot_lock_themselves_out_and_others_cannot_administer(app):
     assert TestClient(app).get("/api/admin/users").status_code == 401
     names = [r["username"] for r in admin.get("/api/admin/users").json()["rows"]]
     assert "x1" not in names
+
+
+def test_an_admin_makes_an_action_lead_an_editor_of_a_measure(app):
+    admin = signed_in_client(app, "admin", "root")
+    lead = signed_in_client(app, "action_lead", "uec_lead")
+    assert lead.get("/api/measures/ae-four-hour/rebases").json()["can_edit"] is False
+    page = admin.get("/api/admin/users/uec_lead").json()
+    assert page["editor_of"] == [] and "ae-four-hour" in [m["id"] for m in page["grantable"]]
+    assert _post(admin, "/admin/users/uec_lead/grant", measure_id="ae-four-hour").status_code == 303
+    assert lead.get("/api/measures/ae-four-hour/rebases").json()["can_edit"] is True  # at once, same session
+    assert _post(admin, "/admin/users/uec_lead/grant", measure_id="no-such-measure").status_code == 404
+    analyst = signed_in_client(app, "analyst", "ana")
+    assert admin.get("/api/admin/users/ana").json()["grantable"] == []  # only action leads are made editors
+    assert _post(admin, "/admin/users/ana/grant", measure_id="ae-four-hour").status_code == 400
+    assert _post(admin, "/admin/users/uec_lead/revoke", measure_id="ae-four-hour").status_code == 303
+    changes = [c["change"] for c in admin.get("/api/admin/users/uec_lead").json()["changes"]]
+    assert changes[:2] == ["no longer an editor of the measure ae-four-hour", "made an editor of the measure ae-four-hour"]
+    assert analyst.get("/api/measures").status_code == 200

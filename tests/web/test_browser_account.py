@@ -65,3 +65,15 @@ def test_an_admin_adds_and_disables_an_account_in_the_browser(page, base_url):
     main = page.locator("main").inner_text()
     assert "disabled" in main and "Enable the account" in main
     assert axe_violations(page) == []
+    page.goto(base_url + "/admin/users")
+    page.fill("#username", "lee")
+    page.fill("#display_name", "Lee Lead")
+    page.select_option("#role", "action_lead")
+    page.fill("#password", "a first long password")
+    page.click("main form[action='/admin/users/new'] button[type=submit]")
+    page.wait_for_url("**/admin/users/lee")
+    page.select_option("#measure_id", "ae-four-hour")
+    page.click("main button:has-text('Add as editor')")
+    page.wait_for_load_state()
+    assert page.get_by_role("button", name="Remove as editor of").count() == 1
+    assert axe_violations(page) == []

@@ -1,4 +1,5 @@
-"""Account administration for admins: add accounts, disable leavers, unlock, reset passwords, change roles.
+"""Account administration for admins: add accounts, disable leavers, unlock, reset passwords, change roles,
+and make action leads editors of measures.
 
 While the server runs it holds the warehouse, so the command line cannot reach the accounts: these
 pages are how an administrator manages them without stopping the service. Every change is made under
@@ -16,6 +17,8 @@ from pophealth.access import accounts
 from pophealth.access.roles import ROLES
 from pophealth.access.users import add_user
 from pophealth.errors import NotFoundError
+from pophealth.measures import editors
+from pophealth.warehouse import transaction
 from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, warehouse
 from pophealth.web.routes.strategy import HOME
 
@@ -43,6 +46,11 @@ class AccountsPage(PageContext):
     roles: list[str]
 
 
+class MeasureOption(BaseModel):
+    id: str
+    name: str
+
+
 class AccountPage(PageContext):
     account: AccountRow
     practice_code: str | None
@@ -50,6 +58,8 @@ class AccountPage(PageContext):
     changes: list[ChangeRow]
     roles: list[str]
     is_self: bool  # the signed-in administrator's own account: no disabling or demoting it
+    editor_of: list[MeasureOption]  # action leads: the measures whose narrative and rebases they manage
+    grantable: list[MeasureOption]
 
 
 def _row(a: accounts.Account) -> AccountRow:
@@ -66,10 +76,15 @@ def accounts_page(request: Request) -> AccountsPage:
 
 
 def account_page(request: Request, username: str) -> AccountPage:
+    measures = request.app.state.strategy.measures
     with warehouse(request) as con:
         a = accounts.get_account(con, username)
         changes = accounts.history(con, username)
+        granted = {g.measure_id for g in editors.editors(con) if g.username == username}
+    leads = a.role == "action_lead"
     return AccountPage(
+        editor_of=[MeasureOption(id=m.id, name=m.name) for m in measures if m.id in granted],
+        grantable=[MeasureOption(id=m.id, name=m.name) for m in measures if leads and m.id not in granted],
         title=f"Account: {a.username}", breadcrumbs=[HOME, USERS], account=_row(a), practice_code=a.practice_code,
         pcn_code=a.pcn_code, roles=ASSIGNABLE, is_self=a.username == request.state.user.username,
         changes=[ChangeRow(changed_at=f"{c.changed_at:%d %B %Y %H:%M}", change=c.change, changed_by=c.changed_by)
@@ -98,8 +113,19 @@ def register(app: FastAPI) -> None:
 
     @app.post("/admin/users/{username}/{action}", include_in_schema=False)
     def change(request: Request, username: str, action: str, role: str = Form(""), practice_code: str = Form(""),
-               pcn_code: str = Form(""), password: str = Form("")) -> RedirectResponse:
-        by, acting = _admin(request), request.state.user.username
+               pcn_code: str = Form(""), password: str = Form(""), measure_id: str = Form("")) -> RedirectResponse:
+        by, acting, strategy = _admin(request), request.state.user.username, request.app.state.strategy
+
+        def grant(con) -> None:  # noqa: ANN001 - a warehouse cursor
+            with transaction(con):
+                if editors.grant(con, strategy, username, measure_id, by):
+                    accounts.record_change(con, username, f"made an editor of the measure {measure_id}", by)
+
+        def revoke(con) -> None:  # noqa: ANN001 - a warehouse cursor
+            with transaction(con):
+                if editors.revoke(con, strategy, username, measure_id):
+                    accounts.record_change(con, username, f"no longer an editor of the measure {measure_id}", by)
+
         actions = {
             "disable": lambda con: accounts.disable(con, username, by=by, acting=acting),
             "enable": lambda con: accounts.enable(con, username, by=by),
@@ -108,6 +134,8 @@ def register(app: FastAPI) -> None:
             "role": lambda con: accounts.change_role(con, username, role, by=by, acting=acting,
                                                      practice_code=practice_code.strip() or None,
                                                      pcn_code=pcn_code.strip() or None),
+            "grant": grant,
+            "revoke": revoke,
         }
         if action not in actions:
             raise NotFoundError(f"There is no account action {action!r}")
