@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
 from importlib import resources
 from threading import Lock
 from typing import Any
@@ -41,8 +40,9 @@ class Components:
 
     The components are pure functions of their params, and the header, footer and breadcrumbs on
     every page take the same few sets of them: remembering their HTML saves a large share of each
-    page's rendering time. Params must be plain data (dicts, lists, strings, numbers); text marked safe
-    (``Markup``) is keyed apart from the same characters as plain text, which the component escapes.
+    page's rendering time. Params are plain data built in templates, keyed by their ``repr``: cheap
+    (it runs on every page), and it keeps apart what renders differently — text marked safe
+    (``Markup('...')``) and the same characters as plain text, which the component escapes; True and 1.
     """
 
     def __init__(self, env: Environment) -> None:
@@ -51,7 +51,7 @@ class Components:
         self._lock = Lock()
 
     def __call__(self, name: str, params: dict[str, Any]) -> Markup:
-        key = (name, _frozen(params))
+        key = (name, repr(params))
         with self._lock:
             html = self._html.get(key)
         if html is None:
@@ -66,13 +66,3 @@ class Components:
                     self._html.popitem(last=False)
         return html
 
-
-def _frozen(value: Any) -> Hashable:
-    """A hashable key for plain data that keeps apart what renders differently (``Markup`` and str, 1 and True)."""
-    if isinstance(value, dict):
-        return ("dict", tuple(sorted((str(k), _frozen(v)) for k, v in value.items())))
-    if isinstance(value, (list, tuple)):
-        return ("list", tuple(_frozen(v) for v in value))
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return (type(value).__name__, value)
-    raise TypeError(f"component params must be plain data, not {type(value).__name__}")
