@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pophealth.config import assets_dir, db_path
 from pophealth.errors import NotFoundError, PermissionDenied, PophealthError
+from pophealth.access.sso import SsoClient, SsoSettings
 from pophealth.web.freshness import Freshness
 from pophealth.web.pages import PageContext, declare_route, render, route_registry
 from pophealth.web.templating import make_environment
@@ -53,6 +54,8 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     app.state.strategy = load_strategy(strategy_dir or os.environ.get("POPHEALTH_STRATEGY") or None)
     app.state.jinja = make_environment()
     app.state.freshness = Freshness()
+    sso = SsoSettings.from_env()
+    app.state.sso = SsoClient(sso) if sso else None
     app.state.nav = NAV
     route_registry(app)
 

@@ -1,4 +1,4 @@
-"""Signing in and out, and the admin view of the audit log."""
+"""Signing in (with a local account or single sign-on) and out, and the admin view of the audit log."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from pophealth.access.audit import audit_rows, verify_chain
-from pophealth.access.sessions import LIFETIME, SESSION_COOKIE, create_session, end_session
+from pophealth.access.sessions import LIFETIME, SESSION_COOKIE, Session, create_session, end_session
+from pophealth.access.sso import SsoClient
 from pophealth.access.users import authenticate
-from pophealth.errors import PermissionDenied
+from pophealth.errors import NotFoundError, PermissionDenied
 from pophealth.web.pages import Crumb, PageContext, add_page, cursor, declare_route, render
 
 HOME = Crumb(text="Home", href="/")
@@ -28,6 +29,7 @@ class LoginPage(PageContext):
     username: str = ""
     next: str = "/"
     errors: list[FieldError] = []
+    sso_label: str | None = None  # single sign-on offered: the button's text
 
 
 class AuditPage(PageContext):
@@ -42,15 +44,21 @@ def _safe_next(value: str | None) -> str:
     return value
 
 
+def _sso_label(request: Request) -> str | None:
+    return request.app.state.sso.settings.label if request.app.state.sso else None
+
+
 def login_form(request: Request) -> LoginPage:
-    return LoginPage(title="Sign in", breadcrumbs=[HOME], next=_safe_next(request.query_params.get("next")))
+    return LoginPage(title="Sign in", breadcrumbs=[HOME], next=_safe_next(request.query_params.get("next")),
+                     sso_label=_sso_label(request))
 
 
 async def login_submit(request: Request) -> Response:
     form = await request.form()
     username = str(form.get("username", "")).strip()
     password = str(form.get("password", ""))
-    page = LoginPage(title="Sign in", breadcrumbs=[HOME], username=username, next=_safe_next(str(form.get("next", "/"))))
+    page = LoginPage(title="Sign in", breadcrumbs=[HOME], username=username, next=_safe_next(str(form.get("next", "/"))),
+                     sso_label=_sso_label(request))
     if not username:
         page.errors.append(FieldError(field="username", message="Enter your username"))
     if not password:
@@ -69,11 +77,61 @@ async def login_submit(request: Request) -> Response:
     if page.errors:
         page.title = "Error: Sign in"
         return render(request, "account/login.jinja", page, status_code=400)
-    response = RedirectResponse(page.next, status_code=303)
+    return _with_session_cookie(request, session, page.next)
+
+
+def _with_session_cookie(request: Request, session: Session, next_path: str) -> Response:
+    response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(SESSION_COOKIE, session.token, max_age=int(LIFETIME.total_seconds()), httponly=True,
                         samesite="lax", secure=request.url.scheme == "https" or os.environ.get("POPHEALTH_SECURE_COOKIES") == "1",
                         path="/")
     return response
+
+
+def _sso(request: Request) -> SsoClient:
+    client = request.app.state.sso
+    if client is None:
+        raise NotFoundError("Single sign-on is not set up on this server; sign in with a pophealth account")
+    return client
+
+
+def _sso_redirect_url(request: Request, client: SsoClient) -> str:
+    return client.settings.redirect_url or str(request.url_for("sso_callback"))
+
+
+def sso_start(request: Request) -> Response:
+    """Send the browser to the sign-in provider, remembering (server-side) what to check on its return."""
+    client = _sso(request)
+    con = cursor(request)
+    try:
+        target = client.start(con, _sso_redirect_url(request, client), _safe_next(request.query_params.get("next")))
+    finally:
+        con.close()
+    return RedirectResponse(target, status_code=303)
+
+
+def sso_callback(request: Request) -> Response:
+    """The provider's answer: a verified identity with a local account gets a new session."""
+    client = _sso(request)
+    q = request.query_params
+    page = LoginPage(title="Error: Sign in", breadcrumbs=[HOME], sso_label=client.settings.label)
+    if q.get("error") or not q.get("code") or not q.get("state"):
+        detail = q.get("error_description") or q.get("error") or "no answer"
+        page.errors.append(FieldError(field="sso", message=f"The sign-in provider did not sign you in ({detail})"))
+        return render(request, "account/login.jinja", page, status_code=400)
+    con = cursor(request)
+    try:
+        user, next_path = client.finish(con, state=q["state"], code=q["code"],
+                                        redirect_url=_sso_redirect_url(request, client))
+        end_session(con, request.cookies.get(SESSION_COOKIE))  # a new session at every sign-in: no fixation
+        session = create_session(con, user)
+    except PermissionDenied as exc:
+        page.errors.append(FieldError(field="sso", message=exc.message))
+        return render(request, "account/login.jinja", page, status_code=403)
+    finally:
+        con.close()
+        request.app.state.freshness.wrote()  # a GET that changed sessions
+    return _with_session_cookie(request, session, _safe_next(next_path))
 
 
 async def logout(request: Request) -> Response:
@@ -118,6 +176,11 @@ def register(app: FastAPI) -> None:
     declare_route(app, "/login", ("POST",), "public")
     app.add_api_route("/logout", logout, methods=["POST"], include_in_schema=False)
     declare_route(app, "/logout", ("POST",), "public")
+    app.add_api_route("/login/sso", sso_start, methods=["GET"], include_in_schema=False, name="sso_start")
+    declare_route(app, "/login/sso", ("GET",), "public")
+    app.add_api_route("/login/sso/callback", sso_callback, methods=["GET"], include_in_schema=False,
+                      name="sso_callback")
+    declare_route(app, "/login/sso/callback", ("GET",), "public")
     add_page(app, "/admin/audit", "account/audit.jinja", audit_page, role="admin", name="audit")
     app.add_api_route("/admin/audit.csv", audit_csv, methods=["GET"], include_in_schema=False)
     declare_route(app, "/admin/audit.csv", ("GET",), "admin")
