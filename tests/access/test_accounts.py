@@ -84,3 +84,14 @@ def test_unknown_accounts_bad_usernames_and_who(con):
         with pytest.raises(ConfigError, match="username"):
             add_user(con, bad, PASSWORD, "analyst")
     assert [a.username for a in accounts.list_accounts(con)] == ["dee"]
+
+
+def test_an_account_for_single_sign_on_only_has_no_usable_password(con):
+    add_user(con, "sso@nhs.net", None, "analyst")
+    stored = con.execute("SELECT password_hash FROM app_user WHERE username = 'sso@nhs.net'").fetchone()[0]
+    assert stored.startswith("$argon2id$")
+    for guess in ("", "None", "a long enough password"):
+        with pytest.raises(PermissionDenied):
+            authenticate(con, "sso@nhs.net", guess)
+    accounts.reset_password(con, "sso@nhs.net", PASSWORD, by="Admin")  # an admin can still give it one
+    assert authenticate(con, "sso@nhs.net", PASSWORD).username == "sso@nhs.net"

@@ -22,6 +22,7 @@ def test_the_account_lifecycle_from_the_command_line(tmp_path):
     assert run(db, "add", "jo@nhs.net", "--role", "care_team", "--practice", "C82001", "--name", "Jo Bloggs",
                env_password=PASSWORD).returncode == 0
     assert run(db, "add", "ann", "--role", "analyst", "--password-stdin", stdin=PASSWORD + "\n").returncode == 0
+    assert run(db, "add", "sso@nhs.net", "--role", "analyst", "--sso-only").returncode == 0  # never asks for one
     assert run(db, "disable", "jo@nhs.net").returncode == 0
     assert run(db, "enable", "jo@nhs.net").returncode == 0
     assert run(db, "unlock", "ann").returncode == 0
@@ -38,3 +39,5 @@ def test_the_account_lifecycle_from_the_command_line(tmp_path):
                                              "created as analyst"]
     assert all(c["changed_by"].startswith("command line (") for c in changes)
     assert PASSWORD not in run(db, "history", "--json").stdout
+    assert json.loads(run(db, "history", "sso@nhs.net", "--json").stdout)[0]["change"] == (
+        "created as analyst (single sign-on only)")

@@ -110,3 +110,20 @@ def test_without_settings_there_is_no_sso_and_half_settings_are_an_error(tmp_pat
     settings = SsoSettings.from_env({"POPHEALTH_SSO_ISSUER": ISSUER + "/", "POPHEALTH_SSO_CLIENT_ID": "x",
                                      "POPHEALTH_SSO_USERNAME_CLAIM": "preferred_username"})
     assert (settings.issuer, settings.username_claim) == (ISSUER, "preferred_username")
+
+
+def test_an_admin_adds_an_account_for_single_sign_on_only(app, provider):
+    from tests.auth_support import csrf_of, signed_in_client
+
+    admin = signed_in_client(app, "admin", "root")
+    form = {"username": "sam@nhs.net", "display_name": "Sam", "role": "analyst", "password": "",
+            "csrf_token": csrf_of(admin, "/admin/users")}
+    assert admin.post("/admin/users/new", data=form, follow_redirects=False).status_code == 303
+    assert admin.get("/api/admin/users/sam@nhs.net").json()["changes"][0]["change"] == (
+        "created as analyst (single sign-on only)")
+    client = TestClient(app)
+    assert _return(client, provider.sign_in(_begin(client, "/delivery"), email="sam@nhs.net")).status_code == 303
+    assert client.get("/api/delivery").status_code == 200
+    app.state.sso = None  # without single sign-on a password is required
+    form["username"] = "lee@nhs.net"
+    assert admin.post("/admin/users/new", data=form, follow_redirects=False).status_code == 400

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import datetime, timedelta
 
 import duckdb
@@ -18,12 +19,17 @@ MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 
 
-def add_user(con: duckdb.DuckDBPyConnection, username: str, password: str, role: str, *,
+def add_user(con: duckdb.DuckDBPyConnection, username: str, password: str | None, role: str, *,
              display_name: str | None = None, practice_code: str | None = None, pcn_code: str | None = None,
              created_by: str = "command line") -> User:
-    """Create an account (recorded in the account changes). Care-team accounts must name their practice or PCN."""
+    """Create an account (recorded in the account changes). Care-team accounts must name their practice or PCN.
+
+    ``password=None`` makes an account for single sign-on only: its stored hash is of a random secret
+    nobody is told, so no password signs it in until an administrator sets one.
+    """
     check_role_and_scope(role, practice_code, pcn_code)
-    check_password(password)
+    if password is not None:
+        check_password(password)
     if not USERNAME.fullmatch(username):
         raise ConfigError("A username is 2 to 64 letters, digits and . _ - @ (an email address will do)")
     with transaction(con):
@@ -32,9 +38,11 @@ def add_user(con: duckdb.DuckDBPyConnection, username: str, password: str, role:
         con.execute(
             "INSERT INTO app_user (username, display_name, password_hash, role, practice_code, pcn_code, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, now())",
-            [username, display_name or username, hash_password(password), role, practice_code, pcn_code],
+            [username, display_name or username, hash_password(password or secrets.token_urlsafe(48)), role,
+             practice_code, pcn_code],
         )
-        record_change(con, username, f"created as {role}", created_by)
+        record_change(con, username, f"created as {role}" + (" (single sign-on only)" if password is None else ""),
+                      created_by)
     return get_user(con, username)  # type: ignore[return-value]
 
 

@@ -40,12 +40,13 @@ def add(
     practice: Annotated[Optional[str], typer.Option(help="Care team: GP practice code (scope).")] = None,
     pcn: Annotated[Optional[str], typer.Option(help="Care team: PCN code (scope).")] = None,
     password_stdin: PasswordStdin = False,
+    sso_only: Annotated[bool, typer.Option("--sso-only", help="No password: signs in with single sign-on only.")] = False,
     db: DbOption = None,
 ) -> None:
     """Add an account. The password is asked for (or read from stdin / $POPHEALTH_NEW_PASSWORD), never an argument."""
     from pophealth.access.users import add_user
 
-    password = _password(password_stdin)
+    password = None if sso_only else _password(password_stdin)
     user = with_warehouse(db, lambda con: add_user(con, username, password, role, display_name=name,
                                                    practice_code=practice, pcn_code=pcn, created_by=_by()))
     console.print(f"added {user.username} ({user.role}{', ' + user.scope if user.scope else ''})")

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from pophealth.access import accounts
 from pophealth.access.roles import ROLES
 from pophealth.access.users import add_user
-from pophealth.errors import NotFoundError
+from pophealth.errors import ConfigError, NotFoundError
 from pophealth.measures import editors
 from pophealth.warehouse import transaction
 from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, warehouse
@@ -44,6 +44,7 @@ class ChangeRow(BaseModel):
 class AccountsPage(PageContext):
     rows: list[AccountRow]
     roles: list[str]
+    sso: bool  # single sign-on is set up: an account may have no password of its own
 
 
 class MeasureOption(BaseModel):
@@ -72,6 +73,7 @@ def accounts_page(request: Request) -> AccountsPage:
     with warehouse(request) as con:
         rows = [_row(a) for a in accounts.list_accounts(con)]
     return AccountsPage(title="Accounts", breadcrumbs=[HOME], rows=rows, roles=ASSIGNABLE,
+                        sso=request.app.state.sso is not None,
                         source="app_user table (passwords are stored only as Argon2id hashes)")
 
 
@@ -105,8 +107,10 @@ def register(app: FastAPI) -> None:
     def create(request: Request, username: str = Form(""), display_name: str = Form(""), role: str = Form(""),
                practice_code: str = Form(""), pcn_code: str = Form(""), password: str = Form("")) -> RedirectResponse:
         username = username.strip()
+        if not password and request.app.state.sso is None:
+            raise ConfigError("Enter a first password (without single sign-on, it is the only way to sign in)")
         with warehouse(request) as con:
-            add_user(con, username, password, role, display_name=display_name.strip() or None,
+            add_user(con, username, password or None, role, display_name=display_name.strip() or None,
                      practice_code=practice_code.strip() or None, pcn_code=pcn_code.strip() or None,
                      created_by=_admin(request))
         return RedirectResponse(f"/admin/users/{username}", status_code=303)
