@@ -59,6 +59,17 @@ def test_the_answer_is_single_use_and_must_match_a_sign_in_we_started(app, provi
     assert forged.status_code == 403 and again.get("/api/care").status_code == 401
 
 
+def test_an_answer_meant_for_another_browser_is_refused(app, provider):
+    """Login CSRF: an attacker starts a sign-in, signs in as themself, and sends the victim the way back."""
+    attacker, victim = TestClient(app), TestClient(app)
+    ensure_user(app, "attacker@nhs.net", "analyst")
+    callback = provider.sign_in(_begin(attacker), email="attacker@nhs.net")
+    r = _return(victim, callback)
+    assert r.status_code == 403 and "started in another browser" in r.text
+    assert victim.get("/api/delivery").status_code == 401
+    assert provider.token_requests == 0  # refused before the code was ever used
+
+
 @pytest.mark.parametrize("tamper,reason", [
     ({"key": "other"}, "Signature"),                       # not signed by the provider's published key
     ({"aud": "another-app"}, "audience"),                  # issued for someone else

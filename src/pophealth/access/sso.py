@@ -96,23 +96,28 @@ class SsoClient:
             self._metadata = meta
         return self._metadata
 
-    def start(self, con: duckdb.DuckDBPyConnection, redirect_url: str, next_path: str) -> str:
-        """Record a pending sign-in and return the provider's address to send the browser to."""
-        state, nonce, verifier = (secrets.token_urlsafe(32) for _ in range(3))
+    def start(self, con: duckdb.DuckDBPyConnection, redirect_url: str, next_path: str) -> tuple[str, str]:
+        """Record a pending sign-in; return the provider's address to send the browser to, and a key
+        for that browser to hold (a cookie) so the answer is accepted only there (no login CSRF)."""
+        state, nonce, verifier, browser_key = (secrets.token_urlsafe(32) for _ in range(4))
         con.execute("DELETE FROM sso_login WHERE expires_at < ?", [datetime.now()])
-        con.execute("INSERT INTO sso_login VALUES (?, ?, ?, ?, ?)",
-                    [_sha256(state), nonce, verifier, next_path, datetime.now() + PENDING_FOR])
+        con.execute("INSERT INTO sso_login VALUES (?, ?, ?, ?, ?, ?)",
+                    [_sha256(state), _sha256(browser_key), nonce, verifier, next_path, datetime.now() + PENDING_FOR])
         query = {"response_type": "code", "client_id": self.settings.client_id, "redirect_uri": redirect_url,
                  "scope": self.settings.scopes, "state": state, "nonce": nonce,
                  "code_challenge": _challenge(verifier), "code_challenge_method": "S256"}
-        return self.metadata()["authorization_endpoint"] + "?" + urlencode(query)
+        return self.metadata()["authorization_endpoint"] + "?" + urlencode(query), browser_key
 
-    def finish(self, con: duckdb.DuckDBPyConnection, *, state: str, code: str, redirect_url: str) -> tuple[User, str]:
+    def finish(self, con: duckdb.DuckDBPyConnection, *, state: str, code: str, redirect_url: str,
+               browser_key: str | None) -> tuple[User, str]:
         """The local account the provider's answer proves, and where to go next; refuses anything else."""
-        row = con.execute("DELETE FROM sso_login WHERE state_hash = ? RETURNING nonce, code_verifier, next_path, expires_at",
+        row = con.execute("DELETE FROM sso_login WHERE state_hash = ?"
+                          " RETURNING nonce, code_verifier, next_path, expires_at, browser_hash",
                           [_sha256(state)]).fetchone()
         if row is None or row[3] < datetime.now():
             raise PermissionDenied("This sign-in has expired or was already used; please sign in again")
+        if not secrets.compare_digest(_sha256(browser_key or ""), row[4]):
+            raise PermissionDenied("This sign-in was started in another browser; please sign in again")
         pending = Pending(*row[:3])
         claims = self.verify(self.exchange(code, redirect_url, pending.code_verifier), pending.nonce)
         return self.account_for(con, claims), pending.next_path

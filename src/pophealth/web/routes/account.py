@@ -12,12 +12,13 @@ from pydantic import BaseModel
 
 from pophealth.access.audit import audit_rows, verify_chain
 from pophealth.access.sessions import LIFETIME, SESSION_COOKIE, Session, create_session, end_session
-from pophealth.access.sso import SsoClient
+from pophealth.access.sso import PENDING_FOR, SsoClient
 from pophealth.access.users import authenticate
 from pophealth.errors import NotFoundError, PermissionDenied
 from pophealth.web.pages import Crumb, PageContext, add_page, cursor, declare_route, render
 
 HOME = Crumb(text="Home", href="/")
+SSO_COOKIE = "pophealth_sso"
 
 
 class FieldError(BaseModel):
@@ -83,9 +84,13 @@ async def login_submit(request: Request) -> Response:
 def _with_session_cookie(request: Request, session: Session, next_path: str) -> Response:
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(SESSION_COOKIE, session.token, max_age=int(LIFETIME.total_seconds()), httponly=True,
-                        samesite="lax", secure=request.url.scheme == "https" or os.environ.get("POPHEALTH_SECURE_COOKIES") == "1",
-                        path="/")
+                        samesite="lax", secure=_secure(request), path="/")
     return response
+
+
+def _secure(request: Request) -> bool:
+    """Cookies only over HTTPS when served over it (or behind a proxy that ends TLS: the setting)."""
+    return request.url.scheme == "https" or os.environ.get("POPHEALTH_SECURE_COOKIES") == "1"
 
 
 def _sso(request: Request) -> SsoClient:
@@ -104,10 +109,15 @@ def sso_start(request: Request) -> Response:
     client = _sso(request)
     con = cursor(request)
     try:
-        target = client.start(con, _sso_redirect_url(request, client), _safe_next(request.query_params.get("next")))
+        target, browser_key = client.start(con, _sso_redirect_url(request, client),
+                                           _safe_next(request.query_params.get("next")))
     finally:
         con.close()
-    return RedirectResponse(target, status_code=303)
+    response = RedirectResponse(target, status_code=303)
+    # Lax: sent on the provider's top-level redirect back to us, not on cross-site subrequests
+    response.set_cookie(SSO_COOKIE, browser_key, max_age=int(PENDING_FOR.total_seconds()), httponly=True,
+                        samesite="lax", secure=_secure(request), path="/login/sso")
+    return response
 
 
 def sso_callback(request: Request) -> Response:
@@ -122,7 +132,8 @@ def sso_callback(request: Request) -> Response:
     con = cursor(request)
     try:
         user, next_path = client.finish(con, state=q["state"], code=q["code"],
-                                        redirect_url=_sso_redirect_url(request, client))
+                                        redirect_url=_sso_redirect_url(request, client),
+                                        browser_key=request.cookies.get(SSO_COOKIE))
         end_session(con, request.cookies.get(SESSION_COOKIE))  # a new session at every sign-in: no fixation
         session = create_session(con, user)
     except PermissionDenied as exc:
@@ -131,7 +142,9 @@ def sso_callback(request: Request) -> Response:
     finally:
         con.close()
         request.app.state.freshness.wrote()  # a GET that changed sessions
-    return _with_session_cookie(request, session, _safe_next(next_path))
+    response = _with_session_cookie(request, session, _safe_next(next_path))
+    response.delete_cookie(SSO_COOKIE, path="/login/sso")
+    return response
 
 
 async def logout(request: Request) -> Response:
