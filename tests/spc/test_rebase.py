@@ -134,6 +134,17 @@ def test_an_approval_can_be_withdrawn_once_with_who_and_why(con) -> None:
         withdraw_rebase(con, 999, withdrawn_by="C", reason="why")
 
 
+def test_decisions_by_name_are_the_three_and_no_other(con) -> None:
+    from pophealth.spc.rebase import decide
+
+    pid = propose_rebase(con, "m", D, proposed_by="A")
+    with pytest.raises(ConfigError, match="approve, reject or withdraw"):
+        decide(con, pid, "delete", by="B", reason="why")
+    decide(con, pid, "approve", by="B", reason="why")
+    decide(con, pid, "withdraw", by="C", reason="why not")
+    assert [r.state for r in list_rebases(con, "m")] == ["withdrawn"]
+
+
 def test_cli_reject_withdraw_and_an_unknown_measure(tmp_path, capsys) -> None:
     import json
 

@@ -6,23 +6,24 @@ import pytest
 
 from pophealth.access.users import add_user
 from pophealth.web.app import create_app
+from tests.auth_support import PASSWORD, browser_sign_in
 from tests.browser_support import axe_violations, live_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-PASSWORD = "a long enough password"
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+def served(tmp_path_factory):
     app = create_app(tmp_path_factory.mktemp("web") / "w.duckdb")
     con = app.state.con.cursor()
     add_user(con, "ada", PASSWORD, "admin", display_name="Ada Admin")
     con.close()
     with live_server(app) as url:
-        yield url
+        yield url, app
 
 
-def test_sign_in_reach_admin_page_and_sign_out(page, base_url):
+def test_sign_in_reach_admin_page_and_sign_out(page, served):
+    base_url, _app = served
     page.goto(base_url + "/admin/audit")
     assert page.url.endswith("/login?next=/admin/audit")
     assert axe_violations(page) == []
@@ -42,12 +43,9 @@ def test_sign_in_reach_admin_page_and_sign_out(page, base_url):
     assert "Staff sign in" in page.inner_text(".ph-account")
 
 
-def test_an_admin_adds_and_disables_an_account_in_the_browser(page, base_url):
-    page.goto(base_url + "/login")
-    page.fill("#username", "ada")
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+def test_an_admin_adds_and_disables_an_account_in_the_browser(page, served):
+    base_url, app = served
+    browser_sign_in(page, base_url, app, "admin", "ada")
     page.click(".ph-account >> text=Accounts")
     page.wait_for_url("**/admin/users")
     assert axe_violations(page) == []

@@ -79,32 +79,37 @@ def rebase_propose(
     console.print(f"Proposed rebase {proposal} for {measure} at {date.date()} (awaiting approval)")
 
 
+ProposalArg = Annotated[int, typer.Argument(help="Proposal number.")]
+
+
+def _decide(db, proposal: int, decision: str, by: str, why: str) -> None:  # noqa: ANN001 - the --db option
+    from pophealth.spc.rebase import decide
+
+    with_warehouse(db, lambda con: decide(con, proposal, decision, by=by, reason=why))
+    done = {"approve": "approved", "reject": "rejected", "withdraw": "withdrawn"}[decision]
+    console.print(f"[green]✓[/] rebase {proposal} {done} by {by}")
+
+
 @rebase_app.command("approve")
 def rebase_approve(
-    proposal: Annotated[int, typer.Argument(help="Proposal number.")],
+    proposal: ProposalArg,
     by: Annotated[str, typer.Option("--by", help="Who approves it.")],
     why: Annotated[str, typer.Option("--why", help="Why the process has changed.")],
     db: DbOption = None,
 ) -> None:
     """Approve a proposed rebase: from now on the measure's chart recalculates its limits there."""
-    from pophealth.spc.rebase import approve_rebase
-
-    with_warehouse(db, lambda con: approve_rebase(con, proposal, approved_by=by, reason=why))
-    console.print(f"[green]✓[/] rebase {proposal} approved by {by}")
+    _decide(db, proposal, "approve", by, why)
 
 
 @rebase_app.command("reject")
 def rebase_reject(
-    proposal: Annotated[int, typer.Argument(help="Proposal number.")],
+    proposal: ProposalArg,
     by: Annotated[str, typer.Option("--by", help="Who rejects it.")],
     why: Annotated[str, typer.Option("--why", help="Why the limits should not break there.")],
     db: DbOption = None,
 ) -> None:
     """Turn a proposed rebase down: it stays on record and never takes effect."""
-    from pophealth.spc.rebase import reject_rebase
-
-    with_warehouse(db, lambda con: reject_rebase(con, proposal, rejected_by=by, reason=why))
-    console.print(f"[green]✓[/] rebase {proposal} rejected by {by}")
+    _decide(db, proposal, "reject", by, why)
 
 
 @rebase_app.command("withdraw")
@@ -115,10 +120,7 @@ def rebase_withdraw(
     db: DbOption = None,
 ) -> None:
     """Take back an approved rebase: the chart's limits no longer break there; the record stays."""
-    from pophealth.spc.rebase import withdraw_rebase
-
-    with_warehouse(db, lambda con: withdraw_rebase(con, proposal, withdrawn_by=by, reason=why))
-    console.print(f"[green]✓[/] rebase {proposal} withdrawn by {by}")
+    _decide(db, proposal, "withdraw", by, why)
 
 
 @rebase_app.command("list")

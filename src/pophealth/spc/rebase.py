@@ -127,6 +127,22 @@ def withdraw_rebase(con: duckdb.DuckDBPyConnection, proposal_id: int, *, withdra
                     [proposal_id, withdrawn_by, now or dt.datetime.now(), reason])
 
 
+DECISIONS = ("approve", "reject", "withdraw")
+
+
+def decide(con: duckdb.DuckDBPyConnection, proposal_id: int, decision: str, *, by: str, reason: str,
+           now: dt.datetime | None = None) -> None:
+    """One of ``DECISIONS`` by name, as the web form and the command line ask for it."""
+    if decision == "approve":
+        approve_rebase(con, proposal_id, approved_by=by, reason=reason, now=now)
+    elif decision == "reject":
+        reject_rebase(con, proposal_id, rejected_by=by, reason=reason, now=now)
+    elif decision == "withdraw":
+        withdraw_rebase(con, proposal_id, withdrawn_by=by, reason=reason, now=now)
+    else:
+        raise ConfigError("Choose whether to approve, reject or withdraw the rebase")
+
+
 def _records(con: duckdb.DuckDBPyConnection, where: str, params: list) -> list[RebaseRecord]:
     rows = con.execute(
         f"""SELECT p.proposal_id, p.measure_id, p.point_date, p.rule, p.proposed_by, p.note, p.proposed_at,

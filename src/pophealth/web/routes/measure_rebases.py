@@ -17,25 +17,13 @@ from pydantic import BaseModel
 from pophealth.errors import ConfigError, NotFoundError, PermissionDenied
 from pophealth.measures import editors
 from pophealth.measures.series import read_series
-from pophealth.spc.rebase import (
-    RebaseRecord,
-    approve_rebase,
-    list_rebases,
-    propose_rebase,
-    reject_rebase,
-    withdraw_rebase,
-)
+from pophealth.spc.rebase import RebaseRecord, decide, list_rebases, propose_rebase
 from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, warehouse
 from pophealth.web.routes.measures import MEASURES, catalogue_measure
 from pophealth.web.routes.strategy import HOME
 
 STATE_TEXT = {"pending": "Awaiting a decision", "approved": "In effect", "rejected": "Rejected",
               "withdrawn": "Withdrawn"}
-DECISIONS = {
-    "approve": lambda con, pid, by, why: approve_rebase(con, pid, approved_by=by, reason=why),
-    "reject": lambda con, pid, by, why: reject_rebase(con, pid, rejected_by=by, reason=why),
-    "withdraw": lambda con, pid, by, why: withdraw_rebase(con, pid, withdrawn_by=by, reason=why),
-}
 
 
 class PointOption(BaseModel):
@@ -82,10 +70,11 @@ def rebase_page(request: Request, measure_id: str) -> RebasePage:
         records = list_rebases(con, m.id)
         points = read_series(con, m).points
         can_edit = editors.may_edit(con, user, m.id)
+    labels = {p.period_start: p.label for p in points}
     return RebasePage(
         title=f"Rebases: {m.name}", breadcrumbs=[HOME, MEASURES, Crumb(text=m.name, href=f"/measures/{m.id}")],
         measure_id=m.id, measure_name=m.name, measure_href=f"/measures/{m.id}",
-        rows=[_row(r, {p.period_start: p.label for p in points}) for r in records],
+        rows=[_row(r, labels) for r in records],
         points=[PointOption(value=p.period_start.isoformat(), text=p.label) for p in points[1:]],
         can_edit=can_edit, source="spc_rebase_proposal, spc_rebase_decision and spc_rebase_withdrawal tables")
 
@@ -115,16 +104,14 @@ def register(app: FastAPI) -> None:
         return RedirectResponse(f"/measures/{m.id}/rebases", status_code=303)
 
     @app.post("/measures/{measure_id}/rebases/{proposal_id:int}", include_in_schema=False)
-    def decide(request: Request, measure_id: str, proposal_id: int, decision: str = Form(""),
-               reason: str = Form("")) -> RedirectResponse:
+    def record_decision(request: Request, measure_id: str, proposal_id: int, decision: str = Form(""),
+                        reason: str = Form("")) -> RedirectResponse:
         m = catalogue_measure(request, measure_id)
-        if decision not in DECISIONS:
-            raise ConfigError("Choose whether to approve, reject or withdraw the rebase")
         with warehouse(request) as con:
             by = _editor(request, con, m.id)
             if proposal_id not in {r.proposal_id for r in list_rebases(con, m.id)}:
                 raise NotFoundError(f"There is no rebase proposal {proposal_id} for the measure {m.id}")
-            DECISIONS[decision](con, proposal_id, by, reason.strip())
+            decide(con, proposal_id, decision, by=by, reason=reason.strip())
         return RedirectResponse(f"/measures/{m.id}/rebases", status_code=303)
 
     declare_route(app, "/measures/{measure_id}/rebases/new", ("POST",), "action_lead")
