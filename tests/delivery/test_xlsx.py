@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pophealth.delivery.actions import get_action, list_actions
-from pophealth.delivery.demo import build_demo_tracker
+from tests.delivery_support import build_demo_tracker
 from pophealth.delivery.xlsx_export import export_workbook
 from pophealth.delivery.xlsx_import import import_workbook
 from pophealth.errors import InputError

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pophealth.delivery.demo import build_demo_tracker
+from tests.delivery_support import build_demo_tracker
 from pophealth.indicators.load import load_shipped_fingertips
 from pophealth.measures.demo import load_measures_demo
 from pophealth.microsite import build_site

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pophealth.delivery.demo import build_demo_tracker
+from tests.delivery_support import build_demo_tracker
 from pophealth.warehouse import connect
 from pophealth.web.app import create_app
 from tests.auth_support import browser_sign_in

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from pophealth.delivery.demo import build_demo_tracker
+from tests.delivery_support import build_demo_tracker
 from pophealth.warehouse import connect
 from pophealth.web.app import create_app
 from pophealth.web.pages import route_registry

@@ -130,7 +130,7 @@ INJECTIONS = ["' OR '1'='1", "x'; DROP TABLE app_user; --", "%' UNION SELECT pas
 
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_sql_injection_through_filters_and_paths(app, value):
-    from pophealth.delivery.demo import build_demo_tracker
+    from tests.delivery_support import build_demo_tracker
 
     con = app.state.con.cursor()
     if not con.execute("SELECT count(*) FROM delivery_action").fetchone()[0]:

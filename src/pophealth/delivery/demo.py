@@ -1,43 +1,19 @@
-"""Demo content for the tracker: the shipped strategy's actions and a few labelled example updates."""
+"""Demo content for the tracker: the shipped strategy's actions, as the plans print them, unrated.
+
+No update is invented: ratings, stages and narratives come only from action leads (on the web, the
+command line or the tracker workbook), so the demo's public pages say "Not rated" until they do.
+"""
 
 from __future__ import annotations
-
-from datetime import date, datetime
 
 import duckdb
 from rich.console import Console
 
-from pophealth.delivery.actions import get_action, load_strategy_actions
-from pophealth.delivery.periods import close_period, list_periods, open_period
-from pophealth.delivery.updates import record_update
-
-EDITOR = "Example lead (demo data)"
-EXAMPLE = "EXAMPLE UPDATE for demonstration, not a real report: "
-# (ref, period index, stage, overall, risk, trajectory)
-EXAMPLES = [
-    ("L2.1", 0, "Delivery", "Amber", "Amber", "Amber"), ("L2.1", 1, "Delivery", "Green", "Amber", "Green"),
-    ("L2.3", 0, "Feasibility", "Green", "Green", "Green"), ("L2.3", 1, "Delivery", "Red", "Red", "Amber"),
-    ("JFP-3.1", 1, "Evaluation", "Green", "Green", "Green"), ("JFP-4.1", 1, "Delivery", "Amber", "Red", "Amber"),
-]
-PERIODS = [("2024-25 Q1", date(2024, 4, 1), date(2024, 6, 30)), ("2024-25 Q2", date(2024, 7, 1), date(2024, 9, 30))]
+from pophealth.delivery.actions import load_strategy_actions
 
 
 def build_demo_tracker(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    counts = load_strategy_actions(con)
-    if list_periods(con):
-        return counts
-    for index, (pid, starts, ends) in enumerate(PERIODS):
-        open_period(con, pid, starts, ends, EDITOR)
-        for ref, when, stage, overall, risk, trajectory in EXAMPLES:
-            if when == index:
-                record_update(con, ref, get_action(con, ref).version, stage=stage, overall_rag=overall,
-                              risk_rag=risk, trajectory_rag=trajectory, editor=EDITOR,
-                              narrative=EXAMPLE + f"{stage.lower()} stage, overall {overall}.",
-                              at=datetime(ends.year, ends.month, ends.day, 12))
-        if index < len(PERIODS) - 1:
-            close_period(con, pid, EDITOR, at=datetime(ends.year, ends.month, ends.day, 17))
-    counts["example updates"] = len(EXAMPLES)
-    return counts
+    return load_strategy_actions(con)
 
 
 def delivery_demo_step():
@@ -47,4 +23,4 @@ def delivery_demo_step():
         counts = build_demo_tracker(con)
         console.print("  " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
 
-    return DemoStep("delivery", "delivery-v1", run)
+    return DemoStep("delivery", "delivery-v2-no-examples", run)

@@ -1,4 +1,9 @@
-"""Demo build step: real cancer waiting times, synthetic series for the rest, seed narratives."""
+"""Demo build step: the published statistics shipped with pophealth, and the seeds' own narratives.
+
+Nothing here is made up: the cancer waiting times and the curated extracts of A&E, ambulance,
+waiting-list, bed, discharge, Talking Therapies and Fingertips releases are real published figures
+(their provenance ships beside them). A measure whose source is not held here stays "no data yet".
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,9 @@ from pathlib import Path
 import duckdb
 from rich.console import Console
 
-from pophealth.measures import narrative, synthetic
-from pophealth.sources.nhse_stats import load_nhse_files, write_observations
+from pophealth.measures import narrative
+from pophealth.sources.nhse_stats import load_nhse_files
+from pophealth.sources.public_extracts import load_public_extracts
 from pophealth.strategy import load_strategy
 from pophealth.warehouse import transaction
 
@@ -21,17 +27,15 @@ def shipped_cwt() -> Path:
 
 
 def load_measures_demo(con: duckdb.DuckDBPyConnection, strategy_dir: str | Path | None = None) -> dict[str, int]:
-    """Load the real CWT extract, then synthetic series for operational measures without real rows."""
+    """Load the shipped published statistics and the seed narratives, all in one transaction."""
     strategy = load_strategy(strategy_dir)
-    counts = load_nhse_files(con, [shipped_cwt()])
-    real = {r[0] for r in con.execute(
-        "SELECT DISTINCT metric_id FROM metric_observation WHERE NOT is_synthetic").fetchall()}
     with transaction(con):
-        for m in strategy.measures:
-            if m.data.kind == "operational" and m.data.metric_id not in real and m.id in synthetic.LEVELS:
-                frame = synthetic.synthetic_observations(m)
-                write_observations(con, frame, source_file=synthetic.SOURCE, synthetic=True)
-                counts[f"synthetic:{m.id}"] = len(frame)
+        # Warehouses built by earlier versions held made-up demo series; they are removed, never shown.
+        con.execute("DELETE FROM metric_observation WHERE is_synthetic")
+        counts = load_nhse_files(con, [shipped_cwt()])
+        report = load_public_extracts(con)
+        counts.update(report.files)
+        counts["findings"] = len(report.findings)
         counts["narratives"] = narrative.seed_narratives(con, strategy)
     return counts
 
@@ -41,8 +45,9 @@ def measures_demo_step():
 
     def run(con: duckdb.DuckDBPyConnection, console: Console) -> None:
         counts = load_measures_demo(con)
-        synthetic_count = sum(1 for k in counts if k.startswith("synthetic:"))
-        console.print(f"  cancer waiting times: {counts[CWT_FILE]} rows (real); {synthetic_count} synthetic "
-                      f"demo series; {counts['narratives']} seed narratives")
+        files = [k for k in counts if k.endswith(".csv")]
+        console.print(f"  published statistics: {len(files)} files, {sum(counts[k] for k in files):,} rows; "
+                      f"{counts['findings']} rows left out as data-quality findings; "
+                      f"{counts['narratives']} seed narratives")
 
-    return DemoStep("measures", "measures-v1", run)
+    return DemoStep("measures", "measures-v2-public", run)

@@ -1,7 +1,14 @@
-"""A measure's series read from the warehouse: operational observations or Fingertips indicator values.
+"""A measure's series read from the warehouse: published statistics, Fingertips values or PHM runs.
 
 A series says honestly what state it is in: ``ok`` (points to show), ``not_loaded`` (a feed is
-defined but nothing is in the warehouse) or ``no_feed`` (the catalogue defines no data source yet).
+defined but nothing is in the warehouse) or ``no_feed`` (no data here yet). Every series carries
+its lineage - which file or run each figure came from, who published it, when it was loaded and
+how the figure is worked out - so a reader can follow any number back to its source. The headline
+series is the one rated; ``compare`` holds the other places, organisations or sexes shown beside it.
+
+Figures from the PHM engine say whether the population they were computed on is the synthetic
+demonstration population (``demo``): such figures are for trying the product, and the public
+outputs and board packs never show them.
 """
 
 from __future__ import annotations
@@ -13,26 +20,45 @@ from typing import Literal
 import duckdb
 from pydantic import BaseModel, Field
 
-from pophealth.strategy.measures import Measure
+from pophealth.strategy.feeds import FEEDS
+from pophealth.strategy.measures import Measure, SeriesRef
 
 INDICATOR_TABLE = "indicator_value"  # the Fingertips-shaped table written by the indicators importer
+PHM_ALL = "LLR"  # the org code under which PHM figures for the whole registered population are shown
 
 
 class Point(BaseModel):
     period_start: dt.date
     period_end: dt.date
     label: str  # as reported, e.g. "2023-10" or "2018 - 20"
-    value: float
+    value: float  # in the measure's unit as displayed (percentages as 0-100)
+    numerator: float | None = None
+    denominator: float | None = None
+    source: str | None = None  # the file or run the figure came from
+
+
+class Lineage(BaseModel):
+    """Where a series' figures come from, as a reader can follow them."""
+
+    source: str  # file name, Fingertips indicator, or PHM run
+    publisher: str
+    loaded_at: str | None = None
+    method: str
 
 
 class MeasureSeries(BaseModel):
     measure_id: str
     state: Literal["ok", "not_loaded", "no_feed"]
+    org: str = ""
+    label: str = ""
     points: list[Point] = Field(default_factory=list)
-    synthetic: bool = False
+    synthetic: bool = False  # rows flagged synthetic in the warehouse (never shipped, refused by products)
+    demo: bool = False  # computed on the synthetic demonstration population
     sources: list[str] = Field(default_factory=list)
+    lineage: list[Lineage] = Field(default_factory=list)
     loaded_at: str | None = None
     note: str | None = None
+    compare: list[MeasureSeries] = Field(default_factory=list)
 
     def until(self, period_end: dt.date | None) -> MeasureSeries:
         """The series as it stood at the end of a reporting period: only periods already ended.
@@ -42,28 +68,55 @@ class MeasureSeries(BaseModel):
         if period_end is None:
             return self
         kept = [p for p in self.points if p.period_end <= period_end]
-        return self.model_copy(update={"points": kept, "state": self.state if kept or self.state != "ok"
-                                       else "not_loaded"})
+        return self.model_copy(update={
+            "points": kept, "state": self.state if kept or self.state != "ok" else "not_loaded",
+            "compare": [c.until(period_end) for c in self.compare]})
+
+    @property
+    def latest(self) -> Point | None:
+        return self.points[-1] if self.points else None
 
 
 def read_series(con: duckdb.DuckDBPyConnection, measure: Measure) -> MeasureSeries:
+    """The headline series of ``measure`` with its comparison series."""
     data = measure.data
     if data.kind == "operational":
-        return _operational(con, measure)
-    if data.kind == "indicator" and data.indicator_id is not None:
-        return _indicator(con, measure)
-    return MeasureSeries(measure_id=measure.id, state="no_feed", note=data.note)
+        head = _operational(con, measure, data.org_codes, data.headline_org)
+        compare = [_operational(con, measure, [ref.org], ref.org, ref.label) for ref in data.compare]
+    elif data.kind == "indicator":
+        head = _indicator(con, measure, SeriesRef(org=data.area_code or "", sex=data.sex))
+        compare = [_indicator(con, measure, ref) for ref in data.compare]
+    elif data.kind == "phm":
+        return _phm(con, measure)
+    else:
+        return MeasureSeries(measure_id=measure.id, state="no_feed", note=_no_data_note(measure))
+    return head.model_copy(update={"compare": [c for c in compare if c.points]})
 
 
-def _operational(con: duckdb.DuckDBPyConnection, m: Measure) -> MeasureSeries:
+def _no_data_note(measure: Measure, loaded: bool = False) -> str:
+    feed = FEEDS.get(measure.data.feed or "")
+    text = measure.data.note or ""
+    if feed is not None:
+        text = (text + " " if text else "") + (
+            f"No data yet. Source: {feed.name} ({feed.publisher}); load it with `{feed.load}`.")
+    return text or "No data yet."
+
+
+def _publisher(measure: Measure) -> str:
+    feed = FEEDS.get(measure.data.feed or "")
+    return feed.publisher if feed else "pophealth"
+
+
+def _operational(con: duckdb.DuckDBPyConnection, m: Measure, org_codes: list[str], org: str,
+                 label: str | None = None) -> MeasureSeries:
     d = m.data
     where, params = ["metric_id = ?"], [d.metric_id]
-    if d.org_type:
+    if d.org_type and org_codes == d.org_codes:
         where.append("org_type = ?")
         params.append(d.org_type)
-    if d.org_codes:
-        where.append(f"org_code IN ({', '.join('?' * len(d.org_codes))})")
-        params.extend(d.org_codes)
+    if org_codes:
+        where.append(f"org_code IN ({', '.join('?' * len(org_codes))})")
+        params.extend(org_codes)
     rows = con.execute(
         f"""SELECT period_start, max(period_end), sum(numerator), sum(denominator), sum(value),
                    count(numerator) = count(*) AND count(denominator) = count(*),
@@ -76,39 +129,118 @@ def _operational(con: duckdb.DuckDBPyConnection, m: Measure) -> MeasureSeries:
         value = (num / den if den else None) if ratio else total
         if value is None:
             continue
-        points.append(Point(period_start=start, period_end=end, label=start.strftime("%Y-%m"),
-                            value=value * d.scale))
+        points.append(Point(period_start=start, period_end=end, label=_label(start, end), value=value * d.scale,
+                            numerator=num if ratio else None, denominator=den if ratio else None,
+                            source=", ".join(files)))
         sources.update(files)
         synthetic = synthetic or bool(synth)
         loaded = max(loaded or "", loaded_at or "") or None
-    return MeasureSeries(measure_id=m.id, state="ok" if points else "not_loaded", points=points,
-                         synthetic=synthetic, sources=sorted(sources), loaded_at=loaded, note=d.note)
+    method = ("numerator / denominator summed over the organisations shown" if any(p.denominator for p in points)
+              else "the published figure")
+    lineage = [Lineage(source=s, publisher=_publisher(m), loaded_at=loaded, method=method) for s in sorted(sources)]
+    return MeasureSeries(measure_id=m.id, state="ok" if points else "not_loaded", org=org,
+                         label=label or org, points=points, synthetic=synthetic, sources=sorted(sources),
+                         lineage=lineage, loaded_at=loaded,
+                         note=d.note if points else _no_data_note(m, loaded=True))
 
 
-def _indicator(con: duckdb.DuckDBPyConnection, m: Measure) -> MeasureSeries:
-    d = m.data
-    columns = {r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [INDICATOR_TABLE]).fetchall()}
-    period_col = next((c for c in ("time_period", "period") if c in columns), None)
-    needed = {"indicator_id", "area_code", "value"}
-    if not columns or not period_col or not needed <= columns:
-        return MeasureSeries(measure_id=m.id, state="not_loaded",
-                             note=d.note or "Fingertips indicator data not loaded into the warehouse")
-    sort_col = next((c for c in ("time_period_sortable", "period_sortable") if c in columns), period_col)
-    where, params = ["indicator_id = ?", "area_code = ?", "value IS NOT NULL"], [d.indicator_id, d.area_code]
-    if d.sex and "sex" in columns:
+def _label(start: dt.date, end: dt.date) -> str:
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months <= 1:
+        return start.strftime("%Y-%m")
+    return f"{start:%Y-%m} to {end:%Y-%m}"
+
+
+def _indicator_rows(con: duckdb.DuckDBPyConnection, indicator_id: int, area: str,
+                    sex: str | None) -> list[tuple]:
+    where, params = ["indicator_id = ?", "area_code = ?", "value IS NOT NULL", "category_type = ''"], \
+        [indicator_id, area]
+    if sex:
         where.append("sex = ?")
-        params.append(d.sex)
-    if "category_type" in columns:
-        where.append("coalesce(category_type, '') = ''")
-    rows = con.execute(f"SELECT DISTINCT {period_col}, {sort_col}, value FROM {INDICATOR_TABLE} "
-                       f"WHERE {' AND '.join(where)} ORDER BY 2", params).fetchall()
-    points = []
-    for label, _sort, value in rows:
+        params.append(sex)
+    return con.execute(f"""SELECT time_period, time_period_sortable, value, count, denominator, source,
+                                  strftime(loaded_at, '%Y-%m-%d %H:%M')
+                           FROM {INDICATOR_TABLE} WHERE {' AND '.join(where)}
+                           ORDER BY time_period_sortable, age""", params).fetchall()
+
+
+def _indicator(con: duckdb.DuckDBPyConnection, m: Measure, ref: SeriesRef) -> MeasureSeries:
+    d = m.data
+    sex = ref.sex or d.sex
+    rows = {r[0]: r for r in _indicator_rows(con, d.indicator_id or 0, ref.org, sex)}
+    method = f"Fingertips indicator {d.indicator_id} as published by OHID"
+    if d.gap_to:
+        other = {r[0]: r for r in _indicator_rows(con, d.indicator_id or 0, d.gap_to, sex)}
+        rows = {k: (k, r[1], other[k][2] - r[2], None, None, f"{r[5]}; {other[k][5]}", max(r[6], other[k][6]))
+                for k, r in rows.items() if k in other}
+        method = f"the value for {d.gap_to} minus the value for {ref.org}, Fingertips indicator {d.indicator_id}"
+    points, sources, loaded = [], set(), None
+    for label, _sort, value, count, den, source, loaded_at in sorted(rows.values(), key=lambda r: r[1]):
         start, end = period_bounds(str(label))
-        points.append(Point(period_start=start, period_end=end, label=str(label), value=float(value)))
-    return MeasureSeries(measure_id=m.id, state="ok" if points else "not_loaded", points=points,
-                         sources=[f"Fingertips indicator {d.indicator_id}"], note=d.note)
+        points.append(Point(period_start=start, period_end=end, label=str(label), value=float(value),
+                            numerator=count, denominator=den, source=source))
+        sources.add(source)
+        loaded = max(loaded or "", loaded_at or "") or None
+    name = ref.label or " ".join(x for x in (ref.org, sex) if x)
+    lineage = [Lineage(source=s, publisher="Office for Health Improvement and Disparities (Fingertips)",
+                       loaded_at=loaded, method=method) for s in sorted(sources)]
+    return MeasureSeries(measure_id=m.id, state="ok" if points else "not_loaded", org=ref.org, label=name,
+                         points=points, sources=sorted(sources), lineage=lineage, loaded_at=loaded,
+                         note=d.note if points else _no_data_note(m))
+
+
+def population_is_synthetic(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the patient-level records are the synthetic demonstration population."""
+    try:
+        return bool(con.execute("SELECT count(*) FROM synth_run").fetchone()[0])
+    except duckdb.Error:
+        return False
+
+
+def _phm(con: duckdb.DuckDBPyConnection, m: Measure) -> MeasureSeries:
+    """One point per PHM run (at its index date): the whole population, and each place beside it."""
+    d = m.data
+    parts = [p.strip() for p in (d.phm_measure or "").split("+")]
+    rows = con.execute(f"""
+        SELECT r.run_id, r.index_date, a.dimension, a.category, sum(a.numerator), max(a.denominator),
+               strftime(max(r.finished_at), '%Y-%m-%d %H:%M')
+        FROM phm_aggregate a JOIN phm_run r USING (run_id)
+        WHERE a.measure IN ({', '.join('?' * len(parts))}) AND a.dimension IN ('all', 'place')
+        GROUP BY ALL ORDER BY r.index_date, r.run_id""", parts).fetchall()
+    demo = population_is_synthetic(con)
+    series: dict[str, list[Point]] = {}
+    latest_run: dict[dt.date, str] = {}
+    for run_id, index_date, _dim, category, num, den, _finished in rows:
+        latest_run[index_date] = run_id  # the last run for an index date is the one that stands
+    loaded = None
+    for run_id, index_date, dim, category, num, den, finished in rows:
+        if latest_run[index_date] != run_id or not den:
+            continue
+        share = num / den
+        value = (1 - share) if d.phm_met else share
+        met = (den - num) if d.phm_met else num
+        org = PHM_ALL if dim == "all" else str(category)
+        series.setdefault(org, []).append(Point(
+            period_start=index_date.replace(day=1), period_end=index_date, label=index_date.strftime("%Y-%m"),
+            value=value * d.scale, numerator=float(met), denominator=float(den), source=f"PHM run {run_id}"))
+        loaded = max(loaded or "", finished or "") or None
+    population = "the synthetic demonstration population" if demo else "the registered population's records"
+    method = (f"computed by the population health management engine from {population} "
+              f"({d.phm_measure}{', people whose care is done' if d.phm_met else ''})")
+
+    def make(org: str, label: str) -> MeasureSeries:
+        points = series.get(org, [])
+        runs = sorted({p.source for p in points if p.source})
+        return MeasureSeries(measure_id=m.id, state="ok" if points else "not_loaded", org=org, label=label,
+                             points=points, demo=demo, sources=runs, loaded_at=loaded,
+                             lineage=[Lineage(source=r, publisher="pophealth population health management engine",
+                                              loaded_at=loaded, method=method) for r in runs],
+                             note=None if points else "No data yet: run the population health management "
+                             "engine on the practices' records (`pophealth phm run`).")
+
+    head = make(PHM_ALL, "LLR registered population")
+    others = [make(org, org) for org in sorted(series) if org != PHM_ALL]
+    return head.model_copy(update={"compare": [c for c in others if c.points]})
 
 
 def period_bounds(label: str) -> tuple[dt.date, dt.date]:

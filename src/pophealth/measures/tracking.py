@@ -100,17 +100,28 @@ def latest_period(series: list[MeasureSeries]) -> str:
 
 
 def take_snapshot(con: duckdb.DuckDBPyConnection, strategy: Strategy, period: str | None = None) -> Snapshot:
+    """What the measures show: each at its own latest period, or as known at the end of ``period``.
+
+    Without a period every measure is shown at its latest real period (the snapshot is labelled
+    with the latest month any monthly measure reaches). With a period each series is cut to the
+    periods that had ended by then; a period before any data is refused, not shown empty.
+    """
     series = {m.id: read_series(con, m) for m in strategy.measures}
-    period = period or latest_period(list(series.values()))
-    end = period_end(period)
+    if period is None:
+        label, end = latest_period(list(series.values())), None
+    else:
+        label, end = period, period_end(period)
+        if not any(p.period_end <= end for s in series.values() for p in s.points):
+            raise NoDataYet(f"No measure has data for a period ending by {end:%d %B %Y}",
+                            hint="choose a later period, e.g. the latest: leave out --period")
     return Snapshot(
-        period=period, taken_at=dt.datetime.now().replace(microsecond=0), strategy_name=strategy.about.name,
+        period=label, taken_at=dt.datetime.now().replace(microsecond=0), strategy_name=strategy.about.name,
         pledges=[PledgeRef(number=p.number, id=p.id, text=p.text, emphasis=p.emphasis, group=p.group)
                  for p in strategy.pledges],
         measures=list(strategy.measures),
         series={k: s.until(end) for k, s in series.items()},
-        narratives={m.id: narrative.current(con, m.id, period) for m in strategy.measures},
-        rebases=_rebases(con, {m.id for m in strategy.measures}, end),
+        narratives={m.id: narrative.current(con, m.id, label) for m in strategy.measures},
+        rebases=_rebases(con, {m.id for m in strategy.measures}, end or period_end(label)),
     )
 
 

@@ -35,8 +35,21 @@ def connect(
 
 @contextlib.contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Run a block in one transaction: everything lands, or nothing does."""
+    """Run a block in one transaction: everything lands, or nothing does.
+
+    A block inside another block on the same connection joins the outer transaction, so a loader
+    that writes in its own transaction can be composed into a larger all-or-nothing load.
+    """
+    key = id(con)
+    if _OPEN.get(key):
+        _OPEN[key] += 1
+        try:
+            yield con
+        finally:
+            _OPEN[key] -= 1
+        return
     con.execute("BEGIN TRANSACTION")
+    _OPEN[key] = 1
     try:
         yield con
     except BaseException:
@@ -44,6 +57,11 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         raise
     else:
         con.execute("COMMIT")
+    finally:
+        _OPEN.pop(key, None)
+
+
+_OPEN: dict[int, int] = {}  # connection id -> depth of open transaction blocks
 
 
 def default_path_exists(path: str | os.PathLike[str] | None = None) -> bool:
