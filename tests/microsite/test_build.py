@@ -44,17 +44,41 @@ def test_page_types_and_csv_twins(built_site: Path) -> None:
 def test_leicester_priority_reads_ambition_we_will_by_i_will(built_site: Path) -> None:
     row = load_strategy().leicester.themes[0].priorities[1].microsite[0]
     html = (built_site / "priorities" / "leicester" / "l2.html").read_text(encoding="utf-8")
-    for text in (row.ambition, row.we_will, row.by[0], row.i_will):
+    from pophealth.microsite.progress import without_lead_in
+
+    for text in (row.ambition, without_lead_in(row.we_will, "We will"), row.by[0], without_lead_in(row.i_will, "I will")):
         assert text.replace("'", "&#39;") in html
     assert "Ambition:" in html and "I will:" in html and "By:" in html
+    assert "I will: I will" not in html and "We will We will" not in html
 
 
-def test_pledge_measures_and_synthetic_data_are_labelled(built_site: Path) -> None:
+def test_pledge_measures_are_real_published_figures(built_site: Path) -> None:
     rows = {r["measure"]: r for r in read_csv(built_site / "pledges" / "8-measures.csv")}
     waiters = rows["Patients waiting 52 weeks or more for consultant-led treatment"]
-    assert waiters["latest"] == "" and int(waiters["latest_count"]) % 5 == 0  # a count of people: rounded
-    assert "Synthetic" in waiters["data"]
-    assert "synthetic demonstration data" in (built_site / "pledges" / "8.html").read_text(encoding="utf-8")
+    # UHL, May 2022: 17,187 incomplete pathways over 52 weeks (NHS England RTT), a count of people: rounded
+    assert waiters["period"] == "2022-05" and waiters["latest"] == "" and int(waiters["latest_count"]) == 17185
+    assert "RTT" in waiters["data"]
+    for page in built_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8").lower()
+        assert "synthetic" not in text and "example update" not in text, page
+        assert "we will we will" not in " ".join(text.split()), page
+
+
+def test_the_publisher_refuses_synthetic_rows(demo_db: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from pophealth.errors import ConfigError
+
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(demo_db, copy)
+    con = connect(copy)
+    try:
+        con.execute("UPDATE metric_observation SET is_synthetic = TRUE WHERE metric_id = 'rtt-52-week-waiters'")
+        with pytest.raises(ConfigError, match="synthetic"):
+            build_site(con, tmp_path / "site")
+    finally:
+        con.close()
+    assert not (tmp_path / "site" / "index.html").exists()
 
 
 def test_pledges_without_measures_are_not_yet_measurable(tmp_path: Path) -> None:

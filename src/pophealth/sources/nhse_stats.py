@@ -41,7 +41,7 @@ def detect_layout(columns: Iterable[str], file: str) -> str:
             return name
     raise InputError(Problem(file, "not a recognised NHS England statistics layout; expected the "
                              "columns of one of: " + ", ".join(LAYOUTS), row=1),
-                     hint="see data/FORMATS.md sections 2-7 for the layouts pophealth reads")
+                     hint="docs/data-formats.md lists the layouts pophealth reads")
 
 
 def parse_file(path: str | Path, layout: str | None = None) -> ParsedFile:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from fastapi import Request
 from pydantic import BaseModel
 
-from pophealth.measures.series import MeasureSeries
+from pophealth.measures.series import MeasureSeries, read_series
 from pophealth.measures.status import assess
-from pophealth.measures.tracking import MeasureEntry, NoDataYet, Tracking, assess_snapshot, take_snapshot
+from pophealth.measures.tracking import (MeasureEntry, NoDataYet, Tracking, assess_snapshot, take_snapshot,
+                                         withhold_demo)
 from pophealth.measures.view import SYNTHETIC_TEXT, MeasureView, measure_view
 from pophealth.web.pages import cached
 
@@ -37,7 +38,8 @@ class PledgeProgress(BaseModel):
 _DATA_VERSION = """SELECT (SELECT count(*) || '/' || coalesce(max(loaded_at)::VARCHAR, '') FROM metric_observation),
                           (SELECT count(*) || '/' || coalesce(max(loaded_at)::VARCHAR, '') FROM indicator_value),
                           (SELECT count(*) || '/' || coalesce(max(created_at)::VARCHAR, '') FROM measure_narrative),
-                          (SELECT count(*) FROM spc_rebase_decision), (SELECT count(*) FROM spc_rebase_withdrawal)"""
+                          (SELECT count(*) FROM spc_rebase_decision), (SELECT count(*) FROM spc_rebase_withdrawal),
+                          (SELECT count(*) FROM phm_run)"""
 
 
 def _tracking(request: Request) -> Tracking | None:
@@ -69,11 +71,12 @@ def _all_views(request: Request) -> tuple[str | None, dict[str, MeasureView], bo
     measures = request.app.state.strategy.measures
     tracking = _tracking(request)
 
-    def build(_con) -> tuple[str | None, dict[str, MeasureView], bool]:
+    def build(con_) -> tuple[str | None, dict[str, MeasureView], bool]:
         if tracking is None:
             views = {}
             for m in measures:
-                series = MeasureSeries(measure_id=m.id, state="not_loaded", note=m.data.note)
+                series = withhold_demo(read_series(con_, m)) if con_ is not None else \
+                    MeasureSeries(measure_id=m.id, state="not_loaded", note=m.data.note)
                 views[m.id] = measure_view(MeasureEntry(measure=m, series=series, status=assess(m, series)))
             return None, views, False
         views = {m.id: measure_view(tracking.measures[m.id]) for m in measures}
