@@ -125,7 +125,10 @@ def parse_ae_monthly(raw: pd.DataFrame, path: Path) -> Parsed:
     rows = raw[main]
     org_type = np.where(org[main] == "ENGLAND", "england", np.where(level[main] == "provider", "provider", "stp_icb"))
     common = dict(org_code=org[main], org_type=pd.Series(org_type, index=rows.index), start=rows["period"])
-    parts.append(_frame(rows, metric_id="ae-4-hour", numerator=within[main], denominator=num["att_total"][main],
+    # NHS England's percentage counts only attendances with a 4-hour outcome reported (within + over):
+    # in 2019-20 some trusts field-testing new standards reported attendances but no 4-hour figures.
+    outcome = within + num["over_4h_total"]
+    parts.append(_frame(rows, metric_id="ae-4-hour", numerator=within[main], denominator=outcome[main],
                         unit="proportion", **common))
     parts.append(_frame(rows, metric_id="ae-attendances", value=num["att_total"][main], unit="count", **common))
     parts.append(_frame(rows, metric_id="ae-emergency-admissions", value=num["em_adm_total"][main], unit="count",
