@@ -10,11 +10,22 @@ from pydantic import BaseModel
 
 from pophealth.measures.formatting import UNIT_LABEL, format_value
 from pophealth.measures.narrative import NarrativeVersion
+from pophealth.measures.series import Lineage
 from pophealth.measures.tracking import MeasureEntry
 from pophealth.spc.chart import icon_svg, render_svg
 
 STATE_TEXT = {"not_loaded": "Data not loaded", "no_feed": "Not yet measurable: no data source defined"}
 SYNTHETIC_TEXT = "Synthetic demonstration data - not real figures"
+
+
+class CompareRow(BaseModel):
+    """The latest figure of one comparison series (another place, England, the other sex)."""
+
+    org: str
+    label: str
+    period: str | None
+    value: float | None
+    value_text: str
 
 
 class MeasureView(BaseModel):
@@ -50,6 +61,11 @@ class MeasureView(BaseModel):
     note: str | None
     narrative: NarrativeVersion | None
     table: list[tuple[str, str, str, str]]  # period, value, mean, process limits
+    headline_label: str  # whose figure the status is for, e.g. "Leicester, males"
+    latest_value: float | None
+    compare: list[CompareRow]
+    lineage: list[Lineage]
+    baselines: list[str]  # the strategy's own starting figures, with where they are printed
 
 
 def _chart_svg(entry: MeasureEntry, ident: str) -> str:
@@ -85,4 +101,22 @@ def measure_view(entry: MeasureEntry, *, ident: str | None = None) -> MeasureVie
         data_source=m.data_source, source_files=s.sources, loaded_at=s.loaded_at, note=s.note,
         narrative=entry.narrative,
         table=[(p.label, fmt(p.value), fmt(p.mean), f"{fmt(p.lpl)} to {fmt(p.upl)}") for p in st.points],
+        headline_label=s.label or "", latest_value=st.latest_value,
+        compare=[CompareRow(org=c.org, label=c.label, period=c.latest.label if c.latest else None,
+                            value=c.latest.value if c.latest else None,
+                            value_text=fmt(c.latest.value) if c.latest else "No data")
+                 for c in s.compare],
+        lineage=s.lineage,
+        baselines=[f"{b.text}{' (' + b.org + ')' if b.org else ''}, {b.date}: {_document(b.source.document)}"
+                   + (f", {b.source.section}" if b.source.section else "") for b in m.baselines],
     )
+
+
+DOCUMENTS = {"000": "LLR ICB five-year forward plan, Our pledges to local people",
+             "001": "LLR 5-Year Joint Forward Plan", "002": "Leicestershire Joint Health and Wellbeing Strategy 2022-2032",
+             "003": "Leicester Health, Care and Wellbeing Strategy Delivery Plan 2023-2025",
+             "004": "LLR Integrated Care Strategy 2023-2028"}
+
+
+def _document(doc: str) -> str:
+    return DOCUMENTS.get(doc, doc)

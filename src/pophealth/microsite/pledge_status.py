@@ -21,7 +21,6 @@ from pophealth.microsite.tables import PublishedTable, publish
 from pophealth.strategy import Strategy
 
 NOT_YET_MEASURABLE = "Not yet measurable"
-SYNTHETIC = "Synthetic demonstration data, not real figures"
 
 
 class PledgeStatus(BaseModel):
@@ -52,19 +51,33 @@ def _summary(entries: list[MeasureEntry]) -> str:
     return f"{len(entries)} {noun}: " + ", ".join(parts)
 
 
+def _rows(e: MeasureEntry) -> list[dict]:
+    """The measure's rated figure, then the latest figure of each place or group shown beside it."""
+    m, unit = e.measure, e.measure.unit
+
+    def row(label: str, period: str | None, value: float | None, status: str, variation: str) -> dict:
+        return {
+            "measure": m.name if not label else f"{m.name}: {label}",
+            "period": period or "",
+            "latest": "" if unit == "count" or value is None else format_value(value, unit),
+            "latest_count": value if unit == "count" else None,
+            "target": m.target.text if m.target else "No target set",
+            "status": status, "variation": variation,
+            "data": m.data_source if value is not None else (e.series.note or "No data yet"),
+        }
+
+    head_label = e.series.label if e.series.compare else ""
+    rows = [row(head_label, e.status.latest_label, e.status.latest_value, e.status.rag_text,
+                e.status.variation_text or "")]
+    for c in e.series.compare:
+        latest = c.latest
+        rows.append(row(c.label, latest.label if latest else None, latest.value if latest else None,
+                        "Shown for comparison", ""))
+    return rows
+
+
 def _table(number: int, entries: list[MeasureEntry]) -> PublishedTable:
-    frame = pd.DataFrame([{
-        "measure": e.measure.name,
-        "period": e.status.latest_label or "",
-        "latest": "" if e.measure.unit == "count" or e.status.latest_value is None
-        else format_value(e.status.latest_value, e.measure.unit),
-        "latest_count": e.status.latest_value if e.measure.unit == "count" else None,
-        "target": e.measure.target.text if e.measure.target else "No target set",
-        "status": e.status.rag_text,
-        "variation": e.status.variation_text or "",
-        "data": SYNTHETIC if e.series.synthetic else (e.measure.data_source if e.status.latest_value is not None
-                                                      else e.series.note or "No data loaded yet"),
-    } for e in entries])
+    frame = pd.DataFrame([r for e in entries for r in _rows(e)])
     frame["latest_count"] = frame["latest_count"].astype("float64")
     return publish(frame, slug="measures", caption=f"Measures of pledge {number} and their latest status",
                    labels={"measure": "Measure", "period": "Latest period", "latest": "Latest value",
