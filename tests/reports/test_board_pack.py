@@ -51,7 +51,7 @@ def test_pdf_has_a_summary_then_every_pledge(pack):
 @pytest.mark.slow
 def test_xlsx_has_the_summary_matrix_and_the_data(pack):
     wb = load_workbook(pack / "board-pack-2023-10.xlsx", read_only=True)
-    assert wb.sheetnames == ["Summary", "Data", "Narrative", "About"]
+    assert wb.sheetnames == ["Summary", "Data", "Figures", "Narrative", "About"]
     rows = list(wb["Summary"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     assert header[:4] == ("Pledge", "Pledge text", "Measure id", "Measure")

@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from pophealth.measures.series import MeasureSeries, read_series
+from pophealth.measures.series import MeasureSeries, how_to_load, read_series
 from pophealth.measures.tracking import MeasureEntry
 from pophealth.strategy.feeds import FEEDS
 from pophealth.strategy.measures import Measure
@@ -41,6 +41,7 @@ def measure_summary(con: duckdb.DuckDBPyConnection, m: Measure, entry: MeasureEn
         "baselines": [b.model_dump(mode="json") for b in m.baselines],
         "status": status,
         "note": series.note,
+        "how_to_load": how_to_load(m),
     }
 
 

@@ -90,16 +90,24 @@ def read_series(con: duckdb.DuckDBPyConnection, measure: Measure) -> MeasureSeri
         return _phm(con, measure)
     else:
         return MeasureSeries(measure_id=measure.id, state="no_feed", note=_no_data_note(measure))
-    return head.model_copy(update={"compare": [c for c in compare if c.points]})
+    return head.model_copy(update={"compare": compare})  # a place with no figure says so, not left out
 
 
 def _no_data_note(measure: Measure, loaded: bool = False) -> str:
+    """What a reader is told when a measure has no figure yet: in plain words, with its source."""
     feed = FEEDS.get(measure.data.feed or "")
     text = measure.data.note or ""
     if feed is not None:
-        text = (text + " " if text else "") + (
-            f"No data yet. Source: {feed.name} ({feed.publisher}); load it with `{feed.load}`.")
+        text = (text + " " if text else "") + f"No data yet. Source: {feed.name} ({feed.publisher})."
     return text or "No data yet."
+
+
+def how_to_load(measure: Measure) -> str | None:
+    """The command that loads a measure's source (for analysts, never on public pages)."""
+    if measure.data.kind == "phm":
+        return "pophealth phm run"
+    feed = FEEDS.get(measure.data.feed or "")
+    return feed.load if feed else None
 
 
 def _publisher(measure: Measure) -> str:
@@ -181,12 +189,19 @@ def _indicator(con: duckdb.DuckDBPyConnection, m: Measure, ref: SeriesRef) -> Me
                             numerator=count, denominator=den, source=source))
         sources.add(source)
         loaded = max(loaded or "", loaded_at or "") or None
-    name = ref.label or " ".join(x for x in (ref.org, sex) if x)
+    name = ref.label or _area_label(con, ref.org, sex)
     lineage = [Lineage(source=s, publisher="Office for Health Improvement and Disparities (Fingertips)",
                        loaded_at=loaded, method=method) for s in sorted(sources)]
     return MeasureSeries(measure_id=m.id, state="ok" if points else "not_loaded", org=ref.org, label=name,
                          points=points, sources=sorted(sources), lineage=lineage, loaded_at=loaded,
                          note=d.note if points else _no_data_note(m))
+
+
+def _area_label(con: duckdb.DuckDBPyConnection, area: str, sex: str | None) -> str:
+    """"Leicester, males" from the area's published name; the code when the area has no rows."""
+    found = con.execute(f"SELECT any_value(area_name) FROM {INDICATOR_TABLE} WHERE area_code = ?", [area]).fetchone()
+    name = found[0] if found and found[0] else area
+    return f"{name}, {sex.lower()}s" if sex in ("Male", "Female") else name
 
 
 def population_is_synthetic(con: duckdb.DuckDBPyConnection) -> bool:
@@ -235,8 +250,8 @@ def _phm(con: duckdb.DuckDBPyConnection, m: Measure) -> MeasureSeries:
                              points=points, demo=demo, sources=runs, loaded_at=loaded,
                              lineage=[Lineage(source=r, publisher="pophealth population health management engine",
                                               loaded_at=loaded, method=method) for r in runs],
-                             note=None if points else "No data yet: run the population health management "
-                             "engine on the practices' records (`pophealth phm run`).")
+                             note=None if points else "No data yet: the population health management engine computes "
+                             "it from practices' records.")
 
     head = make(PHM_ALL, "LLR registered population")
     others = [make(org, org) for org in sorted(series) if org != PHM_ALL]

@@ -61,6 +61,7 @@ class MeasureView(BaseModel):
     note: str | None
     narrative: NarrativeVersion | None
     table: list[tuple[str, str, str, str]]  # period, value, mean, process limits
+    headline_org: str  # the organisation or area code of the rated figure
     headline_label: str  # whose figure the status is for, e.g. "Leicester, males"
     latest_value: float | None
     compare: list[CompareRow]
@@ -101,7 +102,7 @@ def measure_view(entry: MeasureEntry, *, ident: str | None = None) -> MeasureVie
         data_source=m.data_source, source_files=s.sources, loaded_at=s.loaded_at, note=s.note,
         narrative=entry.narrative,
         table=[(p.label, fmt(p.value), fmt(p.mean), f"{fmt(p.lpl)} to {fmt(p.upl)}") for p in st.points],
-        headline_label=s.label or "", latest_value=st.latest_value,
+        headline_org=s.org, headline_label=s.label or "", latest_value=st.latest_value,
         compare=[CompareRow(org=c.org, label=c.label, period=c.latest.label if c.latest else None,
                             value=c.latest.value if c.latest else None,
                             value_text=fmt(c.latest.value) if c.latest else "No data")

@@ -55,6 +55,11 @@ def write_xlsx(tracking: Tracking, path: Path) -> None:
               for mid, e in tracking.measures.items() for p in e.status.points]
     _sheet(wb, "Data", ["Measure id", "Period", "Period start", "Value", "Mean", "Lower process limit",
                         "Upper process limit", "Point type", "Data"], points, [30, 10, 12, 12, 12, 12, 12, 28, 10])
+    # Every figure each measure shows, rated or beside it for comparison, one row per place and period.
+    figures = [[mid, c.label, c.org, p.label, p.period_start, p.value]
+               for mid, e in tracking.measures.items() for c in [e.series, *e.series.compare] for p in c.points]
+    _sheet(wb, "Figures", ["Measure id", "Place or group", "Code", "Period", "Period start", "Value"], figures,
+           [30, 34, 12, 12, 12, 12])
     narrative = [[mid, e.narrative.period, e.narrative.version, e.narrative.key_issue,
                   "\n".join(e.narrative.mitigations), e.narrative.author, e.narrative.created_at]
                  for mid, e in tracking.measures.items() if e.narrative]
