@@ -32,6 +32,12 @@ class PledgeStatus(BaseModel):
     measures: PublishedTable | None
 
 
+def measure_entries(con: duckdb.DuckDBPyConnection,
+                    strategy: Strategy) -> tuple[str | None, dict[str, MeasureEntry]]:
+    """Every measure's status as the public may see it (demonstration figures withheld)."""
+    return _entries(con, strategy)
+
+
 def _entries(con: duckdb.DuckDBPyConnection, strategy: Strategy) -> tuple[str | None, dict[str, MeasureEntry]]:
     try:
         tracking = track(con, strategy)
@@ -77,16 +83,22 @@ def _rows(e: MeasureEntry) -> list[dict]:
 
 
 def _table(number: int, entries: list[MeasureEntry]) -> PublishedTable:
+    return measures_table(entries, f"Measures of pledge {number} and their latest status")
+
+
+def measures_table(entries: list[MeasureEntry], caption: str) -> PublishedTable:
+    """Each measure's rated figure and the places beside it, as a public table (and its CSV)."""
     frame = pd.DataFrame([r for e in entries for r in _rows(e)])
     frame["latest_count"] = frame["latest_count"].astype("float64")
-    return publish(frame, slug="measures", caption=f"Measures of pledge {number} and their latest status",
+    return publish(frame, slug="measures", caption=caption,
                    labels={"measure": "Measure", "period": "Latest period", "latest": "Latest value",
                            "latest_count": "Latest count", "target": "Target", "status": "Status",
                            "variation": "Variation", "data": "Data"})
 
 
-def pledge_statuses(con: duckdb.DuckDBPyConnection, strategy: Strategy) -> dict[int, PledgeStatus]:
-    period, entries = _entries(con, strategy)
+def pledge_statuses(con: duckdb.DuckDBPyConnection, strategy: Strategy,
+                    known: tuple[str | None, dict[str, MeasureEntry]] | None = None) -> dict[int, PledgeStatus]:
+    period, entries = known or _entries(con, strategy)
     made_up = sorted(k for k, e in entries.items() if e.series.synthetic)
     if made_up:  # the public never sees a made-up figure, however it reached the warehouse
         raise ConfigError(f"Refusing to publish: the warehouse holds synthetic rows for {', '.join(made_up)}",

@@ -16,7 +16,8 @@ from pophealth.microsite.csv_tables import OpenDataFile
 from pophealth.microsite.pages import (DataPage, HomePage, Link, ListPage, PlacePage, PledgeCard, PledgePage,
                                        PrioritiesPage, PriorityPage, ProgrammeLinks, SitePage)
 from pophealth.microsite.places import place_codes, place_profile
-from pophealth.microsite.pledge_status import PledgeStatus, pledge_statuses
+from pophealth.measures.tracking import MeasureEntry
+from pophealth.microsite.pledge_status import PledgeStatus, measure_entries, measures_table, pledge_statuses
 from pophealth.microsite.progress import Progress, PublicAction, read_progress
 from pophealth.microsite.tables import PublishedTable, publish
 from pophealth.strategy import Strategy
@@ -130,12 +131,34 @@ def _actions_table(actions: list[PublicAction]) -> PublishedTable:
         "rag": "Overall rating", "change": "Since last period", "overdue": "Overdue"})
 
 
-def priority_page(strategy: Strategy, priority: Priority, progress: Progress) -> PriorityPage:
+CATALOGUE_PREFIX = {"jfp": "delivery", "ics": "focus", "jhws": "jhws", "leicester": "leicester"}
+
+
+def priority_measure_ids(strategy: Strategy, priority_id: str) -> list[str]:
+    """The catalogue measures of a priority: those its measure slots name, then any others linked to it."""
+    programme, slug = priority_id.split(":", 1)
+    if programme == "jfp":
+        slots = strategy.delivery_priority(slug).measures
+    elif programme == "ics":
+        slots = strategy.focus(slug).measures
+    elif programme == "jhws":
+        slots = next((j.measures for j in strategy.jhws.priorities if j.id == slug), [])
+    else:
+        slots = next((p.measures for t in strategy.leicester.themes for p in t.priorities if p.id == slug), [])
+    ref = f"{CATALOGUE_PREFIX.get(programme, programme)}:{slug}"
+    ids = [sl.measure_id for sl in slots if sl.measure_id] + [m.id for m in strategy.measures if ref in m.priorities]
+    return list(dict.fromkeys(ids))
+
+
+def priority_page(strategy: Strategy, priority: Priority, progress: Progress,
+                  entries: dict[str, MeasureEntry] | None = None) -> PriorityPage:
     actions = progress.actions.get(priority.priority_id, [])
     pledges = sorted({n for a in actions for n in a.pledges})
+    mine = [entries[i] for i in priority_measure_ids(strategy, priority.priority_id) if entries and i in entries]
+    tables = [measures_table(mine, "How this priority is measured")] if mine else []
     return PriorityPage(
         path=priority_path(priority.priority_id), template="priority.jinja", title=priority.name,
-        breadcrumbs=[HOME, PRIORITIES], tables=[_actions_table(actions)] if actions else [],
+        breadcrumbs=[HOME, PRIORITIES], tables=tables + ([_actions_table(actions)] if actions else []),
         programme=PROGRAMMES.get(priority.programme, priority.programme), theme=priority.theme,
         intro=_intro(strategy, priority.priority_id), actions=actions,
         rollup=progress.by_priority.get(priority.priority_id), period=progress.period,
@@ -186,12 +209,13 @@ def accessibility_page() -> SitePage:
 
 def site_pages(con: duckdb.DuckDBPyConnection, strategy: Strategy) -> list[SitePage]:
     """Every page but the open-data page, in reading order."""
-    statuses = pledge_statuses(con, strategy)
+    known = measure_entries(con, strategy)
+    statuses = pledge_statuses(con, strategy, known)
     progress = read_progress(con, strategy)
     pages: list[SitePage] = [home_page(strategy, statuses), pledges_page(strategy, statuses)]
     pages += [pledge_page(strategy, p.number, statuses[p.number], progress) for p in strategy.pledges]
     pages.append(priorities_page(progress))
-    pages += [priority_page(strategy, pr, progress) for pr in progress.priorities]
+    pages += [priority_page(strategy, pr, progress, known[1]) for pr in progress.priorities]
     pages.append(places_page())
     pages += [place_page(con, code) for code, _, _ in place_codes()]
     pages.append(accessibility_page())

@@ -152,14 +152,15 @@ def _measure_problems(s: Strategy, files: dict[str, str]) -> list[Problem]:
                                     path=f"measures[{i}].id"))
     pledge_numbers = {p.number for p in s.pledges}
     known = {f"jhws:{p.id}" for p in s.jhws.priorities} | {
-        f"delivery:{d.id}" for d in s.delivery_priorities} | {f"focus:{f.id}" for f in s.focuses}
+        f"delivery:{d.id}" for d in s.delivery_priorities} | {f"focus:{f.id}" for f in s.focuses} | {
+        f"leicester:{p.id}" for t in s.leicester.themes for p in t.priorities}
     for i, m in enumerate(s.measures):
         for j, n in enumerate(m.pledges):
             if n not in pledge_numbers:
                 problems.append(Problem(file, f"unknown pledge {n}", path=f"measures[{i}].pledges[{j}]"))
         for j, ref in enumerate(m.priorities):
             if ref not in known:
-                problems.append(Problem(file, f"unknown priority {ref!r}; expected jhws:<id>, "
+                problems.append(Problem(file, f"unknown priority {ref!r}; expected jhws:<id>, leicester:<id>, "
                                         "delivery:<id> or focus:<id>", path=f"measures[{i}].priorities[{j}]"))
     slots = [("pledges", f"pledges[{i}].measures[{j}]", slot) for i, p in enumerate(s.pledges)
              for j, slot in enumerate(p.measures)]

@@ -190,6 +190,8 @@ class JhwsIndicator(Model):
     england_value: str | None = None
     comparison: str | None = None  # the RAG or wording as given, e.g. "better than England"
     measure_id: str | None = None
+    indicator_id: int | None = None  # the Fingertips indicator that fills the row live, where known
+    sex: str = "Persons"
     extraction_notes: list[str] = Field(default_factory=list)
 
 

@@ -94,3 +94,13 @@ def pledge_progress(request: Request, number: int) -> PledgeProgress:
     return PledgeProgress(period=period, measurable=bool(rows), rows=rows,
                           synthetic_text=SYNTHETIC_TEXT if synthetic else None,
                           href=f"/pledges/{number}/measures")
+
+
+def slot_rows(request: Request, slots: list) -> list[MeasureRow]:
+    """The catalogue measures a priority's measure slots link to, with their latest figure and status."""
+    strategy = request.app.state.strategy
+    ids = list(dict.fromkeys(sl.measure_id for sl in slots if sl.measure_id))
+    if not ids:
+        return []
+    _period, views, _synthetic = measure_views(request, set(ids))
+    return [MeasureRow(view=views[i], href=f"/measures/{i}", pledges=strategy.measure(i).pledges) for i in ids]

@@ -8,8 +8,9 @@ from pydantic import BaseModel
 from pophealth.errors import NotFoundError
 from pophealth.strategy import models as m
 from pophealth.strategy.models import Strategy
-from pophealth.web.pages import Crumb, PageContext, add_page
-from pophealth.web.routes.measure_views import PledgeProgress, pledge_progress
+from pophealth.indicators.jhws_figure import FigureRow, figure_rows
+from pophealth.web.pages import Crumb, PageContext, add_page, cached
+from pophealth.web.routes.measure_views import MeasureRow, PledgeProgress, pledge_progress, slot_rows
 
 HOME = Crumb(text="Home", href="/")
 SOURCE = "Strategy register transcribed from the LLR strategy documents"
@@ -45,6 +46,7 @@ class DeliveryPriorityListPage(PageContext):
 
 
 class DeliveryPriorityPage(PageContext):
+    live_measures: list[MeasureRow] = []  # the slots' catalogue measures with their latest figure and status
     priority: m.DeliveryPriority
     pledges: list[Link]
 
@@ -55,6 +57,7 @@ class FocusListPage(PageContext):
 
 
 class FocusPage(PageContext):
+    live_measures: list[MeasureRow] = []  # the slots' catalogue measures with their latest figure and status
     focus: m.Focus
     pledges: list[Link]
 
@@ -62,11 +65,13 @@ class FocusPage(PageContext):
 class JhwsListPage(PageContext):
     priorities: list[m.JhwsPriority]
     indicators: list[m.JhwsIndicator]
+    figure: list[FigureRow]  # Figure 3 filled from the warehouse for Leicestershire
     governance_model: dict[str, str]
     extraction_notes: list[str]
 
 
 class JhwsPriorityPage(PageContext):
+    live_measures: list[MeasureRow] = []  # the slots' catalogue measures with their latest figure and status
     priority: m.JhwsPriority
     pledges: list[Link]
 
@@ -82,6 +87,7 @@ class LeicesterThemePage(PageContext):
 
 
 class LeicesterPriorityPage(PageContext):
+    live_measures: list[MeasureRow] = []  # the slots' catalogue measures with their latest figure and status
     theme: m.LeicesterTheme
     priority: m.LeicesterPriority
 
@@ -166,7 +172,7 @@ def delivery_priority(request: Request, slug: str) -> DeliveryPriorityPage:
     numbers = list(d.pledges) + [p.number for p in s.pledges if d.id in p.delivery_priorities]
     return DeliveryPriorityPage(
         title=d.name, breadcrumbs=[HOME, Crumb(text="Delivery priorities", href="/delivery-priorities")],
-        priority=d, pledges=_pledge_links(s, numbers), source=SOURCE)
+        priority=d, pledges=_pledge_links(s, numbers), source=SOURCE, live_measures=slot_rows(request, d.measures))
 
 
 def focus_list(request: Request) -> FocusListPage:
@@ -180,22 +186,33 @@ def focus(request: Request, slug: str) -> FocusPage:
     f = _one((f for f in s.focuses if f.id == slug), f"There is no area of focus {slug!r}")
     return FocusPage(title=f"Area of focus {f.number}: {f.title}",
                      breadcrumbs=[HOME, Crumb(text="Areas of focus", href="/focuses")],
-                     focus=f, pledges=_pledge_links(s, f.pledges), source=SOURCE)
+                     focus=f, pledges=_pledge_links(s, f.pledges), source=SOURCE,
+                     live_measures=slot_rows(request, f.measures))
 
 
 def jhws_list(request: Request) -> JhwsListPage:
     s = _strategy(request)
     return JhwsListPage(title="Leicestershire Joint Health and Wellbeing Strategy", breadcrumbs=[HOME],
-                        priorities=s.jhws.priorities, indicators=s.jhws.indicators,
+                        priorities=s.jhws.priorities, indicators=s.jhws.indicators, figure=_figure(request),
                         governance_model=s.jhws.governance_model, extraction_notes=s.jhws.extraction_notes,
                         source=SOURCE)
+
+
+FIGURE_VERSION = "SELECT count(*), max(loaded_at) FROM indicator_value"
+
+
+def _figure(request: Request) -> list[FigureRow]:
+    indicators = _strategy(request).jhws.indicators
+    return cached(request, "jhws_figure", "E10000018", FIGURE_VERSION, lambda con: figure_rows(con, indicators),
+                  size=2)
 
 
 def jhws_priority(request: Request, slug: str) -> JhwsPriorityPage:
     s = _strategy(request)
     j = _one((j for j in s.jhws.priorities if j.id == slug), f"There is no JHWS priority {slug!r}")
     return JhwsPriorityPage(title=j.name, breadcrumbs=[HOME, Crumb(text="Leicestershire JHWS", href="/jhws")],
-                            priority=j, pledges=_pledge_links(s, j.pledges), source=SOURCE)
+                            priority=j, pledges=_pledge_links(s, j.pledges), source=SOURCE,
+                            live_measures=slot_rows(request, j.measures))
 
 
 def leicester(request: Request) -> LeicesterPage:
@@ -223,6 +240,7 @@ def leicester_priority(request: Request, pid: str) -> LeicesterPriorityPage:
             if p.id.lower() == pid.lower():
                 return LeicesterPriorityPage(
                     title=f"Priority {p.number}", theme=t, priority=p, source=SOURCE,
+                    live_measures=slot_rows(request, p.measures),
                     breadcrumbs=[HOME, Crumb(text="Leicester plan", href="/leicester"),
                                  Crumb(text=f"{t.id}. {t.name.title()}", href=f"/leicester/themes/{t.id}")])
     raise NotFoundError(f"There is no Leicester priority {pid!r}")
