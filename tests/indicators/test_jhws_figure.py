@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 
 from pophealth.indicators.jhws_figure import figure_rows
 from pophealth.sources.fingertips_csv import Batch, load_batches, read_fingertips_csv
