@@ -61,7 +61,9 @@ class Workbook:
             try:
                 sheet = self._book.get_sheet_by_name(name)
                 self._grids[name] = sheet.to_python(skip_empty_area=False)
-            except Exception as exc:  # noqa: BLE001 - any reader failure on a damaged sheet is bad input
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as exc:  # noqa: BLE001 - a damaged sheet (even a reader panic) is bad input
                 raise InputError(Problem(self.file, f"the sheet cannot be read: {exc}", sheet=name)) from None
         return self._grids[name]
 
@@ -73,7 +75,9 @@ def open_workbook(path: Path) -> Workbook:
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types for damaged files
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - calamine raises several types (and may panic) on damaged files
         raise InputError(Problem(path.name, f"cannot be read as an Excel workbook ({type(exc).__name__}: {exc})"),
                          hint="the file may be truncated or damaged: download it again") from None
     return Workbook(path, names, book)
