@@ -201,15 +201,22 @@ def _total(values: dict[str, float | None], kind: str) -> float | None:
     return sum(values[k] for k in keys)  # type: ignore[misc]
 
 
-def _within(values: dict[str, float | None], kind: str, attendances: float | None) -> float | None:
-    """Attendances within 4 hours: as published, else attendances − published "> 4 hours"."""
-    within = values.get(f"within_{kind}")
+def _four_hour(values: dict[str, float | None], kind: str, attendances: float | None
+               ) -> tuple[float | None, float | None]:
+    """(attendances within 4 hours, attendances with a 4-hour outcome) for ``kind`` (total or t1).
+
+    Within: as published, else attendances − published "> 4 hours". The denominator is within +
+    over where both are published: it equals the attendances except where providers did not report
+    4-hour data (the 2019-2023 field test of new standards), which NHS England's published
+    percentages leave out of England's and systems' denominators too.
+    """
+    within = _total(values, "within") if kind == "total" else values.get("within_t1")
+    over = _total(values, "over") if kind == "total" else values.get("over_t1")
     if within is not None:
-        return within
-    over = _total(values, "over") if kind == "total" else values.get(f"over_{kind}")
+        return within, (within + over) if over is not None else attendances
     if over is None or attendances is None:
-        return None
-    return attendances - over
+        return None, None
+    return attendances - over, attendances
 
 
 def _data_rows(cells: Cells, header: int, roles: dict[str, int]) -> list[_Row]:
@@ -268,24 +275,23 @@ def parse_sheet(book: Workbook, name: str, level: str) -> tuple[list[dict], dt.d
     for item in _data_rows(cells, header, roles):
         v = item.values
         att = _total(v, "att")
-        within = _within(v, "total", att)
+        within, reported = _four_hour(v, "total", att)
         _check(cells, item, roles, att, within)
         is_england = item.code == ENGLAND
         england_rows += is_england
         org_type = "england" if is_england else ("stp_icb" if level == "stp_icb" else "provider")
         org = item.code if is_england or level != "stp_icb" else stable_stp_code(item.code)
         if level == "footprint":
-            if within is not None and att:
-                out.append(_obs("ae-4-hour-footprint", org, org_type, within, att))
+            if within is not None and reported:
+                out.append(_obs("ae-4-hour-footprint", org, org_type, within, reported))
             continue
         if level == "stp_icb" and is_england:
             continue  # England's own row is taken once, from the provider sheet
-        if within is not None and att:
-            out.append(_obs("ae-4-hour", org, org_type, within, att))
-        att1 = v.get("att_t1")
-        within1 = _within(v, "t1", att1)
-        if att1 and within1 is not None:
-            out.append(_obs("ae-4-hour-type1", org, org_type, within1, att1))
+        if within is not None and reported:
+            out.append(_obs("ae-4-hour", org, org_type, within, reported))
+        within1, reported1 = _four_hour(v, "t1", v.get("att_t1"))
+        if within1 is not None and reported1:
+            out.append(_obs("ae-4-hour-type1", org, org_type, within1, reported1))
         for metric, value in (("ae-attendances", att), ("ae-emergency-admissions", v.get("em_total")),
                               ("ae-4-hour-dta", v.get("dta4")), ("ae-12-hour-dta", v.get("dta12"))):
             if value is not None:
