@@ -138,7 +138,7 @@ def load_nhse_files(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path],
         parsed.append(parse_file(p))
     _same_period_twice(parsed)
     with transaction(con):
-        load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM nhse_load_history").fetchone()[0]
+        load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM nhse_load_history").fetchall()[0][0]
         replaced: dict[str, int] = {}
         for item in parsed:
             if progress:
@@ -159,8 +159,8 @@ def _replace_scope(con: duckdb.DuckDBPyConnection, item: ParsedFile) -> int:
         return 0
     where = "metric_id IN (SELECT unnest(?)) AND period_start IN (SELECT unnest(?))"
     args = [list(item.replace_metrics), list(item.replace_periods)]
-    count = con.execute(f"SELECT count(*) FROM metric_observation WHERE {where}", args).fetchone()[0]
-    con.execute(f"DELETE FROM metric_observation WHERE {where}", args)
+    count = con.execute(f"SELECT count(*) FROM metric_observation WHERE {where}", args).fetchall()[0][0]
+    con.execute(f"DELETE FROM metric_observation WHERE {where}", args).fetchall()
     return int(count)
 
 
@@ -172,11 +172,11 @@ def _record(con: duckdb.DuckDBPyConnection, load_id: int, item: ParsedFile, repl
     last = None if ends.empty else ends.max().date()
     con.execute("INSERT INTO nhse_load_history VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
                 [load_id, item.path.name, digest, item.publisher, item.publication, item.layout,
-                 json.dumps(list(item.periods)), first, last, item.rows, replaced])
+                 json.dumps(list(item.periods)), first, last, item.rows, replaced]).fetchall()
     attribution = ATTRIBUTION.replace("(NHS England)", f"({item.publisher})")
     con.execute("INSERT OR REPLACE INTO dataset_provenance VALUES (?, ?, ?, ?, ?, ?, ?, now())",
                 [f"nhse:{item.path.name}", f"{item.publisher}: {item.publication} ({item.layout})", LICENCE,
-                 attribution, item.path.name, item.rows, digest])
+                 attribution, item.path.name, item.rows, digest]).fetchall()
 
 
 def write_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFrame, *, source_file: str,
@@ -193,11 +193,11 @@ def write_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFram
         cols = ", ".join(frame.columns)
         if only_new:
             con.execute(f"INSERT INTO metric_observation ({cols}, loaded_at) SELECT {cols}, now() FROM _obs o "
-                        f"WHERE NOT EXISTS (SELECT 1 FROM metric_observation m WHERE {match})")
+                        f"WHERE NOT EXISTS (SELECT 1 FROM metric_observation m WHERE {match})").fetchall()
             return 0
-        replaced = con.execute(f"SELECT count(*) FROM metric_observation m JOIN _obs o ON {match}").fetchone()[0]
-        con.execute(f"DELETE FROM metric_observation m USING _obs o WHERE {match}")
-        con.execute(f"INSERT INTO metric_observation ({cols}, loaded_at) SELECT {cols}, now() FROM _obs")
+        replaced = con.execute(f"SELECT count(*) FROM metric_observation m JOIN _obs o ON {match}").fetchall()[0][0]
+        con.execute(f"DELETE FROM metric_observation m USING _obs o WHERE {match}").fetchall()
+        con.execute(f"INSERT INTO metric_observation ({cols}, loaded_at) SELECT {cols}, now() FROM _obs").fetchall()
         return int(replaced)
     finally:
         con.unregister("_obs")
