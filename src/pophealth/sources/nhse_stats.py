@@ -78,8 +78,10 @@ def parse_workbook(path: Path) -> ParsedFile | None:
         parsed_q = qof.parse_qof_workbook(book)
         metrics = tuple(sorted(set(parsed_q.observations["metric_id"])))
         start, _ = qof.year_period(parsed_q.year)
+        earlier = sorted({f"{d.year}-{(d.year + 1) % 100:02d} (comparison)"
+                          for d in parsed_q.comparison.get("period_start", [])})
         return ParsedFile(path, "qof-workbook", parsed_q.observations, qof.PUBLISHER, qof.PUBLICATION,
-                          (parsed_q.year,), metrics, (start,), parsed_q.comparison)
+                          (parsed_q.year, *earlier), metrics, (start,), parsed_q.comparison)
     return None
 
 
@@ -166,10 +168,9 @@ def _replace_scope(con: duckdb.DuckDBPyConnection, item: ParsedFile) -> int:
 
 def _record(con: duckdb.DuckDBPyConnection, load_id: int, item: ParsedFile, replaced: int) -> None:
     digest = _checksum(item.path)
-    starts = pd.to_datetime(item.observations["period_start"]) if len(item.observations) else pd.Series([])
-    ends = pd.to_datetime(item.observations["period_end"]) if len(item.observations) else pd.Series([])
-    first = None if starts.empty else starts.min().date()
-    last = None if ends.empty else ends.max().date()
+    frames = [f for f in (item.observations, item.comparison) if len(f)]
+    first = min((pd.Timestamp(f["period_start"].min()).date() for f in frames), default=None)
+    last = max((pd.Timestamp(f["period_end"].max()).date() for f in frames), default=None)
     con.execute("INSERT INTO nhse_load_history VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
                 [load_id, item.path.name, digest, item.publisher, item.publication, item.layout,
                  json.dumps(list(item.periods)), first, last, item.rows, replaced]).fetchall()
