@@ -5,6 +5,7 @@ idempotence, revised editions, and the load history.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -146,3 +147,20 @@ def test_a_qof_comparison_year_never_overrides_that_years_own_publication(db_fil
     b.close()
     assert one == other  # the same warehouse in either order
     assert any(r[-2] == own.name and str(r[4]) == "2014-04-01" for r in one)
+
+
+def test_progress_on_a_terminal_and_quiet_json(db_file, capsys, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    import pophealth.cli.report as report
+
+    screen = io.StringIO()
+    monkeypatch.setattr(report, "console", Console(file=screen, force_terminal=True, width=120))
+    code, _ = _cli(capsys, "report", "import-nhse", "--db", str(db_file), str(AE[0]), str(QOF[-1]))
+    assert code == 0
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())
+    assert "Validating" in shown and "Loading" in shown and f"{AE[0].name}: " in shown
+    code, out = _cli(capsys, "report", "import-nhse", "--db", str(db_file), "--json", str(AE[0]))
+    assert code == 0 and set(json.loads(out)) == {AE[0].name}  # nothing but the JSON
