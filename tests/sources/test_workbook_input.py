@@ -174,3 +174,11 @@ def test_a_corrupted_workbook_loads_or_is_an_input_error(tmp_path, flips):
         parse_file(path)
     except InputError as err:
         assert err.problems[0].file == "flipped.xls"
+
+
+def test_a_provider_printed_twice_is_named_with_its_row(tmp_path):
+    def edit(ws, cols):
+        ws.append([c[3] for c in cols])  # the RWE row again, at row 11
+
+    with pytest.raises(InputError, match="sheet 'Provider Level Data', row 11: organisation RWE appears more"):
+        parse_file(write_workbook(tmp_path / "twice.xlsx", list(range(len(COLUMNS))), edit=edit))

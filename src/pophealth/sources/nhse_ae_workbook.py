@@ -283,19 +283,21 @@ def parse_sheet(book: Workbook, name: str, level: str) -> tuple[list[dict], dt.d
         org = item.code if is_england or level != "stp_icb" else stable_stp_code(item.code)
         if level == "footprint":
             if within is not None and reported:
-                out.append(_obs("ae-4-hour-footprint", org, org_type, within, reported))
+                out.append(_obs("ae-4-hour-footprint", org, org_type, within, reported) | {"_row": item.row})
             continue
         if level == "stp_icb" and is_england:
             continue  # England's own row is taken once, from the provider sheet
+        found: list[dict] = []
         if within is not None and reported:
-            out.append(_obs("ae-4-hour", org, org_type, within, reported))
+            found.append(_obs("ae-4-hour", org, org_type, within, reported))
         within1, reported1 = _four_hour(v, "t1", v.get("att_t1"))
         if within1 is not None and reported1:
-            out.append(_obs("ae-4-hour-type1", org, org_type, within1, reported1))
+            found.append(_obs("ae-4-hour-type1", org, org_type, within1, reported1))
         for metric, value in (("ae-attendances", att), ("ae-emergency-admissions", v.get("em_total")),
                               ("ae-4-hour-dta", v.get("dta4")), ("ae-12-hour-dta", v.get("dta12"))):
             if value is not None:
-                out.append(_count(metric, org, org_type, value))
+                found.append(_count(metric, org, org_type, value))
+        out += [f | {"_row": item.row} for f in found]
     if england_rows > 1:
         cells.problem(f"{england_rows} rows with code '-' (England); expected one")
     return out, period, cells.problems
@@ -337,7 +339,7 @@ def parse_ae_workbook(book: Workbook) -> AeWorkbook:
         levels_seen[level] = name
         rows, period, found = parse_sheet(book, name, level)
         problems += found
-        records += rows
+        records += [{**r, "_sheet": name} for r in rows]
         used.append(name)
         if period is not None:
             periods[name] = period
@@ -351,13 +353,14 @@ def parse_ae_workbook(book: Workbook) -> AeWorkbook:
         raise InputError(problems)
     start = next(iter(periods.values()))
     frame = pd.DataFrame.from_records(records, columns=["metric_id", "org_code", "org_type", "breakdown",
-                                                        "numerator", "denominator", "value", "unit"])
+                                                        "numerator", "denominator", "value", "unit", "_sheet",
+                                                        "_row"])
     end = (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
     frame.insert(4, "period_start", start)
     frame.insert(5, "period_end", end)
-    duplicated = frame.duplicated(["metric_id", "org_code", "breakdown"], keep=False)
+    duplicated = frame.duplicated(["metric_id", "org_code", "breakdown"], keep="first")
     if duplicated.any():
-        first = frame[duplicated].iloc[0]
-        raise InputError(Problem(book.file, f"organisation {first['org_code']} appears more than once for "
-                                 f"{first['metric_id']}"))
-    return AeWorkbook(start, tuple(used), frame)
+        raise InputError([Problem(book.file, f"organisation {d['org_code']} appears more than once "
+                                  f"({d['metric_id']})", sheet=d["_sheet"], row=int(d["_row"]) + 1)
+                          for _, d in frame[duplicated].drop_duplicates(["org_code", "_sheet"]).iterrows()])
+    return AeWorkbook(start, tuple(used), frame.drop(columns=["_sheet", "_row"]))
