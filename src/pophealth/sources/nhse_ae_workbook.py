@@ -221,7 +221,11 @@ def _four_hour(values: dict[str, float | None], kind: str, attendances: float | 
 
 def _data_rows(cells: Cells, header: int, roles: dict[str, int]) -> list[_Row]:
     rows: list[_Row] = []
-    numeric = [k for k in roles if k != "code"]
+    # Only the figures used are read: percentages are recomputed, mapped activity is already in the
+    # footprint counts. "< 4 hours" / "> 4 hours" by type may be negative as published (NHS England
+    # prints adjustments, e.g. -1 type 1 within 4 hours at a minor injuries unit in July 2017);
+    # totals are checked below instead.
+    numeric = [k for k in roles if k != "code" and not k.startswith(("pct", "mapped"))]
     for r in range(header + 1, len(cells.grid)):
         code = cells.text(r, roles["code"])
         if not code:
@@ -233,19 +237,21 @@ def _data_rows(cells: Cells, header: int, roles: dict[str, int]) -> list[_Row]:
             continue
         values = {}
         for key in numeric:
-            reader = cells.number if key.startswith("pct") else cells.count
+            reader = cells.number if key.startswith(("within", "over")) else cells.count
             values[key] = reader(r, roles[key])
         rows.append(_Row(r, ENGLAND if code == "-" else code.upper(), values))
     return rows
 
 
-def _check(cells: Cells, item: _Row, roles: dict[str, int], att: float | None, within: float | None) -> None:
-    if att is None or within is None:
+def _check(cells: Cells, item: _Row, roles: dict[str, int], att: float | None, within: float | None,
+           reported: float | None) -> None:
+    """All-types figures must be possible: 0 ≤ within ≤ attendances with a 4-hour outcome ≤ attendances."""
+    if att is None or within is None or reported is None:
         return
-    if within < -1e-6 or within > att + 1e-6:
+    if within < -1e-6 or within > reported + 1e-6 or reported > att + 1e-6:
         col = roles.get("within_total", roles.get("over_total", roles["code"]))
-        cells.problem(f"attendances within 4 hours ({within:g}) must lie between 0 and the attendances ({att:g})",
-                      item.row, col)
+        cells.problem(f"attendances within 4 hours ({within:g}) must lie between 0 and the attendances with a "
+                      f"4-hour outcome ({reported:g}), which cannot exceed the attendances ({att:g})", item.row, col)
 
 
 def parse_sheet(book: Workbook, name: str, level: str) -> tuple[list[dict], dt.date | None, list[Problem]]:
@@ -276,7 +282,7 @@ def parse_sheet(book: Workbook, name: str, level: str) -> tuple[list[dict], dt.d
         v = item.values
         att = _total(v, "att")
         within, reported = _four_hour(v, "total", att)
-        _check(cells, item, roles, att, within)
+        _check(cells, item, roles, att, within, reported)
         is_england = item.code == ENGLAND
         england_rows += is_england
         org_type = "england" if is_england else ("stp_icb" if level == "stp_icb" else "provider")
@@ -291,7 +297,7 @@ def parse_sheet(book: Workbook, name: str, level: str) -> tuple[list[dict], dt.d
         if within is not None and reported:
             found.append(_obs("ae-4-hour", org, org_type, within, reported))
         within1, reported1 = _four_hour(v, "t1", v.get("att_t1"))
-        if within1 is not None and reported1:
+        if within1 is not None and reported1 and 0 <= within1 <= reported1:
             found.append(_obs("ae-4-hour-type1", org, org_type, within1, reported1))
         for metric, value in (("ae-attendances", att), ("ae-emergency-admissions", v.get("em_total")),
                               ("ae-4-hour-dta", v.get("dta4")), ("ae-12-hour-dta", v.get("dta12"))):
