@@ -9,6 +9,7 @@ England sum of CCG rows, so every CCG of the file is loaded.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +19,7 @@ from pophealth.config import shared_dir
 from pophealth.sources.nhsd_qof_workbook import parse_qof_workbook, year_period
 from pophealth.sources.workbook import open_workbook
 
-FOLDER = shared_dir() / "data" / "published" / "nhsd-qof-ccg"
+FOLDER = Path(os.environ.get("POPHEALTH_QOF_WORKBOOKS", shared_dir() / "data" / "published" / "nhsd-qof-ccg"))
 WORKBOOKS = sorted(p for p in FOLDER.glob("*.xls*")) if FOLDER.is_dir() else []
 LLR = {"03W", "04C", "04V"}
 
