@@ -164,3 +164,14 @@ def test_progress_on_a_terminal_and_quiet_json(db_file, capsys, monkeypatch):
     assert "Validating" in shown and "Loading" in shown and f"{AE[0].name}: " in shown
     code, out = _cli(capsys, "report", "import-nhse", "--db", str(db_file), "--json", str(AE[0]))
     assert code == 0 and set(json.loads(out)) == {AE[0].name}  # nothing but the JSON
+
+
+def test_every_bad_file_is_named_in_one_message(db_file, tmp_path):
+    first, second = tmp_path / "first.xls", tmp_path / "second.xlsx"
+    first.write_bytes(b"not a workbook")
+    second.write_bytes(AE[0].read_bytes()[:3000])
+    con = connect(db_file)
+    with pytest.raises(InputError) as err:
+        load_nhse_files(con, [first, AE[0], second])
+    con.close()
+    assert {p.file for p in err.value.problems} == {"first.xls", "second.xlsx"}

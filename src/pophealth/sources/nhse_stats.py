@@ -133,11 +133,16 @@ def _same_period_twice(parsed: list[ParsedFile]) -> None:
 def load_nhse_files(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path],
                     progress: Progress | None = None) -> dict[str, int]:
     """Validate every file first, then write them all in one transaction; returns rows per file."""
-    parsed = []
+    parsed, problems = [], []
     for p in paths:
         if progress:
             progress("validate", Path(p))
-        parsed.append(parse_file(p))
+        try:
+            parsed.append(parse_file(p))
+        except InputError as err:  # keep validating: one message lists every bad file
+            problems += err.problems
+    if problems:
+        raise InputError(problems)
     _same_period_twice(parsed)
     with transaction(con):
         load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM nhse_load_history").fetchall()[0][0]
