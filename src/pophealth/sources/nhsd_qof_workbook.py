@@ -48,8 +48,13 @@ def find_header(grid: Grid) -> int | None:
 
 
 def is_qof_workbook(book: Workbook) -> bool:
-    return any(find_header(book.grid(name)) is not None and _prevalence_span(book.grid(name),
-               find_header(book.grid(name))) for name in book.names)  # type: ignore[arg-type]
+    """True when a sheet has a CCG code and Register heading row under a "Prevalence" group."""
+    for name in book.names:
+        grid = book.grid(name)
+        header = find_header(grid)
+        if header is not None and _prevalence_span(grid, header) is not None:
+            return True
+    return False
 
 
 def _prevalence_span(grid: Grid, header: int) -> tuple[int, int, int] | None:
@@ -99,16 +104,16 @@ def _blocks(cells: Cells, header: int, span: tuple[int, int, int]) -> list[Block
     return blocks
 
 
-def _candidates(cells: Cells, block: Block) -> list[tuple[int, ...]]:
+def _candidates(cells: Cells, block: Block, header: int) -> list[tuple[int, ...]]:
     """Each list-size column alone, then the sum of the age-specific ones (OST 2014-15: 50-74 + 75+)."""
     single = [(c,) for c in block.list_sizes]
-    aged = tuple(c for c in block.list_sizes if re.search(r"\d", norm(cell(cells.grid, cells.header, c))))
+    aged = tuple(c for c in block.list_sizes if re.search(r"\d", norm(cell(cells.grid, header, c))))
     return single + ([aged] if len(aged) > 1 else [])
 
 
-def _denominator(cells: Cells, block: Block, rows: list[int]) -> tuple[int, ...] | None:
+def _denominator(cells: Cells, block: Block, header: int, rows: list[int]) -> tuple[int, ...] | None:
     """The list-size column(s) whose register ÷ list size × 100 equals the published prevalence in every row."""
-    for cols in _candidates(cells, block):
+    for cols in _candidates(cells, block, header):
         agree = True
         for r in rows:
             reg, prev = cells.number(r, block.register), cells.number(r, block.prevalence)
@@ -159,7 +164,6 @@ def parse_qof_workbook(book: Workbook) -> QofWorkbook:
         if header is None or span is None:
             continue
         cells = Cells(book, name)
-        cells.header = header
         texts = [norm(v) for v in grid[header]]
         ccg_col = next(c for c, t in enumerate(texts) if _is_ccg_code_heading(t))
         for c, t in enumerate(texts):
@@ -180,7 +184,7 @@ def parse_qof_workbook(book: Workbook) -> QofWorkbook:
         for block in blocks:
             if block.year != this_year and not clean:
                 continue
-            den_cols = _denominator(cells, block, [r for r, _ in rows])
+            den_cols = _denominator(cells, block, header, [r for r, _ in rows])
             if den_cols is None:
                 if block.year == this_year:
                     cells.problem(f"no list size in the {block.year} block reproduces the published prevalence "

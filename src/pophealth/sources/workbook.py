@@ -99,7 +99,6 @@ class Cells:
         self.grid = book.grid(sheet)
         self.problems: list[Problem] = []
         self.headings: dict[int, str] = {}  # column index → heading shown in messages
-        self.header = 0  # 0-based row of the column headings, once found
 
     def where(self, col: int) -> str:
         heading = self.headings.get(col)
