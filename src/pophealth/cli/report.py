@@ -53,17 +53,38 @@ def board(
 
 @report_app.command("import-nhse")
 def import_nhse(
-    files: Annotated[list[Path], typer.Argument(help="NHS England statistics CSV/XLSX files (CWT, A&E, RTT, AmbSYS, GPAD, LDHC).")],
+    files: Annotated[list[Path], typer.Argument(help="Statistics files: NHS England A&E by-provider workbooks (.xls/.xlsx, any layout since 2015), NHS Digital QOF CCG-level workbooks, and the CSV/XLSX extracts (CWT, A&E, RTT, AmbSYS, GPAD, LDHC). Each file is recognised by its content.")],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Load operational statistics into metric_observation: all files or none; reloading replaces rows."""
+    """Load statistics into metric_observation: every file is validated first, then all load or none.
+
+    Reloading a file changes nothing; a revised workbook replaces its month's (or QOF year's) rows.
+    Every load is recorded in nhse_load_history (file, SHA-256, publisher, publication, periods, rows).
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from pophealth.sources.nhse_stats import load_nhse_files
     from pophealth.warehouse import connect
 
     con = connect(db)
     try:
-        counts = load_nhse_files(con, files)
+        if as_json or not console.is_terminal:
+            counts = load_nhse_files(con, files)
+        else:
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=console, transient=True) as bar:
+                checking = bar.add_task("Validating", total=len(files))
+                loading = bar.add_task("Loading", total=len(files))
+
+                def step(stage: str, path: Path) -> None:
+                    task = checking if stage == "validate" else loading
+                    if stage == "load":
+                        bar.update(checking, completed=len(files), description="Validated")
+                    bar.update(task, advance=1, description=f"{'Validating' if task == checking else 'Loading'} "
+                                                            f"{path.name}")
+
+                counts = load_nhse_files(con, files, progress=step)
     finally:
         con.close()
     if as_json:
