@@ -1,9 +1,11 @@
-"""How long the publishers' own workbooks take to parse and load; prints JSON figures.
+"""How long the publishers' own workbooks, and the published-statistics extracts, take to load; prints JSON.
 
 Reads every workbook in ``shared/data/published`` (NHS England A&E by-provider and NHS Digital QOF
 CCG-level, timed apart): parse and validate only, then parse, validate and load into a fresh
 warehouse in one transaction (``load_nhse_files``, what ``pophealth report import-nhse`` runs).
-Each figure is the median of ``repeats`` runs.
+The curated extracts shipped with pophealth (``pophealth measures load-public``: A&E, ambulance,
+RTT, beds, discharge, Talking Therapies, statements and the 2020 Fingertips snapshot) are timed
+beside them in the same run. Each figure is the median of ``repeats`` runs.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from pophealth.config import shared_dir
 from pophealth.sources.nhse_stats import load_nhse_files, parse_file
+from pophealth.sources.public_extracts import load_public_extracts, shipped_folder
 from pophealth.warehouse import connect
 
 PUBLICATIONS = {"ae": "nhse-ae-by-provider", "qof": "nhsd-qof-ccg"}
@@ -56,6 +59,19 @@ def main(repeats: int = 3) -> dict:
                         "parse_validate_median_s": round(parse_s, 3),
                         "parse_validate_load_median_s": round(statistics.median(loads), 3),
                         "rows_per_second_load": round(rows / statistics.median(loads))}
+    loads, rows = [], 0
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as tmp:
+            con = connect(Path(tmp) / "w.duckdb")
+            start = time.perf_counter()
+            report = load_public_extracts(con)
+            loads.append(time.perf_counter() - start)
+            con.close()
+        rows = sum(report.files.values())
+    figures["public_extracts"] = {"files": len(list(shipped_folder().glob("*.csv"))), "rows": rows,
+                                  "findings": len(report.findings),
+                                  "parse_validate_load_median_s": round(statistics.median(loads), 3),
+                                  "rows_per_second_load": round(rows / statistics.median(loads))}
     print(json.dumps(figures))
     return figures
 

@@ -103,3 +103,24 @@ def test_a_local_return_loads_and_a_bad_one_loads_nothing(tmp_path, capsys):
     assert exit_.value.code == 3
     shown = _json(capsys, "measures", "show", "workforce-staff-in-post", "--db", str(db))
     assert [o["period_start"] for o in shown["observations"]] == ["2024-06-01"]  # nothing from the bad file
+
+
+def test_init_then_import_nhse_gives_the_measure_one_published_figure_a_month(tmp_path, capsys):
+    """The issue's check: an empty warehouse, the publisher's A&E workbooks of any layout, then the measure."""
+    import pandas as pd
+
+    from tests.sources.test_nhse_ae_workbook import EXTRACT, WORKBOOKS, shared_dir
+
+    if not WORKBOOKS:
+        pytest.skip("no A&E workbooks to import")
+    db = tmp_path / "w.duckdb"
+    main(["init", "--db", str(db)])
+    main(["report", "import-nhse", *map(str, WORKBOOKS), "--db", str(db), "--json"])
+    shown = _json(capsys, "measures", "show", "ae-four-hour", "--org", "RWE", "--db", str(db))
+    published = pd.read_csv(shared_dir() / "data" / "public" / EXTRACT)
+    rwe = published[(published["level"] == "provider") & (published["org_code"] == "RWE")]
+    expected = {r["period"]: 100 * r["pct_within_4h_all"] for _, r in rwe.iterrows()}
+    got = {o["period_start"]: o["value"] for o in shown["observations"]}
+    assert len(got) == len(shown["observations"]) == len(WORKBOOKS)  # one observation per month
+    for month, value in got.items():
+        assert value == pytest.approx(expected[month], abs=1e-7), month
