@@ -182,6 +182,8 @@ def test_leicestershire_says_what_is_not_published_here(products):
 def test_the_pack_and_site_hold_no_figure_from_made_up_data(products):
     text = _visible(products["pack"].html.read_text(encoding="utf-8")).lower()
     assert "synthetic" not in text and "example" not in text
+    for internal in ("docs/", ".md", "metric_observation", "indicator_value", "data/formats", "`"):
+        assert internal not in text, internal
     for page in Path(products["site"]).rglob("*.html"):
         body = _visible(page.read_text(encoding="utf-8")).lower()
         assert "synthetic" not in body and "example update" not in body, page
