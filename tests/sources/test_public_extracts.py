@@ -141,3 +141,20 @@ def test_a_file_that_is_not_csv_is_refused(tmp_path):
             load_public_extracts(con, folder)
     finally:
         con.close()
+
+
+def test_every_loaded_publisher_file_is_kept_as_a_dated_snapshot(tmp_path):
+    import datetime as dt
+
+    from pophealth.measures.demo import shipped_cwt
+    from pophealth.sources.nhse_stats import load_nhse_files
+
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        load_nhse_files(con, [shipped_cwt()])
+        load_nhse_files(con, [shipped_cwt()])  # the same bytes again: one copy
+    finally:
+        con.close()
+    kept = list((tmp_path / "snapshots").rglob("*.csv"))
+    assert len(kept) == 1 and kept[0].read_bytes() == shipped_cwt().read_bytes()
+    assert kept[0].parent.name == dt.date.today().isoformat()

@@ -29,6 +29,7 @@ from pophealth.sources import nhse_ae_workbook as ae
 from pophealth.sources.nhse_layouts import LAYOUTS, OBSERVATION_COLUMNS
 from pophealth.sources.table_reader import Columns, read_table
 from pophealth.sources.workbook import WORKBOOK_SUFFIXES, open_workbook
+from pophealth.sources.snapshots import keep_snapshots
 from pophealth.warehouse import transaction
 
 LICENCE = "Open Government Licence v3.0"
@@ -157,6 +158,8 @@ def load_nhse_files(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path],
                 write_observations(con, item.comparison, source_file=item.path.name, only_new=True)
         for item in parsed:
             _record(con, load_id, item, replaced[item.path.name])
+    for item in parsed:  # the bytes each figure came from, kept dated beside the warehouse
+        keep_snapshots(con, item.publication, [item.path])
     return {item.path.name: item.rows for item in parsed}
 
 
