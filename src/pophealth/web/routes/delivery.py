@@ -11,6 +11,7 @@ from datetime import date
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from pophealth.delivery.actions import get_action, list_activities, list_priorities
 from pophealth.delivery.governance import HighlightReport, highlight_report, list_governance
@@ -131,8 +132,13 @@ FORM_FIELDS = {"stage": "Select the delivery stage", "overall_rag": "Select the 
 
 
 async def submit_update(request: Request, ref: str):
-    """POST handler: validate, record with the version the form was built on, or show errors."""
+    """POST handler: the form is read here, the warehouse work runs in the thread pool (off the event loop)."""
     form = {k: str(v).strip() for k, v in (await request.form()).items() if k != "csrf_token"}
+    return await run_in_threadpool(_submit_update, request, ref, form)
+
+
+def _submit_update(request: Request, ref: str, form: dict[str, str]):
+    """Validate, record with the version the form was built on, or show errors."""
     user = request.state.user
     with warehouse(request) as con:
         if not may_edit(user, get_action(con, ref)):
