@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pophealth.cells import csv_frame
 from pophealth.errors import ConfigError, InputError, NotFoundError, Problem
 from pophealth.spc.many import xmr_many
 from pophealth.spc.options import IMPROVEMENTS, SpcOptions
@@ -160,12 +161,12 @@ def write_points(batch: XmrBatch, path: Path, *, all_columns: bool = False) -> N
         frame[c] = frame[c].map({True: "TRUE", False: "FALSE"}).astype(object).fillna("")
     frame["relative_to_mean"] = frame["relative_to_mean"].astype(object).where(
         frame["relative_to_mean"].notna(), "")
-    frame.loc[:, list(columns)].to_csv(path, index=False)
+    csv_frame(frame.loc[:, list(columns)]).to_csv(path, index=False)
 
 
 def write_cases(batch: XmrBatch, path: Path) -> None:
     """Per-case results in the reference vocabulary; no assurance is written as empty."""
-    batch.series.loc[:, list(CASES_OUT)].to_csv(path, index=False)
+    csv_frame(batch.series.loc[:, list(CASES_OUT)]).to_csv(path, index=False)
 
 
 def _float_text(value: float, *, missing: str) -> str:

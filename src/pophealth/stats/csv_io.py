@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pophealth.cells import csv_frame
 from pophealth.errors import InputError, Problem
 from pophealth.stats.dsr import events_from_frequencies, events_squared_from_frequencies
 from pophealth.stats import (compare, crude_rate, dsr, esp2013_for, funnel_significance,
@@ -243,5 +244,5 @@ def run_csv(method: str, input_path: Path, output_path: Path, *, group_by: list[
     except (KeyError, ValueError) as exc:
         raise InputError(Problem(str(input_path), str(exc).strip("'\""))) from exc
     output_path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(output_path, index=False)
+    csv_frame(out).to_csv(output_path, index=False)
     return out

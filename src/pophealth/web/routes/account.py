@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from pophealth.cells import csv_row
 from pophealth.access.audit import audit_rows, verify_chain
 from pophealth.access.sessions import LIFETIME, SESSION_COOKIE, Session, create_session, end_session
 from pophealth.access.sso import PENDING_FOR, SsoClient
@@ -188,7 +189,7 @@ def audit_csv(request: Request) -> Response:
     writer = csv.writer(buffer)
     writer.writerow(["seq", "accessed_at", "username", "role", "method", "route", "person_id", "scope", "detail"])
     for r in rows:
-        writer.writerow(list(r.values()))
+        writer.writerow(csv_row(r.values()))  # routes and details carry what was typed in the address
     return Response(buffer.getvalue(), media_type="text/csv",
                     headers={"Content-Disposition": "attachment; filename=audit_log.csv"})
 

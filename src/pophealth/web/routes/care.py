@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from pophealth.access.audit import record_access
+from pophealth.cells import csv_row
 from pophealth.care.results import NO_PHM_RUN, Runs, latest_runs, scope_people
 from pophealth.care.scope import NOT_FOUND, CareScope
 from pophealth.care.summary import PersonSummary, person_summary
@@ -141,9 +142,9 @@ def worklist_csv(request: Request, name: str) -> Response:
         _audit(request, con, scope, detail=f"worklist {worklist.name} CSV download; {len(chosen)} rows")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([IDENTIFIER_LABEL, "Age", "Sex", "Practice", "IMD decile", *(h for h, _ in worklist.columns)])
+    writer.writerow(csv_row([IDENTIFIER_LABEL, "Age", "Sex", "Practice", "IMD decile", *(h for h, _ in worklist.columns)]))
     for row in to_rows(chosen, worklist, identify=True):
-        writer.writerow([row.display_id, row.age, row.sex, row.practice_code, row.imd_decile or "", *row.values])
+        writer.writerow(csv_row([row.display_id, row.age, row.sex, row.practice_code, row.imd_decile or "", *row.values]))
     return Response(buffer.getvalue(), media_type="text/csv", headers={
         "Content-Disposition": f"attachment; filename={worklist.name}-{scope.code}.csv", "Cache-Control": "no-store"})
 
