@@ -83,7 +83,7 @@ def _sign_in(request: Request, username: str, password: str) -> tuple[Session | 
     """A new session for the right password (ending the browser's old one: no fixation), or the refusal."""
     con = cursor(request)
     try:
-        user = authenticate(con, username, password)
+        user = authenticate(con, username, password, source=request.client.host if request.client else "unknown")
         end_session(con, request.cookies.get(SESSION_COOKIE))
         return create_session(con, user), None
     except PermissionDenied as exc:

@@ -6,6 +6,7 @@ or that name no lead yet. The signed-in user is recorded as the editor.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from fastapi import FastAPI, Request
@@ -118,8 +119,23 @@ def may_edit(user: User, action) -> bool:
         return True
     if user.role != "action_lead":
         return False
-    leads = (action.leads or "").lower()
-    return not leads.strip() or user.username.lower() in leads or user.display_name.lower() in leads
+    named = lead_names(action.leads)
+    return not named or _norm(user.username) in named or _norm(user.display_name) in named
+
+
+_LEAD_SEPARATORS = re.compile(r"[;,/&\n]|\band\b", re.I)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def lead_names(leads: str | None) -> set[str]:
+    """The people or bodies an action's lead field names, each whole (split at ; , / & "and" and line breaks).
+
+    A user leads the action only when their username or display name IS one of them: matching by substring let
+    a user called ``le`` update an action led by "... Leicester City Council"."""
+    return {n for n in (_norm(part) for part in _LEAD_SEPARATORS.split(leads or "")) if n}
 
 
 def action(request: Request, ref: str) -> ActionPage:
