@@ -130,6 +130,31 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def user_error(request: Request, exc: PophealthError):
         return respond(request, 400, exc.message)
 
+    @app.exception_handler(Exception)
+    async def failure(request: Request, exc: Exception):
+        """Any failure: the normal error page (no traceback), and on patient-level routes an audit row, so an
+        odd request that broke something is on the record like any other read."""
+        path = request.url.path
+        user = getattr(request.state, "user", None)
+        if path.startswith(("/care", "/api/care")) and user is not None and user.role == "care_team":
+            from starlette.concurrency import run_in_threadpool
+
+            from pophealth.access.audit import record_access
+
+            def audit() -> None:
+                con = request.app.state.con.cursor()
+                try:
+                    record_access(con, user, method=request.method, route=path[:200], scope=user.scope,
+                                  detail=f"failed: {type(exc).__name__}")
+                finally:
+                    con.close()
+
+            try:
+                await run_in_threadpool(audit)
+            except Exception:  # noqa: BLE001 - the answer must still be the error page
+                pass
+        return respond(request, 500, "Sorry, there is a problem with the service; please try again later")
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
         return respond(request, 422, "The request was not valid: " + "; ".join(e["msg"] for e in exc.errors()))

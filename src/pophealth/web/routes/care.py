@@ -111,6 +111,9 @@ def _chosen(request: Request, con, scope: CareScope, name: str):
     people = scope_people(con, runs, scope) if runs else pd.DataFrame()
     practices = sorted(people["practice_code"].dropna().unique().tolist()) if not people.empty else []
     if runs and q["practice"] and q["practice"] not in practices:
+        # a refused filter is an attempt to read outside the scope: audited like a refused person read
+        _audit(request, con, scope, detail=f"worklist {worklist.name} refused; practice filter "
+                                           f"{q['practice'][:20]!r} outside scope")
         raise NotFoundError("No practice with that code in your practice or PCN")
     why = worklist.unavailable(runs) if runs else NO_PHM_RUN
     chosen = pd.DataFrame() if why else select(people, worklist, practice=q["practice"] or None,
@@ -152,7 +155,7 @@ def worklist_csv(request: Request, name: str) -> Response:
 def person_page(request: Request, person_id: str) -> PersonPage:
     scope = _scope(request)
     with warehouse(request) as con:
-        if not person_id.isdigit():
+        if not (person_id.isascii() and person_id.isdigit() and int(person_id) < 2 ** 63):  # "²", 2**64: not ids
             _audit(request, con, scope, detail="person not found or outside scope")
             raise NotFoundError(NOT_FOUND)
         pid = int(person_id)
