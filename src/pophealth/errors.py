@@ -29,6 +29,15 @@ class ConfigError(PophealthError):
     exit_code = 2
 
 
+def shorten(value: object, limit: int = 40) -> str:
+    """A value as an error message shows it: quoted, and cut to ``limit`` characters with its full length
+    stated, so a hostile 10 MB cell is never echoed back whole."""
+    text = str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return repr(text[:limit]) + f"... ({len(text):,} characters)"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in an input: where it is and what was expected."""

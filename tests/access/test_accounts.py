@@ -58,10 +58,10 @@ def test_role_changes_check_the_care_team_scope_and_end_sessions(con):
     with pytest.raises(ConfigError, match="Unknown role"):
         accounts.change_role(con, "cat", "public", by="Admin")
     assert load_session(con, session.token) is not None  # refused changes change nothing
-    accounts.change_role(con, "cat", "care_team", pcn_code="U12345", by="Admin")
+    accounts.change_role(con, "cat", "care_team", pcn_code="U30213", by="Admin")
     assert load_session(con, session.token) is None
-    assert get_user(con, "cat").scope == "pcn:U12345"
-    assert accounts.history(con, "cat")[0].change == "role set to care_team (PCN U12345)"
+    assert get_user(con, "cat").scope == "pcn:U30213"
+    assert accounts.history(con, "cat")[0].change == "role set to care_team (PCN U30213)"
 
 
 def test_an_administrator_keeps_their_own_access(con):

@@ -79,3 +79,43 @@ def test_audit_chain_detects_edits_and_deletions(con):
     assert verify_chain(con)
     con.execute("DELETE FROM audit_log WHERE person_id = 12")
     assert not verify_chain(con)
+
+
+def test_a_lock_holds_one_source_only_so_nobody_can_lock_a_person_out_from_elsewhere(con):
+    """The attack: anyone could keep any account, admins included, locked indefinitely."""
+    add_user(con, "boss", PASSWORD, "admin")
+    for _ in range(MAX_FAILURES + 3):
+        with pytest.raises(PermissionDenied):
+            authenticate(con, "boss", "wrong password", source="203.0.113.9")
+    with pytest.raises(PermissionDenied, match="locked"):
+        authenticate(con, "boss", PASSWORD, source="203.0.113.9")
+    assert authenticate(con, "boss", PASSWORD, source="10.0.0.5").username == "boss"  # the admin's own desk
+    from pophealth.access import accounts
+
+    accounts.unlock(con, "boss", by="Another admin")
+    assert authenticate(con, "boss", PASSWORD, source="203.0.113.9").username == "boss"
+
+
+def test_unknown_names_get_the_same_answers_and_the_same_work_as_real_accounts(con, monkeypatch):
+    """The attack: only real accounts said "locked", and answered 30 times faster once locked."""
+    import pophealth.access.users as users
+
+    add_user(con, "real", PASSWORD, "analyst")
+    checks: list[str] = []
+    real_verify = users.verify_password
+    monkeypatch.setattr(users, "verify_password", lambda h, p: checks.append(h) or real_verify(h, p))
+
+    def answers(name: str) -> list[str]:
+        out = []
+        for _ in range(MAX_FAILURES + 2):
+            with pytest.raises(PermissionDenied) as exc:
+                authenticate(con, name, "wrong password", source="198.51.100.7")
+            out.append(exc.value.message)
+        return out
+
+    checks.clear()
+    real = answers("real")
+    real_checks = len(checks)
+    checks.clear()
+    assert answers("ghost") == real
+    assert len(checks) == real_checks == MAX_FAILURES + 2  # one Argon2 check per attempt, locked or not

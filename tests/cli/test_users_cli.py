@@ -27,15 +27,15 @@ def test_the_account_lifecycle_from_the_command_line(tmp_path):
     assert run(db, "enable", "jo@nhs.net").returncode == 0
     assert run(db, "unlock", "ann").returncode == 0
     assert run(db, "password", "ann", "--password-stdin", stdin="another long password\n").returncode == 0
-    assert run(db, "role", "ann", "--role", "care_team", "--pcn", "U12345").returncode == 0
+    assert run(db, "role", "ann", "--role", "care_team", "--pcn", "U30213").returncode == 0
     bad = run(db, "role", "ann", "--role", "care_team")
     assert bad.returncode == 2 and "practice or a PCN" in bad.stderr and "Traceback" not in bad.stderr
     assert run(db, "disable", "nobody").returncode == 4
     accounts = {a["username"]: a for a in json.loads(run(db, "list", "--json").stdout)}
-    assert accounts["ann"]["role"] == "care_team" and accounts["ann"]["pcn_code"] == "U12345"
+    assert accounts["ann"]["role"] == "care_team" and accounts["ann"]["pcn_code"] == "U30213"
     assert accounts["jo@nhs.net"]["disabled"] is False
     changes = json.loads(run(db, "history", "ann", "--json").stdout)
-    assert [c["change"] for c in changes] == ["role set to care_team (PCN U12345)", "password reset", "unlocked",
+    assert [c["change"] for c in changes] == ["role set to care_team (PCN U30213)", "password reset", "unlocked",
                                              "created as analyst"]
     assert all(c["changed_by"].startswith("command line (") for c in changes)
     assert PASSWORD not in run(db, "history", "--json").stdout

@@ -245,3 +245,34 @@ def test_my_worklists_link_is_in_the_account_bar_for_care_teams_only(app, practi
     header = html[html.index("<header"):html.index("</header>")]
     assert ('href="/care"' in account) is (role == "care_team")
     assert 'href="/care"' not in header
+
+
+@pytest.mark.parametrize("odd", ["²", str(2 ** 64), "9" * 30])
+def test_odd_person_ids_get_the_normal_not_found_and_are_audited(app, practices, odd):
+    """The attack: ids like "²" or above 2^63 gave unaudited 500s."""
+    client = signed_in_client(app, "care_team", "care_odd", practice_code=practices["A"])
+    before = len(audit_for(app, "care_odd"))
+    for path in (f"/care/people/{odd}", f"/api/care/people/{odd}"):
+        response = client.get(path)
+        assert response.status_code == 404, (path, response.status_code)
+    assert len(audit_for(app, "care_odd")) == before + 2
+
+
+def test_a_refused_out_of_scope_filter_is_audited(app, practices):
+    client = signed_in_client(app, "care_team", "care_filter", practice_code=practices["A"])
+    assert client.get(f"/care/worklists/care-gaps?practice={practices['B']}").status_code == 404
+    rows = audit_for(app, "care_filter")
+    assert rows and "refused" in rows[-1][3] and practices["B"] in rows[-1][3]
+
+
+def test_a_failure_on_a_patient_route_gets_the_error_page_and_an_audit_row(app, practices, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    import pophealth.web.routes.care as care
+
+    client = signed_in_client(app, "care_team", "care_boom", practice_code=practices["A"])
+    quiet = TestClient(app, raise_server_exceptions=False, cookies=client.cookies)
+    monkeypatch.setattr(care, "person_summary", lambda *a, **k: 1 / 0)
+    response = quiet.get(f"/care/people/{person_of(app, practices['A'])}")
+    assert response.status_code == 500 and "Traceback" not in response.text and "problem" in response.text
+    assert "ZeroDivisionError" in audit_for(app, "care_boom")[-1][3]

@@ -89,6 +89,15 @@ def test_risk_report_shows_model_against_both_baselines_with_intervals(risk_app)
     assert all(_published(c) for c in counts), counts
     assert risk["people"] != stored["model"]["n"] or stored["model"]["n"] % 5 == 0  # rounded, not raw
     assert "calibration_svg" not in risk and "person_id" not in str(risk)
+    # rates only from protected counts: the six-decimal ratios times the rounded counts pinned exact counts
+    assert risk["event_rate"] == pytest.approx(risk["events"] / risk["people"])
+    for row in (r for t in risk["fairness"] for r in t["rows"]):
+        if row["observed"] is not None:
+            assert row["observed"] == pytest.approx(row["events"] / row["people"])
+        assert row["ppv_top5"] is None or row["ppv_top5"] == round(row["ppv_top5"], 2)
+    for d in risk["deciles"]:
+        assert d["observed"] is None or (d["observed"] * d["people"]) == pytest.approx(round(d["observed"] * d["people"]))
+        assert d["observed"] is None or round(d["observed"] * d["people"]) % 5 == 0
 
 
 @pytest.mark.slow

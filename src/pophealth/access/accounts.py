@@ -56,6 +56,29 @@ def check_role_and_scope(role: str, practice_code: str | None, pcn_code: str | N
         raise ConfigError("Only care-team accounts have a practice or PCN scope")
 
 
+def check_scope_known(con: duckdb.DuckDBPyConnection, practice_code: str | None, pcn_code: str | None) -> None:
+    """A care-team scope names a practice or PCN that exists: in the shipped LLR reference or in the
+    warehouse's geography. A mistyped code would give an account that sees nobody, or someone else's list
+    once a practice with that code is loaded."""
+    if not (practice_code or pcn_code):
+        return
+    from pophealth.geography.reference import practices
+
+    shipped = practices()
+    known_practices, known_pcns = set(shipped["practice_code"]), set(shipped["pcn_code"])
+    try:
+        for practice, pcn in con.execute("SELECT practice_code, pcn_code FROM geo_practice").fetchall():
+            known_practices.add(practice)
+            known_pcns.add(pcn)
+    except duckdb.Error:  # no geography loaded in this warehouse: the shipped reference decides
+        pass
+    if practice_code and practice_code not in known_practices:
+        raise ConfigError(f"There is no GP practice {practice_code[:20]!r}",
+                          hint="use the practice's ODS code, e.g. C82001 (see the LLR practice list)")
+    if pcn_code and pcn_code not in known_pcns:
+        raise ConfigError(f"There is no PCN {pcn_code[:20]!r}", hint="use the PCN's ODS code, e.g. U30213")
+
+
 def check_password(password: str) -> None:
     if len(password) < MIN_LENGTH:
         raise ConfigError(f"Passwords must have at least {MIN_LENGTH} characters")
@@ -117,6 +140,7 @@ def unlock(con: duckdb.DuckDBPyConnection, username: str, *, by: str) -> None:
     """Clear a lockout after repeated failed sign-ins."""
     _change(con, username, by, "unlocked",
             "UPDATE app_user SET failed_attempts = 0, locked_until = NULL WHERE username = ?", [])
+    con.execute("DELETE FROM sign_in_throttle WHERE username = ?", [username])
 
 
 def reset_password(con: duckdb.DuckDBPyConnection, username: str, password: str, *, by: str) -> None:
@@ -125,12 +149,14 @@ def reset_password(con: duckdb.DuckDBPyConnection, username: str, password: str,
     _change(con, username, by, "password reset",
             "UPDATE app_user SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE username = ?",
             [hash_password(password)])
+    con.execute("DELETE FROM sign_in_throttle WHERE username = ?", [username])
 
 
 def change_role(con: duckdb.DuckDBPyConnection, username: str, role: str, *, by: str,
                 practice_code: str | None = None, pcn_code: str | None = None, acting: str | None = None) -> None:
     """A new role, and for care teams a new practice or PCN scope."""
     check_role_and_scope(role, practice_code, pcn_code)
+    check_scope_known(con, practice_code, pcn_code)
     if role != "admin":
         _not_self(username, acting, "demote")
     scope = f" ({'practice ' + practice_code if practice_code else 'PCN ' + pcn_code})" if role == "care_team" else ""

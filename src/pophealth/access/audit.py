@@ -2,13 +2,20 @@
 
 Every read of a patient-level view writes who, when, which person (or which worklist scope) and
 which route. Rows are only ever inserted; each row's hash covers the previous row's hash, so
-changing or deleting a row breaks the chain (``verify_chain``).
+changing or deleting a row breaks the chain (``verify_chain``; ``pophealth audit verify``).
+
+Appends are serialised by one lock per process: reading the last hash and inserting the next row must
+happen as one step, or two readers at once (two care-team users, each on their own cursor) would both
+chain onto the same row and fork the chain. DuckDB's transactions alone do not prevent that (two inserts
+never conflict), and only one process can hold the warehouse open for writing, so a process lock suffices.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
@@ -16,6 +23,7 @@ import duckdb
 from pophealth.access.roles import User
 
 GENESIS = "0" * 64
+_APPEND = threading.Lock()
 COLUMNS = ("seq", "accessed_at", "username", "role", "method", "route", "person_id", "scope", "detail")
 
 
@@ -26,7 +34,13 @@ def _row_hash(prev_hash: str, row: dict) -> str:
 
 def record_access(con: duckdb.DuckDBPyConnection, user: User, *, method: str, route: str,
                   person_id: int | None = None, scope: str | None = None, detail: str | None = None) -> None:
-    """Append one audit row (inside a transaction, so the chain stays linear)."""
+    """Append one audit row: under the append lock and inside a transaction, so the chain stays linear."""
+    with _APPEND:
+        _append(con, user, method=method, route=route, person_id=person_id, scope=scope, detail=detail)
+
+
+def _append(con: duckdb.DuckDBPyConnection, user: User, *, method: str, route: str,
+            person_id: int | None, scope: str | None, detail: str | None) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         last = con.execute("SELECT row_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
@@ -50,12 +64,35 @@ def audit_rows(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> list
     return [dict(zip(COLUMNS, r)) for r in con.execute(sql).fetchall()]
 
 
-def verify_chain(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when every row's hash matches its content and the previous row's hash."""
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first row where the chain does not hold, and why."""
+
+    seq: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"audit row {self.seq}: {self.reason}"
+
+
+def first_break(con: duckdb.DuckDBPyConnection) -> ChainBreak | None:
+    """The first row (in ``seq`` order) whose link or content does not match, or None when the chain holds."""
     prev = GENESIS
     for r in con.execute(f"SELECT {', '.join(COLUMNS)}, prev_hash, row_hash FROM audit_log ORDER BY seq").fetchall():
         row = dict(zip(COLUMNS, r[: len(COLUMNS)]))
-        if r[-2] != prev or _row_hash(prev, row) != r[-1]:
-            return False
+        if r[-2] != prev:
+            return ChainBreak(row["seq"], "it does not follow the row before it (a row was deleted, inserted or "
+                                          "appended out of turn)")
+        if _row_hash(prev, row) != r[-1]:
+            return ChainBreak(row["seq"], "its content does not match its hash (the row was edited)")
         prev = r[-1]
-    return True
+    return None
+
+
+def verify_chain(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when every row's hash matches its content and the previous row's hash."""
+    return first_break(con) is None
+
+
+def chain_length(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT count(*) FROM audit_log").fetchone()[0]

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from pophealth.access.accounts import check_password, check_role_and_scope, record_change
+from pophealth.access.accounts import check_password, check_role_and_scope, check_scope_known, record_change
 from pophealth.access.passwords import DUMMY_HASH, hash_password, verify_password
 from pophealth.access.roles import User
 from pophealth.errors import ConfigError, PermissionDenied
@@ -28,6 +28,7 @@ def add_user(con: duckdb.DuckDBPyConnection, username: str, password: str | None
     nobody is told, so no password signs it in until an administrator sets one.
     """
     check_role_and_scope(role, practice_code, pcn_code)
+    check_scope_known(con, practice_code, pcn_code)
     if password is not None:
         check_password(password)
     if not USERNAME.fullmatch(username):
@@ -54,26 +55,38 @@ def get_user(con: duckdb.DuckDBPyConnection, username: str) -> User | None:
     return User(*row) if row else None
 
 
-def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str, *, now: datetime | None = None) -> User:
-    """Check a password. Five failures lock the account for 15 minutes; errors never say which part was wrong."""
+NOT_RIGHT = "The username or password is not right"
+LOCKED = "This username is locked here after repeated failed sign-ins; try again in 15 minutes"
+FORGOTTEN_AFTER = timedelta(days=1)  # failures older than this (and expired locks) are forgotten
+
+
+def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str, *, now: datetime | None = None,
+                 source: str = "local") -> User:
+    """Check a password. Five failures for one username from one source lock that pair for 15 minutes.
+
+    The same work and the same answers whether or not the account exists: one Argon2 check every time
+    (against a dummy hash for unknown names and while locked), and failures of unknown names are counted
+    and locked just like real ones. A lock holds one source only, so nobody can lock a person out from
+    elsewhere; ``users unlock`` (or the admin page) clears it."""
     now = now or datetime.now()
-    row = con.execute(
-        "SELECT password_hash, failed_attempts, locked_until FROM app_user WHERE username = ? AND NOT disabled",
-        [username],
-    ).fetchone()
-    if row is None:
-        verify_password(DUMMY_HASH, password)
-        raise PermissionDenied("The username or password is not right")
-    stored, failures, locked_until = row
-    if locked_until is not None and locked_until > now:
-        raise PermissionDenied("This account is locked after repeated failed sign-ins; try again later")
-    if not verify_password(stored, password):
-        failures += 1
-        lock = now + LOCKOUT if failures >= MAX_FAILURES else None
-        con.execute("UPDATE app_user SET failed_attempts = ?, locked_until = ? WHERE username = ?",
-                    [0 if lock else failures, lock, username])
-        if lock:
-            raise PermissionDenied("This account is locked after repeated failed sign-ins; try again later")
-        raise PermissionDenied("The username or password is not right")
-    con.execute("UPDATE app_user SET failed_attempts = 0, locked_until = NULL WHERE username = ?", [username])
-    return get_user(con, username)  # type: ignore[return-value]
+    row = con.execute("SELECT password_hash FROM app_user WHERE username = ? AND NOT disabled", [username]).fetchone()
+    throttle = con.execute("SELECT failures, locked_until, last_failure FROM sign_in_throttle "
+                           "WHERE username = ? AND source = ?", [username, source]).fetchone()
+    if throttle is not None and throttle[2] < now - FORGOTTEN_AFTER:
+        throttle = None
+    locked = throttle is not None and throttle[1] is not None and throttle[1] > now
+    right = verify_password(row[0] if row and not locked else DUMMY_HASH, password)
+    if locked:
+        raise PermissionDenied(LOCKED)
+    if row is not None and right:
+        con.execute("DELETE FROM sign_in_throttle WHERE username = ? AND source = ?", [username, source])
+        return get_user(con, username)  # type: ignore[return-value]
+    failures = (throttle[0] if throttle is not None and throttle[1] is None else 0) + 1
+    lock = now + LOCKOUT if failures >= MAX_FAILURES else None
+    with transaction(con):
+        con.execute("DELETE FROM sign_in_throttle WHERE last_failure < ?", [now - FORGOTTEN_AFTER])
+        con.execute("INSERT OR REPLACE INTO sign_in_throttle VALUES (?, ?, ?, ?, ?)",
+                    [username, source, failures, lock, now])
+        if lock and row is not None:  # shown on the admin page; the lock itself is per source
+            con.execute("UPDATE app_user SET locked_until = ? WHERE username = ?", [lock, username])
+    raise PermissionDenied(LOCKED if lock else NOT_RIGHT)

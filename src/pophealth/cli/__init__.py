@@ -24,6 +24,7 @@ from pophealth.cli import phm as _phm  # noqa: F401,E402
 from pophealth.cli import phm_risk as _phm_risk  # noqa: F401,E402  (joins the ``phm`` group: keep after it)
 from pophealth.cli import measures as _measures  # noqa: F401,E402
 from pophealth.cli import publish as _publish  # noqa: F401,E402
+from pophealth.cli import audit as _audit  # noqa: F401,E402
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -43,6 +44,16 @@ def main(argv: list[str] | None = None) -> None:
         if exc.hint:
             console_err.print(Text(f"Hint: {exc.hint}"), soft_wrap=True, highlight=False)
         sys.exit(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - only a full disk is answered here; anything else re-raised
+        from pophealth.warehouse.connection import is_disk_full
+
+        if not is_disk_full(exc):
+            raise
+        console_err.print(Text("Error: ", style="bold red") + Text(
+            "the disk is full: nothing more could be written. Whatever was being loaded or written was not "
+            "finished (loads are all-or-nothing, so the warehouse holds what it held before)."), soft_wrap=True)
+        console_err.print(Text("Hint: free some space (or move the warehouse with --db) and run the command again"))
+        sys.exit(7)
     except KeyboardInterrupt:
         console_err.print("Interrupted")
         sys.exit(130)

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
+from pophealth.cells import csv_frame
 from pophealth.cli.app import DbOption, JsonOption, console, sub_app
 
 indicators_app = sub_app("indicators", "Public-health indicators computed by pophealth.")
@@ -33,7 +34,7 @@ def _run(event_slug: str, by: str, year: Optional[int], out: Optional[Path], unp
         con.close()
     table = result.table if unprotected else publishable(result)
     if out is not None:
-        table.to_csv(out, index=False)
+        csv_frame(table).to_csv(out, index=False)
     if as_json:
         typer.echo(table.to_json(orient="records", indent=2))
         return

@@ -16,6 +16,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
+from pophealth.cells import csv_row
 from pophealth.cli.app import DbOption, JsonOption, app, console, sub_app
 from pophealth.errors import ConfigError, NotFoundError
 
@@ -126,8 +127,8 @@ def eol_worklist(out: Annotated[Path, typer.Option("--out", help="CSV file to wr
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
-            writer.writerow(header)
-            writer.writerows(rows)
+            writer.writerow(csv_row(header))
+            writer.writerows(csv_row(r) for r in rows)
         record_export(con, "phm eol-worklist", export_scope(practice, pcn), out, len(rows))
     finally:
         con.close()

@@ -18,6 +18,7 @@ import duckdb
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from pophealth.cells import text_only
 from pophealth.delivery.actions import list_activities, list_priorities
 from pophealth.delivery.governance import list_governance
 from pophealth.delivery.periods import list_periods
@@ -64,6 +65,7 @@ def export_workbook(con: duckdb.DuckDBPyConnection, path: str | Path) -> dict[st
     stamp = max((u["recorded_at"] for u in data[UPDATES]), default=EPOCH)
     wb.properties.creator = "pophealth"
     wb.properties.created = wb.properties.modified = stamp
+    text_only(wb)  # narratives are text, never formulas
     buffer = io.BytesIO()
     wb.save(buffer)
     Path(path).write_bytes(_reproducible(buffer.getvalue(), stamp))

@@ -16,6 +16,8 @@ import duckdb
 from openpyxl import load_workbook
 from pydantic import BaseModel, ValidationError
 
+from pophealth.sources.text_guard import check_cell_texts
+from pophealth.sources.xlsx_guard import check_xlsx
 from pophealth.delivery.actions import (ACTION_COLUMNS, get_action, insert_action, insert_activity,
                                         list_activities, list_priorities)
 from pophealth.delivery.audit import record_change
@@ -37,6 +39,7 @@ Rows = dict[str, list[tuple[int, dict[str, Any]]]]
 def read_workbook(path: str | Path) -> Rows:
     """Parse every sheet into (row number, fields); raise ``InputError`` listing every problem."""
     file = Path(path).name
+    check_xlsx(Path(path), file)  # a zip of a sane size (no zip bomb) before openpyxl inflates anything
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # not a zip, not a workbook
@@ -49,7 +52,13 @@ def read_workbook(path: str | Path) -> Rows:
         if name not in wb.sheetnames:
             problems.append(Problem(file, "sheet is missing", sheet=name))
             continue
-        out[name] = _read_sheet(file, name, list(wb[name].iter_rows(values_only=True)), columns, problems)
+        try:  # read-only sheets are parsed as they are read: damaged XML shows here, not at opening
+            rows = list(wb[name].iter_rows(values_only=True))
+        except Exception as exc:  # noqa: BLE001 - any parser failure is a damaged file
+            problems.append(Problem(file, f"the sheet cannot be read ({exc.__class__.__name__}: {str(exc)[:80]})",
+                                    sheet=name))
+            continue
+        out[name] = _read_sheet(file, name, rows, columns, problems)
     wb.close()
     if problems:
         raise InputError(problems)
@@ -71,6 +80,10 @@ def _read_sheet(file: str, sheet: str, rows: list[tuple], columns: list[Column],
         fields: dict[str, Any] = {}
         for c in columns:
             raw = row[where[c.header]] if where[c.header] < len(row) else None
+            too_long = check_cell_texts([raw], file, c.header, [number])
+            if too_long:
+                problems.extend(Problem(p.file, p.message, sheet=sheet, row=p.row, column=p.column) for p in too_long)
+                continue
             try:
                 value = c.read(raw)
             except ValueError as exc:

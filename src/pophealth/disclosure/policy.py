@@ -6,12 +6,34 @@ import math
 import os
 from dataclasses import dataclass
 
+from pophealth.errors import PophealthError
+
 COUNT_NAMES = ("count", "numerator", "denominator")
 
 
 def is_count_column(name: str) -> bool:
     """Count columns are named ``count``, ``numerator``, ``denominator`` or end in ``_count``."""
     return name in COUNT_NAMES or name.endswith("_count")
+
+
+class DisclosureError(PophealthError):
+    """A count the policy cannot protect honestly: infinite, negative or not a number.
+
+    Publishing -5 or crashing on infinity would publish something untrue or nothing at all; the figure is
+    refused instead, and the importers reject such counts on the way in (``pophealth.sources``)."""
+
+
+def check_count(count: float) -> float:
+    """The count as a number, refusing one that is infinite, negative or not a number (missing is allowed)."""
+    if count is None or (isinstance(count, float) and math.isnan(count)):
+        return math.nan
+    try:
+        number = float(count)
+    except (TypeError, ValueError):
+        raise DisclosureError(f"A count must be a number of at least 0, not {str(count)[:40]!r}") from None
+    if not math.isfinite(number) or number < 0:
+        raise DisclosureError(f"A count must be a finite number of at least 0, not {str(count)[:40]}")
+    return number
 
 
 @dataclass(frozen=True)
@@ -36,15 +58,20 @@ class DisclosurePolicy:
         )
 
     def is_small(self, count: float) -> bool:
-        """Whether a true count must not be published."""
+        """Whether a true count must not be published.
+
+        A count that is not a whole number (an average over years, say) is small below ``max_suppressed + 1``:
+        7.4 is suppressed like 7, where rounding it would have published 5."""
         if count is None or (isinstance(count, float) and math.isnan(count)):
             return False
+        count = check_count(count)
         if count == 0:
             return self.suppress_zero
-        return 0 < count <= self.max_suppressed
+        return 0 < count < self.max_suppressed + 1
 
     def round(self, count: float) -> int:
         """Round half up to the nearest ``rounding_base`` (8 → 10, 12 → 10, 13 → 15)."""
+        check_count(count)
         base = self.rounding_base
         if base <= 1:
             return int(round(count))

@@ -76,12 +76,14 @@ def _secondary(values: np.ndarray, small: np.ndarray, frame: pd.DataFrame, group
         frame[g].astype(str).agg("\x1f".join, axis=1).to_numpy() if g else np.zeros(len(frame), dtype=object)
         for g in groupings
     ]
+    # the rows of each group, found once (a scan per group was quadratic: minutes on a national table)
+    group_sets = [list(pd.Series(np.arange(len(frame))).groupby(keys, sort=False).indices.values())
+                  for keys in key_sets]
     changed = True
     while changed:
         changed = False
-        for keys in key_sets:
-            for key in pd.unique(keys):
-                idx = np.flatnonzero(keys == key)
+        for groups in group_sets:
+            for idx in groups:
                 if small[idx].sum() != 1:
                     continue
                 candidates = [i for i in idx if not small[i] and not np.isnan(values[i])]

@@ -8,6 +8,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from pophealth.cells import csv_row, text_only
 from pophealth.indicators.models import Profile
 
 HEADERS = ["Indicator ID", "Indicator", "Sex", "Age", "Time period", "Value", "Lower CI 95.0 limit",
@@ -29,7 +30,7 @@ def profile_csv(profile: Profile) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS)
-    writer.writerows([["" if v is None else v for v in row] for row in profile_table(profile)])
+    writer.writerows([csv_row("" if v is None else v for v in row) for row in profile_table(profile)])
     return out.getvalue().encode("utf-8-sig")  # the BOM lets Excel read non-ASCII names correctly
 
 
@@ -52,6 +53,7 @@ def profile_xlsx(profile: Profile, source: str) -> bytes:
                                 "level (95% or 99.8%) is compared with England's value (Fingertips method)."],
                  ["Licence", "Contains public sector information licensed under the Open Government Licence v3.0"]):
         about.append(line)
+    text_only(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

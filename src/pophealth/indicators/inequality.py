@@ -92,10 +92,24 @@ def _missing(denominators: bool, limits: bool) -> str:
     return " and ".join(w for w, absent in (("denominators", not denominators), ("95% limits", not limits)) if absent)
 
 
+def _shown(denominators: np.ndarray, rank: np.ndarray, weights: np.ndarray,
+           use_denominators: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Rank midpoints and weights as published: from the protected (rounded) denominators, so the points
+    do not give the exact ones back."""
+    if not use_denominators or np.isnan(denominators).any() or denominators.sum() <= 0:
+        return rank, weights
+    share = denominators / denominators.sum()
+    return np.cumsum(share) - share / 2, denominators
+
+
 def inequality_series(con: duckdb.DuckDBPyConnection, indicator_id: int) -> list[InequalitySeries]:
     """Every area × sex × age × period with deprivation groups for this indicator, latest period first."""
-    frame = indicator_rows(con, indicator_id)
+    frame = indicator_rows(con, indicator_id)  # what may be shown (after disclosure control) ...
+    raw = indicator_rows(con, indicator_id, protect=False)  # ... and the rows as loaded, for the fit
     frame = frame[frame["category_type"].map(lambda t: bool(_DEPRIVATION.search(t)))]
+    raw = raw[raw["category_type"].map(lambda t: bool(_DEPRIVATION.search(t)))]
+    exact = {key: part for key, part in raw.groupby(["area_code", "category_type", "sex", "age", "time_period"],
+                                                     sort=False)}
     meta = catalogue().indicator(indicator_id)
     unit = meta.unit if meta else ""
     out: list[InequalitySeries] = []
@@ -103,7 +117,12 @@ def inequality_series(con: duckdb.DuckDBPyConnection, indicator_id: int) -> list
             ["area_code", "category_type", "sex", "age", "time_period"], sort=False):
         part = part.iloc[sorted(range(len(part)), key=lambda i: deprivation_order(part["category"].iloc[i]))]
         values = part["value"].to_numpy(dtype=float)
-        denom = part["denominator"].to_numpy(dtype=float)
+        shown_denom = part["denominator"].to_numpy(dtype=float)
+        # The fit uses the loaded figures only when every group's value is shown (so the SII cannot give a
+        # withheld value back), with the exact denominators; the points show the published (rounded) ones.
+        loaded = exact[(area, ctype, sex, age, period)]
+        loaded = loaded.set_index("category").loc[list(part["category"])]
+        denom = np.where(np.isnan(shown_denom), np.nan, loaded["denominator"].to_numpy(dtype=float))
         use_denominators = bool(np.all(denom > 0))
         weights = denom if use_denominators else np.ones(len(part))
         ok = len(part) >= 2 and not np.isnan(values).any()
@@ -126,6 +145,7 @@ def inequality_series(con: duckdb.DuckDBPyConnection, indicator_id: int) -> list
             period=period, sii=sii, intercept=intercept, sii_method=method, **limits,
             weights="denominators" if use_denominators else "equal shares (the snapshot has no denominators)",
             points=[InequalityPoint(category=c, rank=float(r), value=_num(v), weight=float(w))
-                    for c, r, v, w in zip(part["category"], rank, values, weights)]))
+                    for c, v, r, w in zip(part["category"], values,
+                                          *_shown(shown_denom, rank, weights, use_denominators))]))
     sortable = {p: s for p, s in zip(frame["time_period"], frame["time_period_sortable"])}
     return sorted(out, key=lambda s: -int(sortable.get(s.period, 0)))

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel
 
+from pophealth.cells import csv_row
 from pophealth.microsite.tables import PublishedTable
 
 MANIFEST = "open-data.json"
@@ -38,9 +39,9 @@ def write_csv(table: PublishedTable, path: Path) -> None:
     names = [c.name for c in table.columns]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(names)
+        writer.writerow(csv_row(names))
         for row in table.rows:
-            writer.writerow(["" if row[n] is None else row[n] for n in names])
+            writer.writerow(csv_row("" if row[n] is None else row[n] for n in names))
 
 
 def entry(page_path: str, table: PublishedTable) -> OpenDataFile:

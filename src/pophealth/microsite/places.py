@@ -40,16 +40,24 @@ def _round(value: float | None, decimals: int) -> float | None:
 
 def place_profile(con: duckdb.DuckDBPyConnection, code: str) -> PlaceProfile:
     profile = build_profile(con, code)
-    raw = latest_for_area(con, code)
-    counts = {(int(r.indicator_id), r.sex, r.age): (r.count, r.denominator) for r in raw.itertuples(index=False)}
+    raw = latest_for_area(con, code, protect=False)
+    # counts and figures as loaded: publish() below applies the policy (the same as the web app's, so the
+    # crawler test finds both alike) and marks what it withheld "[c]"; the comparison is the web app's
+    loaded = {(int(r.indicator_id), r.sex, r.age): r for r in raw.itertuples(index=False)}
+
+    def figure(r, column: str) -> float | None:
+        row = loaded.get((r.indicator_id, r.sex, r.age))
+        value = getattr(row, column) if row is not None else getattr(r, column)
+        return None if value is None or pd.isna(value) else _round(float(value), r.decimals)
+
     frame = pd.DataFrame([{
         "indicator_id": str(r.indicator_id), "indicator": r.indicator, "period": r.period, "sex": r.sex, "age": r.age,
-        "value": _round(r.value, r.decimals), "lower_ci95": _round(r.lower_ci95, r.decimals),
-        "upper_ci95": _round(r.upper_ci95, r.decimals), "unit": r.unit,
+        "value": figure(r, "value"), "lower_ci95": figure(r, "lower_ci95"),
+        "upper_ci95": figure(r, "upper_ci95"), "unit": r.unit,
         "england_value": _round(r.england_value, r.decimals),
         "compared": RAG_TEXT.get(r.rag, "Not compared"),
-        "count": counts.get((r.indicator_id, r.sex, r.age), (None, None))[0],
-        "denominator": counts.get((r.indicator_id, r.sex, r.age), (None, None))[1],
+        "count": getattr(loaded.get((r.indicator_id, r.sex, r.age)), "count", None),
+        "denominator": getattr(loaded.get((r.indicator_id, r.sex, r.age)), "denominator", None),
     } for r in profile.rows], columns=list(LABELS))
     for col in ("value", "lower_ci95", "upper_ci95", "england_value", "count", "denominator"):
         frame[col] = frame[col].astype("float64")

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pophealth.cells import csv_frame, text_only
 from pophealth.errors import InputError, NotFoundError, Problem
 from pophealth.phm.run import latest_run
 
@@ -48,9 +49,11 @@ def export(frame: pd.DataFrame, out: Path) -> Path:
     """Write a worklist as CSV or Excel, chosen by the file's suffix."""
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        frame.to_csv(out, index=False)
+        csv_frame(frame).to_csv(out, index=False)
     elif suffix == ".xlsx":
-        frame.to_excel(out, index=False, sheet_name="worklist")
+        with pd.ExcelWriter(out, engine="openpyxl") as writer:
+            frame.to_excel(writer, index=False, sheet_name="worklist")
+            text_only(writer.book)
     else:
         raise InputError([Problem(str(out), f"unsupported file type {suffix!r}; expected .csv or .xlsx")])
     return out

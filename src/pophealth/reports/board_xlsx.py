@@ -8,6 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pophealth.cells import text_only
+
 from pophealth.measures.status import RAG_TEXT
 from pophealth.measures.tracking import Tracking
 from pophealth.measures.view import SYNTHETIC_TEXT, STATE_TEXT
@@ -71,6 +73,7 @@ def write_xlsx(tracking: Tracking, path: Path) -> None:
                  [SYNTHETIC_TEXT + " where the Data column says synthetic." if tracking.synthetic else ""],
                  ["Contains public sector information licensed under the Open Government Licence v3.0"]):
         about.append(line)
+    text_only(wb)  # narratives and names are text, never formulas
     wb.save(path)
 
 

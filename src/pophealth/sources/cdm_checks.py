@@ -12,11 +12,19 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
-from pophealth.errors import Problem
+from pophealth.errors import Problem, shorten
 from pophealth.sources.cdm_schema import DATE_SPANS, CdmTable, Column
 from pophealth.sources.tabular import ROW
 
 SHOWN_PER_COLUMN = 5
+MAX_TEXT = 10_000  # characters in one value (a 10 MB cell made a load hang for minutes)
+# Values no record can hold, checked per table: (column, SQL true for an impossible value, what was expected)
+PLAUSIBLE = {
+    "person": [("year_of_birth", "TRY_CAST({c} AS DECIMAL(38,6)) NOT BETWEEN 1850 AND year(current_date)",
+                "a year of birth from 1850 to this year"),
+               ("birth_datetime", "TRY_CAST({c} AS TIMESTAMP) > current_timestamp", "a birth date not in the future")],
+    "death": [("death_date", "TRY_CAST({c} AS DATE) > current_date", "a date of death not in the future")],
+}
 PERSON = "_person"  # the source person identifier, as text, until it is pseudonymised
 _EXPECTED = {
     "BIGINT": "a whole number",
@@ -83,6 +91,12 @@ def check_part(stage: duckdb.DuckDBPyConnection, part: Part, table: CdmTable) ->
                 checks.append((column, _invalid(column, ref), f"expected {_EXPECTED.get(column.type)}"))
             if column.required:
                 checks.append((column, f"{ref} IS NULL", "a value is required"))
+            text = f"CAST({ref} AS VARCHAR)"
+            checks.append((column, f"(contains({text}, chr(0)) OR length({text}) > {MAX_TEXT})",
+                           f"expected a value without NUL bytes, of at most {MAX_TEXT:,} characters"))
+            for name, sql, expected in PLAUSIBLE.get(table.name, []):
+                if name == column.name:
+                    checks.append((column, sql.format(c=ref), f"expected {expected}"))
         if not checks:
             return []
         counts = stage.execute(
@@ -96,7 +110,7 @@ def check_part(stage: duckdb.DuckDBPyConnection, part: Part, table: CdmTable) ->
                 [SHOWN_PER_COLUMN],
             ).fetchall()
             for row, value in rows:
-                got = "" if value is None else f", got {value!r}"
+                got = "" if value is None else f", got {shorten(value)}"
                 problems.append(Problem(part.file, message + got, row=row, column=part.column_label(column.name)))
             if count > len(rows):
                 problems.append(Problem(part.file, f"... {count - len(rows)} more rows like this",

@@ -90,6 +90,7 @@ def load_parts(con: duckdb.DuckDBPyConnection, parts: list[Part], batch: Batch,
         persons = pa.table({"person_id": pa.array(sorted(set(mapping["person_id"].to_pylist())), pa.int64())})
         say("checking keys")
         problems = _key_problems(stage, tables, schema, labels)
+        problems += _death_before_birth(stage, tables)
         problems += _person_link_problems(con, stage, tables, labels)
         problems += _collision_problems(con, tables, schema, persons)
         if problems:
@@ -98,6 +99,27 @@ def load_parts(con: duckdb.DuckDBPyConnection, parts: list[Part], batch: Batch,
         return _write(con, tables, schema, persons, batch, pseudonymiser)
     finally:
         stage.close()
+
+
+def _death_before_birth(stage, tables: dict[str, pa.Table]) -> list[Problem]:
+    """A death recorded before the person was born is impossible: refused, naming the death's row."""
+    if "death" not in tables or "person" not in tables:
+        return []
+    stage.register("_death", tables["death"])
+    stage.register("_person_rows", tables["person"])
+    try:
+        rows = stage.execute(
+            f"""SELECT d._file, d._row, d.death_date, p.year_of_birth FROM _death d JOIN _person_rows p USING ({PERSON})
+                WHERE d.death_date < coalesce(CAST(p.birth_datetime AS DATE),
+                                              make_date(CAST(p.year_of_birth AS BIGINT),
+                                                        coalesce(CAST(p.month_of_birth AS BIGINT), 1),
+                                                        coalesce(CAST(p.day_of_birth AS BIGINT), 1)))
+                ORDER BY d._file, d._row LIMIT 20""").fetchall()
+    finally:
+        stage.unregister("_death")
+        stage.unregister("_person_rows")
+    return [Problem(file, f"the date of death {day} is before the person was born ({born})", row=row,
+                    column="death_date") for file, row, day, born in rows]
 
 
 def _check_key(con: duckdb.DuckDBPyConnection, pseudonymiser: Pseudonymiser) -> None:

@@ -19,7 +19,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pophealth.errors import InputError, Problem
+from pophealth.errors import InputError, Problem, shorten
+from pophealth.sources.text_guard import checked_text
 from pophealth.sources.fingertips_columns import KEY, NUMERIC, REQUIRED, SPACED, map_headers, parent_label
 from pophealth.warehouse import transaction
 
@@ -33,6 +34,9 @@ TABLE_COLUMNS = (
     "value_note", "recent_trend", "compared_to_england", "compared_to_parent", "parent_comparison",
     "new_data", "compared_to_goal", "source", "snapshot_date",
 )
+MAX_INDICATOR_ID = 2_147_483_647  # the warehouse's INTEGER
+MAX_COUNT = 10_000_000_000  # more people or events than this is an error in the file, not a count
+MAX_VALUE = 1e12
 _START_YEAR = re.compile(r"^\s*(\d{4})")
 
 
@@ -51,8 +55,9 @@ def read_fingertips_csv(data: bytes, *, name: str) -> tuple[pd.DataFrame, int]:
     ``name`` is how the file is named in error messages. Raises ``InputError`` listing every
     problem; nothing is returned half-read.
     """
+    text = checked_text(data, name)  # UTF-8, no NUL bytes, no giant cells, no ragged rows
     try:
-        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise InputError(Problem(name, f"not a readable CSV file: {exc}")) from None
     found, parent_header = map_headers(list(raw.columns))
@@ -84,16 +89,26 @@ def _typed(frame: pd.DataFrame, found: dict[str, str], name: str, problems: list
 
     def complain(mask: pd.Series, col: str, expected: str) -> None:
         for i in np.flatnonzero(mask.to_numpy()):
-            problems.append(Problem(name, f"expected {expected}, found {frame[col].iat[i]!r}",
+            problems.append(Problem(name, f"expected {expected}, found {shorten(frame[col].iat[i])}",
                                     row=int(rows[i]), column=found.get(col, SPACED[col])))
 
     ids = pd.to_numeric(frame["indicator_id"], errors="coerce")
-    complain(ids.isna() | (ids % 1 != 0), "indicator_id", "a whole-number indicator ID")
+    complain(ids.isna() | (ids % 1 != 0) | (ids < 1) | (ids > MAX_INDICATOR_ID), "indicator_id",
+             f"a whole-number indicator ID from 1 to {MAX_INDICATOR_ID:,}")
     for col in ("area_code", "area_name", "indicator_name", "sex", "time_period"):
         complain(frame[col] == "", col, "a value (this column may not be blank)")
     for col in NUMERIC:
         numbers = pd.to_numeric(frame[col], errors="coerce")
         complain(numbers.isna() & (frame[col] != ""), col, "a number or a blank cell")
+        given = numbers.notna()
+        if col in ("count", "denominator"):  # counts of people or events: whole, at least 0, plausible
+            complain(given & ((numbers < 0) | ~np.isfinite(numbers) | (numbers > MAX_COUNT)), col,
+                     f"a count from 0 to {MAX_COUNT:,}")
+            complain(given & np.isfinite(numbers) & (numbers >= 0) & (numbers % 1 != 0) & (col == "count"), col,
+                     "a whole-number count")
+        else:
+            complain(given & ~np.isfinite(numbers.where(given, 0)) | (numbers.abs() > MAX_VALUE), col,
+                     f"a finite number (at most {MAX_VALUE:.0e} in size)")
         frame[col] = numbers
     start = frame["time_period"].str.extract(_START_YEAR, expand=False)
     complain(start.isna() & (frame["time_period"] != ""), "time_period",

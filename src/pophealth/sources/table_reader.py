@@ -7,11 +7,14 @@ column for every cell that is not what was expected.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
 
 from pophealth.errors import InputError, Problem
+from pophealth.sources.text_guard import read_checked
+from pophealth.sources.xlsx_guard import check_xlsx
 
 BLANKS = {"", "-", "*"}  # published for "none" or "not applicable"
 
@@ -20,10 +23,12 @@ def read_table(path: Path) -> tuple[pd.DataFrame, str | None]:
     """The first sheet (Excel) or the whole file (CSV) as text, with trimmed headers."""
     try:
         if path.suffix.lower() in {".xlsx", ".xlsm"}:
+            check_xlsx(path)  # a zip of a sane size (no zip bomb) before anything is inflated
             sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
             sheet, frame = next(iter(sheets.items()))
         else:
-            frame, sheet = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"), None
+            text = read_checked(path)  # UTF-8, no NUL bytes, no giant cells, no ragged rows
+            frame, sheet = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False), None
     except FileNotFoundError:
         raise InputError(Problem(path.name, "file not found")) from None
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:

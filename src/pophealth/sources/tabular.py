@@ -8,6 +8,7 @@ values are kept as text so each loader can report a bad value with its row and c
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from pophealth.errors import InputError, Problem
+from pophealth.sources.text_guard import read_checked
 
 ROW = "_row"
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -32,15 +34,15 @@ def read_table(path: Path, label: str | None = None) -> pa.Table:
 
 
 def _read_text(path: Path, label: str) -> pa.Table:
-    with path.open("r", encoding="utf-8-sig", newline="") as handle:
-        header = handle.readline().rstrip("\r\n")
+    text = read_checked(path, label)  # UTF-8, no NUL bytes, no giant cells, no ragged rows
+    header = text.split("\n", 1)[0].rstrip("\r")
     if not header.strip():
         raise InputError(Problem(label, "the file is empty; expected a header row", row=1))
     delimiter = "\t" if "\t" in header else ","
     names = _column_names([n.strip().strip('"') for n in header.split(delimiter)], label)
     try:
         table = pacsv.read_csv(
-            path,
+            io.BytesIO(text.encode("utf-8")),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, encoding="utf8"),
             parse_options=pacsv.ParseOptions(delimiter=delimiter),
             convert_options=pacsv.ConvertOptions(

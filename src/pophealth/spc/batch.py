@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from pophealth.errors import ConfigError, InputError, NotFoundError, Problem
+from pophealth.cells import csv_frame
+from pophealth.sources.text_guard import read_checked
+from pophealth.errors import ConfigError, InputError, NotFoundError, Problem, shorten
 from pophealth.spc.many import xmr_many
 from pophealth.spc.options import IMPROVEMENTS, SpcOptions
 from pophealth.spc.result import XmrBatch, XmrResult
@@ -101,21 +104,35 @@ def _number(text: str | None) -> float | None | bool:
     return value if math.isfinite(value) else False
 
 
+MAX_VALUE = 1e15  # larger values overflow the limits (1e308 gave infinite limits, silently)
+
+
 def read_points(path: Path) -> pd.DataFrame:
     """The points file as text columns (parsing and checks happen in ``xmr_many``)."""
     with _open(path) as handle:
-        frame = pd.read_csv(handle, dtype=str, keep_default_na=False)
+        try:
+            frame = pd.read_csv(handle, dtype=str, keep_default_na=False)
+        except pd.errors.EmptyDataError:
+            raise InputError(Problem(path.name, "the file is empty; expected a header row", row=1)) from None
     missing = [c for c in POINT_INPUTS if c not in frame.columns]
     if missing:
         raise InputError([Problem(path.name, "missing column", column=c) for c in missing])
+    if frame.empty:
+        raise InputError(Problem(path.name, "the file has a header but no points", row=2))
+    values = pd.to_numeric(frame["value"].str.strip().replace("", None), errors="coerce")
+    huge = ~np.isfinite(values.fillna(0)) | (values.abs() > MAX_VALUE)
+    if huge.any():
+        raise InputError([Problem(path.name, f"expected a finite value of at most {MAX_VALUE:.0e} in size, found "
+                                  f"{shorten(frame['value'].iat[i])}", row=int(i) + 2, column="value")
+                          for i in np.flatnonzero(huge.to_numpy())[:20]])
     return frame
 
 
 def _open(path: Path):  # noqa: ANN202 - a text handle
-    try:
-        return path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"Cannot read {path}: {exc.strerror}") from None
+    """The file as checked text (UTF-8, no NUL bytes, no giant cells, no ragged rows)."""
+    if not path.is_file():
+        raise ConfigError(f"Cannot read {path}: no such file")
+    return io.StringIO(read_checked(path, path.name), newline="")
 
 
 def run_batch(cases_csv: Path, points_csv: Path) -> XmrBatch:
@@ -160,12 +177,12 @@ def write_points(batch: XmrBatch, path: Path, *, all_columns: bool = False) -> N
         frame[c] = frame[c].map({True: "TRUE", False: "FALSE"}).astype(object).fillna("")
     frame["relative_to_mean"] = frame["relative_to_mean"].astype(object).where(
         frame["relative_to_mean"].notna(), "")
-    frame.loc[:, list(columns)].to_csv(path, index=False)
+    csv_frame(frame.loc[:, list(columns)]).to_csv(path, index=False)
 
 
 def write_cases(batch: XmrBatch, path: Path) -> None:
     """Per-case results in the reference vocabulary; no assurance is written as empty."""
-    batch.series.loc[:, list(CASES_OUT)].to_csv(path, index=False)
+    csv_frame(batch.series.loc[:, list(CASES_OUT)]).to_csv(path, index=False)
 
 
 def _float_text(value: float, *, missing: str) -> str:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from pophealth.errors import InputError, Problem
+from pophealth.cells import csv_frame
+from pophealth.sources.text_guard import read_checked
+from pophealth.errors import InputError, Problem, shorten
 from pophealth.stats.dsr import events_from_frequencies, events_squared_from_frequencies
 from pophealth.stats import (compare, crude_rate, dsr, esp2013_for, funnel_significance,
                              israte, isratio, life_expectancy, mean, proportion, quantiles,
@@ -37,10 +40,17 @@ def read_csv(path: Path) -> pd.DataFrame:
     """Read a CSV keeping label text as text: only empty fields are missing."""
     if not Path(path).is_file():
         raise InputError(Problem(str(path), "file not found"))
+    text = read_checked(Path(path), str(path))  # UTF-8, no NUL bytes, no giant cells, no ragged rows
     try:
-        return pd.read_csv(path, keep_default_na=False, na_values=[""], low_memory=False)
+        return pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""], low_memory=False)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise InputError(Problem(str(path), f"not a readable CSV file ({exc})")) from exc
+
+
+MAX_NUMBER = 1e15
+# columns that hold counts of people, events or person-time: never negative
+NON_NEGATIVE = {"numerator", "denominator", "count", "n", "population", "pop", "stdpop", "events", "person_years",
+                "observed", "expected", "persons_count", "persons_denominator"}
 
 
 def check_columns(df: pd.DataFrame, path: Path, required: tuple[str, ...],
@@ -54,8 +64,19 @@ def check_columns(df: pd.DataFrame, path: Path, required: tuple[str, ...],
         parsed = pd.to_numeric(df[col], errors="coerce")
         bad = parsed.isna() & df[col].notna()
         for index in np.flatnonzero(bad.to_numpy())[:20]:
-            problems.append(Problem(str(path), f"expected a number, found {df[col].iloc[index]!r}",
+            problems.append(Problem(str(path), f"expected a number, found {shorten(df[col].iloc[index])}",
                                     row=int(index) + 2, column=col))
+    for col in numeric:  # numbers no count or rate can be: infinite, absurdly large, or a negative count
+        if col not in df.columns:
+            continue
+        parsed = pd.to_numeric(df[col], errors="coerce")
+        impossible = ~np.isfinite(parsed.fillna(0)) | (parsed.abs() > MAX_NUMBER)
+        if col in NON_NEGATIVE:
+            impossible |= parsed < 0
+        expected = "a count of at least 0" if col in NON_NEGATIVE else "a finite number"
+        for index in np.flatnonzero(impossible.to_numpy())[:20]:
+            problems.append(Problem(str(path), f"expected {expected} (at most {MAX_NUMBER:.0e}), found "
+                                    f"{shorten(df[col].iloc[index])}", row=int(index) + 2, column=col))
     if problems:
         raise InputError(problems)
 
@@ -243,5 +264,5 @@ def run_csv(method: str, input_path: Path, output_path: Path, *, group_by: list[
     except (KeyError, ValueError) as exc:
         raise InputError(Problem(str(input_path), str(exc).strip("'\""))) from exc
     output_path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(output_path, index=False)
+    csv_frame(out).to_csv(output_path, index=False)
     return out

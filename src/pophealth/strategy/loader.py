@@ -12,15 +12,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from pophealth.errors import ConfigError, InputError, Problem
+from pophealth.sources.safe_yaml import load_yaml
 from pophealth.strategy.models import Strategy
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-# libyaml's loader is several times faster and reports the same marks; fall back when it is absent.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def default_strategy_dir() -> Path:
@@ -43,12 +41,10 @@ def load_strategy(folder: str | Path | None = None) -> Strategy:
     fields = Strategy.model_fields
     for file in files:
         name = file.name
-        try:
-            data = yaml.load(file.read_text("utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            problems.append(Problem(name, f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                                    row=(mark.line + 1) if mark else None))
+        try:  # UTF-8, no NUL bytes, no key given twice (pophealth.sources.safe_yaml)
+            data = load_yaml(file.read_bytes(), name)
+        except InputError as exc:
+            problems.extend(exc.problems)
             continue
         if not isinstance(data, dict):
             problems.append(Problem(name, "expected a mapping of strategy parts at the top level"))

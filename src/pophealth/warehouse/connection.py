@@ -27,10 +27,33 @@ def connect(
     try:
         con = duckdb.connect(str(target), read_only=read_only)
     except duckdb.IOException as exc:
-        raise ConfigError(f"Cannot open the warehouse {target}: {exc}") from None
+        if read_only or not _read_only_storage(exc) or not Path(target).exists():
+            raise ConfigError(f"Cannot open the warehouse {target}: {exc}") from None
+        # a warehouse on read-only storage (a published copy, a read-only mount): commands that only read
+        # (publish, phm summary, serve's public pages) still work; a write fails with DuckDB's own message
+        try:
+            con = duckdb.connect(str(target), read_only=True)
+        except duckdb.IOException as again:
+            raise ConfigError(f"Cannot open the warehouse {target}: {again}") from None
+        return con
     if migrate and not read_only:
         apply_migrations(con)
     return con
+
+
+def _read_only_storage(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "permission denied" in text or "read-only file system" in text or "read only" in text
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether an error means the disk (or quota) is full, however DuckDB or the OS words it."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc).lower()
+    return "no space left" in text or "disk quota exceeded" in text or "disk is full" in text
 
 
 @contextlib.contextmanager

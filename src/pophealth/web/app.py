@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from importlib import resources
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -47,7 +47,8 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     from pophealth.web.routes import strategy as strategy_routes
     from pophealth.web.security import SecurityMiddleware
 
-    app = FastAPI(title="pophealth", docs_url="/api/docs", redoc_url=None,
+    # no Swagger UI: it loads its script from a CDN without integrity; /api/docs lists the API from this site
+    app = FastAPI(title="pophealth", docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json", swagger_ui_oauth2_redirect_url=None)
     app.state.db = db_path(db)
     app.state.con = connect(app.state.db)  # one connection; each request takes its own cursor
@@ -72,6 +73,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     indicator_routes.register(app)
     own_indicator_routes.register(app)
     phm_routes.register(app)
+    app.add_api_route("/api/docs", _api_docs, methods=["GET"], include_in_schema=False)
     declare_route(app, "/api/docs", ("GET",), "public")
     declare_route(app, "/api/openapi.json", ("GET",), "public")
     app.add_middleware(SecurityMiddleware, fastapi_app=app)
@@ -79,6 +81,24 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     care_routes.register(app)
     _add_error_handlers(app)
     return app
+
+
+def _api_docs(request: Request) -> HTMLResponse:
+    """The JSON API's addresses, from the OpenAPI description, on a page with no script at all."""
+    from html import escape
+
+    spec = request.app.openapi()
+    rows = "".join(f"<tr><td>{escape(m.upper())}</td><td><code>{escape(p)}</code></td>"
+                   f"<td>{escape(str(op.get('summary', '')))}</td></tr>"
+                   for p, ops in sorted(spec.get("paths", {}).items()) for m, op in ops.items())
+    return HTMLResponse(
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>pophealth API</title>"
+        "<link rel='stylesheet' href='/assets/nhsuk-frontend.min.css'></head><body><div class='nhsuk-width-container'>"
+        "<main class='nhsuk-main-wrapper' id='maincontent'><h1>pophealth JSON API</h1>"
+        "<p>Every page has a JSON twin under <code>/api</code>. The full description is "
+        "<a href='/api/openapi.json'>/api/openapi.json</a> (OpenAPI).</p>"
+        f"<table class='nhsuk-table'><thead><tr><th>Method</th><th>Address</th><th>What</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></main></div></body></html>")
 
 
 def _wants_json(request: Request) -> bool:
@@ -109,6 +129,31 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PophealthError)
     async def user_error(request: Request, exc: PophealthError):
         return respond(request, 400, exc.message)
+
+    @app.exception_handler(Exception)
+    async def failure(request: Request, exc: Exception):
+        """Any failure: the normal error page (no traceback), and on patient-level routes an audit row, so an
+        odd request that broke something is on the record like any other read."""
+        path = request.url.path
+        user = getattr(request.state, "user", None)
+        if path.startswith(("/care", "/api/care")) and user is not None and user.role == "care_team":
+            from starlette.concurrency import run_in_threadpool
+
+            from pophealth.access.audit import record_access
+
+            def audit() -> None:
+                con = request.app.state.con.cursor()
+                try:
+                    record_access(con, user, method=request.method, route=path[:200], scope=user.scope,
+                                  detail=f"failed: {type(exc).__name__}")
+                finally:
+                    con.close()
+
+            try:
+                await run_in_threadpool(audit)
+            except Exception:  # noqa: BLE001 - the answer must still be the error page
+                pass
+        return respond(request, 500, "Sorry, there is a problem with the service; please try again later")
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):

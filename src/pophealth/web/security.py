@@ -6,6 +6,10 @@ registry (``pages.route_registry``), so ``pophealth routes --json`` and enforcem
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import os
+import re
 import secrets
 from http.cookies import SimpleCookie
 from typing import Any
@@ -21,6 +25,10 @@ from pophealth.access.sessions import SESSION_COOKIE, load_session
 
 CSRF_COOKIE = "pophealth_csrf"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+# The largest body any form of the app sends (a tracker update with a long narrative is a few kB). The limit
+# is enforced before anything is parsed: a declared Content-Length above it is refused without reading a byte,
+# and a body sent without one is refused as soon as it passes the limit, so an anonymous 20 MB post cannot
+# hold the event loop (it used to be read and parsed before the CSRF check: 22-24 s of stalled requests).
 MAX_FORM_BYTES = 1_000_000
 
 
@@ -42,6 +50,8 @@ class SecurityMiddleware:
         state["session"] = session
         state["csrf_token"] = session.csrf_token if session else anon_csrf
 
+        plain_send = send
+        send = _with_protective_headers(plain_send, scope, private=session is not None)  # for early answers
         required = self._required_role(scope)
         path = scope["path"]
         if required is None:
@@ -58,7 +68,11 @@ class SecurityMiddleware:
             return
 
         if scope["method"] in UNSAFE:
-            body = await _read_body(receive)
+            declared = _content_length(scope)
+            if declared == -1:
+                await _deny(scope, receive, send, 400, "The request's Content-Length is not a number")
+                return
+            body = None if declared is not None and declared > MAX_FORM_BYTES else await _read_body(receive)
             if body is None:
                 await _deny(scope, receive, send, 413, "The form is too large")
                 return
@@ -72,15 +86,25 @@ class SecurityMiddleware:
         freshness = self.fastapi_app.state.freshness
         writing = scope["method"] in UNSAFE
 
+        held: dict | None = None  # the start of the answer, held until its body shows which inline scripts it has
+
         async def send_with_cookie(message: dict) -> None:
+            nonlocal held
             if message["type"] == "http.response.start":
                 if writing:  # the handler has written by now: no answer remembered before may be served after
                     freshness.wrote()
+                headers = list(message.get("headers", []))
                 if not session and CSRF_COOKIE not in cookies:
-                    headers = list(message.get("headers", []))
                     headers.append((b"set-cookie", f"{CSRF_COOKIE}={anon_csrf}; Path=/; HttpOnly; SameSite=Strict".encode()))
-                    message["headers"] = headers
-            await send(message)
+                message["headers"] = headers + protective_headers(scope, headers, private=session is not None)
+                held = message
+                return
+            if message["type"] == "http.response.body" and held is not None:
+                start, held = held, None
+                body = message.get("body", b"") if not message.get("more_body") else b""
+                start["headers"] = start["headers"] + [(b"content-security-policy", csp(body).encode())]
+                await plain_send(start)
+            await plain_send(message)
 
         try:
             await self.app(scope, receive, send_with_cookie)
@@ -123,6 +147,45 @@ class SecurityMiddleware:
         return "public"  # no route for this method or path: the router answers 405 or 404
 
 
+PRIVATE_PREFIXES = ("/care", "/api/care", "/admin", "/api/admin", "/login", "/delivery", "/api/delivery", "/phm",
+                    "/api/phm", "/own-indicators", "/api/own-indicators")
+_INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
+
+
+def protective_headers(scope: Scope, existing: list[tuple[bytes, bytes]], *, private: bool) -> list[tuple[bytes, bytes]]:
+    """Headers every answer carries: no sniffing, no framing, no referrer to other sites, HSTS when served over
+    TLS (or behind a proxy that ends it: ``POPHEALTH_SECURE_COOKIES=1``), and ``Cache-Control: no-store`` on
+    every answer to a signed-in user and on staff and patient pages, so no shared cache or back button keeps them."""
+    have = {k.lower() for k, _ in existing}
+    out = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+           (b"referrer-policy", b"same-origin"), (b"cross-origin-opener-policy", b"same-origin")]
+    if scope.get("scheme") == "https" or os.environ.get("POPHEALTH_SECURE_COOKIES") == "1":
+        out.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+    if (private or scope["path"].startswith(PRIVATE_PREFIXES)) and b"cache-control" not in have:
+        out.append((b"cache-control", b"no-store"))
+    return out
+
+
+def _with_protective_headers(send: Send, scope: Scope, *, private: bool) -> Send:
+    async def wrapped(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            message["headers"] = headers + protective_headers(scope, headers, private=private) + [
+                (b"content-security-policy", csp(b"").encode())]
+        await send(message)
+
+    return wrapped
+
+
+def csp(body: bytes) -> str:
+    """The Content Security Policy of one answer: scripts only from this site, plus the inline scripts of this
+    very page by their SHA-256 (the NHS.UK template's two one-liners), nothing from anywhere else."""
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s).digest()).decode()}'"
+                      for s in _INLINE_SCRIPT.findall(body))
+    return ("default-src 'self'; script-src 'self'" + (f" {hashes}" if hashes else "") + "; style-src 'self'; "
+            "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
+
+
 def _cookies(scope: Scope) -> dict[str, str]:
     raw = b"; ".join(v for k, v in scope.get("headers", []) if k == b"cookie").decode("latin-1")
     jar = SimpleCookie()
@@ -150,13 +213,25 @@ def _submitted_token(scope: Scope, body: bytes) -> str | None:
     return None
 
 
+def _content_length(scope: Scope) -> int | None:
+    """The declared body size, None when not declared, -1 when not a number."""
+    for key, value in scope.get("headers", []):
+        if key == b"content-length":
+            text = value.decode("latin-1").strip()
+            return int(text) if text.isdigit() and len(text) < 19 else -1
+    return None
+
+
 async def _read_body(receive: Receive) -> bytes | None:
+    """The whole body, or None as soon as it passes ``MAX_FORM_BYTES`` (the rest is never read)."""
     chunks, size = [], 0
     while True:
         message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_FORM_BYTES * 20:
+        if size > MAX_FORM_BYTES:
             return None
         chunks.append(chunk)
         if not message.get("more_body"):

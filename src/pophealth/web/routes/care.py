@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from pophealth.access.audit import record_access
+from pophealth.cells import csv_row
 from pophealth.care.results import NO_PHM_RUN, Runs, latest_runs, scope_people
 from pophealth.care.scope import NOT_FOUND, CareScope
 from pophealth.care.summary import PersonSummary, person_summary
@@ -110,6 +111,9 @@ def _chosen(request: Request, con, scope: CareScope, name: str):
     people = scope_people(con, runs, scope) if runs else pd.DataFrame()
     practices = sorted(people["practice_code"].dropna().unique().tolist()) if not people.empty else []
     if runs and q["practice"] and q["practice"] not in practices:
+        # a refused filter is an attempt to read outside the scope: audited like a refused person read
+        _audit(request, con, scope, detail=f"worklist {worklist.name} refused; practice filter "
+                                           f"{q['practice'][:20]!r} outside scope")
         raise NotFoundError("No practice with that code in your practice or PCN")
     why = worklist.unavailable(runs) if runs else NO_PHM_RUN
     chosen = pd.DataFrame() if why else select(people, worklist, practice=q["practice"] or None,
@@ -141,9 +145,9 @@ def worklist_csv(request: Request, name: str) -> Response:
         _audit(request, con, scope, detail=f"worklist {worklist.name} CSV download; {len(chosen)} rows")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([IDENTIFIER_LABEL, "Age", "Sex", "Practice", "IMD decile", *(h for h, _ in worklist.columns)])
+    writer.writerow(csv_row([IDENTIFIER_LABEL, "Age", "Sex", "Practice", "IMD decile", *(h for h, _ in worklist.columns)]))
     for row in to_rows(chosen, worklist, identify=True):
-        writer.writerow([row.display_id, row.age, row.sex, row.practice_code, row.imd_decile or "", *row.values])
+        writer.writerow(csv_row([row.display_id, row.age, row.sex, row.practice_code, row.imd_decile or "", *row.values]))
     return Response(buffer.getvalue(), media_type="text/csv", headers={
         "Content-Disposition": f"attachment; filename={worklist.name}-{scope.code}.csv", "Cache-Control": "no-store"})
 
@@ -151,7 +155,7 @@ def worklist_csv(request: Request, name: str) -> Response:
 def person_page(request: Request, person_id: str) -> PersonPage:
     scope = _scope(request)
     with warehouse(request) as con:
-        if not person_id.isdigit():
+        if not (person_id.isascii() and person_id.isdigit() and int(person_id) < 2 ** 63):  # "²", 2**64: not ids
             _audit(request, con, scope, detail="person not found or outside scope")
             raise NotFoundError(NOT_FOUND)
         pid = int(person_id)

@@ -6,11 +6,13 @@ or that name no lead yet. The signed-in user is recorded as the editor.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from pophealth.delivery.actions import get_action, list_activities, list_priorities
 from pophealth.delivery.governance import HighlightReport, highlight_report, list_governance
@@ -117,8 +119,23 @@ def may_edit(user: User, action) -> bool:
         return True
     if user.role != "action_lead":
         return False
-    leads = (action.leads or "").lower()
-    return not leads.strip() or user.username.lower() in leads or user.display_name.lower() in leads
+    named = lead_names(action.leads)
+    return not named or _norm(user.username) in named or _norm(user.display_name) in named
+
+
+_LEAD_SEPARATORS = re.compile(r"[;,/&\n]|\band\b", re.I)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def lead_names(leads: str | None) -> set[str]:
+    """The people or bodies an action's lead field names, each whole (split at ; , / & "and" and line breaks).
+
+    A user leads the action only when their username or display name IS one of them: matching by substring let
+    a user called ``le`` update an action led by "... Leicester City Council"."""
+    return {n for n in (_norm(part) for part in _LEAD_SEPARATORS.split(leads or "")) if n}
 
 
 def action(request: Request, ref: str) -> ActionPage:
@@ -131,8 +148,13 @@ FORM_FIELDS = {"stage": "Select the delivery stage", "overall_rag": "Select the 
 
 
 async def submit_update(request: Request, ref: str):
-    """POST handler: validate, record with the version the form was built on, or show errors."""
+    """POST handler: the form is read here, the warehouse work runs in the thread pool (off the event loop)."""
     form = {k: str(v).strip() for k, v in (await request.form()).items() if k != "csrf_token"}
+    return await run_in_threadpool(_submit_update, request, ref, form)
+
+
+def _submit_update(request: Request, ref: str, form: dict[str, str]):
+    """Validate, record with the version the form was built on, or show errors."""
     user = request.state.user
     with warehouse(request) as con:
         if not may_edit(user, get_action(con, ref)):

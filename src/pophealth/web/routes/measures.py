@@ -147,7 +147,7 @@ def register(app: FastAPI) -> None:
     add_page(app, "/pledges/{number:int}/measures", "measures/pledge.jinja", pledge_measures, name="pledge_measures")
 
     @app.post("/measures/{measure_id}/narrative/new", include_in_schema=False)
-    async def add_narrative(request: Request, measure_id: str, period: str = Form(""), key_issue: str = Form(""),
+    def add_narrative(request: Request, measure_id: str, period: str = Form(""), key_issue: str = Form(""),
                             mitigations: str = Form(""), based_on: int | None = Form(None)) -> RedirectResponse:
         # blank fields are checked by add_version, which names each one in its error; the author is
         # the signed-in user (the security middleware lets only action leads reach this route, and

@@ -99,10 +99,18 @@ def _protected(rows: list[dict], counts: list[str], rates: list[str]) -> list[di
     return [{k: _none(v) for k, v in r.items()} for r in safe.to_dict("records")]
 
 
+def _ratio(top, bottom) -> float | None:
+    """A rate from PROTECTED counts only: the unrounded rate times the rounded count gave the exact count back
+    (the risk report's six-decimal ratios pinned ten counts)."""
+    return None if top is None or not bottom else top / bottom
+
+
 def _headline_counts(model: dict) -> dict:
     rows = [{"people": model["n"], "events": model["events"], "flagged_top1": model.get("flagged_top1"),
              "flagged_top5": model.get("flagged_top5"), "event_rate": model.get("event_rate")}]
-    return _protected(rows, ["people", "events", "flagged_top1", "flagged_top5"], ["event_rate"])[0]
+    out = _protected(rows, ["people", "events", "flagged_top1", "flagged_top5"], ["event_rate"])[0]
+    out["event_rate"] = _ratio(out["events"], out["people"])
+    return out
 
 
 def _fairness(metrics: dict) -> list[FairnessTable]:
@@ -112,6 +120,11 @@ def _fairness(metrics: dict) -> list[FairnessTable]:
         rows = [{"group": r["group"], "people": r["n"], "events": r["events"], "flagged_top5": r["flagged_top5"],
                  **{k: r.get(k) for k in rates}} for r in metrics.get("fairness", {}).get(axis, [])]
         safe = _protected(rows, ["people", "events", "flagged_top5"], rates)
+        for r in safe:  # every rate from the protected counts; model outputs shown to two decimals
+            r["observed"] = _ratio(r["events"], r["people"])
+            r["share_flagged_top5"] = _ratio(r["flagged_top5"], r["people"])
+            r["observed_expected"] = _ratio(r["observed"], r["predicted"])
+            r["ppv_top5"] = None if r["ppv_top5"] is None else round(r["ppv_top5"], 2)
         out.append(FairnessTable(caption=caption, rows=[FairnessRow(**{k: r[k] for k in FairnessRow.model_fields})
                                                          for r in safe]))
     return out
@@ -130,8 +143,13 @@ def risk_report(con: duckdb.DuckDBPyConnection) -> RiskReport | None:
                for k, b in baselines.items()]
     top = [TopRow(name=label, flagged=counts.get(f"flagged_{key}"), ppv=_interval(model, f"ppv_{key}"),
                   capture=_interval(model, f"capture_{key}")) for key, label in TOPS.items()]
-    bins = _protected([{"bin": b["bin"], "people": b["n"], "predicted": b["predicted"], "observed": b["observed"]}
-                       for b in met.get("calibration_deciles", [])], ["people"], ["predicted", "observed"])
+    # a decile's observed rate times its people is its count of events: that count passes the policy too,
+    # and the rate shown is computed from the protected counts
+    bins = _protected([{"bin": b["bin"], "people": b["n"], "predicted": b["predicted"], "observed": b["observed"],
+                        "events": None if b["observed"] is None else round(b["observed"] * b["n"])}
+                       for b in met.get("calibration_deciles", [])], ["people", "events"], ["predicted", "observed"])
+    for b in bins:
+        b["observed"] = _ratio(b["events"], b["people"])
     deciles = [DecileRow(decile=b["bin"], people=b["people"], predicted=b["predicted"], observed=b["observed"])
                for b in bins]
     shown = [{"bin": b["bin"], "n": b["people"] or 0, "predicted": b["predicted"], "observed": b["observed"]}
