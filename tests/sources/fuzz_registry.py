@@ -269,3 +269,51 @@ def _spc(path: Path, con) -> object:
 register(Importer("spc_csv", seed=_spc_seed, target="points.csv", kind="csv", run=_spc,
                   impossible={"infinite value": _replace(b"A,2024-01-02,12\n", b"A,2024-01-02,inf\n"),
                               "1e308 value": _replace(b"A,2024-01-03,10\n", b"A,2024-01-03,1e308\n")}))
+
+
+# --- the publishers' own workbooks ---------------------------------------------------------------------
+def _ae_workbook_seed(folder: Path) -> Path:
+    source = sorted((shared_dir() / "data" / "published" / "nhse-ae-by-provider").glob("July-2015*.xls"))[0]
+    return Path(shutil.copy(source, folder / "ae.xls"))
+
+
+register(Importer("nhse_ae_workbook", seed=_ae_workbook_seed, target="ae.xls", kind="binary", run=_nhse))
+
+
+# --- curated extracts of published statistics, and the local measure return ------------------------------
+def _extract_seed(folder: Path) -> Path:
+    from pophealth.sources.public_extracts import shipped_folder
+
+    out = folder / "extracts"
+    out.mkdir()
+    lines = (shipped_folder() / "beds_general_acute_critical_care_RWE_monthly.csv").read_bytes().splitlines(
+        keepends=True)
+    (out / "beds.csv").write_bytes(b"".join(lines[:10]))
+    return out
+
+
+def _extracts(path: Path, con) -> object:
+    from pophealth.sources.public_extracts import load_public_extracts
+
+    return load_public_extracts(con, path)
+
+
+register(Importer("public_extracts", seed=_extract_seed, target="beds.csv", kind="csv", run=_extracts,
+                  impossible={"infinite beds": _replace(b"RWE,April 2022,1637.0", b"RWE,April 2022,inf")}))
+
+
+def _local_return(path: Path, con) -> object:
+    from pophealth.measures.local_return import load_local_return
+    from pophealth.strategy import load_strategy
+
+    return load_local_return(con, load_strategy(), path)
+
+
+register(Importer("local_measure_return", seed=_write(
+    "return.csv", "measure_id,org_code,period_start,period_end,numerator,denominator,value,source\n"
+    "workforce-vacancy-rate,QK1,2024-04-01,2024-06-30,2400,30000,,ESR\n"
+    "workforce-staff-in-post,QK1,2024-06-01,2024-06-30,,,29850,ESR\n"), target="return.csv", kind="csv",
+    run=_local_return, impossible={"negative value": _replace(b",,29850,", b",,-29850,"),
+                                   "infinite numerator": _replace(b",2400,30000,", b",inf,30000,"),
+                                   "period ending before it starts": _replace(b"2024-06-01,2024-06-30",
+                                                                              b"2024-06-01,2024-05-30")}))

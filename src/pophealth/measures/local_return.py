@@ -9,6 +9,7 @@ column; a good file lands in one transaction and a reload replaces the same rows
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pandas as pd
 
 from pophealth.errors import InputError, Problem
 from pophealth.sources.nhse_stats import write_observations
+from pophealth.sources.text_guard import read_checked
 from pophealth.strategy.models import Strategy
 from pophealth.warehouse import transaction
 
@@ -25,9 +27,10 @@ REQUIRED = ("measure_id", "org_code", "period_start", "period_end", "source")
 
 def read_local_return(strategy: Strategy, path: Path) -> pd.DataFrame:
     name = path.name
+    text = read_checked(path, name)  # UTF-8, no NUL bytes, no giant cells, no ragged rows
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(Problem(name, f"not a readable CSV file: {str(exc)[:200]}")) from None
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
@@ -36,7 +39,7 @@ def read_local_return(strategy: Strategy, path: Path) -> pd.DataFrame:
     problems, rows = [], []
     for i, r in raw.iterrows():
         row = int(i) + 2
-        m = measures.get(r["measure_id"].strip())
+        m = measures.get(str(r["measure_id"]).strip())
         if m is None or m.data.kind != "operational" or not m.data.metric_id:
             problems.append(Problem(name, f"not a catalogue measure filled by returns: {r['measure_id'][:40]!r}",
                                     row=row, column="measure_id"))
@@ -58,7 +61,7 @@ def read_local_return(strategy: Strategy, path: Path) -> pd.DataFrame:
 
         try:
             start, end = pd.Timestamp(r["period_start"]).date(), pd.Timestamp(r["period_end"]).date()
-        except ValueError:
+        except (ValueError, TypeError):
             problems.append(Problem(name, "expected dates like 2024-04-01", row=row, column="period_start"))
             continue
         if end < start:
@@ -80,6 +83,8 @@ def read_local_return(strategy: Strategy, path: Path) -> pd.DataFrame:
 
 def load_local_return(con: duckdb.DuckDBPyConnection, strategy: Strategy, path: Path) -> dict[str, int]:
     frame = read_local_return(strategy, Path(path))
+    if frame.empty:
+        return {}
     with transaction(con):
         write_observations(con, frame, source_file=Path(path).name)
     return frame.groupby("measure_id").size().to_dict() if len(frame) else {}

@@ -16,6 +16,7 @@ own workbook loaded later replaces the extract's row for the same month with the
 from __future__ import annotations
 
 import hashlib
+import io
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from pophealth.errors import InputError, Problem
 from pophealth.sources.fingertips_csv import Batch, load_batches, read_fingertips_csv
 from pophealth.sources.nhse_layouts import OBSERVATION_COLUMNS
 from pophealth.sources.nhse_stats import write_observations
+from pophealth.sources.text_guard import read_checked
 from pophealth.warehouse import transaction
 
 LICENCE = "Open Government Licence v3.0"
@@ -51,6 +53,17 @@ class Parsed:
     @property
     def rows(self) -> int:
         return sum(len(f) for f in (self.observations, self.indicators) if f is not None)
+
+
+def _dates(values: pd.Series, path: Path, column: str) -> pd.Series:
+    """Dates of a column; a cell that is not a date is an error naming its row."""
+    parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+    bad = parsed.isna()
+    if bad.any():
+        row = bad.idxmax()
+        raise InputError(Problem(path.name, f"expected a date, got {str(values[row])[:40]!r}",
+                                 row=int(row) + 2 if isinstance(row, (int, np.integer)) else None, column=column))
+    return parsed
 
 
 def _frame(rows: pd.DataFrame, *, metric_id: str, org_code: pd.Series | str, org_type: pd.Series | str,
@@ -330,13 +343,18 @@ EXTRACTS: list[tuple[frozenset[str], Parser]] = [
 def parse_extract(path: str | Path) -> Parsed | None:
     """Read one extract; None for a file of the folder that no measure or profile uses."""
     path = Path(path)
+    text = read_checked(path, path.name)  # UTF-8, no NUL bytes, no giant cells, no ragged rows
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(Problem(path.name, f"not a readable CSV file: {str(exc)[:200]}")) from None
     columns = set(raw.columns)
     for needed, parser in EXTRACTS:
         if needed <= columns:
+            if parser not in (parse_fingertips_snapshot, parse_statements):
+                for column in ("period", "date"):  # month starts and days: checked before any sum or mean
+                    if column in raw:
+                        raw[column] = _dates(raw[column], path, column)
             return parser(raw, path)
     return None
 
