@@ -108,6 +108,10 @@ def registers_and_status(ctx: Context, sink: Sink, death_any: np.ndarray) -> Non
     ni = idx[rng.random(idx.size) < care["palliative_not_indicated"]]
     ni = ni[pal[ni] + 30 <= np.minimum(ctx.end[ni], ctx.as_of)]
     sink.add("observation", ni, pal[ni] + 30, "cohort", "palliative_care_not_indicated")
+    plan = idx[rng.random(idx.size) < care["end_of_life_care_plan"]]
+    when_plan = pal[plan] + rng.integers(0, 60, plan.size)
+    plan_ok = when_plan <= np.minimum(ctx.end[plan], ctx.as_of)
+    sink.add("observation", plan[plan_ok], when_plan[plan_ok], "care_plan", "palliative_care")
 
 
 def _uptake(ctx: Context, base: float) -> np.ndarray:
@@ -126,7 +130,7 @@ def processes(ctx: Context, sink: Sink) -> None:
     sbp_mean = 116 + 0.45 * np.maximum(age - 30, 0) + 4 * p["z"] + rng.normal(0, 9, n) + 6 * has["hypertension"]
     bmi_mean = 26 + 1.5 * p["dep"] + 2.5 * has["diabetes"] + rng.normal(0, 4.5, n)
     egfr_mean = np.where(has["ckd"], rng.uniform(30, 59, n), np.clip(105 - 0.6 * age + rng.normal(0, 10, n), 61, 120))
-    egfr_mean = np.where(has["end_stage_renal_disease"], rng.uniform(6, 14, n), egfr_mean)
+    egfr_mean = np.where(has["end_stage_renal_disease"], rng.uniform(8, 14, n), egfr_mean)
     a1c_mean = np.where(has["diabetes"], rng.normal(58, 12, n), rng.normal(37, 3, n))
     for y in ctx.years():
         bp_p = np.where(cvd_risk | smi, care["bp_per_year_ltc"], np.where(age >= 40, care["bp_per_year_40plus"], 0.08))
