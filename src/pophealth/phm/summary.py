@@ -1,7 +1,8 @@
 """Headline figures of a run as one object (``pophealth phm summary --json``).
 
 ``risk_model`` is read from the admission-risk part's stored run when the warehouse has one (table
-``phm_risk_run`` with columns ``auroc, baseline_age_sex_auroc, baseline_ltc_auroc, calibration_slope``),
+``phm_risk_run`` with columns ``auroc, baseline_age_sex_auroc, baseline_age_sex_prior_auroc,
+baseline_ltc_auroc, calibration_slope``),
 and is null otherwise.
 """
 
@@ -20,7 +21,8 @@ from pophealth.phm.outputs import EFI_CATEGORIES
 from pophealth.phm.run import latest_run
 from pophealth.phm.segments import SEGMENTS
 
-RISK_FIELDS = ("auroc", "baseline_age_sex_auroc", "baseline_ltc_auroc", "calibration_slope")
+RISK_FIELDS = ("auroc", "baseline_age_sex_auroc", "baseline_age_sex_prior_auroc", "baseline_ltc_auroc",
+               "calibration_slope")
 
 
 def summary(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> dict[str, Any]:
