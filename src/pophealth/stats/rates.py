@@ -33,7 +33,7 @@ def crude_rate(df: pd.DataFrame, numerator: str = "numerator", denominator: str 
     add_limits(out, levels, limits, valid)
     # PHEindicatormethods labels the interval from the numerator alone: with a missing denominator the value
     # is missing but a known count of 10 or more still reads "Byars" (below 10 "Exact")
-    x_row, n_row = column(df, numerator), column(df, denominator)
+    x_row = column(df, numerator)
     known = ~groups.any(np.isnan(x_row)) & (flag == "")
     label = np.where(known, poisson_method(np.where(known, groups.sum(np.nan_to_num(x_row)), np.nan)), None)
     out["method"] = np.where(valid, poisson_method(x), label)
