@@ -142,7 +142,10 @@ def _funnel_limits(df: pd.DataFrame, by: list[str], levels: str | None, params: 
             limits = ratio_funnel(axis, str(_value(params, part, "sub_type") or "count"))
         elif statistic == "rate":
             years = float(_value(params, part, "years_of_data") or 1)  # type: ignore[arg-type]
-            rate = float(_value(params, part, "baseline")) / float(multiplier)  # type: ignore[arg-type]
+            # the baseline rate per person (``baseline_average``, as the method takes it), else per multiplier
+            average = _value(params, part, "baseline_average")
+            rate = (float(average) if average is not None  # type: ignore[arg-type]
+                    else float(_value(params, part, "baseline")) / float(multiplier))  # type: ignore[arg-type]
             axis = funnel_axis(low, high, statistic, years=years, baseline_rate=rate)
             limits = rate_funnel(axis, rate, float(multiplier), years)  # type: ignore[arg-type]
         else:
@@ -157,10 +160,15 @@ def _funnel_limits(df: pd.DataFrame, by: list[str], levels: str | None, params: 
 
 
 def _value(params: Params, part: pd.DataFrame, key: str) -> object:
-    if key in params:
+    """A data set's setting: the command-line value, else the first non-blank cell of its column, else None
+    (a blank cell is "not given", so defaults such as sub_type count or years_of_data 1 apply)."""
+    if key in params and params[key] is not None and str(params[key]).strip() != "":
         return params[key]
-    if key in part.columns and part[key].notna().any():
-        return part[key].dropna().iloc[0]
+    if key in part.columns:
+        cells = part[key].dropna()
+        cells = cells[cells.astype(str).str.strip() != ""]
+        if not cells.empty:
+            return cells.iloc[0]
     return None
 
 
