@@ -226,7 +226,9 @@ METHODS: dict[str, CsvMethod] = {m.name: m for m in [
               ("area_value", "comparator_value"), _benchmark),
     CsvMethod("trend", "Recent trend over the last five points (chi-squared test for trend).",
               ("year", "value"),
-              lambda df, by, lv, p: recent_trend(df, by=by, method=p.get("method", "method"))),
+              lambda df, by, lv, p: recent_trend(df, by=by, method=p.get("method", "method"),
+                                                 vocabulary=str(p.get("vocabulary") or (
+                                                     "source" if "source" in df.columns else "fingertips-next")))),
 ]}
 
 OPTIONAL_NUMERIC = ("multiplier", "baseline", "baseline_average", "years_of_data", "refvalue", "observed_total_supplied", "se", "lower_cl",
