@@ -35,13 +35,17 @@ def test_value_rules_follow_the_reference_rules():
     assert not egfr.empty and not egfr.high_inclusive.any() and egfr.low.isna().all()
     cognition = rules[rules.deficit == "memory_cognitive_problems"]
     assert (cognition.low == 8).all() and cognition.low_inclusive.all()
-    assert len(rules) == 65
+    assert len(rules[rules.system != "snomedct"]) == 65  # the reference rules, Read v2 and CTV3
+    snomed = rules[rules.system == "snomedct"]  # the eGFR rule repeated for the SNOMED CT eGFR codes
+    assert set(snomed.measurement) == {"eGFR"} and (snomed.high == 60).all() and not snomed.high_inclusive.any()
+    reference = codelists._reference("cohorts_care_gaps.csv")
+    assert set(snomed.code) == {r["code"] for r in reference if r["cohort"] == "egfr" and r["system"] == "snomedct"}
 
 
 def test_every_code_keeps_its_source_list():
     frame = codelists.package_codelists()
     assert (frame.source != "").all()
-    assert set(frame.list_id.str.split(".").str[0]) == {"ltc", "efi", "care", "register", "ethnicity"}
+    assert set(frame.list_id.str.split(".").str[0]) == {"ltc", "efi", "care", "register", "ethnicity", "med"}
 
 
 def test_ckd_counts_stages_3_to_5_only():

@@ -47,13 +47,26 @@ def summary(synth_db):
 
 
 @pytest.mark.slow
+def test_efi_categories_are_the_sums_of_deficit_counts_over_the_published_bands(summary):
+    counts = summary["efi_deficits"]
+    assert len(counts) == 37  # people 65+ with 0..36 deficits
+    assert sum(counts) == summary["efi"]["people_65plus"] > 0
+    # Clegg 2016: fit 0-4, mild 5-8, moderate 9-12, severe 13-36 of 36 deficits
+    assert summary["efi"]["fit"] == sum(counts[0:5])
+    assert summary["efi"]["mild"] == sum(counts[5:9])
+    assert summary["efi"]["moderate"] == sum(counts[9:13])
+    assert summary["efi"]["severe"] == sum(counts[13:])
+
+
+@pytest.mark.slow
 def test_summary_has_the_promised_shape(summary):
     assert summary["people"] > 2500
     assert set(summary["efi"]) >= {"fit", "mild", "moderate", "severe"}
     assert set(summary["segments"]) == set(SEGMENTS)
     assert set(summary["cohorts"]) >= SUMMARY_COHORTS
     assert set(summary["care_gaps"]) == {g.name for g in CARE_GAPS}
-    assert set(summary["risk_model"]) == {"auroc", "baseline_age_sex_auroc", "baseline_ltc_auroc",
+    assert set(summary["risk_model"]) == {"auroc", "baseline_age_sex_auroc", "baseline_age_sex_prior_auroc",
+                                          "baseline_ltc_auroc",
                                           "calibration_slope"}
     assert all(v is None for v in summary["risk_model"].values())  # no risk run stored here
 

@@ -56,8 +56,6 @@ CASES = {
                             "DEATH.csv", 3, "person_id", "more than one death record"),
     "person missing": (_set("DRUG_EXPOSURE.csv", 2, "person_id", "999"),
                        "DRUG_EXPOSURE.csv", 2, "person_id", "no person record"),
-    "span ends before it starts": (_set("OBSERVATION_PERIOD.csv", 5, "observation_period_end_date", "2000-01-01"),
-                                   "OBSERVATION_PERIOD.csv", 5, "observation_period_end_date", "before it starts"),
     "unknown column": (_add_column("OBSERVATION.csv", "FAVOURITE_COLOUR", ["blue"]),
                        "OBSERVATION.csv", 1, "favourite_colour", "unknown column"),
     "invalid NHS number": (_add_column("PERSON.csv", "NHS_NUMBER", ["9434765919", "9434765918", "", ""]),
@@ -125,3 +123,20 @@ def test_a_folder_without_cdm_files_is_rejected(tmp_path, db_file, key):
     (tmp_path / "notes.txt").write_text("hello\n")
     with pytest.raises(InputError, match="no OMOP CDM table files"):
         load_omop(connect(db_file), tmp_path, key)
+
+
+def test_a_span_that_ends_before_it_starts_is_loaded_and_reported(omop_dir, db_file, key):
+    """Readable but inconsistent rows (OHDSI DQD plausibleStartBeforeEnd) are data-quality findings, not a
+    reason to reject the file: the rows load and the finding names file, rows and column."""
+    _rewrite(omop_dir, *_set("DRUG_EXPOSURE.csv", 2, "drug_exposure_end_date", "1990-01-01"))
+    con = connect(db_file)
+    summary = load_omop(con, omop_dir, key)
+    assert summary.findings == [{
+        "check": "plausibleStartBeforeEnd", "table": "drug_exposure", "column": "drug_exposure_end_date",
+        "file": "DRUG_EXPOSURE.csv", "rows": [2], "count": 1,
+        "message": "drug_exposure_end_date is before drug_exposure_start_date (row loaded as it is)"}]
+    with (omop_dir / "DRUG_EXPOSURE.csv").open() as handle:
+        expected_rows = sum(1 for _ in handle) - 1
+    assert summary.row_counts["drug_exposure"] == expected_rows
+    assert con.execute("SELECT count(*) FROM drug_exposure WHERE drug_exposure_end_date = DATE '1990-01-01'"
+                       ).fetchall()[0][0] == 1

@@ -118,3 +118,17 @@ def test_a_bad_file_is_rejected_whole(name, row, column, value, message, tmp_pat
     assert any(p.file == name and p.row == row and p.column == column and message in p.message
                for p in info.value.problems), info.value.problems
     assert snapshot(con) == before
+
+
+@pytest.mark.parametrize("folder_name", LAYOUTS)
+def test_a_medication_ending_before_it_starts_is_loaded_and_reported(folder_name, tmp_path, db_file, key):
+    """Real Synthea exports carry such rows: they load, and the load reports them (OHDSI DQD
+    plausibleStartBeforeEnd) with file, rows and column, instead of rejecting the export."""
+    folder = shutil.copytree(FIXTURES / folder_name, tmp_path / "export")
+    meds = _read(folder_name, "medications.csv")
+    _edit(folder, "medications.csv", 2, "STOP", "2000-01-01T00:00:00Z")
+    con = connect(db_file)
+    summary = load_synthea(con, folder, key)
+    assert [(f["check"], f["file"], f["column"], f["rows"], f["count"]) for f in summary.findings] == [
+        ("plausibleStartBeforeEnd", "medications.csv", "STOP", [2], 1)]
+    assert summary.row_counts["drug_exposure"] == len(meds)

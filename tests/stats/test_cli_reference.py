@@ -109,3 +109,22 @@ def test_funnel_limits(tmp_path: Path) -> None:
         assert known.any() or col.endswith("population_1_year") or col.endswith("exp_events")
         assert_close(merged.loc[known, col], merged.loc[known, f"{col}_expected"], rel=1e-6, abs_=5e-7,
                      what=f"funnel_limits {col}")
+
+
+def test_funnel_limits_from_the_inputs_alone(tmp_path: Path) -> None:
+    """Only the data sets' inputs (no output column such as ``baseline``, blank cells left blank): the
+    limits still match, so the command reads what the method takes, not what the reference printed."""
+    from tests.stats.test_reference_funnels import LIMIT_COLUMNS
+
+    expected = load("funnel_limits.csv")
+    inputs = ["dataset_id", "statistic", "sub_type", "multiplier", "years_of_data", "baseline_average",
+              "dataset_min_denominator", "dataset_max_denominator"]
+    source = tmp_path / "funnel_inputs.csv"
+    expected[inputs].drop_duplicates("dataset_id").to_csv(source, index=False)
+    out = run_cli("funnel-limits", source, tmp_path, "--group-by", "dataset_id")
+    merged = expected.merge(out, on=["dataset_id", "axis_index"], suffixes=("_expected", ""), how="left")
+    assert len(merged) == len(expected)
+    for col in ["axis_value", *LIMIT_COLUMNS]:
+        known = merged[f"{col}_expected"].notna()
+        assert_close(merged.loc[known, col], merged.loc[known, f"{col}_expected"], rel=1e-6, abs_=5e-7,
+                     what=f"funnel_limits {col}")

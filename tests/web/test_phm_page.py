@@ -72,10 +72,11 @@ def test_risk_report_shows_model_against_both_baselines_with_intervals(risk_app)
     risk = signed_in_client(app, "analyst").get("/api/phm").json()["risk"]
     stored = result["emergency_admission_12m"]["metrics"]
     names = [s["name"] for s in risk["scores"]]
-    assert names == ["Risk model", "Baseline: age and sex", "Baseline: number of LTCs"]
+    assert names == ["Risk model", "Baseline: age and sex", "Baseline: age, sex and prior admissions",
+                     "Baseline: number of LTCs"]
     model = risk["scores"][0]["auroc"]
     assert model["value"] == stored["model"]["auroc"] and model["low"] <= model["value"] <= model["high"]
-    for row, key in zip(risk["scores"][1:], ("age_sex", "ltc")):
+    for row, key in zip(risk["scores"][1:], ("age_sex", "age_sex_prior", "ltc"), strict=True):
         assert row["auroc"]["value"] == stored["baselines"][key]["auroc"]
         assert row["gain"]["value"] == pytest.approx(stored["baselines"][key]["auroc_gain"])
     assert risk["calibration_slope"]["value"] == stored["model"]["calibration_slope"]

@@ -39,6 +39,12 @@ def _run(loader: Callable, folder: Path, db: Path | None, as_json: bool) -> None
         table.add_row(name, f"{rows:,}")
     console.print(table)
     console.print(f"{summary.persons:,} persons; warehouse: {target}")
+    if summary.findings:
+        dq = Table("check", "file", "column", "rows", "first rows",
+                   title="Data-quality findings (rows loaded as they are)")
+        for f in summary.findings:
+            dq.add_row(f["check"], f["file"], f["column"], f"{f['count']:,}", ", ".join(map(str, f["rows"])))
+        console.print(dq)
     if summary.skipped:
         console.print(f"[dim]Not used: {', '.join(summary.skipped)}[/]")
 

@@ -143,6 +143,10 @@ def _num(v: float | None) -> str:
     return "-" if v is None else f"{v:.2f}"
 
 
+def _num3(v: float | None) -> str:
+    return "-" if v is None else f"{v:.3f}"
+
+
 def _ci(v: list | None) -> str:
     return "" if not v or v[0] is None else f" ({v[0]:.3f} to {v[1]:.3f})"
 
@@ -152,6 +156,7 @@ def _print_summary(s: dict) -> None:
     table.add_row("people / admitted", f"{s['n']:,} / {s['events']:,}")
     table.add_row("AUROC (95% CI)", f"{s['auroc']:.3f}{_ci(s['auroc_ci'])}")
     table.add_row("baseline AUROC: age + sex", f"{s['baseline_age_sex_auroc']:.3f}")
+    table.add_row("baseline AUROC: age + sex + prior admissions", _num3(s.get("baseline_age_sex_prior_auroc")))
     table.add_row("baseline AUROC: LTC count", f"{s['baseline_ltc_auroc']:.3f}")
     table.add_row("calibration slope / intercept", f"{s['calibration_slope']:.3f} / {s['calibration_intercept']:.3f}")
     table.add_row("PPV top 1% / 5%", f"{_pct(s['ppv_top1'])} / {_pct(s['ppv_top5'])}")

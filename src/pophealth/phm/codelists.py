@@ -28,13 +28,35 @@ DATA = Path(str(resources.files("pophealth.phm") / "data"))
 CODES_FILE = DATA / "codelists.csv"
 RULES_FILE = DATA / "value_rules.csv"
 COLUMNS = ["list_id", "code", "system", "source"]
-RULE_COLUMNS = ["deficit", "code", "system", "low", "low_inclusive", "high", "high_inclusive", "sex"]
+RULE_COLUMNS = ["deficit", "measurement", "code", "system", "low", "low_inclusive", "high", "high_inclusive", "sex"]
+# The reference eFI value rules hold Read v2/CTV3 codes only. The eGFR rule (< 60) is the one whose
+# measurement the reference also lists in SNOMED CT (the gm-sde eGFR test list, cohort ``egfr``), so it is
+# extended to those codes; SNOMED-coded eGFR results then count as they do in Read/CTV3 data.
+SNOMED_RULE_LISTS = {"eGFR": "egfr"}
 # CKD counts stages 3-5 only: the PCD CKD_COD cluster and hospital ICD-10 codes; the gm-sde list also
 # holds stages 1-2, so its codes go to a separate list that no count uses.
 CKD_STAGE_3_TO_5 = ("nhsd-pcd/CKD_COD", "opencodelists/user/markdrussell/chronic-kidney-disease-secondary-care")
 # The QOF registers for LD and SMI use their PCD clusters (the cohort file); the wider LTC lists stay LTCs.
 REGISTER_COHORTS = {"learning_disability": "register.learning_disability",
                     "severe_mental_illness": "register.severe_mental_illness"}
+
+
+# Lists carved out of reference lists by term (QOF clusters the reference folder lacks, rebuilt from codes
+# it has): SMI codes that say the illness is in remission (MHREM_COD: off the QOF MH register when later
+# than the latest diagnosis); end-of-life care plans in place (PALCARE_COD codes that record a plan, not an
+# offer or a refusal); a recorded total hysterectomy (no cervix: out of the cervical screening cohort).
+DERIVED_LISTS = (
+    ("register.severe_mental_illness.remission", "severe_mental_illness", ("remission",), ("partial",)),
+    ("care.end_of_life_care_plan", "palliative_care", ("care plan", "care planning"),
+     ("declined", "offer", "not suitable")),
+    ("care.hysterectomy", "cervical_screening", ("history of total hysterectomy",), ()),
+)
+
+
+def _derived(row: dict[str, str]) -> list[str]:
+    term = row["term"].lower()
+    return [list_id for list_id, cohort, include, exclude in DERIVED_LISTS
+            if row["cohort"] == cohort and any(w in term for w in include) and not any(w in term for w in exclude)]
 
 
 def _reference(name: str) -> list[dict[str, str]]:
@@ -70,6 +92,8 @@ def build_rows() -> list[dict[str, str]]:
                      "source": r["codelist_id"]})
     for r in _reference("cohorts_care_gaps.csv"):
         rows.append({"list_id": _cohort_list(r), "code": r["code"], "system": r["system"], "source": r["codelist_id"]})
+        rows.extend({"list_id": d, "code": r["code"], "system": r["system"], "source": r["codelist_id"]}
+                    for d in _derived(r))
     for r in _reference("ethnicity.csv"):
         rows.append({"list_id": f"ethnicity.{r['group16']}", "code": r["code"], "system": r["system"],
                      "source": r["source"].split(":")[-1]})
@@ -80,16 +104,29 @@ def build_rows() -> list[dict[str, str]]:
 
 
 def build_rules() -> list[dict[str, object]]:
-    """The eFI value rules as closed/open bounds, so that one generic test applies them all."""
+    """The eFI value rules as closed/open bounds, so that one generic test applies them all.
+
+    Rules of a measurement in ``SNOMED_RULE_LISTS`` are repeated for each SNOMED CT code of that measurement.
+    """
     out = []
+    snomed: dict[str, list[str]] = {}
+    for r in _reference("cohorts_care_gaps.csv"):
+        if r["system"] == "snomedct":
+            snomed.setdefault(r["cohort"], []).append(r["code"])
     for r in _reference("efi_value_rules.csv"):
         rule = r["rule"]
         low = r["low"] if r["low"] and rule != "any value" and "low" in rule else ""
         high = r["high"] if r["high"] and rule != "any value" and "high" in rule else ""
-        out.append({"deficit": r["deficit"], "code": r["code"], "system": r["system"],
-                    "low": low, "low_inclusive": "low <=" in rule or ">= low" in rule,
+        out.append({"deficit": r["deficit"], "measurement": r["measurement"], "code": r["code"],
+                    "system": r["system"], "low": low, "low_inclusive": "low <=" in rule or ">= low" in rule,
                     "high": high, "high_inclusive": "<= high" in rule, "sex": r["sex"]})
-    return out
+    extra = []
+    for row in out:
+        cohort = SNOMED_RULE_LISTS.get(row["measurement"])
+        if cohort and row["system"] == "read2":  # one copy per rule (the CTV3 rows repeat it)
+            extra.extend(row | {"code": code, "system": "snomedct"} for code in sorted(set(snomed[cohort])))
+    unique = {(r["deficit"], r["code"], r["low"], r["high"], r["sex"]): r for r in out + extra}
+    return list(unique.values())
 
 
 def write_package_files() -> int:
@@ -115,7 +152,8 @@ def package_codelists() -> pd.DataFrame:
 @cache
 def value_rules() -> pd.DataFrame:
     """The shipped eFI value rules; ``low``/``high`` are null when that side is open."""
-    frame = pd.read_csv(RULES_FILE, dtype={"code": str, "system": str, "deficit": str, "sex": str})
+    frame = pd.read_csv(RULES_FILE, dtype={"code": str, "system": str, "deficit": str, "sex": str,
+                                           "measurement": str})
     return frame.astype({"low_inclusive": bool, "high_inclusive": bool})
 
 
@@ -148,7 +186,7 @@ def load_codelists(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame | None = 
 
 def codes_for(con: duckdb.DuckDBPyConnection, version: str) -> pd.DataFrame:
     """Every (list, code) of a loaded version, active or not, for matching records."""
-    return con.execute("SELECT DISTINCT list_id, code FROM phm_codelist WHERE version = ?", [version]).df()
+    return con.execute("SELECT DISTINCT list_id, code, system FROM phm_codelist WHERE version = ?", [version]).df()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""Cohorts from the versioned YAML definitions (``data/cohorts.yaml``), evaluated over the person facts."""
+"""Cohorts from the versioned YAML definitions (``data/cohorts.yaml``), evaluated over the person facts.
+
+The rules are the typed ``CohortRule`` models (model.py, checked at load); ``_test`` is the one dispatcher
+that compiles a rule to an Ibis boolean expression.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from pophealth.errors import ConfigError
-from pophealth.phm.definitions import cohort_definitions
+from pophealth.phm.definitions import cohort_definitions, cohort_model
+from pophealth.phm.model import CohortRule
 
 
 def cohort_names() -> list[str]:
@@ -46,47 +50,51 @@ def recorded_column(list_id: str) -> str:
     return "rec_" + list_id.replace(".", "_")
 
 
-def _test(f: ir.Table, rule: dict[str, Any], done: dict[str, ir.BooleanValue]) -> ir.BooleanValue:
-    parts: list[ir.BooleanValue] = []
-    for key, arg in rule.items():
-        if key == "all":
-            parts.extend(_test(f, r, done) for r in arg)
-        elif key == "any":
-            alts = [_test(f, r, done) for r in arg]
-            expr = alts[0]
-            for a in alts[1:]:
-                expr |= a
-            parts.append(expr)
-        elif key == "register":
-            parts.append(f[f"reg_{arg}"])
-        elif key == "ltc":
-            parts.append(f[f"ltc_{arg}"])
-        elif key == "recorded":
-            parts.append(f[recorded_column(arg)])
-        elif key in ("age", "imd_decile"):
-            col = f[key]
-            if "min" in arg:
-                parts.append((col >= arg["min"]).fill_null(False))
-            if "max" in arg:
-                parts.append((col <= arg["max"]).fill_null(False))
-        elif key == "ethnic_minority":
-            minority = f.ethnic_group.notin(["White", "Not recorded"])
-            parts.append(minority if arg else ~minority)
-        elif key == "cohort":
-            parts.append(done[arg])
-        else:
-            raise ConfigError(f"cohorts.yaml: unknown test {key!r}")
+def _all(parts: list[ir.BooleanValue]) -> ir.BooleanValue:
     expr = ibis.literal(True)
     for p in parts:
         expr &= p
     return expr
 
 
+def _test(f: ir.Table, rule: CohortRule, done: dict[str, ir.BooleanValue]) -> ir.BooleanValue:
+    """Every test set in ``rule`` must hold."""
+    parts: list[ir.BooleanValue] = []
+    if rule.all is not None:
+        parts.extend(_test(f, r, done) for r in rule.all)
+    if rule.any is not None:
+        alts = [_test(f, r, done) for r in rule.any]
+        expr = alts[0]
+        for a in alts[1:]:
+            expr |= a
+        parts.append(expr)
+    if rule.on_register is not None:
+        parts.append(f[f"reg_{rule.on_register}"])
+    if rule.ltc is not None:
+        parts.append(f[f"ltc_{rule.ltc}"])
+    if rule.recorded is not None:
+        parts.append(f[recorded_column(rule.recorded)])
+    for key in ("age", "imd_decile"):
+        bounds = getattr(rule, key)
+        if bounds is not None:
+            col = f[key]
+            if bounds.min is not None:
+                parts.append((col >= bounds.min).fill_null(False))
+            if bounds.max is not None:
+                parts.append((col <= bounds.max).fill_null(False))
+    if rule.ethnic_minority is not None:
+        minority = f.ethnic_group.notin(["White", "Not recorded"])
+        parts.append(minority if rule.ethnic_minority else ~minority)
+    if rule.cohort is not None:
+        parts.append(done[rule.cohort])
+    return _all(parts)
+
+
 def cohort_flags(facts: ir.Table) -> dict[str, ir.BooleanValue]:
     """Each cohort's membership as a boolean expression over the facts table, in file order."""
     done: dict[str, ir.BooleanValue] = {}
-    for name, spec in cohort_definitions()["cohorts"].items():
-        done[name] = _test(facts, spec["rule"], done)
+    for name, spec in cohort_model().cohorts.items():
+        done[name] = _test(facts, spec.rule, done)
     return done
 
 

@@ -11,22 +11,31 @@ import pandas as pd
 
 from pophealth.omop import Cdm
 from pophealth.phm.codelists import package_codelists, value_rules
+from pophealth.phm.matching import run_codes, run_systems
+from pophealth.phm.plausibility import plausible_ranges
 
 
 @dataclass(frozen=True)
 class PhmContext:
-    """The inputs of one run. ``codes`` has ``list_id, code``; ``rules`` the eFI value rules."""
+    """The inputs of one run. ``codes`` has ``list_id, code``; ``rules`` the eFI value rules; ``ranges`` the
+    plausible values per code (``code, low, high``); ``read_system`` the Read system of the data's 5-character
+    codes (matching.py)."""
 
     cdm: Cdm
     index_date: dt.date
     codes: ir.Table
     rules: ir.Table
+    ranges: ir.Table
+    read_system: str = "read2"
 
     @classmethod
-    def create(cls, cdm: Cdm, index_date: dt.date, codes: pd.DataFrame | None = None) -> "PhmContext":
+    def create(cls, cdm: Cdm, index_date: dt.date, codes: pd.DataFrame | None = None,
+               read_system: str = "read2") -> "PhmContext":
         frame = package_codelists() if codes is None else codes
-        return cls(cdm, index_date, ibis.memtable(frame[["list_id", "code"]].drop_duplicates()),
-                   ibis.memtable(value_rules()))
+        rules = value_rules()
+        rules = rules[rules.system.isin(run_systems(read_system))].reset_index(drop=True)
+        return cls(cdm, index_date, ibis.memtable(run_codes(frame, read_system)), ibis.memtable(rules),
+                   ibis.memtable(plausible_ranges(frame, rules)), read_system)
 
     def days_before(self, days: int) -> dt.date:
         """The first day of a window of ``days`` days ending on the index date (both ends included)."""

@@ -1,4 +1,10 @@
-"""The versioned PHM definitions shipped in the package (conditions, registers, cohorts) as plain data."""
+"""The versioned PHM definitions shipped in the package (conditions, registers, cohorts).
+
+Each file is checked against its typed model (model.py) when it is loaded, so a misspelt key or an
+unknown rule fails here, naming the file and the key's path. ``definitions()`` and
+``cohort_definitions()`` give the checked data as mappings; ``definition_model()`` and ``cohort_model()``
+the frozen typed models.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,33 @@ from typing import Any
 
 import yaml
 
+from pophealth.phm.model import Cohorts, Definitions, validate
+
 
 @cache
 def _load(name: str) -> dict[str, Any]:
     with (resources.files("pophealth.phm") / "data" / name).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        raw = yaml.safe_load(handle)
+    _typed(name, raw)
+    return raw
+
+
+_MODELS: dict[str, Any] = {}
+
+
+def _typed(name: str, raw: Any) -> Any:
+    _MODELS[name] = validate(name, raw)
+    return _MODELS[name]
+
+
+def definition_model() -> Definitions:
+    _load("definitions.yaml")
+    return _MODELS["definitions.yaml"]
+
+
+def cohort_model() -> Cohorts:
+    _load("cohorts.yaml")
+    return _MODELS["cohorts.yaml"]
 
 
 def definitions() -> dict[str, Any]:

@@ -17,11 +17,15 @@ CODED_TABLES = (
     ("observation", "observation_date", "observation_source_value", "value_as_number"),
     ("measurement", "measurement_date", "measurement_source_value", "value_as_number"),
     ("procedure_occurrence", "procedure_date", "procedure_source_value", None),
+    ("drug_exposure", "drug_exposure_start_date", "drug_source_value", None),  # issues (``med.*`` lists)
 )
 
 
 def coded_records(ctx: PhmContext) -> ir.Table:
-    """Every coded record up to the index date as ``person_id, event_date, code, value``."""
+    """Every coded record up to the index date as ``person_id, event_date, code, value``.
+
+    A value outside the plausible range of its code (plausibility.py) becomes null.
+    """
     parts = []
     for table, date_col, code_col, value_col in CODED_TABLES:
         t = ctx.table(table)
@@ -30,7 +34,12 @@ def coded_records(ctx: PhmContext) -> ir.Table:
             t.filter(t[date_col] <= ctx.index_date, t[code_col].notnull())
             .select(person_id=t.person_id, event_date=t[date_col].cast("date"), code=t[code_col], value=value)
         )
-    return ibis.union(*parts)
+    records = ibis.union(*parts)
+    r = ctx.ranges
+    t = records.left_join(r, records.code == r.code)
+    v = t.value
+    ok = r.plausible_low.isnull() | ((v >= t.plausible_low) & (v <= t.plausible_high))
+    return t.select("person_id", "event_date", code=records.code, value=ok.ifelse(v, ibis.null("float64")))
 
 
 def list_events(ctx: PhmContext, records: ir.Table) -> ir.Table:

@@ -8,6 +8,7 @@ becomes another scorer once its published weights and code lists are available.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -89,6 +90,13 @@ class CleggEfi:
     min_age: int = 65
     cut_offs: tuple[tuple[float, str], ...] = ((0.12, "fit"), (0.24, "mild"), (0.36, "moderate"))
 
+    def boundaries(self) -> tuple[tuple[int, str], ...]:
+        """The cut-offs as the largest deficit count of each category: score <= c means deficits <= c x 36,
+        so fit is 0-4, mild 5-8, moderate 9-12 and severe 13+ of 36 (rounding 0.24 x 36 = 8.64 up to 9 would
+        put 9 deficits, score 0.25, in "mild")."""
+        n = len(EFI_DEFICITS)
+        return tuple((math.floor(c * n + 1e-9), label) for c, label in self.cut_offs)
+
     def score(self, deficits: ir.Table, people: ir.Table) -> ir.Table:
         eligible = people.filter(people.age >= self.min_age).select("person_id")
         d = deficits.filter(deficits.deficit.isin(EFI_DEFICITS))
@@ -97,8 +105,7 @@ class CleggEfi:
         n = t.n.fill_null(0)
         score = (n.cast("float64") / len(EFI_DEFICITS)).round(4)
         # the cut-offs as deficit counts (4, 8, 12 of 36), so no floating-point edge decides a category
-        category = ibis.cases(*[(n <= round(c * len(EFI_DEFICITS)), label) for c, label in self.cut_offs],
-                              else_="severe")
+        category = ibis.cases(*[(n <= most, label) for most, label in self.boundaries()], else_="severe")
         return t.select("person_id", efi_deficits=n.cast("int64"), efi_score=score, efi_category=category,
                         efi_deficit_list=t.names.sort().join(","))
 

@@ -13,7 +13,7 @@ import ibis.expr.types as ir
 
 from pophealth import omop
 from pophealth.phm import cohorts as cohort_defs
-from pophealth.phm.care_gaps import CARE_LISTS, care_gaps, last_column
+from pophealth.phm.care_gaps import CARE_LISTS, care_gaps, last_column, season_end
 from pophealth.phm.context import PhmContext
 from pophealth.phm.events import coded_records, latest_values, list_events, list_summary
 from pophealth.phm.frailty import FrailtyScorer, deficits, frailty
@@ -24,6 +24,7 @@ from pophealth.phm.segments import with_segments
 
 VALUE_LISTS = {"sbp": "care.systolic_blood_pressure", "dbp": "care.diastolic_blood_pressure", "egfr": "care.egfr",
                "bmi": "care.bmi", "hba1c": "care.hba1c"}
+CMS_MIN_AGE = 18
 PERSON_COLUMNS = ("person_id", "age", "sex", "age_band", "practice_code", "pcn_code", "district", "place",
                   "imd_decile", "ethnic_group16", "ethnic_group", "ltc_count", "ltc_5plus", "ltc_8plus",
                   "ltc_count_qof", "cms_score", "efi_deficits", "efi_score", "efi_category", "efi_deficit_list",
@@ -85,14 +86,18 @@ def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
         emergency_admissions_12m="value")
     attendances = omop.emergency_attendances(ctx.cdm, ctx.days_before(365), ctx.index_date).rename(
         ae_attendances_12m="value")
+    season_age = omop.age_on(ctx.cdm, season_end(ctx.index_date)).rename(age_season_end="value")
     facts = people
     used = sorted(cohort_defs.ltc_conditions_used())
     ltc_flags = ltc.group_by("person_id").aggregate(**{f"ltc_{c}": (ltc.condition == c).any() for c in used})
-    for part in (register_flags(regs), ltc_flags, mm, efi, _list_dates(summary, lists), _values(events), admissions, attendances):
+    for part in (register_flags(regs), ltc_flags, mm, efi, _list_dates(summary, lists), _values(events), admissions, attendances,
+                 season_age):
         facts = _left(facts, part)
     fill = {f"reg_{n}": False for n in register_names()} | {f"ltc_{c}": False for c in used} | {"ltc_count": 0, "ltc_count_qof": 0, "cms_score": 0.0}
     facts = facts.mutate(**{k: facts[k].fill_null(v) for k, v in fill.items()})
     facts = facts.mutate(
+        # CMS is defined for adults (Payne 2020; PHM.md §2.2): no items are counted under 18
+        cms_score=(facts.age >= CMS_MIN_AGE).ifelse(facts.cms_score, 0.0),
         ltc_5plus=facts.ltc_count >= 5, ltc_8plus=facts.ltc_count >= 8,
         housebound=facts[last_column("care.housebound")].notnull() | facts[last_column("efi.housebound")].notnull(),
         **{cohort_defs.recorded_column(x): facts[last_column(x)].notnull() for x in cohort_defs.recorded_lists()},

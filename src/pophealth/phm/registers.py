@@ -4,7 +4,9 @@ A person is on a register when a code from its lists was recorded on or before t
 - if the register has a *resolved* list: the latest diagnosis is later than the latest resolved code
   (asthma, COPD, CKD, depression, diabetes, epilepsy, heart failure; palliative care "no longer indicated");
 - ``min_age``: aged at least that on the index date (QOF register ages, e.g. diabetes 17+);
-- ``since``: the latest diagnosis is on or after that date (QOF cancer from 1 April 2003, depression 2006).
+- ``since``: the latest diagnosis is on or after that date (QOF cancer from 1 April 2003, depression 2006);
+- ``prescribed``: a medicine of that list issued in the ``within_days`` days to the index date (QOF asthma:
+  asthma drug treatment in the preceding 12 months; epilepsy: epilepsy drug treatment in 12 months).
 Long-term conditions for counting (multimorbidity.py) use the same machinery with their own rules.
 """
 
@@ -28,8 +30,10 @@ def register_specs() -> list[dict[str, Any]]:
     specs = []
     for name, spec in conditions().items():
         rule = spec.get("register_rule", {})
+        rx = rule.get("prescribed") or {}
         specs.append({"name": name, "lists": [f"ltc.{name}"], "resolved": f"ltc.{name}.resolved",
-                      "min_age": rule.get("min_age"), "since": as_date(rule.get("since"))})
+                      "min_age": rule.get("min_age"), "since": as_date(rule.get("since")),
+                      "prescribed": rx.get("list"), "prescribed_within_days": rx.get("within_days")})
     for name, spec in definitions()["registers"].items():
         specs.append({"name": name, "lists": spec["lists"], "resolved": spec.get("resolved"),
                       "min_age": spec.get("min_age"), "since": as_date(spec.get("since"))})
@@ -48,28 +52,34 @@ def condition_status(summary: ir.Table, people: ir.Table, specs: list[dict[str, 
     no more than that many days before the index date).
     """
     lists = pd.DataFrame([(s["name"], lid, "dx") for s in specs for lid in s["lists"]]
-                         + [(s["name"], s["resolved"], "res") for s in specs if s.get("resolved")],
+                         + [(s["name"], s["resolved"], "res") for s in specs if s.get("resolved")]
+                         + [(s["name"], s["prescribed"], "rx") for s in specs if s.get("prescribed")],
                          columns=["name", "list_id", "role"])
     # no nulls in the rule table (engines convert nullable pandas columns differently): an open rule is
     # age 0 or a date before any record
     rules = pd.DataFrame([(s["name"], int(s.get("min_age") or 0), s.get("since") or NO_LIMIT,
                            NO_LIMIT if s.get("first_within_days") is None
-                           else index_date - dt.timedelta(days=s["first_within_days"]))
-                          for s in specs], columns=["name", "min_age", "since", "first_from"])
-    rules = rules.astype({"since": "datetime64[s]", "first_from": "datetime64[s]"})
+                           else index_date - dt.timedelta(days=s["first_within_days"]),
+                           bool(s.get("prescribed")),
+                           index_date - dt.timedelta(days=int(s.get("prescribed_within_days") or 1) - 1))
+                          for s in specs], columns=["name", "min_age", "since", "first_from", "needs_rx", "rx_from"])
+    rules = rules.astype({"since": "datetime64[s]", "first_from": "datetime64[s]", "rx_from": "datetime64[s]"})
     mapping = ibis.memtable(lists)
     hits = summary.join(mapping, "list_id")
     dx = hits.filter(hits.role == "dx").group_by(["person_id", "name"]).aggregate(
         first_date=hits.first_date.min(), last_date=hits.last_date.max())
     res = hits.filter(hits.role == "res").group_by(["person_id", "name"]).aggregate(resolved_date=hits.last_date.max())
+    rx = hits.filter(hits.role == "rx").group_by(["person_id", "name"]).aggregate(rx_date=hits.last_date.max())
     rule = ibis.memtable(rules)
     t = (dx.left_join(res, ["person_id", "name"]).drop("person_id_right", "name_right")
+         .left_join(rx, ["person_id", "name"]).drop("person_id_right", "name_right")
          .join(rule, "name")
          .join(people.select("person_id", "age"), "person_id"))
     keep = (t.resolved_date.isnull() | (t.last_date > t.resolved_date))
     keep &= t.age >= t.min_age
     keep &= t.last_date >= t.since.cast("date")
     keep &= t.first_date >= t.first_from.cast("date")
+    keep &= ~t.needs_rx | (t.rx_date >= t.rx_from.cast("date")).fill_null(False)
     return t.filter(keep).select("person_id", "name", "first_date", "last_date")
 
 

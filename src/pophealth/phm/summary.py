@@ -1,7 +1,8 @@
 """Headline figures of a run as one object (``pophealth phm summary --json``).
 
 ``risk_model`` is read from the admission-risk part's stored run when the warehouse has one (table
-``phm_risk_run`` with columns ``auroc, baseline_age_sex_auroc, baseline_ltc_auroc, calibration_slope``),
+``phm_risk_run`` with columns ``auroc, baseline_age_sex_auroc, baseline_age_sex_prior_auroc,
+baseline_ltc_auroc, calibration_slope``),
 and is null otherwise.
 """
 
@@ -14,12 +15,14 @@ import duckdb
 from pophealth.errors import NotFoundError
 from pophealth.phm.care_gaps import CARE_GAPS
 from pophealth.phm.cohorts import cohort_names
+from pophealth.phm.frailty import EFI_DEFICITS
 from pophealth.phm.multimorbidity import cms_partial_items
 from pophealth.phm.outputs import EFI_CATEGORIES
 from pophealth.phm.run import latest_run
 from pophealth.phm.segments import SEGMENTS
 
-RISK_FIELDS = ("auroc", "baseline_age_sex_auroc", "baseline_ltc_auroc", "calibration_slope")
+RISK_FIELDS = ("auroc", "baseline_age_sex_auroc", "baseline_age_sex_prior_auroc", "baseline_ltc_auroc",
+               "calibration_slope")
 
 
 def summary(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> dict[str, Any]:
@@ -42,14 +45,24 @@ def summary(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> dict[s
         "codelist_version": run[0][2],
         "people": n("people"), "ltc_2plus": n("ltc_2plus"), "ltc_5plus": n("ltc_5plus"), "ltc_8plus": n("ltc_8plus"),
         "efi": {c: n(f"efi_{c}") for c in EFI_CATEGORIES} | {"people_65plus": int(agg.get("efi_fit", (0, 0))[1])},
+        "efi_deficits": efi_deficits(con, run_id),
         "segments": {s: n(f"segment_{s}") for s in SEGMENTS},
         "cohorts": {c: n(f"cohort_{c}") for c in cohort_names()},
         "care_gaps": {g.name: n(f"care_gap_{g.name}") for g in CARE_GAPS},
         "care_gap_denominators": {g.name: int(agg.get(f"care_gap_{g.name}", (0, 0))[1]) for g in CARE_GAPS},
         "care_gaps_without_codes": [g.name for g in CARE_GAPS if not g.codes_available],
+        "care_gaps_partial": {g.name: g.partial for g in CARE_GAPS if g.partial},
         "cms_partial_items": cms_partial_items(),
         "risk_model": risk_model(con),
     }
+
+
+def efi_deficits(con: duckdb.DuckDBPyConnection, run_id: str) -> list[int]:
+    """People 65+ with each eFI deficit count, 0..36 (index = count), so the categories can be checked
+    against the published cut-offs (fit 0-4, mild 5-8, moderate 9-12, severe 13+)."""
+    counts = dict(con.execute("""SELECT efi_deficits, count(*) FROM phm_person
+                                 WHERE run_id = ? AND efi_deficits IS NOT NULL GROUP BY 1""", [run_id]).fetchall())
+    return [int(counts.get(k, 0)) for k in range(len(EFI_DEFICITS) + 1)]
 
 
 def risk_model(con: duckdb.DuckDBPyConnection) -> dict[str, float | None]:

@@ -1,7 +1,11 @@
 """Checking staged rows against a CDM table and casting them to its types.
 
 Every value is checked with the warehouse's own type (integers must be whole numbers, dates real
-dates), every required field must be filled, and each problem names the file, row and column.
+dates), every required field must be filled, and each problem names the file, row and column: such a
+file cannot be read as the format it claims and is rejected whole. Rows that are readable but clinically
+inconsistent (a medicine that ends before it starts, as real Synthea and OMOP exports carry) are loaded
+and reported as data-quality findings in the style of the OHDSI Data Quality Dashboard: check name,
+table, column, file, the first rows and how many rows fail.
 Checks run in a private in-memory DuckDB, so raw rows never touch the warehouse file.
 """
 
@@ -32,6 +36,23 @@ _EXPECTED = {
     "DATE": "a date (YYYY-MM-DD)",
     "TIMESTAMP": "a date-time (YYYY-MM-DD hh:mm:ss)",
 }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One failed data-quality check (OHDSI DQD style) on the rows of one file."""
+
+    check: str  # the DQD check name, e.g. plausibleStartBeforeEnd
+    table: str
+    column: str
+    file: str
+    rows: tuple[int, ...]  # the first failing rows (file row numbers, header = 1)
+    count: int  # every failing row
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"check": self.check, "table": self.table, "column": self.column, "file": self.file,
+                "rows": list(self.rows), "count": self.count, "message": self.message}
 
 
 @dataclass
@@ -115,26 +136,29 @@ def check_part(stage: duckdb.DuckDBPyConnection, part: Part, table: CdmTable) ->
             if count > len(rows):
                 problems.append(Problem(part.file, f"... {count - len(rows)} more rows like this",
                                         column=part.column_label(column.name)))
-        if problems:
-            return problems
-        return _span_problems(stage, part, table)
+        return problems
     finally:
         stage.unregister("_part")
 
 
-def _span_problems(stage: duckdb.DuckDBPyConnection, part: Part, table: CdmTable) -> list[Problem]:
-    if table.name not in DATE_SPANS:
+def findings(stage: duckdb.DuckDBPyConnection, part: Part, table: CdmTable) -> list[Finding]:
+    """Data-quality findings of a part that passed ``check_part``: its rows are loaded as they are."""
+    if table.name not in DATE_SPANS or not {*DATE_SPANS[table.name]} <= set(part.data.column_names):
         return []
     start, end = DATE_SPANS[table.name]
-    rows = stage.execute(
-        f'SELECT {ROW}, "{start}", "{end}" FROM _part '
-        f'WHERE TRY_CAST("{end}" AS DATE) < TRY_CAST("{start}" AS DATE) ORDER BY {ROW} LIMIT ?',
-        [SHOWN_PER_COLUMN],
-    ).fetchall()
-    return [
-        Problem(part.file, f"ends ({e}) before it starts ({s})", row=r, column=part.column_label(end))
-        for r, s, e in rows
-    ]
+    stage.register("_part", part.data)
+    try:
+        failing = f'TRY_CAST("{end}" AS DATE) < TRY_CAST("{start}" AS DATE)'
+        count = stage.execute(f"SELECT count_if({failing}) FROM _part").fetchall()[0][0]
+        if not count:
+            return []
+        rows = stage.execute(f"SELECT {ROW} FROM _part WHERE {failing} ORDER BY {ROW} LIMIT ?",
+                             [SHOWN_PER_COLUMN]).fetchall()
+    finally:
+        stage.unregister("_part")
+    return [Finding("plausibleStartBeforeEnd", table.name, part.column_label(end), part.file,
+                    tuple(r for (r,) in rows), int(count),
+                    f"{part.column_label(end)} is before {part.column_label(start)} (row loaded as it is)")]
 
 
 def typed(stage: duckdb.DuckDBPyConnection, part: Part, table: CdmTable) -> pa.Table:

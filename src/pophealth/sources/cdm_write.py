@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from pophealth.errors import ConfigError, InputError, Problem
 from pophealth.sources import nhs_number
-from pophealth.sources.cdm_checks import PERSON, SHOWN_PER_COLUMN, Part, check_part, typed
+from pophealth.sources.cdm_checks import PERSON, SHOWN_PER_COLUMN, Part, check_part, findings, typed
 from pophealth.sources.cdm_schema import CDM_TABLES, CdmTable, cdm_schema
 from pophealth.sources.pseudonymise import Pseudonymiser
 from pophealth.warehouse import transaction
@@ -54,6 +54,7 @@ class LoadSummary:
     persons: int
     checksum: str
     skipped: list[str] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)  # data-quality findings (cdm_checks.Finding.as_dict)
 
 
 @dataclass
@@ -67,6 +68,7 @@ class Batch:
     checksum: str
     namespace: str  # keeps one source's person identifiers apart from another's
     skipped: list[str] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)  # data-quality findings (cdm_checks.Finding.as_dict)
 
 
 def load_parts(con: duckdb.DuckDBPyConnection, parts: list[Part], batch: Batch,
@@ -81,6 +83,7 @@ def load_parts(con: duckdb.DuckDBPyConnection, parts: list[Part], batch: Batch,
         problems = [p for part in parts for p in check_part(stage, part, schema[part.table])]
         if problems:
             raise InputError(problems)
+        found = [f.as_dict() for part in parts for f in findings(stage, part, schema[part.table])]
         labels = {(part.table, part.file): part for part in parts}
         tables = _typed_tables(stage, parts, schema)
         say("pseudonymising person identifiers")
@@ -96,7 +99,9 @@ def load_parts(con: duckdb.DuckDBPyConnection, parts: list[Part], batch: Batch,
         if problems:
             raise InputError(problems)
         say("writing")
-        return _write(con, tables, schema, persons, batch, pseudonymiser)
+        summary = _write(con, tables, schema, persons, batch, pseudonymiser)
+        summary.findings = found
+        return summary
     finally:
         stage.close()
 

@@ -163,7 +163,10 @@ def _funnel_limits(df: pd.DataFrame, by: list[str], levels: str | None, params: 
             limits = ratio_funnel(axis, str(_value(params, part, "sub_type") or "count"))
         elif statistic == "rate":
             years = float(_value(params, part, "years_of_data") or 1)  # type: ignore[arg-type]
-            rate = float(_value(params, part, "baseline")) / float(multiplier)  # type: ignore[arg-type]
+            # the baseline rate per person (``baseline_average``, as the method takes it), else per multiplier
+            average = _value(params, part, "baseline_average")
+            rate = (float(average) if average is not None  # type: ignore[arg-type]
+                    else float(_value(params, part, "baseline")) / float(multiplier))  # type: ignore[arg-type]
             axis = funnel_axis(low, high, statistic, years=years, baseline_rate=rate)
             limits = rate_funnel(axis, rate, float(multiplier), years)  # type: ignore[arg-type]
         else:
@@ -178,10 +181,15 @@ def _funnel_limits(df: pd.DataFrame, by: list[str], levels: str | None, params: 
 
 
 def _value(params: Params, part: pd.DataFrame, key: str) -> object:
-    if key in params:
+    """A data set's setting: the command-line value, else the first non-blank cell of its column, else None
+    (a blank cell is "not given", so defaults such as sub_type count or years_of_data 1 apply)."""
+    if key in params and params[key] is not None and str(params[key]).strip() != "":
         return params[key]
-    if key in part.columns and part[key].notna().any():
-        return part[key].dropna().iloc[0]
+    if key in part.columns:
+        cells = part[key].dropna()
+        cells = cells[cells.astype(str).str.strip() != ""]
+        if not cells.empty:
+            return cells.iloc[0]
     return None
 
 
@@ -239,7 +247,9 @@ METHODS: dict[str, CsvMethod] = {m.name: m for m in [
               ("area_value", "comparator_value"), _benchmark),
     CsvMethod("trend", "Recent trend over the last five points (chi-squared test for trend).",
               ("year", "value"),
-              lambda df, by, lv, p: recent_trend(df, by=by, method=p.get("method", "method"))),
+              lambda df, by, lv, p: recent_trend(df, by=by, method=p.get("method", "method"),
+                                                 vocabulary=str(p.get("vocabulary") or (
+                                                     "source" if "source" in df.columns else "fingertips-next")))),
 ]}
 
 OPTIONAL_NUMERIC = ("multiplier", "baseline", "baseline_average", "years_of_data", "refvalue", "observed_total_supplied", "se", "lower_cl",

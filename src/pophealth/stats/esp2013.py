@@ -29,10 +29,29 @@ def esp2013_for(agebands: pd.Series) -> np.ndarray:
 
     Matching on start age (not on text) accepts "0-4", "00-04" or "0 to 4"; a label whose
     start age is not an ESP2013 band start gets NaN so the caller can flag it.
+
+    An open top band below 90 ("85+", "75 and over") is collapsed explicitly: it gets the sum of
+    the ESP2013 weights of every band from its start (85+ = 1,500 + 1,000 = 2,500), so the weights
+    still total 100,000; giving it only its first band's weight (1,500) would leave out the 90+
+    standard population and bias the DSR low. An open band is refused (NaN) when the same input
+    also holds a band starting at or above its start (the two would overlap).
     """
-    starts = start_ages(agebands)
+    labels = pd.Series(agebands).astype(str)
+    starts = start_ages(labels)
     weights = pd.Series(ESP2013, index=np.array(ESP2013_START_AGES, dtype=float))
-    return starts.map(weights).to_numpy(dtype=float)
+    out = starts.map(weights).to_numpy(dtype=float)
+    open_top = open_band(labels).to_numpy()
+    for start in np.unique(starts[open_top].dropna()):
+        here = open_top & (starts == start).to_numpy()
+        overlapping = (~open_top & (starts >= start).to_numpy()).any()
+        collapsed = float(weights[weights.index >= start].sum()) if start in weights.index else np.nan
+        out[here] = np.nan if overlapping else collapsed
+    return out
+
+
+def open_band(labels: pd.Series) -> pd.Series:
+    """Whether each label is an open-ended top band ("90+", "85 and over", "85 plus")."""
+    return pd.Series(labels).astype(str).str.contains(r"\+|and over|plus|or over", case=False, regex=True)
 
 
 def start_ages(labels: pd.Series) -> pd.Series:

@@ -22,6 +22,9 @@ def _observed_expected(df: pd.DataFrame, groups: Groups, count: str, pop: str, r
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x = column(df, count) if count in df.columns else np.full(len(df), np.nan)
     n, ref_x, ref_n = column(df, pop), column(df, refcount), column(df, refpop)
+    # a missing reference count is no reference events in that band (PHEindicatormethods: NA -> 0), not a
+    # reason to suppress the group
+    ref_x = np.nan_to_num(ref_x, nan=0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         band_expected = np.where(n == 0, 0.0, ref_x / ref_n * n)
     expected = groups.sum(band_expected)

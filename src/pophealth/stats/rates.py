@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from pophealth.stats._frame import add_limits, ratio_of_sums, result
+from pophealth.stats._frame import add_limits, column, ratio_of_sums, result
 from pophealth.stats.grouping import group_rows
 from pophealth.stats.intervals import poisson_count_limits, poisson_method
 
@@ -31,6 +31,11 @@ def crude_rate(df: pd.DataFrame, numerator: str = "numerator", denominator: str 
             return lower / n * mult, upper / n * mult
 
     add_limits(out, levels, limits, valid)
-    out["method"] = np.where(valid, poisson_method(x), None)
+    # PHEindicatormethods labels the interval from the numerator alone: with a missing denominator the value
+    # is missing but a known count of 10 or more still reads "Byars" (below 10 "Exact")
+    x_row = column(df, numerator)
+    known = ~groups.any(np.isnan(x_row)) & (flag == "")
+    label = np.where(known, poisson_method(np.where(known, groups.sum(np.nan_to_num(x_row)), np.nan)), None)
+    out["method"] = np.where(valid, poisson_method(x), label)
     out["flag"] = flag
     return result(groups, out)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from pophealth.stats.polarity import LOW_IS_GOOD, polarity_codes
 from pophealth.stats._frame import column, group_param, result
 from pophealth.stats.confidence import parse_levels, suffix, tails, z_value
 from pophealth.stats.grouping import first_flag, group_rows
@@ -129,13 +130,17 @@ def sii(df: pd.DataFrame, *, by: Sequence[str] | str | None = None, quantile: st
         se: str = "se", lower_cl: str = "lower_cl", upper_cl: str = "upper_cl",
         value_type: int | str = OTHER, transform: bool | str = False,
         multiplier: float | str = 1, levels: Iterable[float] | str | None = (0.95,),
-        repetitions: int = 100_000, seed: int | None = None) -> pd.DataFrame:
+        repetitions: int = 100_000, seed: int | None = None, polarity: str | None = None) -> pd.DataFrame:
     """SII and RII per area, with simulated limits at each level from one simulated sample.
 
     Each row uses its standard error when given, otherwise one from its 95 % limits; for
     proportions a missing value is count / population. ``value_type``, ``transform`` and
     ``multiplier`` may be column names (one setting per area). Invalid areas keep NaN
     results and a ``flag``; the other areas are still computed.
+
+    ``polarity`` (a column or one value, Fingertips words): for "low is good" indicators the multiplier is
+    made negative, the method's own convention for flipping polarity (METHODS.md section 8), so a positive
+    SII always means the least deprived fare better; RII is inverted and limits swap accordingly.
     """
     if repetitions < 1000:
         raise ValueError("repetitions must be at least 1000")
@@ -145,6 +150,10 @@ def sii(df: pd.DataFrame, *, by: Sequence[str] | str | None = None, quantile: st
     trans = (_bools(df, transform, groups) if isinstance(transform, str)
              else np.full(groups.count, bool(transform)))
     mult = group_param(df, groups, multiplier)
+    if polarity is not None:
+        pol = polarity_codes(groups.first(df[polarity].to_numpy()) if polarity in df.columns
+                             else np.full(groups.count, polarity, dtype=object))
+        mult = np.where(pol == LOW_IS_GOOD, -np.abs(mult), mult)
     row_vt = vtype[groups.codes]
     q, pop = _optional(df, quantile), _optional(df, population)
     y = _optional(df, value)

@@ -3,6 +3,11 @@ fingertips-open ``TrendMarkerCalculator.cs``, FingertipsNext ``Calculator/Legacy
 
 All series are cut to their five most recent valid points and stacked into one
 (series x 5) array, so the tests run for every series at once.
+
+The two Fingertips code bases name the markers differently, and a marker is written in the vocabulary
+of the source it is compared with: fingertips-open (``TrendMarker``: Increasing, Decreasing, NoChange,
+CannotBeCalculated; no combined polarity wording) and FingertipsNext (NoSignificantChange, and
+"IncreasingAndGettingBetter" etc. when the polarity judges).
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ CHI2_998 = 9.54953570608324  # chi-squared, 1 d.f., 99.8 %
 CI_WEIGHTED, SPC_PROPORTIONS, NOT_SUPPORTED = "ci_weighted", "spc_proportions", "not_supported"
 INCREASING, DECREASING = "Increasing", "Decreasing"
 NO_CHANGE, CANNOT = "NoSignificantChange", "CannotBeCalculated"
+FINGERTIPS_NEXT, FINGERTIPS_OPEN = "fingertips-next", "fingertips-open"
+OPEN_NO_CHANGE = "NoChange"  # fingertips-open TrendMarker.NoChange
 LABELS = {INCREASING: "Increasing", DECREASING: "Decreasing", NO_CHANGE: "No significant change",
-          CANNOT: "Cannot be calculated",
+          CANNOT: "Cannot be calculated", OPEN_NO_CHANGE: "No significant change",
           "IncreasingAndGettingBetter": "Increasing and getting better",
           "IncreasingAndGettingWorse": "Increasing and getting worse",
           "DecreasingAndGettingBetter": "Decreasing and getting better",
@@ -72,29 +79,39 @@ def spc_proportions(count: np.ndarray, denom: np.ndarray
                                                    _leave_one_out(np.ascontiguousarray(tt)))
 
 
+PROPORTIONS_FLAG = "use_proportions_for_trend"  # the indicator's own Fingertips flag
+
+
 def _method_of(df: pd.DataFrame, method: str | None, value_type: str) -> pd.Series:
+    """An explicit method (column or value) first; else the indicator's ``use_proportions_for_trend`` flag
+    (Fingertips chooses the test by this flag, not by the unit); else the CI-weighted test. Indirectly
+    standardised values are not supported either way."""
     if method and method in df.columns:
         return df[method].astype(str)
     if method:
         return pd.Series(method, index=df.index)
-    types = df[value_type].astype(str).str.lower() if value_type in df.columns else None
-    if types is None:
-        return pd.Series(CI_WEIGHTED, index=df.index)
-    return pd.Series(np.where(types.str.contains("indirectly"), NOT_SUPPORTED, CI_WEIGHTED),
-                     index=df.index)
+    types = df[value_type].astype(str).str.lower() if value_type in df.columns else pd.Series("", index=df.index)
+    chosen = pd.Series(CI_WEIGHTED, index=df.index)
+    if PROPORTIONS_FLAG in df.columns:
+        flag = df[PROPORTIONS_FLAG].map(lambda v: str(v).strip().lower() in ("1", "true", "yes", "y"))
+        chosen = pd.Series(np.where(flag, SPC_PROPORTIONS, CI_WEIGHTED), index=df.index)
+    return pd.Series(np.where(types.str.contains("indirectly"), NOT_SUPPORTED, chosen), index=df.index)
 
 
 def recent_trend(df: pd.DataFrame, *, by: Sequence[str] | str | None = None,
                  year: str = "year", count: str = "count", denominator: str = "denominator",
                  value: str = "value", lower: str = "lower95", upper: str = "upper95",
                  method: str | None = "method", value_type: str = "value_type",
-                 polarity: str | None = "polarity") -> pd.DataFrame:
+                 polarity: str | None = "polarity", vocabulary: str = FINGERTIPS_NEXT) -> pd.DataFrame:
     """Trend marker per series (one row per group) from its five most recent annual points.
 
     ``method`` is a column or one of ci_weighted / spc_proportions / not_supported; without
     it, indirectly standardised proportions are not supported and everything else uses the
     CI-weighted method. Points need value, count, denominator and 95 % limits; the five
     most recent must be consecutive years, or the marker is CannotBeCalculated.
+
+    ``vocabulary``: a column naming each series' source vocabulary, or one of fingertips-next (default) /
+    fingertips-open; see the module docstring.
     """
     groups = group_rows(df, by)
     meth = groups.first(_method_of(df, method, value_type).to_numpy())
@@ -139,10 +156,28 @@ def recent_trend(df: pd.DataFrame, *, by: Sequence[str] | str | None = None,
     out = groups.keys.copy()
     out["points"] = np.minimum(n_valid, POINTS)
     out["chi2"], out["slope"], out["significant"] = chi2, slope, significant
-    out["marker"] = marker
-    out["marker_polarity_adjusted"] = _with_polarity(marker, pol)
-    out["label"] = [LABELS[code] for code in out["marker_polarity_adjusted"]]
+    if vocabulary in df.columns:  # a source column: other sources (a derived rule) keep the default words
+        vocab = groups.first(df[vocabulary].astype(str).to_numpy())
+        open_ = np.array([_vocabulary(v, strict=False) == FINGERTIPS_OPEN for v in vocab], dtype=bool)
+    else:
+        open_ = np.full(groups.count, _vocabulary(vocabulary) == FINGERTIPS_OPEN, dtype=bool)
+    adjusted = _with_polarity(marker, pol)
+    out["label"] = [LABELS[code] for code in adjusted]
+    out["marker"] = np.where(open_ & (marker == NO_CHANGE), OPEN_NO_CHANGE, marker).astype(object)
+    out["marker_polarity_adjusted"] = np.where(open_, None, adjusted).astype(object)
     return out
+
+
+def _vocabulary(value: str, strict: bool = True) -> str:
+    """fingertips-open or fingertips-next from a vocabulary or source name ("fingertips-open-unittest")."""
+    text = str(value).lower().replace("_", "-")
+    if "fingertips-open" in text or text == "open":
+        return FINGERTIPS_OPEN
+    if "fingertipsnext" in text or "fingertips-next" in text or text == "next":
+        return FINGERTIPS_NEXT
+    if not strict:
+        return FINGERTIPS_NEXT
+    raise ValueError(f"unknown trend vocabulary {value!r}: expected fingertips-open or fingertips-next")
 
 
 def _with_polarity(marker: np.ndarray, pol: np.ndarray) -> np.ndarray:

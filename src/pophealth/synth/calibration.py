@@ -121,8 +121,13 @@ def ethnicity_checks(con: duckdb.DuckDBPyConnection) -> list[Check]:
     return checks
 
 
-def calibration_report(con: duckdb.DuckDBPyConnection) -> dict:
-    """Every check with its generated value, target, tolerance, source and pass/fail."""
+def calibration_report(con: duckdb.DuckDBPyConnection, real: bool = False) -> dict:
+    """Every check with its generated value, target, tolerance, source and pass/fail.
+
+    ``checks`` hold the generator's own targets (``passed``). With ``real``, ``real_llr_checks`` also
+    compare the population, through the PHM engine, with the real QOF registers of each sub-ICB and the
+    JHWS 5+/8+ figures (calibration_real.py); ``all_passed`` covers both.
+    """
     params = load_params()
     _alive_table(con, params["as_of"])
     checks = prevalence_checks(con) + ethnicity_checks(con)
@@ -133,5 +138,13 @@ def calibration_report(con: duckdb.DuckDBPyConnection) -> dict:
                              params["admissions"]["target_rate"], params["sources"]["hes"], rel=0.15, poisson=True))
     mortality, life = mortality_checks(con)
     checks += mortality + efi_checks(con)
-    return {"checks": [asdict(c) for c in checks], "life_expectancy": life,
-            "passed": all(c.passed for c in checks)}
+    out = {"checks": [asdict(c) for c in checks], "life_expectancy": life,
+           "passed": all(c.passed for c in checks)}
+    if real:
+        from pophealth.synth.calibration_real import real_llr_checks
+
+        found = real_llr_checks(con)
+        out["real_llr_checks"] = [asdict(c) for c in found]
+        out["real_llr_passed"] = all(c.passed for c in found)
+    out["all_passed"] = out["passed"] and out.get("real_llr_passed", True)
+    return out

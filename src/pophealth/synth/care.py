@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from pophealth.synth.outcomes import life_table_rate
 from pophealth.synth.params import day, load_params
 from pophealth.synth.population import YEAR
 from pophealth.synth.sink import Sink
@@ -63,7 +64,26 @@ def diagnoses(ctx: Context, sink: Sink) -> None:
                      value=np.round(v["low"] + ctx.rng.random(sub.size) * (v["high"] - v["low"]), 1))
 
 
-def registers_and_status(ctx: Context, sink: Sink, death_any: np.ndarray) -> None:
+def palliative_register(ctx: Context, rel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(person index, day added) for the palliative register: the first year a person is selected, with yearly
+    probability ``palliative_per_expected_death`` x q ** ``palliative_prognosis_power``, q their expected
+    yearly death probability (life-table rate at their age x their relative hazard; the power > 1 keeps the
+    register to people with a poor prognosis), times ``palliative_cancer_factor`` with cancer, at most 0.9."""
+    care = load_params()["care"]
+    added = np.full(ctx.n, -1, dtype=np.int64)
+    cancer = ctx.conds["cancer"] >= 0
+    for y in ctx.years():
+        start = ctx.window + int(y * YEAR)
+        q = 1 - np.exp(-life_table_rate(ctx.people, ctx.age_at(np.full(ctx.n, start), np.arange(ctx.n))) * rel)
+        prob = np.minimum(care["palliative_per_expected_death"] * q ** care["palliative_prognosis_power"]
+                          * np.where(cancer, care["palliative_cancer_factor"], 1.0), 0.9)
+        idx, d = ctx.yearly(added < 0, prob, y)
+        added[idx] = d
+    idx = np.flatnonzero(added >= 0)
+    return idx, added[idx]
+
+
+def registers_and_status(ctx: Context, sink: Sink, rel: np.ndarray) -> None:
     """Ethnicity, smoking, alcohol, carers, homelessness, asylum, language, palliative register."""
     params = load_params()
     care = params["care"]
@@ -100,14 +120,20 @@ def registers_and_status(ctx: Context, sink: Sink, death_any: np.ndarray) -> Non
         idx = np.flatnonzero(mask & (ctx.end >= first))
         sink.add("observation", idx, when[idx], "extra" if key == "asylum" else "cohort",
                  "asylum_seeker" if key == "asylum" else key)
-    # Palliative register: people who die within the window or the year after, some time before death.
-    dying = (death_any >= 0) & (rng.random(n) < np.where(ctx.conds["cancer"] >= 0, 0.75, care["palliative_before_death"]))
-    pal = death_any - rng.integers(14, 365, n)
-    idx = np.flatnonzero(dying & (pal >= first) & (pal <= ctx.as_of))
-    sink.add("observation", idx, pal[idx], "cohort", "palliative_care")
+    # Palliative register by prognosis, not by outcome: each year a person joins it with a probability that
+    # rises with their expected (not their realised) risk of dying in the year, as a clinician's "would you be
+    # surprised if this person died in the next year?" does; so the register predicts deaths without being
+    # made from them, and no outcome leaks into the risk models' features.
+    idx, pal = palliative_register(ctx, rel)
+    sink.add("observation", idx, pal, "cohort", "palliative_care")
+    pal_of = np.full(n, -1, dtype=np.int64)
+    pal_of[idx] = pal
     ni = idx[rng.random(idx.size) < care["palliative_not_indicated"]]
-    ni = ni[pal[ni] + 30 <= np.minimum(ctx.end[ni], ctx.as_of)]
-    sink.add("observation", ni, pal[ni] + 30, "cohort", "palliative_care_not_indicated")
+    sink.add("observation", ni, pal_of[ni] + 30, "cohort", "palliative_care_not_indicated")
+    plan = idx[rng.random(idx.size) < care["end_of_life_care_plan"]]
+    when_plan = pal_of[plan] + rng.integers(0, 60, plan.size)
+    plan_ok = when_plan <= np.minimum(ctx.end[plan], ctx.as_of)
+    sink.add("observation", plan[plan_ok], when_plan[plan_ok], "care_plan", "palliative_care")
 
 
 def _uptake(ctx: Context, base: float) -> np.ndarray:
@@ -126,7 +152,7 @@ def processes(ctx: Context, sink: Sink) -> None:
     sbp_mean = 116 + 0.45 * np.maximum(age - 30, 0) + 4 * p["z"] + rng.normal(0, 9, n) + 6 * has["hypertension"]
     bmi_mean = 26 + 1.5 * p["dep"] + 2.5 * has["diabetes"] + rng.normal(0, 4.5, n)
     egfr_mean = np.where(has["ckd"], rng.uniform(30, 59, n), np.clip(105 - 0.6 * age + rng.normal(0, 10, n), 61, 120))
-    egfr_mean = np.where(has["end_stage_renal_disease"], rng.uniform(6, 14, n), egfr_mean)
+    egfr_mean = np.where(has["end_stage_renal_disease"], rng.uniform(8, 14, n), egfr_mean)
     a1c_mean = np.where(has["diabetes"], rng.normal(58, 12, n), rng.normal(37, 3, n))
     for y in ctx.years():
         bp_p = np.where(cvd_risk | smi, care["bp_per_year_ltc"], np.where(age >= 40, care["bp_per_year_40plus"], 0.08))

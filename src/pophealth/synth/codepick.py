@@ -111,6 +111,10 @@ def pick_codes() -> list[dict[str, str]]:
         if cohort not in ltc_conditions:  # "Dementia medication review" is both a review and a dementia code
             rows = [r for r in rows if r["code"] not in ltc_diagnoses]
         add("cohort", cohort, _choose(rows, cohort), "cohorts_care_gaps.csv")
+    # End-of-life care plans: the PALCARE_COD codes that record a plan in place (phm/codelists.py)
+    plans = [r for r in cohorts if r["cohort"] == "palliative_care" and r["system"] == "snomedct"
+             and r["term"].lower().startswith("has end of life") and "plan" in r["term"].lower()]
+    add("care_plan", "palliative_care", plans[:PER_LIST], "cohorts_care_gaps.csv")  # key: its cohort
     for group in params["ethnicity"]["groups"]:
         rows = [r for r in ethnicity if r["group16"] == group and r["system"] == "snomedct"]
         add("ethnicity", group, _choose(rows, "ethnicity")[:1], "ethnicity.csv")

@@ -27,7 +27,7 @@ def _logit_shape(spec: dict, people: dict[str, np.ndarray]) -> np.ndarray:
     anchors = np.array(spec["age_logit"], dtype=float)
     shape = np.interp(people["age"], anchors[:, 0], anchors[:, 1])
     shape += np.log(spec["male_or"]) * people["male"] + np.log(spec["dep_or"]) * people["dep"]
-    return shape + spec["latent"] * people["z"]
+    return shape + spec["latent"] * load_params().get("latent_scale", 1.0) * people["z"]
 
 
 def _deficit_shape(people: dict[str, np.ndarray]) -> np.ndarray:

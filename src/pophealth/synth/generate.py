@@ -15,7 +15,7 @@ import numpy as np
 from pophealth.synth import care
 from pophealth.synth.conditions import assign_conditions, efi_deficit_count
 from pophealth.synth.medicines import issue, prescribe
-from pophealth.synth.outcomes import simulate_admissions, simulate_deaths
+from pophealth.synth.outcomes import relative_death_hazard, simulate_admissions, simulate_deaths
 from pophealth.synth.params import day, fingerprint, load_codes, load_params
 from pophealth.synth.population import YEAR, draw_people
 from pophealth.synth.sink import Sink
@@ -55,7 +55,7 @@ def generate_chunk(seed: int, chunk: int, n: int, first_id: int, writer: Writer)
     _admission_diagnoses(rng, sink, conds, adm)
     ctx = care.Context(rng, people, conds, obs_start, end)
     care.diagnoses(ctx, sink)
-    care.registers_and_status(ctx, sink, death_any)
+    care.registers_and_status(ctx, sink, relative_death_hazard(people, conds, efi))
     care.processes(ctx, sink)
     care.history_before_window(ctx, sink)
     care.medication_reviews(ctx, sink, n_drugs)

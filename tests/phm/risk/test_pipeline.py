@@ -21,6 +21,10 @@ def test_model_beats_both_baselines_after_the_cutoff(trained):
     model, base = met["model"], met["baselines"]
     assert model["auroc"] > base["age_sex"]["auroc"]
     assert model["auroc"] > base["ltc"]["auroc"]
+    # PHM.md 5.2's benchmark, prior admissions (with age and sex), is reported with the model's gain over it
+    assert set(base) == {"age_sex", "age_sex_prior", "ltc"}
+    assert base["age_sex_prior"]["auroc"] > base["age_sex"]["auroc"]  # prior use predicts admission
+    assert base["age_sex_prior"]["auroc_gain"] == pytest.approx(model["auroc"] - base["age_sex_prior"]["auroc"], abs=2e-6)
     lo, hi = model["auroc_ci"]
     assert lo <= model["auroc"] <= hi
     assert 0.5 < model["calibration_slope"] < 2
@@ -56,7 +60,8 @@ def test_runs_scores_and_worklist_are_stored(trained):
     finally:
         con.close()
     assert report["run_id"] == run_id and report["cutoff"] == CUTOFF.isoformat()
-    for key in ("auroc", "baseline_age_sex_auroc", "baseline_ltc_auroc", "calibration_slope"):
+    for key in ("auroc", "baseline_age_sex_auroc", "baseline_age_sex_prior_auroc", "baseline_ltc_auroc",
+                "calibration_slope"):
         assert isinstance(report[key], float)
     model = result["emergency_admission_12m"]["metrics"]["model"]
     assert n == ranks == model["n"] and top1 == model["flagged_top1"] and top5 == model["flagged_top5"]

@@ -1,4 +1,4 @@
-"""The risk model (L2-penalised logistic regression with an age spline) and its two logistic baselines.
+"""The risk model (L2-penalised logistic regression with an age spline) and its three logistic baselines.
 
 PHM.md §5.2 allows (a) penalised regression or (b) gradient boosting. On the synthetic LLR (a few
 hundred to a few thousand events a year, risk built multiplicatively from age, conditions, frailty,
@@ -8,7 +8,8 @@ gradients as well as a spline. A penalised logistic regression on a few strong, 
 that size and form (Christodoulou et al. 2019 found no gain of machine learning over logistic regression
 for clinical prediction in general). The penalty is chosen by 5-fold cross-validated log-loss within the
 training year, so the evaluation year is never seen. The baselines are what a new model must beat to be
-worth its complexity: age (B-splines) and sex, and the count of long-term conditions.
+worth its complexity: age (B-splines) and sex; age, sex and prior emergency admissions in 12 months (the
+benchmark PHM.md §5.2 names: what prior use alone predicts); and the count of long-term conditions.
 """
 
 from __future__ import annotations
@@ -73,20 +74,30 @@ class RiskModel:
         return self.model.predict_proba(design(frame))[:, 1]
 
 
+BASELINES = ("age_sex", "age_sex_prior", "ltc")
+BASELINE_COLUMNS = {"age_sex": ["age", "female"], "age_sex_prior": ["age", "female", "ea_12m"], "ltc": ["ltc_count"]}
+
+
 @dataclass
 class Baseline:
-    """A logistic regression on a few columns: ``age_sex`` (age splines + sex) or ``ltc`` (LTC count)."""
+    """A logistic regression on a few columns: ``age_sex`` (age splines + sex), ``age_sex_prior`` (age splines,
+    sex and log(1 + emergency admissions in 12 months)) or ``ltc`` (LTC count)."""
 
     kind: str
     model: object = None
 
     def _x(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return frame[["age", "female"]].astype(float) if self.kind == "age_sex" else frame[["ltc_count"]].astype(float)
+        if self.kind not in BASELINE_COLUMNS:
+            raise ValueError(f"unknown baseline {self.kind!r}")
+        x = frame[BASELINE_COLUMNS[self.kind]].astype(float)
+        if "ea_12m" in x:
+            x["ea_12m"] = np.log1p(x["ea_12m"].clip(lower=0))
+        return x
 
     def fit(self, frame: pd.DataFrame, y: np.ndarray) -> "Baseline":
-        if self.kind == "age_sex":
+        if self.kind in ("age_sex", "age_sex_prior"):
             cols = ColumnTransformer([("age", _age_spline(), ["age"]),
-                                      ("sex", "passthrough", ["female"])])
+                                      ("rest", "passthrough", BASELINE_COLUMNS[self.kind][1:])])
             self.model = make_pipeline(cols, LogisticRegression(C=1e6, max_iter=1000))
         elif self.kind == "ltc":
             self.model = LogisticRegression(C=1e6, max_iter=1000)

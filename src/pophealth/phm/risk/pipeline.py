@@ -23,7 +23,7 @@ from pophealth.phm.risk import eol, evaluate, store
 from pophealth.phm.risk.chart import calibration_chart
 from pophealth.phm.risk.features import build_features
 from pophealth.phm.risk.metrics import calibration_bins
-from pophealth.phm.risk.models import Baseline, RiskModel
+from pophealth.phm.risk.models import BASELINES, Baseline, RiskModel
 from pophealth.phm.risk.outcomes import check_follow_up, outcomes
 
 DEFAULT_CUTOFF = dt.date(2025, 3, 31)
@@ -75,7 +75,7 @@ def _fit_and_report(train: Year, test: Year, outcome: str, seed: int, reps: int)
     started = time.perf_counter()
     with threadpool_limits(limits=model_threads()):
         model = RiskModel(seed=seed).fit(train.features, y_train)
-        baselines = {k: Baseline(k).fit(train.features, y_train) for k in ("age_sex", "ltc")}
+        baselines = {k: Baseline(k).fit(train.features, y_train) for k in BASELINES}
         fit_seconds = time.perf_counter() - started
         score = model.predict(test.features)
         report = _report(test, y_test, score, {k: b.predict(test.features) for k, b in baselines.items()}, reps, seed)

@@ -85,6 +85,8 @@ def latest_risk_report(con: duckdb.DuckDBPyConnection) -> dict | None:
         "n": model["n"], "events": model["events"],
         "auroc": model["auroc"], "auroc_ci": model["auroc_ci"],
         "baseline_age_sex_auroc": base["age_sex"]["auroc"], "baseline_ltc_auroc": base["ltc"]["auroc"],
+        # runs stored before this baseline existed have no figure for it
+        "baseline_age_sex_prior_auroc": base.get("age_sex_prior", {}).get("auroc"),
         "calibration_slope": model["calibration_slope"], "calibration_intercept": model["calibration_intercept"],
         "ppv_top1": model["ppv_top1"], "ppv_top5": model["ppv_top5"],
         "capture_top1": model["capture_top1"], "capture_top5": model["capture_top5"],

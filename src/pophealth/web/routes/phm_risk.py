@@ -16,7 +16,8 @@ from pophealth.disclosure import protect_table
 from pophealth.phm.risk.chart import calibration_chart
 from pophealth.phm.risk.store import latest_admission
 
-SCORES = {"model": "Risk model", "age_sex": "Baseline: age and sex", "ltc": "Baseline: number of LTCs"}
+SCORES = {"model": "Risk model", "age_sex": "Baseline: age and sex",
+          "age_sex_prior": "Baseline: age, sex and prior admissions", "ltc": "Baseline: number of LTCs"}
 TOPS = {"top1": "Top 1%", "top5": "Top 5%"}
 FAIRNESS = {"imd_quintile": "By IMD 2025 quintile", "ethnic_group": "By ethnic group"}
 
