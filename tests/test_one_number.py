@@ -102,12 +102,14 @@ def _microsite(products, seen: Seen) -> None:
             for row in csv.DictReader(fh):
                 name, _, label = row["measure"].partition(": ")
                 m = names.get(row["measure"]) or names.get(name)
-                if m is None or not row["period"] or not row["latest"]:
+                shown = row["latest"] or (format_value(float(row["latest_count"]), "count")
+                                          if row.get("latest_count") else "")
+                if m is None or not row["period"] or not shown:
                     continue
                 if names.get(row["measure"]):
                     label = None
                 key_label = label or _headline_label(products, m.id)
-                seen.add((m.id, key_label, row["period"]), row["latest"], f"microsite {path.name}")
+                seen.add((m.id, key_label, row["period"]), shown, f"microsite {path.name}")
 
 
 def _headline_label(products, measure_id: str) -> str:

@@ -15,6 +15,7 @@ import re
 import duckdb
 from pydantic import BaseModel, Field
 
+from pophealth.disclosure import DisclosurePolicy
 from pophealth.errors import ConfigError
 from pophealth.measures import narrative
 from pophealth.measures.narrative import NarrativeVersion
@@ -111,6 +112,30 @@ def withhold_demo(series: MeasureSeries) -> MeasureSeries:
                                      "sources": [], "lineage": []})
 
 
+def protect_counts(series: MeasureSeries, unit: str, policy: DisclosurePolicy | None = None) -> MeasureSeries:
+    """A count measure as it may leave the secure zone: the disclosure policy applied to every figure.
+
+    Counts are rounded to the policy's base and a count of 1 to the policy's maximum is not shown at
+    all (its point leaves the chart), so the measure page, the board pack and the microsite publish
+    the same protected figure. Rates and percentages are published as their publishers publish them.
+    """
+    if unit != "count":
+        return series
+    policy = policy or DisclosurePolicy.from_env()
+
+    def protect(s: MeasureSeries) -> MeasureSeries:
+        kept = [p.model_copy(update={"value": float(policy.round(p.value)), "numerator": None, "denominator": None})
+                for p in s.points if not policy.is_small(p.value)]
+        note = s.note
+        if len(kept) < len(s.points):
+            note = ((note + " ") if note else "") + (f"Counts of 1 to {policy.max_suppressed} are not shown, and "
+                                                     f"counts are rounded to the nearest {policy.rounding_base}.")
+        return s.model_copy(update={"points": kept, "note": note,
+                                    "state": s.state if kept or s.state != "ok" else "not_loaded"})
+
+    return protect(series).model_copy(update={"compare": [protect(c) for c in series.compare]})
+
+
 def take_snapshot(con: duckdb.DuckDBPyConnection, strategy: Strategy, period: str | None = None, *,
                   include_demo: bool = False) -> Snapshot:
     """What the measures show: each at its own latest period, or as known at the end of ``period``.
@@ -120,8 +145,9 @@ def take_snapshot(con: duckdb.DuckDBPyConnection, strategy: Strategy, period: st
     periods that had ended by then; a period before any data is refused, not shown empty.
     """
     series = {m.id: read_series(con, m) for m in strategy.measures}
-    if not include_demo:  # boards, the public and the web pages never see demonstration figures
-        series = {k: withhold_demo(v) for k, v in series.items()}
+    if not include_demo:  # boards, the public and the web pages: no demonstration figures, counts protected
+        units = {m.id: m.unit for m in strategy.measures}
+        series = {k: protect_counts(withhold_demo(v), units[k]) for k, v in series.items()}
     if period is None:
         label, end = latest_period(list(series.values())), None
     else:
