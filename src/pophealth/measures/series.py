@@ -20,7 +20,7 @@ from typing import Literal
 import duckdb
 from pydantic import BaseModel, Field
 
-from pophealth.strategy.feeds import FEEDS
+from pophealth.strategy.feeds import FEEDS, organisation_name
 from pophealth.strategy.measures import Measure, SeriesRef
 
 INDICATOR_TABLE = "indicator_value"  # the Fingertips-shaped table written by the indicators importer
@@ -147,7 +147,7 @@ def _operational(con: duckdb.DuckDBPyConnection, m: Measure, org_codes: list[str
               else "the published figure")
     lineage = [Lineage(source=s, publisher=_publisher(m), loaded_at=loaded, method=method) for s in sorted(sources)]
     return MeasureSeries(measure_id=m.id, state="ok" if points else "not_loaded", org=org,
-                         label=label or org, points=points, synthetic=synthetic, sources=sorted(sources),
+                         label=label or ", ".join(organisation_name(c) for c in org.split(",")), points=points, synthetic=synthetic, sources=sorted(sources),
                          lineage=lineage, loaded_at=loaded,
                          note=d.note if points else _no_data_note(m, loaded=True))
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from pophealth.measures.formatting import UNIT_LABEL, format_value
 from pophealth.measures.narrative import NarrativeVersion
 from pophealth.measures.series import Lineage
+from pophealth.strategy.feeds import organisation_name
 from pophealth.measures.tracking import MeasureEntry
 from pophealth.spc.chart import icon_svg, render_svg
 
@@ -108,7 +109,8 @@ def measure_view(entry: MeasureEntry, *, ident: str | None = None) -> MeasureVie
                             value_text=fmt(c.latest.value) if c.latest else "No data")
                  for c in s.compare],
         lineage=s.lineage,
-        baselines=[f"{b.text}{' (' + b.org + ')' if b.org else ''}, {b.date}: {_document(b.source.document)}"
+        baselines=[f"{b.text}{' (' + organisation_name(b.org) + ')' if b.org else ''}, {b.date}: "
+                   f"{_document(b.source.document)}"
                    + (f", {b.source.section}" if b.source.section else "") for b in m.baselines],
     )
 

@@ -71,3 +71,17 @@ def feed_kind(feed_id: str | None) -> Literal["public", "local", "none"]:
 def check_feed(feed_id: str | None) -> None:
     if feed_id is not None and feed_id not in FEEDS:
         raise ValueError(f"unknown feed {feed_id!r}; expected one of: {', '.join(sorted(FEEDS))}")
+
+
+# The organisations the operational feeds report on, by the codes their publishers use.
+ORGANISATIONS: dict[str, str] = {
+    "RWE": "University Hospitals of Leicester", "RT5": "Leicestershire Partnership NHS Trust",
+    "RX9": "East Midlands Ambulance Service", "QK1": "LLR Integrated Care Board", "ENGLAND": "England",
+    "03W": "East Leicestershire and Rutland", "04C": "Leicester City", "04V": "West Leicestershire",
+    "E06000016": "Leicester", "E10000018": "Leicestershire", "E06000017": "Rutland", "E92000001": "England",
+}
+
+
+def organisation_name(code: str) -> str:
+    """A reader's name for an organisation code (the code itself when it is not one pophealth knows)."""
+    return ORGANISATIONS.get(code, code)
