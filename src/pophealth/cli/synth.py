@@ -9,8 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pophealth.cli.app import DbOption, JsonOption, app, console
-from pophealth.config import db_path
+from pophealth.cli.app import CreateOption, DbOption, JsonOption, app, console, warehouse_path
 
 
 @app.command("synth")
@@ -19,6 +18,7 @@ def synth(
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed and size give the same data.")] = 1,
     report: Annotated[bool, typer.Option("--report", help="Report calibration of the population already in --db.")] = False,
     db: DbOption = None,
+    create: CreateOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Generate a synthetic LLR population (replacing any before), or with --report check its calibration."""
@@ -26,7 +26,7 @@ def synth(
     from pophealth.synth.generate import generate
     from pophealth.warehouse import connect
 
-    target = db_path(db)
+    target = warehouse_path(db, create=create and not report)
     if report:
         con = connect(target)
         try:
