@@ -18,7 +18,7 @@ rebase_app = typer.Typer(help="Rebases (recalculation points): propose, approve,
                          no_args_is_help=True)
 spc_app.add_typer(rebase_app, name="rebase")
 
-CasesOption = Annotated[Path, typer.Option("--cases", help="CSV, one row per series (reference layout).")]
+CasesOption = Annotated[Path, typer.Option("--cases", help="CSV, one row per series (layout: docs/data-formats.md).")]
 PointsOption = Annotated[Path, typer.Option("--points", help="CSV of case_id, date, value (empty = missing).")]
 
 

@@ -12,7 +12,7 @@ from pophealth.errors import ConfigError
 
 stats_app = sub_app("stats", "Public-health statistics (PHE/OHID methods) on CSV files.")
 
-InputOpt = Annotated[Path, typer.Option("--input", "-i", help="Input CSV (reference layout).")]
+InputOpt = Annotated[Path, typer.Option("--input", "-i", help="Input CSV (layout: docs/data-formats.md).")]
 OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="Output CSV to write.")]
 GroupOpt = Annotated[Optional[str], typer.Option(
     "--group-by", help="Comma-separated grouping columns (e.g. area,sex).")]
