@@ -7,20 +7,29 @@ STAMP := $(VENV)/.stamp
 
 .PHONY: install install-test browser demo test test-fast lint bench clean
 
+# Installs say what they are doing: a step line before each step, then pip's and npm's own lines
+# per package (a first install downloads a few hundred MB and takes minutes; nothing should look stuck).
+STEP := @printf '\n==> %s\n'
+
 $(PY):
+	$(STEP) "Creating the virtual environment in $(VENV)"
 	python3 -m venv $(VENV)
-	$(PIP) install -q --upgrade pip==25.3 setuptools==80.9.0 wheel==0.45.1
+	$(PIP) install --progress-bar on --upgrade pip==25.3 setuptools==80.9.0 wheel==0.45.1
 
 # The package, its pinned dependencies and the NHS.UK front-end assets (node_modules, ignored).
 $(STAMP)-install: $(PY) pyproject.toml constraints.txt package.json
-	$(PIP) install -q -c constraints.txt -e .
-	npm install --no-audit --no-fund --loglevel=error
+	$(STEP) "Installing pophealth and its pinned dependencies (constraints.txt) into $(VENV)"
+	$(PIP) install --progress-bar on -c constraints.txt -e .
+	$(STEP) "Installing the NHS.UK frontend styles from npm into node_modules"
+	npm install --no-audit --no-fund --loglevel=error --progress=true
 	touch $@
+	$(STEP) "Installed: run '$(VENV)/bin/pophealth --help'"
 
 install: $(STAMP)-install
 
 $(STAMP)-test: $(STAMP)-install
-	$(PIP) install -q --no-cache-dir -c constraints.txt -e '.[test,spark]'
+	$(STEP) "Installing the test tools (pytest, Playwright, PySpark) into $(VENV)"
+	$(PIP) install --progress-bar on --no-cache-dir -c constraints.txt -e '.[test,spark]'
 	touch $@
 
 install-test: $(STAMP)-test

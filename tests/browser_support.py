@@ -58,3 +58,55 @@ def axe_violations(page) -> list[dict]:
                            AXE_TAGS)
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
              "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+
+
+_OVERFLOW_JS = """
+() => {
+  const vw = document.documentElement.clientWidth;
+  const inScroller = el => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const s = getComputedStyle(p).overflowX;
+      if (s === 'auto' || s === 'scroll') return true;
+    }
+    return false;
+  };
+  const hiddenText = el => {
+    const cs = getComputedStyle(el);
+    return cs.position === 'absolute' && (cs.clip !== 'auto' || cs.clipPath !== 'none');
+  };
+  const offenders = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1 || hiddenText(el)) continue;
+    if ((r.right > vw + 1 || r.left < -1) && !inScroller(el)) {
+      offenders.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} (${Math.round(r.left)}..${Math.round(r.right)})`);
+    }
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {  // long words overflow their box
+    const parent = node.parentElement;
+    if (!parent || !node.textContent.trim() || hiddenText(parent) || inScroller(node)) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const r = range.getBoundingClientRect();
+    if (r.width > 1 && (r.right > vw + 1 || r.left < -1)) {
+      offenders.push(`text "${node.textContent.trim().slice(0, 40)}" in ${parent.tagName.toLowerCase()} (${Math.round(r.left)}..${Math.round(r.right)})`);
+    }
+  }
+  return {page_width: document.documentElement.scrollWidth, viewport: vw, offenders: offenders.slice(0, 10)};
+}
+"""
+
+
+def horizontal_overflow(page) -> dict:
+    """Elements wider than the viewport that are not inside a scrollable region (WCAG 2.2 reflow, 1.4.10).
+
+    Returns ``{"page_width", "viewport", "offenders"}``; a page that reflows has no offenders and a
+    page width equal to the viewport.
+    """
+    return page.evaluate(_OVERFLOW_JS)
+
+
+def reflows(page) -> bool:
+    found = horizontal_overflow(page)
+    return not found["offenders"] and found["page_width"] <= found["viewport"]

@@ -86,11 +86,12 @@ def test_unknown_measure_is_refused(warehouse):
 
 def test_a_local_return_loads_and_a_bad_one_loads_nothing(tmp_path, capsys):
     db = tmp_path / "w.duckdb"
+    main(["init", "--db", str(db)])
     good = tmp_path / "return.csv"
     good.write_text("measure_id,org_code,period_start,period_end,numerator,denominator,value,source\n"
                     "workforce-vacancy-rate,QK1,2024-04-01,2024-06-30,2400,30000,,ESR quarterly return\n"
                     "workforce-staff-in-post,QK1,2024-06-01,2024-06-30,,,29850,ESR month end\n")
-    assert _json(capsys, "measures", "import", str(good), "--db", str(db)) == {
+    assert _json(capsys, "measures", "import", str(good), "--db", str(db), "--create") == {
         "workforce-staff-in-post": 1, "workforce-vacancy-rate": 1}
     shown = _json(capsys, "measures", "show", "workforce-vacancy-rate", "--db", str(db))
     assert shown["observations"][0]["value"] == pytest.approx(8.0)

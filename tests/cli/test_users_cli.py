@@ -19,6 +19,7 @@ def run(db, *args: str, stdin: str | None = None, env_password: str | None = Non
 
 def test_the_account_lifecycle_from_the_command_line(tmp_path):
     db = tmp_path / "w.duckdb"
+    subprocess.run([sys.executable, "-m", "pophealth.cli", "init", "--db", str(db)], capture_output=True, check=True)
     assert run(db, "add", "jo@nhs.net", "--role", "care_team", "--practice", "C82001", "--name", "Jo Bloggs",
                env_password=PASSWORD).returncode == 0
     assert run(db, "add", "ann", "--role", "analyst", "--password-stdin", stdin=PASSWORD + "\n").returncode == 0

@@ -25,7 +25,9 @@ def test_rollup_by_priority_and_pledge(open_con):
     rate(open_con, "L2.2", "Amber")
     groups = {g.key: g for g in rollup(tracker_rows(open_con), "priority")}
     l2 = groups["leicester:L2"]
-    assert (l2.actions, l2.green, l2.amber, l2.not_rated, l2.rag) == (4, 1, 1, 2, "Amber")
+    # two of four rated: no colour may stand for the two unrated actions
+    assert (l2.actions, l2.green, l2.amber, l2.not_rated, l2.rag) == (4, 1, 1, 2, "Not fully rated")
+    assert (l2.rated, l2.rated_share, l2.worst_rated, l2.rated_text) == (2, 0.5, "Amber", "2 of 4 rated (50%)")
     pledges = {g.key: g for g in rollup(tracker_rows(open_con), "pledge")}
     assert pledges["4"].amber == 1  # Leicester L2 is linked to pledge 4
 

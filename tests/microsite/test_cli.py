@@ -13,6 +13,8 @@ MIN = "tests/fixtures/strategy_min"
 
 
 def test_publish_writes_the_site(tmp_path: Path, capsys) -> None:
+    main(["init", "--db", str(tmp_path / "w.duckdb")])
+    capsys.readouterr()
     main(["publish", "--out", str(tmp_path / "site"), "--db", str(tmp_path / "w.duckdb"), "--strategy", MIN, "--json"])
     report = json.loads(capsys.readouterr().out)
     assert report["pages"] == len(list((tmp_path / "site").rglob("*.html")))
@@ -21,6 +23,7 @@ def test_publish_writes_the_site(tmp_path: Path, capsys) -> None:
 
 
 def test_publish_refuses_an_unrelated_folder(tmp_path: Path, capsys) -> None:
+    main(["init", "--db", str(tmp_path / "w.duckdb")])
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "keep.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(SystemExit) as exit_info:

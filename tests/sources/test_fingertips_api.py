@@ -114,5 +114,5 @@ def test_cli_load_snapshot(tmp_path, capsys):
     from pophealth.cli import main
 
     client(tmp_path, recorded()).fetch(41001, 102)
-    main(["fingertips", "load-snapshot", str(tmp_path / "snaps"), "--db", str(tmp_path / "w.duckdb"), "--json"])
+    main(["fingertips", "load-snapshot", str(tmp_path / "snaps"), "--db", str(tmp_path / "w.duckdb"), "--create", "--json"])
     assert json.loads(capsys.readouterr().out)[0]["rows"] == 11

@@ -169,7 +169,7 @@ def test_cli_import_reports_rows_and_rejects_bad_files(tmp_path, capsys):
 
     db = tmp_path / "w.duckdb"
     good = _write(tmp_path / "good.csv", GOOD)
-    main(["fingertips", "import", str(good), "--db", str(db), "--json"])
+    main(["fingertips", "import", str(good), "--db", str(db), "--create", "--json"])
     out = capsys.readouterr().out
     assert '"rows": 1' in out
     bad = _write(tmp_path / "bad.csv", GOOD.replace("76.1", "n/a"))

@@ -114,7 +114,7 @@ def test_two_editions_of_one_month_in_one_load_are_refused(db_file, tmp_path):
 def test_one_bad_file_loads_nothing_and_exits_with_the_input_code(db_file, tmp_path, capsys):
     bad = tmp_path / "bad.xls"
     bad.write_bytes(AE[0].read_bytes()[:5000])
-    code, _ = _cli(capsys, "report", "import-nhse", "--db", str(db_file), str(AE[0]), str(QOF[0]), str(bad))
+    code, _ = _cli(capsys, "report", "import-nhse", "--db", str(db_file), "--create", str(AE[0]), str(QOF[0]), str(bad))
     assert code == 3
     con = connect(db_file, read_only=True)
     assert con.execute("SELECT count(*) FROM metric_observation").fetchone()[0] == 0
@@ -158,7 +158,7 @@ def test_progress_on_a_terminal_and_quiet_json(db_file, capsys, monkeypatch):
 
     screen = io.StringIO()
     monkeypatch.setattr(report, "console", Console(file=screen, force_terminal=True, width=120))
-    code, _ = _cli(capsys, "report", "import-nhse", "--db", str(db_file), str(AE[0]), str(QOF[-1]))
+    code, _ = _cli(capsys, "report", "import-nhse", "--db", str(db_file), "--create", str(AE[0]), str(QOF[-1]))
     assert code == 0
     shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())
     assert "Validating" in shown and "Loading" in shown and f"{AE[0].name}: " in shown

@@ -104,6 +104,7 @@ def test_cli_propose_approve_list(tmp_path, capsys) -> None:
     from pophealth.cli import main
 
     db = str(tmp_path / "w.duckdb")
+    main(["init", "--db", db])
     main(["spc", "rebase", "propose", "--measure", "ae-four-hour", "--date", "2024-04-01", "--by", "A", "--db", db])
     main(["spc", "rebase", "approve", "1", "--by", "B", "--why", "new pathway", "--db", db])
     capsys.readouterr()
@@ -159,6 +160,7 @@ def test_cli_reject_withdraw_and_an_unknown_measure(tmp_path, capsys) -> None:
             return int(exc.code)
         return 0
 
+    assert run("init") == 0
     for day in ("2024-04-01", "2024-05-01"):
         assert run("spc", "rebase", "propose", "--measure", "ae-four-hour", "--date", day, "--by", "A") == 0
     assert run("spc", "rebase", "reject", "1", "--by", "B", "--why", "no known cause") == 0

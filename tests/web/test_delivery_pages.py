@@ -29,14 +29,52 @@ def client(app):
 
 def test_tracker_filters(client):
     everything = client.get("/api/delivery").json()
-    assert everything["total"] == len(everything["rows"]) == 215
+    assert everything["total"] == everything["matching"] == 215 and len(everything["rows"]) == 25
     red = client.get("/api/delivery", params={"rag": "Red"}).json()["rows"]
     assert [r["action"]["ref"] for r in red] == ["L2.3"]  # the demo's only Red at the latest period
     places = client.get("/api/delivery", params={"theme": "Healthy Places"}).json()["rows"]
+    assert len(client.get("/api/delivery", params={"overdue": "yes", "page": 99}).json()["rows"]) > 0
     assert places and all(r["theme"] == "Healthy Places" for r in places)
     overdue = client.get("/api/delivery", params={"overdue": "yes"}).json()["rows"]
     assert overdue and all(r["overdue"] for r in overdue)
     assert client.get("/api/delivery", params={"lead": "nobody-named-this"}).json()["rows"] == []
+
+
+def _all_pages(client, **params) -> list[dict]:
+    first = client.get("/api/delivery", params=params).json()
+    rows = list(first["rows"])
+    for number in range(2, first["pages"] + 1):
+        rows += client.get("/api/delivery", params={**params, "page": number}).json()["rows"]
+    assert len(rows) == first["matching"]
+    return rows
+
+
+def test_paging_shows_every_matching_action_once(client):
+    refs = [r["action"]["ref"] for r in _all_pages(client)]
+    assert len(refs) == len(set(refs)) == 215
+    jfp = _all_pages(client, organisation="jfp")
+    assert jfp and {r["programme"] for r in jfp} == {"jfp"}
+    assert len(jfp) + len(_all_pages(client, organisation="jhws")) + len(_all_pages(client, organisation="ics")) + len(
+        _all_pages(client, organisation="leicester")) == 215
+
+
+def test_sorting_by_rag_puts_red_first_and_unrated_last_in_either_direction(client):
+    order = {"Red": 0, "Amber": 1, "Green": 2}
+    for direction in ("", "desc"):
+        rows = _all_pages(client, sort="rag", dir=direction)
+        ratings = [r["overall_rag"] for r in rows]
+        rated = [x for x in ratings if x]
+        assert ratings[:len(rated)] == rated and not any(ratings[len(rated):])  # unrated never among the rated
+        assert rated == sorted(rated, key=order.get, reverse=direction == "desc")
+    due = [r["due"] for r in _all_pages(client, sort="due") if r["due"]]
+    assert due == sorted(due)
+
+
+def test_the_tracker_pages_with_links_that_keep_the_filters(client):
+    html = client.get("/delivery", params={"organisation": "jfp", "sort": "rag"}).text
+    assert "Showing actions 1 to 25 of 79 matching (of 215 in all)" in html
+    assert 'href="/delivery?organisation=jfp&amp;sort=rag&amp;page=2#actions"' in html
+    assert 'class="ph-table-scroll"' in html and "<script" not in html.split("<main", 1)[1].split("</main>")[0]
 
 
 def test_update_form_errors_then_success(client):

@@ -114,3 +114,23 @@ def test_risk_report_html_has_the_calibration_plot_and_fairness_tables(risk_app)
 def test_page_without_a_risk_run_says_how_to_train(app):
     html = signed_in_client(app, "analyst").get("/phm").text
     assert "No risk model run" in html and "phm risk train" in html
+
+
+@pytest.mark.slow
+def test_labels_come_from_the_definitions_and_every_suppressed_cell_says_why(app):
+    from pophealth.care.labels import GAP_LABELS, cohort_label
+
+    client = signed_in_client(app, "analyst")
+    body = client.get("/api/phm").json()
+    for f in body["cohorts"]:
+        assert f["label"] == cohort_label(f["measure"].removeprefix("cohort_"))
+    for f in body["care_gaps"]:
+        assert f["label"] == GAP_LABELS[f["measure"].removeprefix("care_gap_")]
+    assert not any(f["label"].lower() in ("adult cvd risk", "htn bp check", "frailty dementia")
+                   for group in ("segments", "cohorts", "care_gaps") for f in body[group])
+    html = client.get("/phm").text
+    main = html.split("<main", 1)[1]
+    cells = re.findall(r'<td class="nhsuk-table__cell nhsuk-table__cell--numeric">(.*?)</td>', main, re.S)
+    hidden = [c for c in cells if "suppressed" in c]
+    assert all('href="#why-suppressed"' in c for c in hidden)
+    assert 'id="why-suppressed"' in main and "complementary" in main

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,11 @@ class SpineRow:
 
 
 ROW_H, LABEL_W, BAR_W, PAD = 28, 300, 420, 10
+LABEL_CHARS, LINE_H = 44, 14  # a label wraps at about 44 characters of 12 px text (never cut off at the left)
+
+
+def _label_lines(label: str) -> list[str]:
+    return textwrap.wrap(label, LABEL_CHARS, break_long_words=True) or [""]
 
 
 def spine_chart(rows: Sequence[SpineRow], *, ident: str = "spine", title: str = "Spine chart") -> str:
@@ -28,14 +34,19 @@ def spine_chart(rows: Sequence[SpineRow], *, ident: str = "spine", title: str = 
     Each row is scaled on its own: distance from the centre is the difference from England
     as a share of the largest distance from England among the areas compared.
     """
-    height = PAD * 2 + ROW_H * max(len(rows), 1) + 20
+    lines = [_label_lines(r.label) for r in rows]
+    heights = [max(ROW_H, LINE_H * len(ls) + 8) for ls in lines]
+    height = PAD * 2 + (sum(heights) if rows else ROW_H) + 20
     centre = LABEL_W + BAR_W / 2
     body = [f'<line x1="{centre}" x2="{centre}" y1="{PAD}" y2="{height - 20}" stroke="#212b32" stroke-width="2"/>',
             f'<text x="{centre}" y="{height - 5}" text-anchor="middle" font-size="12">England</text>']
     described = []
     for i, r in enumerate(rows):
-        y = PAD + ROW_H * i + ROW_H / 2
-        body.append(f'<text x="{LABEL_W - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12">{text(r.label)}</text>')
+        y = PAD + sum(heights[:i]) + heights[i] / 2
+        first = y + 4 - LINE_H * (len(lines[i]) - 1) / 2
+        spans = "".join(f'<tspan x="{LABEL_W - 8}" y="{first + LINE_H * k:.1f}">{text(line)}</tspan>'
+                        for k, line in enumerate(lines[i]))
+        body.append(f'<text text-anchor="end" font-size="12">{spans}</text>')
         if r.england is None or r.value is None:
             described.append(f"{r.label}: {fmt(r.value, r.decimals)} (not plotted: no England value or no value)")
             continue

@@ -25,6 +25,8 @@ DbOption = Annotated[
                  envvar="POPHEALTH_DB", show_envvar=True),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+CreateOption = Annotated[bool, typer.Option(
+    "--create", help="Create the warehouse if the --db file does not exist (otherwise a missing file is refused).")]
 T = TypeVar("T")
 
 
@@ -35,11 +37,50 @@ def sub_app(name: str, help_text: str) -> typer.Typer:
     return group
 
 
-def with_warehouse(db: Path | None, work: Callable[..., T]) -> T:
-    """``work(con)`` on the warehouse, closed afterwards whatever happens."""
+def warehouse_path(db: Path | None, *, create: bool = False) -> Path:
+    """The warehouse file a command will use; a missing file is refused unless ``create``.
+
+    Why: DuckDB creates any file it is asked to open, so a mistyped ``--db`` used to leave a new
+    empty warehouse behind and then report "no data". Only ``init``, ``demo`` and commands given
+    ``--create`` may create one (docs/cli-conventions.md).
+    """
+    from pophealth.config import db_path
+    from pophealth.errors import ConfigError
+
+    path = db_path(db)
+    if not create and str(path) != ":memory:" and not path.is_file():
+        raise ConfigError(f"the warehouse {path} does not exist; nothing was created",
+                          hint=f"check --db (or POPHEALTH_DB), or create it with `pophealth init --db {path}`")
+    return path
+
+
+def open_warehouse(db: Path | None, *, create: bool = False, read_only: bool = False):  # noqa: ANN201
+    """A connection to an existing warehouse (or a new one when ``create``)."""
     from pophealth.warehouse import connect
 
-    con = connect(db)
+    path = warehouse_path(db, create=create)
+    return connect(path, read_only=True) if read_only else connect(path)
+
+
+def output_file(path: Path, option: str = "--output") -> Path:
+    """An output file whose folder must already exist: a mistyped folder is refused, never created."""
+    from pophealth.errors import ConfigError
+
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise ConfigError(f"{option}: the folder {folder} does not exist; nothing was written",
+                          hint="create the folder first, or check the path")
+    return Path(path)
+
+
+def output_folder(path: Path, option: str = "--out") -> Path:
+    """An output folder that may be created, but only inside a folder that exists."""
+    return output_file(path, option) if not Path(path).is_dir() else Path(path)
+
+
+def with_warehouse(db: Path | None, work: Callable[..., T], *, create: bool = False) -> T:
+    """``work(con)`` on an existing warehouse, closed afterwards whatever happens."""
+    con = open_warehouse(db, create=create)
     try:
         return work(con)
     finally:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
-from pophealth.cli.app import DbOption, JsonOption, app, console
+from pophealth.cli.app import DbOption, JsonOption, app, console, warehouse_path
 from pophealth.config import db_path
 
 
@@ -49,6 +50,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
 ) -> None:
     """Serve the web app over an existing warehouse."""
+    warehouse_path(db)
     _serve(db, host, port)
 
 
@@ -60,14 +62,15 @@ def _serve(db, host: str, port: int) -> None:
 
 
 @app.command()
-def routes(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """List every web route with its methods and the role it needs."""
+def routes(db: Annotated[Optional[Path], typer.Option("--db", hidden=True)] = None, as_json: JsonOption = False) -> None:
+    """List every web route with its methods and the role it needs (no warehouse is read or created)."""
     import json
 
     from pophealth.web.app import create_app
     from pophealth.web.pages import route_registry
 
-    info = route_registry(create_app(db_path(db)))
+    del db  # kept for old scripts: the routes do not depend on the data
+    info = route_registry(create_app(":memory:"))
     rows = [{"path": r.path, "methods": list(r.methods), "role": r.role} for r in info]
     if as_json:
         typer.echo(json.dumps(rows, indent=2))

@@ -4,33 +4,42 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
 
-from pophealth.cli.app import DbOption, JsonOption, console, sub_app
+from pophealth.cli.app import CreateOption, DbOption, JsonOption, console, open_warehouse, output_file, sub_app
 
 delivery_app = sub_app("delivery", "Delivery plan tracking: actions, periods, updates, overdue and Excel round-trip.")
 period_app = typer.Typer(help="Open and close reporting periods.", no_args_is_help=True)
 delivery_app.add_typer(period_app, name="period")
 
+class RollupBy(str, Enum):
+    """The groupings a roll-up offers; anything else is refused by the command line."""
+
+    priority = "priority"
+    theme = "theme"
+    programme = "programme"
+    pledge = "pledge"
+
+
 WhoOption = Annotated[str, typer.Option("--by", help="Your name, recorded in the change log.")]
 
 
-def _con(db):
-    from pophealth.warehouse import connect
-
-    return connect(db)
+def _con(db, create: bool = False):
+    return open_warehouse(db, create=create)
 
 
 @delivery_app.command("load")
-def load(db: DbOption = None, strategy: Annotated[Optional[Path], typer.Option("--strategy")] = None) -> None:
+def load(db: DbOption = None, strategy: Annotated[Optional[Path], typer.Option("--strategy")] = None,
+         create: CreateOption = False) -> None:
     """Add every seed action from the strategy (idempotent; edits already made are kept)."""
     from pophealth.delivery.actions import load_strategy_actions
 
-    con = _con(db)
+    con = _con(db, create)
     counts = load_strategy_actions(con, strategy)
     console.print("added: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
@@ -40,7 +49,7 @@ def export(xlsx: Annotated[Path, typer.Option("--xlsx", help="Workbook to write.
     """Write the tracker workbook (seed 003 layout; the same store always gives the same bytes)."""
     from pophealth.delivery.xlsx_export import export_workbook
 
-    counts = export_workbook(_con(db), xlsx)
+    counts = export_workbook(_con(db), output_file(xlsx, "--xlsx"))
     console.print(f"wrote {xlsx}: " + ", ".join(f"{k} {v} rows" for k, v in counts.items()))
 
 
@@ -130,22 +139,30 @@ def overdue(db: DbOption = None, as_of: Annotated[Optional[str], typer.Option("-
 
 
 @delivery_app.command("rollup")
-def rollup_cmd(by: Annotated[str, typer.Option("--by", help="priority, theme, programme or pledge")] = "theme",
+def rollup_cmd(by: Annotated[RollupBy, typer.Option("--by", help="What to group the actions by.")] = RollupBy.theme,
                period: Annotated[Optional[str], typer.Option()] = None, db: DbOption = None,
+               strategy: Annotated[Optional[Path], typer.Option("--strategy", help="Strategy folder (for the pledges).")] = None,
                as_json: JsonOption = False) -> None:
-    """RAG roll-up (worst of the rated actions) with counts."""
+    """RAG roll-up with the share rated, unrated and overdue counts (rule: docs/delivery-tracking.md)."""
     from pophealth.delivery.rollup import rollup
     from pophealth.delivery.tracker import tracker_rows
 
-    groups = rollup(tracker_rows(_con(db), period), by)  # type: ignore[arg-type]
+    con = _con(db)
+    always: list[tuple[str, str]] = []
+    if by is RollupBy.pledge:  # every pledge, even one no action is linked to yet
+        from pophealth.strategy import load_strategy
+
+        always = [(str(p.number), f"Pledge {p.number}") for p in load_strategy(strategy).pledges]
+    groups = rollup(tracker_rows(con, period), by.value, always)  # type: ignore[arg-type]
     if as_json:
         typer.echo(json.dumps([g.model_dump() for g in groups], indent=2, ensure_ascii=False))
         return
     table = Table()
-    for col in ("Group", "RAG", "Actions", "Red", "Amber", "Green", "Not rated", "Overdue"):
+    for col in ("Group", "Roll-up", "Rated", "Actions", "Red", "Amber", "Green", "Not rated", "Overdue"):
         table.add_column(col)
     for g in groups:
-        table.add_row(g.label[:60], g.rag, *(str(x) for x in (g.actions, g.red, g.amber, g.green, g.not_rated, g.overdue)))
+        table.add_row(g.label[:60], g.rag, g.rated_text,
+                      *(str(x) for x in (g.actions, g.red, g.amber, g.green, g.not_rated, g.overdue)))
     console.print(table)
 
 

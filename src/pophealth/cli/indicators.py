@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from pophealth.cli.app import DbOption, JsonOption, console, sub_app
+from pophealth.cli.app import CreateOption, DbOption, JsonOption, console, open_warehouse, sub_app
 
 fingertips_app = sub_app("fingertips", "Fingertips public-health indicators: import exports, fetch from the API, "
                                        "load saved snapshots.")
@@ -30,13 +30,13 @@ def _report(results, as_json: bool) -> None:
 def import_file(
     file: Annotated[Path, typer.Argument(help="A Fingertips 'download data' CSV (any header style).")],
     db: DbOption = None,
+    create: CreateOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import one Fingertips CSV export: validated whole, loaded in one transaction, idempotent."""
     from pophealth.sources.fingertips_csv import import_fingertips_csv
-    from pophealth.warehouse import connect
 
-    con = connect(db)
+    con = open_warehouse(db, create=create)
     try:
         _report([import_fingertips_csv(con, file)], as_json)
     finally:
@@ -51,12 +51,14 @@ def fetch(
     snapshots: SnapshotsOption = Path("data/fingertips"),
     load: Annotated[bool, typer.Option("--load/--no-load", help="Load the snapshots into the warehouse.")] = True,
     db: DbOption = None,
+    create: CreateOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Fetch indicators from the Fingertips API into dated snapshots (offline: use the newest saved one)."""
     from pophealth.sources.fingertips_api import FingertipsClient, load_snapshots
-    from pophealth.warehouse import connect
 
+    if load:
+        open_warehouse(db, create=create).close()  # refuse a mistyped --db before fetching anything
     client = FingertipsClient(snapshots)
     fetched = [client.fetch(i, area_type) for i in indicator]
     rows = [{"indicator_id": f.snapshot.indicator_id, "area_type_id": f.snapshot.area_type_id,
@@ -70,7 +72,7 @@ def fetch(
             console.print(f"indicator {r['indicator_id']} area type {r['area_type_id']}: {how} -> {r['snapshot']} "
                           f"({r['rows']:,} rows)")
     if load:
-        con = connect(db)
+        con = open_warehouse(db, create=create)
         try:
             _report(load_snapshots(con, snapshots), as_json)
         finally:
@@ -81,13 +83,13 @@ def fetch(
 def load_snapshot(
     folder: Annotated[Path, typer.Argument(help="Folder of fingertips_i<ID>_at<TYPE>_<DATE>.csv snapshots.")],
     db: DbOption = None,
+    create: CreateOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Load the newest snapshot of every indicator in FOLDER (all or nothing), without the network."""
     from pophealth.sources.fingertips_api import load_snapshots
-    from pophealth.warehouse import connect
 
-    con = connect(db)
+    con = open_warehouse(db, create=create)
     try:
         _report(load_snapshots(con, folder), as_json)
     finally:

@@ -10,18 +10,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from pophealth.cli.app import DbOption, JsonOption, console, sub_app
-from pophealth.config import db_path
+from pophealth.cli.app import CreateOption, DbOption, JsonOption, console, sub_app, warehouse_path
 
 load_app = sub_app("load", "Import patient-level data (OMOP CDM, Synthea) into the warehouse.")
 FolderArg = Annotated[Path, typer.Argument(help="Folder holding the exported files.", show_default=False)]
 
 
-def _run(loader: Callable, folder: Path, db: Path | None, as_json: bool) -> None:
+def _run(loader: Callable, folder: Path, db: Path | None, as_json: bool, create: bool) -> None:
     from pophealth.sources.pseudonymise import pseudonymiser_from_environment
     from pophealth.warehouse import connect
 
-    target = db_path(db)
+    target = warehouse_path(db, create=create)
     pseudonymiser = pseudonymiser_from_environment(target)  # refuse before touching anything
     con = connect(target)
     try:
@@ -50,16 +49,16 @@ def _run(loader: Callable, folder: Path, db: Path | None, as_json: bool) -> None
 
 
 @load_app.command("omop")
-def omop(folder: FolderArg, db: DbOption = None, as_json: JsonOption = False) -> None:
+def omop(folder: FolderArg, db: DbOption = None, create: CreateOption = False, as_json: JsonOption = False) -> None:
     """Load an OMOP CDM v5.4 export (CSV, TSV or Parquet; any file-name case), all or nothing."""
     from pophealth.sources.omop import load_omop
 
-    _run(load_omop, folder, db, as_json)
+    _run(load_omop, folder, db, as_json, create)
 
 
 @load_app.command("synthea")
-def synthea(folder: FolderArg, db: DbOption = None, as_json: JsonOption = False) -> None:
+def synthea(folder: FolderArg, db: DbOption = None, create: CreateOption = False, as_json: JsonOption = False) -> None:
     """Load a Synthea CSV export (older or v3 layout), mapped to OMOP CDM, all or nothing."""
     from pophealth.sources.synthea import load_synthea
 
-    _run(load_synthea, folder, db, as_json)
+    _run(load_synthea, folder, db, as_json, create)

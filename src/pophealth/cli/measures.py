@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pophealth.cli.app import DbOption, JsonOption, console, sub_app
+from pophealth.cli.app import CreateOption, DbOption, JsonOption, console, open_warehouse, sub_app
 from pophealth.cli.strategy import StrategyOption
 
 measures_app = sub_app("measures", "Pledge and priority measures: their data, sources and who may write their narratives.")
@@ -19,12 +19,11 @@ MeasureArg = Annotated[str, typer.Argument(help="Measure id from the catalogue, 
 ByOption = Annotated[Optional[str], typer.Option("--by", help="Who grants (default: the operating-system user).")]
 
 
-def _run(db, strategy_dir, action, read_only: bool = False):  # noqa: ANN001, ANN202 - shared wrapper
+def _run(db, strategy_dir, action, read_only: bool = False, create: bool = False):  # noqa: ANN001, ANN202
     from pophealth.strategy import load_strategy
-    from pophealth.warehouse import connect
 
     strategy = load_strategy(strategy_dir)
-    con = connect(db, read_only=read_only) if read_only else connect(db)
+    con = open_warehouse(db, read_only=read_only, create=create)
     try:
         return action(con, strategy)
     finally:
@@ -151,12 +150,13 @@ def load_public(
     folder: Annotated[Optional[Path], typer.Argument(help="Folder of published-statistics extracts (default: the copies shipped with pophealth).")] = None,
     db: DbOption = None,
     strategy: StrategyOption = None,
+    create: CreateOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Load the curated extracts of published LLR statistics: all files or none; reloading changes nothing."""
     from pophealth.sources.public_extracts import load_public_extracts
 
-    report = _run(db, strategy, lambda con, s: load_public_extracts(con, folder))
+    report = _run(db, strategy, lambda con, s: load_public_extracts(con, folder), create=create)
     if as_json:
         typer.echo(json.dumps({"files": report.files, "skipped": report.skipped, "findings": report.findings},
                               indent=2))
@@ -172,12 +172,13 @@ def import_local(
     file: Annotated[Path, typer.Argument(help="A local measure return (CSV; layout in docs/data-formats.md).")],
     db: DbOption = None,
     strategy: StrategyOption = None,
+    create: CreateOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Load a local measure return: rows for catalogue measures filled by a local team; all rows or none."""
     from pophealth.measures.local_return import load_local_return
 
-    counts = _run(db, strategy, lambda con, s: load_local_return(con, s, file))
+    counts = _run(db, strategy, lambda con, s: load_local_return(con, s, file), create=create)
     if as_json:
         typer.echo(json.dumps(counts, indent=2))
         return

@@ -21,13 +21,14 @@ def _run(event_slug: str, by: str, year: Optional[int], out: Optional[Path], unp
     import ibis
     import pandas as pd
 
-    from pophealth.config import db_path
+    from pophealth.cli.app import open_warehouse, output_file
     from pophealth.indicators.own_data import own_indicator, publishable, resolve, year_window
     from pophealth.omop import Cdm
-    from pophealth.warehouse import connect
 
     event, level, year = resolve(event_slug, by, year)
-    con = connect(db_path(db))
+    if out is not None:
+        output_file(out, "--out")
+    con = open_warehouse(db)
     try:
         result = own_indicator(Cdm(ibis.duckdb.from_connection(con)), event, level, *year_window(year))
     finally:

@@ -11,8 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pophealth.cli.app import DbOption, JsonOption, console, sub_app
-from pophealth.config import db_path
+from pophealth.cli.app import DbOption, JsonOption, console, open_warehouse, output_file, sub_app, warehouse_path
 
 phm = sub_app("phm", "Population health management: registers, frailty, multimorbidity, segments, cohorts, care gaps.")
 
@@ -26,6 +25,7 @@ def run(
     from pophealth.phm.run import STEPS, run_phm
 
     when = dt.date.fromisoformat(index_date) if index_date else None
+    target = warehouse_path(db)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console) as bar:
         task = bar.add_task("PHM run", total=len(STEPS))
@@ -34,7 +34,7 @@ def run(
             done = STEPS.index(name)
             bar.update(task, completed=done, description=f"PHM: {name}")
 
-        run_id = run_phm(db_path(db), index_date=when, progress=step)
+        run_id = run_phm(target, index_date=when, progress=step)
         bar.update(task, completed=len(STEPS), description="PHM: done")
     console.print(f"PHM run [bold]{run_id}[/] stored")
 
@@ -44,9 +44,8 @@ def summary_cmd(db: DbOption = None, as_json: JsonOption = False,
                 run_id: Annotated[Optional[str], typer.Option("--run", help="Run id; default: the latest.")] = None) -> None:
     """Headline figures of a run: people, 5+/8+ LTCs, eFI, segments, cohorts, care gaps, risk model."""
     from pophealth.phm.summary import summary
-    from pophealth.warehouse import connect
 
-    con = connect(db_path(db))
+    con = open_warehouse(db)
     try:
         result = summary(con, run_id)
     finally:
@@ -75,11 +74,11 @@ def worklist_cmd(
     from pophealth.cli.export_audit import export_scope, record_export
     from pophealth.errors import InputError, Problem
     from pophealth.phm.worklists import export, worklist
-    from pophealth.warehouse import connect
 
     if list_name != "phm":
         raise InputError([Problem("--list", f"unknown worklist {list_name!r}; expected 'phm'")])
-    con = connect(db_path(db))
+    output_file(out, "--out")
+    con = open_warehouse(db)
     try:
         frame = worklist(con, practice=practice, pcn=pcn)
         export(frame, out)

@@ -17,7 +17,7 @@ import typer
 from rich.table import Table
 
 from pophealth.cells import csv_row
-from pophealth.cli.app import DbOption, JsonOption, app, console, sub_app
+from pophealth.cli.app import DbOption, JsonOption, app, console, open_warehouse, output_file, sub_app
 from pophealth.errors import ConfigError, NotFoundError
 
 
@@ -38,9 +38,7 @@ CutoffOption = Annotated[Optional[str], typer.Option(
 
 
 def _con(db):
-    from pophealth.warehouse import connect
-
-    return connect(db)
+    return open_warehouse(db)
 
 
 def _date(text: str | None, default: dt.date) -> dt.date:
@@ -114,6 +112,7 @@ def eol_worklist(out: Annotated[Path, typer.Option("--out", help="CSV file to wr
 
     if (practice is None) == (pcn is None):
         raise ConfigError("Give exactly one of --practice or --pcn")
+    output_file(out, "--out")
     con = _con(db)
     try:
         run = latest_run(con, DEATH)
@@ -124,7 +123,6 @@ def eol_worklist(out: Annotated[Path, typer.Option("--out", help="CSV file to wr
             f"SELECT person_id, practice_code, pcn_code, round(death_risk, 4) AS death_risk, rank, reasons "
             f"FROM phm_eol_worklist WHERE run_id = ? AND {column} = ? ORDER BY rank", [run["run_id"], code])
         header, rows = [d[0] for d in cur.description], cur.fetchall()
-        out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(csv_row(header))

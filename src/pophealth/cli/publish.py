@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from pophealth.cli.app import DbOption, JsonOption, app, console
+from pophealth.cli.app import DbOption, JsonOption, app, console, open_warehouse, output_folder
 from pophealth.cli.strategy import StrategyOption
 
 
@@ -21,12 +21,11 @@ def publish(
     as_json: JsonOption = False,
 ) -> None:
     """Build the public microsite: pledges, priorities and progress, place profiles, every table also as CSV."""
-    from pophealth.config import db_path
     from pophealth.microsite import build_site
     from pophealth.strategy import load_strategy
-    from pophealth.warehouse import connect
 
-    con = connect(db_path(db))
+    output_folder(out)
+    con = open_warehouse(db)
     try:
         result = build_site(con, out, strategy=load_strategy(strategy))
     finally:

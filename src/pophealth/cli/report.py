@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pophealth.cli.app import DbOption, JsonOption, console, sub_app
+from pophealth.cli.app import CreateOption, DbOption, JsonOption, console, open_warehouse, output_folder, sub_app
 from pophealth.cli.strategy import StrategyOption
 
 report_app = sub_app("report", "Pledge measures: import operational statistics and write the board pack.")
@@ -32,14 +32,13 @@ def board(
         snap = read_snapshot(snapshot)
     else:
         from pophealth.strategy import load_strategy
-        from pophealth.warehouse import connect
 
-        con = connect(db)
+        con = open_warehouse(db)
         try:
             snap = take_snapshot(con, load_strategy(strategy), period)
         finally:
             con.close()
-    files = write_board_pack(snap, out, pdf=not no_pdf)
+    files = write_board_pack(snap, output_folder(out), pdf=not no_pdf)
     written = {"period": snap.period, "html": str(files.html), "pdf": None if no_pdf else str(files.pdf),
                "xlsx": str(files.xlsx), "snapshot": str(files.snapshot)}
     if as_json:
@@ -55,6 +54,7 @@ def board(
 def import_nhse(
     files: Annotated[list[Path], typer.Argument(help="Statistics files: NHS England A&E by-provider workbooks (.xls/.xlsx, any layout since 2015), NHS Digital QOF CCG-level workbooks, and the CSV/XLSX extracts (CWT, A&E, RTT, AmbSYS, GPAD, LDHC). Each file is recognised by its content.")],
     db: DbOption = None,
+    create: CreateOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Load statistics into metric_observation: every file is validated first, then all load or none.
@@ -65,9 +65,8 @@ def import_nhse(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pophealth.sources.nhse_stats import load_nhse_files
-    from pophealth.warehouse import connect
 
-    con = connect(db)
+    con = open_warehouse(db, create=create)
     try:
         if as_json or not console.is_terminal:
             counts = load_nhse_files(con, files)

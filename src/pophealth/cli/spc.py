@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from pophealth.cli.app import DbOption, JsonOption, console, sub_app, with_warehouse
+from pophealth.cli.app import CreateOption, DbOption, JsonOption, console, output_file, sub_app, with_warehouse
 from pophealth.cli.strategy import StrategyOption
 
 spc_app = sub_app("spc", "Statistical process control: XmR charts with Making Data Count rules.")
@@ -18,7 +18,7 @@ rebase_app = typer.Typer(help="Rebases (recalculation points): propose, approve,
                          no_args_is_help=True)
 spc_app.add_typer(rebase_app, name="rebase")
 
-CasesOption = Annotated[Path, typer.Option("--cases", help="CSV, one row per series (reference layout).")]
+CasesOption = Annotated[Path, typer.Option("--cases", help="CSV, one row per series (layout: docs/data-formats.md).")]
 PointsOption = Annotated[Path, typer.Option("--points", help="CSV of case_id, date, value (empty = missing).")]
 
 
@@ -34,6 +34,8 @@ def batch(
     """Chart many series at once from CSV; inputs and outputs follow the reference layout."""
     from pophealth.spc.batch import run_batch, write_cases, write_points
 
+    output_file(out_cases, "--out-cases")
+    output_file(out_points, "--out-points")
     result = run_batch(cases, points)
     write_points(result, out_points, all_columns=all_columns)
     write_cases(result, out_cases)
@@ -54,6 +56,7 @@ def chart(
     from pophealth.spc.batch import run_one
     from pophealth.spc.chart import render_svg
 
+    output_file(out, "--out")
     out.write_text(render_svg(run_one(cases, points, case_id), title=title or case_id), "utf-8")
     console.print(f"[green]✓[/] {out}")
 
@@ -67,6 +70,7 @@ def rebase_propose(
     note: Annotated[Optional[str], typer.Option("--note", help="Context for the approver.")] = None,
     strategy: StrategyOption = None,
     db: DbOption = None,
+    create: CreateOption = False,
 ) -> None:
     """Propose a rebase; it has no effect until a person approves it."""
     from pophealth.measures.editors import check_measure
@@ -75,7 +79,8 @@ def rebase_propose(
 
     check_measure(load_strategy(strategy), measure)
     proposal = with_warehouse(
-        db, lambda con: propose_rebase(con, measure, date.date(), rule=rule, proposed_by=by, note=note))
+        db, lambda con: propose_rebase(con, measure, date.date(), rule=rule, proposed_by=by, note=note),
+        create=create)
     console.print(f"Proposed rebase {proposal} for {measure} at {date.date()} (awaiting approval)")
 
 

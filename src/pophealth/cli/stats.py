@@ -7,17 +7,19 @@ from typing import Annotated, Optional
 
 import typer
 
-from pophealth.cli.app import console, sub_app
+from pophealth.cli.app import console, output_file, sub_app
 from pophealth.errors import ConfigError
 
 stats_app = sub_app("stats", "Public-health statistics (PHE/OHID methods) on CSV files.")
 
-InputOpt = Annotated[Path, typer.Option("--input", "-i", help="Input CSV (reference layout).")]
+InputOpt = Annotated[Path, typer.Option("--input", "-i", help="Input CSV (layout: docs/data-formats.md).")]
 OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="Output CSV to write.")]
 GroupOpt = Annotated[Optional[str], typer.Option(
     "--group-by", help="Comma-separated grouping columns (e.g. area,sex).")]
 ConfOpt = Annotated[Optional[str], typer.Option(
     "--confidence", help="Confidence levels, e.g. 0.95,0.998 (default both).")]
+PoolOpt = Annotated[bool, typer.Option(
+    "--pool", help="Combine several areas into one result on purpose (otherwise refused: group by the area).")]
 SetOpt = Annotated[Optional[list[str]], typer.Option(
     "--set", help="Method parameter KEY=VALUE, repeatable (e.g. multiplier=100, seed=1).")]
 
@@ -34,7 +36,8 @@ def _params(pairs: list[str] | None) -> dict[str, str]:
 
 def _make_command(name: str, help_text: str) -> None:
     def command(input: InputOpt, output: OutputOpt, group_by: GroupOpt = None,
-                confidence: ConfOpt = None, set_: SetOpt = None) -> None:
+                confidence: ConfOpt = None, set_: SetOpt = None, pool: PoolOpt = False) -> None:
+        output_file(output, "--output")
         from pophealth.stats.csv_io import run_csv
 
         groups = [col.strip() for col in (group_by or "").split(",") if col.strip()]
@@ -45,7 +48,7 @@ def _make_command(name: str, help_text: str) -> None:
         except ValueError as exc:
             raise ConfigError(str(exc)) from exc
         out = run_csv(name, input, output, group_by=groups, levels=confidence,
-                      params=_params(set_))
+                      params=_params(set_), pool=pool)
         flagged = int((out["flag"] != "").sum()) if "flag" in out.columns else 0
         console.print(f"Wrote {len(out)} rows to {output}"
                       + (f" ({flagged} flagged: see the flag column)" if flagged else ""))
@@ -55,9 +58,9 @@ def _make_command(name: str, help_text: str) -> None:
 
 
 def _register() -> None:
-    from pophealth.stats.csv_io import METHODS
+    from pophealth.stats_catalogue import METHOD_INFO  # light: no pandas at start-up
 
-    for method in METHODS.values():
+    for method in METHOD_INFO:
         _make_command(method.name, method.help)
 
 

@@ -9,8 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pophealth.cli.app import DbOption, JsonOption, app, console
-from pophealth.config import db_path
+from pophealth.cli.app import CreateOption, DbOption, JsonOption, app, console, warehouse_path
 
 
 @app.command("synth")
@@ -21,6 +20,7 @@ def synth(
     real: Annotated[bool, typer.Option("--real/--no-real", help="With --report, also check the population against the "
                                        "real QOF registers per sub-ICB and the JHWS 5+/8+ LTC figures.")] = True,
     db: DbOption = None,
+    create: CreateOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Generate a synthetic LLR population (replacing any before), or with --report check its calibration."""
@@ -28,7 +28,7 @@ def synth(
     from pophealth.synth.generate import generate
     from pophealth.warehouse import connect
 
-    target = db_path(db)
+    target = warehouse_path(db, create=create and not report)
     if report:
         con = connect(target)
         try:

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from pophealth.cli.app import DbOption, JsonOption, console, sub_app, with_warehouse
+from pophealth.cli.app import CreateOption, DbOption, JsonOption, console, sub_app, with_warehouse
 
 users_app = sub_app("users", "Local accounts: add, list, disable, enable, unlock, reset passwords, change roles.")
 
@@ -42,13 +42,15 @@ def add(
     password_stdin: PasswordStdin = False,
     sso_only: Annotated[bool, typer.Option("--sso-only", help="No password: signs in with single sign-on only.")] = False,
     db: DbOption = None,
+    create: CreateOption = False,
 ) -> None:
     """Add an account. The password is asked for (or read from stdin / $POPHEALTH_NEW_PASSWORD), never an argument."""
     from pophealth.access.users import add_user
 
     password = None if sso_only else _password(password_stdin)
     user = with_warehouse(db, lambda con: add_user(con, username, password, role, display_name=name,
-                                                   practice_code=practice, pcn_code=pcn, created_by=_by()))
+                                                   practice_code=practice, pcn_code=pcn, created_by=_by()),
+                          create=create)
     console.print(f"added {user.username} ({user.role}{', ' + user.scope if user.scope else ''})")
 
 

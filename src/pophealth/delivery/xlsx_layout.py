@@ -56,6 +56,7 @@ def one_of(*allowed: str) -> Callable[[Any], str | None]:
         if s is not None and s not in allowed:
             raise ValueError(f"expected one of {', '.join(allowed)}, got {s!r}")
         return s
+    read.allowed = allowed  # type: ignore[attr-defined]  # for the generated layout reference
     return read
 
 

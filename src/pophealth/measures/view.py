@@ -6,7 +6,7 @@ page and the printed pack can never disagree.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from pophealth.measures.formatting import UNIT_LABEL, format_value
 from pophealth.measures.narrative import NarrativeVersion
@@ -48,9 +48,10 @@ class MeasureView(BaseModel):
     rag_reason: str | None
     variation_text: str | None
     assurance_text: str | None
-    variation_svg: str
-    assurance_svg: str
-    chart_svg: str
+    # Drawings for the HTML page only: the JSON twin is data (pophealth.web.pages), never markup.
+    variation_svg: str = Field(exclude=True)
+    assurance_svg: str = Field(exclude=True)
+    chart_svg: str = Field(exclude=True)
     trial_limits: bool
     rebase_text: list[str]  # why the limits break where they do: one sentence per approved rebase
     data_state: str

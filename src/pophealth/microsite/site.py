@@ -43,14 +43,16 @@ def priority_path(priority_id: str) -> str:
 
 
 def _rollup_table(slug: str, caption: str, rows: list[tuple[str, Rollup]]) -> PublishedTable:
-    frame = pd.DataFrame([{"priority": label, "actions": r.actions, "red": r.red, "amber": r.amber, "green": r.green,
-                           "not_rated": r.not_rated, "complete": r.complete, "overdue": r.overdue, "rag": r.rag}
+    frame = pd.DataFrame([{"priority": label, "actions": r.actions, "rated": r.rated, "red": r.red, "amber": r.amber,
+                           "green": r.green, "not_rated": r.not_rated, "complete": r.complete, "overdue": r.overdue,
+                           "rag": r.rag}
                           for label, r in rows],
-                         columns=["priority", "actions", "red", "amber", "green", "not_rated", "complete",
+                         columns=["priority", "actions", "rated", "red", "amber", "green", "not_rated", "complete",
                                   "overdue", "rag"])
     return publish(frame, slug=slug, caption=caption, labels={
-        "priority": "Priority", "actions": "Actions", "red": "Red", "amber": "Amber", "green": "Green",
-        "not_rated": "Not rated", "complete": "Complete", "overdue": "Overdue", "rag": "Overall rating"})
+        "priority": "Priority", "actions": "Actions", "rated": "Rated", "red": "Red", "amber": "Amber",
+        "green": "Green", "not_rated": "Not rated", "complete": "Complete", "overdue": "Overdue",
+        "rag": "Overall rating"})
 
 
 def home_page(strategy: Strategy, statuses: dict[int, PledgeStatus]) -> HomePage:

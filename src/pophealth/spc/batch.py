@@ -1,8 +1,8 @@
 """Many series from CSV files laid out like the reference cases, and CSV results back.
 
-``CASES.csv``: one row per series with ``case_id``, ``improvement_direction``, ``target``,
-``rebase_dates`` (``;``-separated ISO dates), ``fix_after_n_points``, ``screen_outliers``
-(``TRUE``/``FALSE``); other columns are ignored. ``POINTS.csv``: ``case_id``, ``date``,
+``CASES.csv``: one row per series with ``case_id``, ``improvement_direction``, ``target`` and,
+optionally (the column may be absent), ``rebase_dates`` (``;``-separated ISO dates),
+``fix_after_n_points`` and ``screen_outliers`` (``TRUE``/``FALSE``); other columns are ignored. ``POINTS.csv``: ``case_id``, ``date``,
 ``value`` (empty = missing). Bad input is rejected whole, naming file, row and column.
 """
 
@@ -25,8 +25,9 @@ from pophealth.spc.options import IMPROVEMENTS, SpcOptions
 from pophealth.spc.result import XmrBatch, XmrResult
 from pophealth.spc.single import xmr_with_options
 
-CASE_INPUTS = ("case_id", "improvement_direction", "target", "rebase_dates", "fix_after_n_points",
-               "screen_outliers")
+CASE_REQUIRED = ("case_id", "improvement_direction", "target")
+CASE_OPTIONAL = ("rebase_dates", "fix_after_n_points", "screen_outliers")
+CASE_INPUTS = CASE_REQUIRED + CASE_OPTIONAL
 POINT_INPUTS = ("case_id", "date", "value")
 POINTS_OUT = ("case_id", "date", "mean", "lpl", "upl", "special_cause_flag", "special_cause_type",
               "point_type")
@@ -42,10 +43,11 @@ def read_cases(path: Path) -> dict[str, SpcOptions]:
     problems: list[Problem] = []
     with _open(path) as handle:
         reader = csv.DictReader(handle)
-        missing = [c for c in CASE_INPUTS if c not in (reader.fieldnames or [])]
+        missing = [c for c in CASE_REQUIRED if c not in (reader.fieldnames or [])]
         if missing:
             raise InputError([Problem(path.name, "missing column", column=c) for c in missing])
         for row_no, row in enumerate(reader, start=2):
+            row = {**dict.fromkeys(CASE_OPTIONAL, ""), **row}  # an absent optional column is empty
             found = _case_options(path.name, row_no, row, problems)
             if found is None:
                 continue

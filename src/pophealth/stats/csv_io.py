@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from pophealth.cells import csv_frame
-from pophealth.sources.text_guard import read_checked
 from pophealth.errors import InputError, Problem, shorten
+from pophealth.sources.text_guard import read_checked
+from pophealth.stats_catalogue import METHOD_INFO, looks_like_area
 from pophealth.stats.dsr import events_from_frequencies, events_squared_from_frequencies
 from pophealth.stats import (compare, crude_rate, dsr, esp2013_for, funnel_significance,
                              israte, isratio, life_expectancy, mean, proportion, quantiles,
@@ -34,6 +35,7 @@ class CsvMethod:
     help: str
     numeric: tuple[str, ...]
     run: Callable[[pd.DataFrame, list[str], str | None, Params], pd.DataFrame]
+    aggregates: bool = False
 
 
 def read_csv(path: Path) -> pd.DataFrame:
@@ -209,48 +211,30 @@ def _benchmark(df: pd.DataFrame, by: list[str], levels: str | None, params: Para
     return out
 
 
-METHODS: dict[str, CsvMethod] = {m.name: m for m in [
-    CsvMethod("proportion", "Proportions with Wilson score limits.",
-              ("numerator", "denominator"),
-              lambda df, by, lv, p: proportion(df, by=by, levels=lv,
-                                               multiplier=_param(p, df, "multiplier", 1))),
-    CsvMethod("rate", "Crude rates: exact limits below 10 events, Byar's from 10.",
-              ("numerator", "denominator"),
-              lambda df, by, lv, p: crude_rate(df, by=by, levels=lv,
-                                               multiplier=_param(p, df, "multiplier", 100_000))),
-    CsvMethod("dsr", "Directly standardised rates (Dobson); ESP2013 when no stdpop column.",
-              ("count", "pop", "stdpop"), _dsr),
-    CsvMethod("isr", "Indirectly standardised rates.", ("count", "pop", "refcount", "refpop"),
-              lambda df, by, lv, p: israte(df, by=by, levels=lv,
-                                           multiplier=_param(p, df, "multiplier", 100_000))),
-    CsvMethod("isratio", "Indirectly standardised ratios (refvalue 1 or 100).",
-              ("count", "pop", "refcount", "refpop"),
-              lambda df, by, lv, p: isratio(df, by=by, levels=lv,
-                                            refvalue=_param(p, df, "refvalue", 1))),
-    CsvMethod("mean", "Means with Student-t limits.", ("x",),
-              lambda df, by, lv, p: mean(df, p.get("value", "x"), by=by, levels=lv)),
-    CsvMethod("life-expectancy", "Life expectancy (Chiang II; 20 bands 0, 1, 5, ..., 90+).",
-              ("startage", "deaths", "pop"),
-              lambda df, by, lv, p: life_expectancy(df, by=by, levels=lv)),
-    CsvMethod("sii", "Slope and relative index of inequality (simulated limits; --set seed=N).",
-              ("quantile", "population"), _sii),
-    CsvMethod("quantiles", "Quantile assignment within groups (--set nquantiles=10 invert=true).",
-              ("value",),
-              lambda df, by, lv, p: quantiles(df, by=by,
-                                              nquantiles=_param(p, df, "nquantiles", 10),
-                                              invert=_flag(p, df, "invert", True))),
-    CsvMethod("funnel", "Funnel-plot significance (--set statistic=proportion|ratio|rate).",
-              ("numerator", "denominator"), _funnel),
-    CsvMethod("funnel-limits", "Funnel-plot control limits (2s and 3s) along the axis, per data set.",
-              ("dataset_min_denominator", "dataset_max_denominator"), _funnel_limits),
-    CsvMethod("benchmark", "Compare areas with a comparator (Better / Similar / Worse).",
-              ("area_value", "comparator_value"), _benchmark),
-    CsvMethod("trend", "Recent trend over the last five points (chi-squared test for trend).",
-              ("year", "value"),
-              lambda df, by, lv, p: recent_trend(df, by=by, method=p.get("method", "method"),
-                                                 vocabulary=str(p.get("vocabulary") or (
-                                                     "source" if "source" in df.columns else "fingertips-next")))),
-]}
+_RUN: dict[str, Callable[[pd.DataFrame, list[str], str | None, Params], pd.DataFrame]] = {
+    "proportion": lambda df, by, lv, p: proportion(df, by=by, levels=lv, multiplier=_param(p, df, "multiplier", 1)),
+    "rate": lambda df, by, lv, p: crude_rate(df, by=by, levels=lv,
+                                             multiplier=_param(p, df, "multiplier", 100_000)),
+    "dsr": _dsr,
+    "isr": lambda df, by, lv, p: israte(df, by=by, levels=lv, multiplier=_param(p, df, "multiplier", 100_000)),
+    "isratio": lambda df, by, lv, p: isratio(df, by=by, levels=lv, refvalue=_param(p, df, "refvalue", 1)),
+    "mean": lambda df, by, lv, p: mean(df, p.get("value", "x"), by=by, levels=lv),
+    "life-expectancy": lambda df, by, lv, p: life_expectancy(df, by=by, levels=lv),
+    "sii": _sii,
+    "quantiles": lambda df, by, lv, p: quantiles(df, by=by, nquantiles=_param(p, df, "nquantiles", 10),
+                                                 invert=_flag(p, df, "invert", True)),
+    "funnel": _funnel,
+    "funnel-limits": _funnel_limits,
+    "benchmark": _benchmark,
+    "trend": lambda df, by, lv, p: recent_trend(df, by=by, method=p.get("method", "method"),
+                                               vocabulary=str(p.get("vocabulary") or (
+                                                   "source" if "source" in df.columns else "fingertips-next"))),
+}
+
+METHODS: dict[str, CsvMethod] = {
+    info.name: CsvMethod(info.name, info.help, info.numeric, _RUN[info.name], info.aggregates)
+    for info in METHOD_INFO
+}
 
 OPTIONAL_NUMERIC = ("multiplier", "baseline", "baseline_average", "years_of_data", "refvalue", "observed_total_supplied", "se", "lower_cl",
                     "upper_cl", "count", "lower95", "upper95", "lower998", "upper998", "rate",
@@ -258,9 +242,30 @@ OPTIONAL_NUMERIC = ("multiplier", "baseline", "baseline_average", "years_of_data
                     "area_upper998", "area_denominator", "unit", "nquantiles")
 
 
+def pooled_areas(df: pd.DataFrame, group_by: list[str], ignore: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """Columns that look like areas and hold several values inside one group, with examples.
+
+    An aggregating method run on such a file would silently add several areas together.
+    """
+    pooled: dict[str, list[str]] = {}
+    for col in df.columns:
+        if col in group_by or col in ignore or not looks_like_area(str(col)):
+            continue
+        values = df[col].dropna()
+        if values.nunique() < 2:
+            continue
+        if group_by and int(df.groupby(group_by, dropna=False)[col].nunique().max()) < 2:
+            continue
+        pooled[str(col)] = [str(v) for v in values.unique()[:3]]
+    return pooled
+
+
 def run_csv(method: str, input_path: Path, output_path: Path, *, group_by: list[str],
-            levels: str | None, params: Params) -> pd.DataFrame:
-    """Read, check, compute and write; returns the written frame."""
+            levels: str | None, params: Params, pool: bool = False) -> pd.DataFrame:
+    """Read, check, compute and write; returns the written frame.
+
+    An aggregating method refuses a file whose area columns would be pooled unless ``pool``.
+    """
     spec = METHODS[method]
     df = read_csv(input_path)
     required = tuple(col for col in spec.numeric
@@ -269,10 +274,18 @@ def run_csv(method: str, input_path: Path, output_path: Path, *, group_by: list[
         required = tuple(c for c in required if c != "count")
     check_columns(df, input_path, required + tuple(c for c in group_by if c not in required),
                   spec.numeric + OPTIONAL_NUMERIC)
+    pooled = pooled_areas(df, group_by, spec.numeric + OPTIONAL_NUMERIC) if spec.aggregates and not pool else {}
+    if pooled:
+        raise InputError([Problem(str(input_path), f"holds several areas ({', '.join(examples)}, ...) that "
+                                  f"{method} would pool into one result", column=col)
+                          for col, examples in pooled.items()],
+                         hint=f"group by the area: --group-by {','.join([*group_by, next(iter(pooled))])} "
+                              "(or add --pool to combine the areas on purpose)")
     try:
         out = spec.run(df, group_by, levels, params)
     except (KeyError, ValueError) as exc:
         raise InputError(Problem(str(input_path), str(exc).strip("'\""))) from exc
-    output_path.parent.mkdir(parents=True, exist_ok=True)
+    if not output_path.parent.is_dir():
+        raise InputError(Problem(str(output_path), "the output folder does not exist; nothing was written"))
     csv_frame(out).to_csv(output_path, index=False)
     return out

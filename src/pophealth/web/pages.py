@@ -32,7 +32,8 @@ class PageContext(BaseModel):
     title: str
     breadcrumbs: list[Crumb] = Field(default_factory=list)
     source: str | None = None
-    api_href: str | None = None
+    api_href: str | None = None  # this page's JSON twin
+    html_href: str | None = None  # the HTML page the twin belongs to
 
 
 @dataclass(frozen=True)
@@ -109,21 +110,58 @@ def add_page(
 
     # Plain functions, not coroutines: builders query DuckDB (blocking), so FastAPI runs them in its
     # thread pool and concurrent requests proceed in parallel, each on its own cursor.
-    def html(request: Request) -> HTMLResponse:
-        context = builder(request, **request.path_params)
+    def links(request: Request, context: PageContext) -> PageContext:
         context.api_href = request.url_for(f"{name or path}:api", **request.path_params).path
-        return render(request, template, context)
+        context.html_href = request.url_for(name or path, **request.path_params).path
+        return context
+
+    def html(request: Request) -> HTMLResponse:
+        return render(request, template, links(request, builder(request, **request.path_params)))
 
     def api(request: Request) -> JSONResponse:
-        context = builder(request, **request.path_params)
+        context = links(request, builder(request, **request.path_params))
         return JSONResponse(context.model_dump(mode="json"))
 
+    model = _context_model(builder)
     app.add_api_route(path, html, methods=["GET"], response_class=HTMLResponse, name=name or path,
                       include_in_schema=False)
-    app.add_api_route(api_path, api, methods=["GET"], name=f"{name or path}:api")
+    # The twin's schema is its context model (serialised: markup fields are excluded), so the OpenAPI
+    # document says what every /api response holds; tests validate the demo's answers against it.
+    app.add_api_route(api_path, api, methods=["GET"], name=f"{name or path}:api", response_model=model,
+                      summary=f"JSON twin of {path}", tags=[_tag(path)],
+                      responses={401: {"model": ErrorBody, "description": "Not signed in"},
+                                 403: {"model": ErrorBody, "description": "The role does not allow this page"},
+                                 404: {"model": ErrorBody, "description": "Nothing by that name"}})
     registry = route_registry(app)
     registry.append(RouteInfo(path, ("GET",), role))
     registry.append(RouteInfo(api_path, ("GET",), role))
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every /api error: ``{"error": {"status", "message"}}``."""
+
+    error: ErrorDetail
+
+
+def _context_model(builder: Callable[..., PageContext]) -> type[PageContext]:
+    """The page's context model, from the builder's return annotation (PageContext if it has none)."""
+    import typing
+
+    try:
+        model = typing.get_type_hints(builder).get("return")
+    except (NameError, TypeError):
+        model = None
+    return model if isinstance(model, type) and issubclass(model, PageContext) else PageContext
+
+
+def _tag(path: str) -> str:
+    first = path.strip("/").split("/")[0]
+    return first or "home"
 
 
 def render(request: Request, template: str, context: PageContext, status_code: int = 200) -> HTMLResponse:

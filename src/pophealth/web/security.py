@@ -255,15 +255,32 @@ async def _deny(scope: Scope, receive: Receive, send: Send, status: int, message
     if scope["path"].startswith("/api"):
         response: Response = JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
     else:
-        from starlette.responses import HTMLResponse
-
-        from html import escape
-
-        response = HTMLResponse(
-            f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{status} – pophealth</title>"
-            f"<link rel='stylesheet' href='/assets/nhsuk-frontend.min.css'></head><body><div class='nhsuk-width-container'>"
-            f"<main class='nhsuk-main-wrapper' id='maincontent'><h1>{escape(message)}</h1>"
-            f"<p><a href='/'>Go to the home page</a> or <a href='/login'>sign in</a>.</p></main></div></body></html>",
-            status_code=status,
-        )
+        response = _error_page(scope, status, message) or _bare_error_page(status, message)
     await response(scope, receive, send)
+
+
+def _error_page(scope: Scope, status: int, message: str) -> Response | None:
+    """The app's own error page (NHS header, navigation, account and sign-out), as other errors get."""
+    app = scope.get("app")
+    if app is None or not hasattr(getattr(app, "state", None), "jinja"):
+        return None
+    from starlette.requests import Request
+
+    from pophealth.web.pages import PageContext, render
+
+    title = {403: "You do not have access to this page", 413: "The form is too large"}.get(status, "Sorry, there is a problem")
+    return render(Request(scope), "error.jinja", PageContext(title=title, source=message), status_code=status)
+
+
+def _bare_error_page(status: int, message: str) -> Response:
+    from html import escape
+
+    from starlette.responses import HTMLResponse
+
+    return HTMLResponse(
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{status} – pophealth</title>"
+        f"<link rel='stylesheet' href='/assets/nhsuk-frontend.min.css'></head><body><div class='nhsuk-width-container'>"
+        f"<main class='nhsuk-main-wrapper' id='maincontent'><h1>{escape(message)}</h1>"
+        f"<p><a href='/'>Go to the home page</a> or <a href='/login'>sign in</a>.</p></main></div></body></html>",
+        status_code=status,
+    )

@@ -105,6 +105,7 @@ def test_cli_report_and_worklist_csv(trained, tmp_path, capsys):
 
 
 def test_report_before_any_run_is_a_clear_error(db_file, capsys):
+    main(["init", "--db", str(db_file)])  # an empty warehouse: a missing one is refused before (exit 2)
     with pytest.raises(SystemExit) as info:
         main(["phm", "risk", "report", "--db", str(db_file)])
     assert info.value.code == 4 and "phm risk train" in capsys.readouterr().err

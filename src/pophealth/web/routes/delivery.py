@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -18,7 +19,9 @@ from pophealth.delivery.actions import get_action, list_activities, list_priorit
 from pophealth.delivery.governance import HighlightReport, highlight_report, list_governance
 from pophealth.delivery.periods import open_period_now
 from pophealth.delivery.records import RAGS, STAGES, Action, Activity, Update
+from pophealth.delivery.listing import SORTS, page_of, sort_rows
 from pophealth.delivery.rollup import Rollup, rollup
+from pophealth.delivery.seed import BOARDS
 from pophealth.delivery.tracker import TrackerRow, filter_rows, tracker_rows
 from pophealth.delivery.updates import history, record_update
 from pophealth.access.roles import User
@@ -28,7 +31,9 @@ from pophealth.web.pages import Crumb, PageContext, RouteInfo, add_page, render,
 HOME = Crumb(text="Home", href="/")
 TRACKER = Crumb(text="Delivery tracker", href="/delivery")
 SOURCE = "Delivery tracker: actions from the LLR strategy documents; updates by action leads"
-FILTERS = ("theme", "priority", "rag", "lead", "overdue")
+FILTERS = ("theme", "priority", "organisation", "rag", "lead", "overdue")
+# The organisation whose plan an action belongs to (the board it reports to), per programme.
+ORGANISATIONS = BOARDS
 
 
 class Option(BaseModel):
@@ -36,13 +41,32 @@ class Option(BaseModel):
     text: str
 
 
+class PageLink(BaseModel):
+    """A link to another page of the same filtered, sorted list."""
+
+    number: int
+    href: str
+
+
 class TrackerPage(PageContext):
     filters: dict[str, str]
     themes: list[Option]
     priorities: list[Option]
+    organisations: list[Option]
     rags: list[str]
-    rows: list[TrackerRow]
-    total: int
+    sorts: list[Option]
+    sort: str
+    descending: bool
+    rows: list[TrackerRow]  # this page's rows
+    total: int  # every action in the tracker
+    matching: int  # actions matching the filters
+    page_number: int
+    pages: int
+    first: int
+    last: int
+    previous: PageLink | None
+    next: PageLink | None
+    page_links: list[PageLink]
     rollups: list[Rollup]
     period_id: str | None
     boards: list[str]
@@ -83,17 +107,38 @@ def _tracker_state(request: Request):
     return cached(request, "delivery_tracker", None, TRACKER_VERSION, build, size=4)
 
 
+def _page_number(text: str) -> int:
+    return int(text) if text.isdigit() else 1
+
+
 def tracker(request: Request) -> TrackerPage:
+    """Filters, sort and page come from the query string, so the page works without JavaScript."""
     q = {k: request.query_params.get(k, "").strip() for k in FILTERS}
+    sort = request.query_params.get("sort", "plan").strip()
+    sort = sort if sort in SORTS else "plan"
+    descending = request.query_params.get("dir", "") == "desc"
     rows, priorities, period, boards = _tracker_state(request)
     chosen = filter_rows(rows, theme=q["theme"] or None, priority=q["priority"] or None, rag=q["rag"] or None,
-                         lead=q["lead"] or None, overdue={"yes": True, "no": False}.get(q["overdue"]))
+                         lead=q["lead"] or None, overdue={"yes": True, "no": False}.get(q["overdue"]),
+                         programme=q["organisation"] or None)
+    page = page_of(sort_rows(chosen, sort, descending), _page_number(request.query_params.get("page", "")))
+    kept = {**{k: v for k, v in q.items() if v}, **({"sort": sort} if sort != "plan" else {}),
+            **({"dir": "desc"} if descending else {})}
+
+    def link(number: int) -> PageLink:
+        return PageLink(number=number, href="/delivery?" + urlencode({**kept, "page": number}))
+
     themes = list(dict.fromkeys(p.theme for p in priorities))
     return TrackerPage(
         title="Delivery tracker", breadcrumbs=[HOME], filters=q, themes=[Option(value=t, text=t) for t in themes],
-        priorities=[Option(value=p.priority_id, text=p.name[:90]) for p in priorities], rags=[*RAGS, "Not rated"],
-        rows=chosen, total=len(rows), rollups=rollup(chosen, "theme"), period_id=period and period.period_id,
-        boards=boards, source=SOURCE)
+        priorities=[Option(value=p.priority_id, text=p.name[:90]) for p in priorities],
+        organisations=[Option(value=k, text=v) for k, v in ORGANISATIONS.items()], rags=[*RAGS, "Not rated"],
+        sorts=[Option(value=k, text=v) for k, v in SORTS.items()], sort=sort, descending=descending,
+        rows=page.rows, total=len(rows), matching=page.total, page_number=page.number, pages=page.pages,
+        first=page.first, last=page.last, previous=link(page.number - 1) if page.number > 1 else None,
+        next=link(page.number + 1) if page.number < page.pages else None,
+        page_links=[link(n) for n in range(1, page.pages + 1)],
+        rollups=rollup(chosen, "theme"), period_id=period and period.period_id, boards=boards, source=SOURCE)
 
 
 def _action_page(request: Request, ref: str, form: dict[str, str] | None = None,

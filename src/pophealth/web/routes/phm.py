@@ -6,6 +6,7 @@ import pandas as pd
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
+from pophealth.care.labels import GAP_LABELS, cohort_label
 from pophealth.charts.scale import svg, text
 from pophealth.phm.outputs import published_aggregates
 from pophealth.phm.run import latest_run
@@ -19,6 +20,13 @@ SEGMENT_LABELS = {"frailty_dementia": "Frailty and dementia", "organ_failure": "
                   "acutely_ill": "Acutely ill", "healthy": "Healthy"}
 BY_PLACE = ("ltc_5plus", "ltc_8plus", "efi_moderate", "efi_severe", "cohort_core20", "cohort_learning_disability",
             "cohort_severe_mental_illness")
+
+
+SUPPRESSION_NOTE = (
+    "Counts from 1 to 7 are suppressed. So that a total or the other places cannot reveal them, one more "
+    "count in the same table (or the same measure across places) is suppressed with each: this complementary "
+    "suppression can hide a large count. Other counts are rounded to the nearest 5, and percentages are "
+    "worked out from the rounded counts and hidden with them.")
 
 
 class Figure(BaseModel):
@@ -36,6 +44,7 @@ class PlaceRow(BaseModel):
 
 class PhmPage(PageContext):
     run_id: str | None = None
+    suppression_note: str = SUPPRESSION_NOTE
     index_date: str | None = None
     definitions_version: str | None = None
     headline: list[Figure] = Field(default_factory=list)
@@ -48,14 +57,20 @@ class PhmPage(PageContext):
 
 
 def _label(measure: str) -> str:
-    for prefix in ("segment_", "cohort_", "care_gap_"):
-        if measure.startswith(prefix):
-            key = measure[len(prefix):]
-            return SEGMENT_LABELS.get(key, key.replace("_", " ").capitalize())
+    """The label the engine's definitions give (cohorts, care gaps); segments and headline figures here."""
+    if measure.startswith("cohort_"):
+        return cohort_label(measure[len("cohort_"):])
+    if measure.startswith("care_gap_"):
+        key = measure[len("care_gap_"):]
+        return GAP_LABELS.get(key) or key.replace("_", " ").capitalize()
+    if measure.startswith("segment_"):
+        key = measure[len("segment_"):]
+        return SEGMENT_LABELS.get(key, key.replace("_", " ").capitalize())
     return {"people": "Registered people", "ltc_2plus": "2 or more long-term conditions",
             "ltc_5plus": "5 or more long-term conditions", "ltc_8plus": "8 or more long-term conditions",
             "efi_fit": "eFI fit (65+)", "efi_mild": "eFI mild frailty (65+)",
-            "efi_moderate": "eFI moderate frailty (65+)", "efi_severe": "eFI severe frailty (65+)"}.get(measure, measure)
+            "efi_moderate": "eFI moderate frailty (65+)", "efi_severe": "eFI severe frailty (65+)"}.get(
+                measure, measure.replace("_", " ").capitalize())
 
 
 def _figure(row) -> Figure:
@@ -102,7 +117,8 @@ def phm_summary(request: Request) -> PhmPage:
     page = PhmPage(
         title=title, breadcrumbs=crumbs, run_id=run_id, index_date=run[0].isoformat(), definitions_version=run[1],
         source=f"PHM run {run_id} at {run[0].isoformat()} ({run[1]}, code lists {run[2]}). Counts rounded to 5; "
-               "counts of 1-7 suppressed.",
+               "counts of 1-7 suppressed, with complementary suppression of another count where a total would "
+               "reveal them.",
         headline=[pick[m] for m in ("people", "ltc_2plus", "ltc_5plus", "ltc_8plus", "efi_fit", "efi_mild",
                                     "efi_moderate", "efi_severe") if m in pick],
         segments=segments,
