@@ -6,6 +6,8 @@ page and the printed pack can never disagree.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel, Field
 
 from pophealth.measures.formatting import UNIT_LABEL, format_value
@@ -17,6 +19,18 @@ from pophealth.spc.chart import icon_svg, render_svg
 
 STATE_TEXT = {"not_loaded": "Data not loaded", "no_feed": "Not yet measurable: no data source defined"}
 SYNTHETIC_TEXT = "Synthetic demonstration data - not real figures"
+
+
+class ViewPoint(BaseModel):
+    """One charted point as data: its period, value, and the process mean and limits around it."""
+
+    period: str
+    period_start: dt.date
+    value: float
+    mean: float | None
+    lower_process_limit: float | None
+    upper_process_limit: float | None
+    point_type: str
 
 
 class CompareRow(BaseModel):
@@ -62,7 +76,8 @@ class MeasureView(BaseModel):
     loaded_at: str | None
     note: str | None
     narrative: NarrativeVersion | None
-    table: list[tuple[str, str, str, str]]  # period, value, mean, process limits
+    table: list[tuple[str, str, str, str]] = Field(exclude=True)  # the page's text: period, value, mean, limits
+    points: list[ViewPoint]  # the same points as numbers, for the JSON twin
     headline_org: str  # the organisation or area code of the rated figure
     headline_label: str  # whose figure the status is for, e.g. "Leicester, males"
     latest_value: float | None
@@ -104,6 +119,8 @@ def measure_view(entry: MeasureEntry, *, ident: str | None = None) -> MeasureVie
         data_source=m.data_source, source_files=s.sources, loaded_at=s.loaded_at, note=s.note,
         narrative=entry.narrative,
         table=[(p.label, fmt(p.value), fmt(p.mean), f"{fmt(p.lpl)} to {fmt(p.upl)}") for p in st.points],
+        points=[ViewPoint(period=p.label, period_start=p.date, value=p.value, mean=p.mean, lower_process_limit=p.lpl,
+                          upper_process_limit=p.upl, point_type=p.point_type) for p in st.points],
         headline_org=s.org, headline_label=s.label or "", latest_value=st.latest_value,
         compare=[CompareRow(org=c.org, label=c.label, period=c.latest.label if c.latest else None,
                             value=c.latest.value if c.latest else None,
