@@ -55,6 +55,14 @@ def test_care_team_worklist_and_person_summary(page, served):
     audit = page.inner_text("main table")
     assert "browser_care" in audit and "/care/worklists/care-gaps" in audit and "/care/people/" in audit
     assert axe_violations(page) == []
+    page.click("main a[href='/admin/audit/search']")
+    page.fill("#user", "browser_care")
+    page.fill("#route", "/care/people")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**user=browser_care**")
+    found = page.inner_text("main table")
+    assert "browser_care" in found and "/care/people/" in found and "/care/worklists" not in found
+    assert axe_violations(page) == []
 
 
 # A SNOMED CT or dm+d code shown bare (6-18 digits), or a Read v2 code with its trailing dots ("G30..").
