@@ -1,43 +1,29 @@
-"""NHS numbers: the modulus 11 check digit, and the range reserved for testing.
+"""NHS numbers for care teams: the range reserved for testing, and the 3-3-4 form people read.
 
-An NHS number is ten digits; the tenth is a check digit over the first nine (weights 10 down to 2,
-11 minus the remainder mod 11; 11 becomes 0, 10 means the nine digits can never be a number). Synthetic
-people get numbers from 999 000 0000 to 999 999 9999, the range NHS England reserves for testing, so a
-synthetic number can never be a real patient's.
+The modulus 11 check itself is ``pophealth.sources.nhs_number`` (re-exported here). Synthetic people get
+numbers from 999 000 0000 to 999 999 9999, the range NHS England reserves for testing, so a synthetic
+number can never be a real patient's.
 """
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
+from pophealth.sources.nhs_number import check_digit, is_valid, normalise
+
+__all__ = ["check_digit", "is_valid", "normalise", "is_test_number", "formatted", "valid_test_numbers"]
+
 TEST_PREFIX = "999"
-_DIGITS = re.compile(r"^\d{10}$")
 _WEIGHTS = np.arange(10, 1, -1)
 
 
-def check_digit(first_nine: str) -> int | None:
-    """The check digit for nine digits, or None when no valid number starts with them."""
-    total = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1)))
-    check = 11 - total % 11
-    return None if check == 10 else (0 if check == 11 else check)
-
-
-def is_valid(number: str) -> bool:
-    """Ten digits (spaces allowed, as ``999 123 4567``) whose last is the check digit of the first nine."""
-    digits = number.replace(" ", "")
-    return bool(_DIGITS.match(digits)) and check_digit(digits[:9]) == int(digits[9])
-
-
 def is_test_number(number: str) -> bool:
-    digits = number.replace(" ", "")
-    return is_valid(digits) and digits.startswith(TEST_PREFIX)
+    return is_valid(number) and normalise(number).startswith(TEST_PREFIX)
 
 
 def formatted(number: str) -> str:
     """The 3-3-4 form people read and type: ``999 123 4567``."""
-    d = number.replace(" ", "")
+    d = normalise(number)
     return f"{d[:3]} {d[3:6]} {d[6:]}"
 
 
