@@ -132,8 +132,9 @@ def test_recording_an_outcome_shows_on_the_list_in_the_audit_and_on_the_phm_page
     person = setting["person"]
     token = csrf_of(client, "/care/worklists/care-gaps")
     response = client.post("/care/worklists/care-gaps/outcome", follow_redirects=False,
-                           data={"csrf_token": token, "person_id": str(person), "outcome": "contacted", "back": ""})
-    assert response.status_code == 303 and response.headers["location"].startswith("/care/worklists/care-gaps")
+                           data={"csrf_token": token, "person_id": str(person), "outcome": "contacted",
+                                 "back": "?sort=age&recorded=1"})
+    assert response.status_code == 303 and response.headers["location"] == "/care/worklists/care-gaps?sort=age&recorded=1"
     row = next(r for r in client.get("/api/care/worklists/care-gaps").json()["rows"] if r["person_id"] == person)
     assert row["outcome"].startswith(f"{OUTCOMES['contacted']} by id_outcome on ")
     con = app.state.con.cursor()

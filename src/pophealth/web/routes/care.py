@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -37,6 +38,7 @@ IDENTIFIER_LABEL = "Record identifier"
 # The practice-system import layout (docs/methods/care-team-views.md): one NHS number per line, ten digits,
 # no spaces, no header, CRLF line ends.
 IMPORT_LAYOUT = "nhs-numbers"
+SAFE_QUERY = re.compile(r"\?[A-Za-z0-9=&_%+.\-]*")
 
 
 class WorklistLink(BaseModel):
@@ -235,8 +237,10 @@ async def outcome_submit(request: Request, name: str) -> Response:
         record_outcome(con, person_id=pid, worklist=worklist.name, outcome=outcome,
                        username=request.state.user.username, phm_run_id=runs.phm_run if runs else None)
         _audit(request, con, scope, person_id=pid, detail=f"outcome {outcome} recorded on worklist {worklist.name}")
-    query = back if back.startswith("?") and "\n" not in back else ""
-    sep = "&" if query else "?"
+    # back to the same filters and sort: a query string of plain characters only, without an earlier "recorded"
+    query = back if SAFE_QUERY.fullmatch(back) else ""
+    query = "&".join(p for p in query.lstrip("?").split("&") if p and not p.startswith("recorded="))
+    query, sep = (f"?{query}", "&") if query else ("", "?")
     return RedirectResponse(f"/care/worklists/{worklist.name}{query}{sep}recorded=1", status_code=303)
 
 
