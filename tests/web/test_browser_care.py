@@ -31,7 +31,7 @@ def test_care_team_worklist_and_person_summary(page, served):
     assert axe_violations(page) == []
     page.click("main a[href='/care/worklists/care-gaps']")
     page.wait_for_url("**/care/worklists/care-gaps")
-    cells = page.locator("main table tbody tr td:nth-child(4)").all_inner_texts()
+    cells = page.locator("main table tbody tr td:nth-child(6)").all_inner_texts()
     assert cells and {c.split()[-1] for c in cells} == {practice}
     assert axe_violations(page) == []
     page.fill("#min_age", "65")
@@ -54,4 +54,68 @@ def test_care_team_worklist_and_person_summary(page, served):
     page.goto(url + "/admin/audit")
     audit = page.inner_text("main table")
     assert "browser_care" in audit and "/care/worklists/care-gaps" in audit and "/care/people/" in audit
+    assert axe_violations(page) == []
+    page.click("main a[href='/admin/audit/search']")
+    page.fill("#user", "browser_care")
+    page.fill("#route", "/care/people")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**user=browser_care**")
+    found = page.inner_text("main table")
+    assert "browser_care" in found and "/care/people/" in found and "/care/worklists" not in found
+    assert axe_violations(page) == []
+
+
+# A SNOMED CT or dm+d code shown bare (6-18 digits), or a Read v2 code with its trailing dots ("G30..").
+CODE_ONLY = r"^(\d{6,18}|[A-Z0-9][A-Za-z0-9]{1,4}\.+)$"
+UNNAMED = """(pattern) => {
+  const code = new RegExp(pattern);
+  const bad = [];
+  for (const cell of document.querySelectorAll('main td, main dd, main li')) {
+    const text = cell.innerText.trim();
+    if (!code.test(text) || /^\\d{4}-\\d{2}-\\d{2}$/.test(text)) continue;
+    const row = cell.closest('tr');
+    const named = row && [...row.querySelectorAll('td')].some(c => c !== cell && /[A-Za-z]{3}/.test(c.innerText));
+    if (!named) bad.push(text);
+  }
+  if (document.querySelector('main').innerText.includes("Name not in pophealth's table")) bad.push('unnamed medicine');
+  return bad;
+}"""
+
+
+def test_no_code_without_its_name_on_50_person_summaries(page, served):
+    app, url, practice = served
+    con = app.state.con.cursor()
+    try:  # the 50 people of the practice's PCN with the most distinct medicines: the hardest summaries to name
+        pcn = con.execute("SELECT any_value(pcn_code) FROM person_geography WHERE practice_code = ?",
+                          [practice]).fetchone()[0]
+        people = [r[0] for r in con.execute("""
+            SELECT g.person_id FROM person_geography g JOIN drug_exposure d USING (person_id)
+            WHERE g.pcn_code = ? GROUP BY 1 ORDER BY count(DISTINCT d.drug_source_value) DESC, 1 LIMIT 50""",
+            [pcn]).fetchall()]
+    finally:
+        con.close()
+    assert len(people) == 50
+    browser_sign_in(page, url, app, "care_team", "browser_care_names", pcn_code=pcn)
+    medicines_seen = 0
+    for person in people:
+        page.goto(f"{url}/care/people/{person}")
+        assert page.locator("main h1").inner_text().startswith("Person summary:"), person
+        assert page.evaluate(UNNAMED, CODE_ONLY) == [], person
+        medicines_seen += page.locator("main table:has(caption:text('Medicines issued')) tbody tr").count()
+    assert medicines_seen > 50  # the check saw medicines to name
+    assert axe_violations(page) == []
+
+
+def test_recording_an_outcome_in_the_browser(page, served):
+    app, url, practice = served
+    browser_sign_in(page, url, app, "care_team", "browser_care_outcome", practice_code=practice)
+    page.goto(url + "/care/worklists/care-gaps?sort=age")
+    first = page.locator("main table tbody tr").first
+    name = first.locator("td").first.inner_text()
+    first.locator("select").select_option("booked")
+    first.locator("button").click()
+    page.wait_for_url("**recorded=1**")
+    assert "Outcome recorded." in page.inner_text("main")
+    row = page.locator("main table tbody tr", has_text=name).first
+    assert "Booked by browser_care_outcome" in row.inner_text()
     assert axe_violations(page) == []

@@ -119,9 +119,10 @@ def test_csv_download_is_audited_and_matches_the_page(app, practices):
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     table = list(csv.reader(io.StringIO(response.text)))
     page = client.get("/api/care/worklists/care-gaps?min_age=40").json()
-    assert table[0][0] == "Record identifier"
-    assert [r[0] for r in table[1:]] == [r["display_id"] for r in page["rows"]]
-    assert all(int(r[1]) >= 40 for r in table[1:])
+    assert table[0][:5] == ["NHS number", "Name", "Date of birth", "Record identifier", "Age"]
+    assert [r[3] for r in table[1:]] == [r["display_id"] for r in page["rows"]]
+    assert [r[0] for r in table[1:]] == [r["nhs_number"].replace(" ", "") for r in page["rows"]]
+    assert all(int(r[4]) >= 40 for r in table[1:])
     routes = [r[0] for r in audit_for(app, "care_csv")]
     assert routes == ["/care/worklists/care-gaps/csv", "/api/care/worklists/care-gaps"]
     assert "CSV download" in audit_for(app, "care_csv")[0][3]

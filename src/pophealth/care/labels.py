@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from functools import cache
+from importlib.resources import files
 
 from pophealth.config import reference_dir
 from pophealth.phm.care_gaps import CARE_GAPS
@@ -49,3 +50,20 @@ def cohort_label(name: str) -> str:
 def in_ltc_count(name: str) -> bool:
     """Whether the engine counts this condition in the LTC count (``counts`` in its definitions)."""
     return bool(conditions().get(name, {}).get("counts", False))
+
+
+@cache
+def _medicine_names() -> dict[str, str]:
+    """The package's small SNOMED CT medicine (substance) name table, ``care/data/medicine_names.csv``."""
+    with (files("pophealth.care") / "data" / "medicine_names.csv").open(encoding="utf-8", newline="") as handle:
+        return {r["code"]: r["name"] for r in csv.DictReader(handle)}
+
+
+def medicine_name(code: str) -> str | None:
+    """The medicine's name, or None when neither table knows the code (the page then says so)."""
+    return _medicine_names().get(str(code))
+
+
+def list_label(list_id: str) -> str:
+    """``care.systolic_blood_pressure`` -> ``Systolic blood pressure``."""
+    return readable(list_id.split(".", 1)[-1])

@@ -8,13 +8,16 @@ risk models' stored results for the person; medicines and contacts are listed fr
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 from pydantic import BaseModel
 
+from pophealth.care.identity_store import identities
 from pophealth.care.labels import (GAP_LABELS, REGISTER_LABELS, cohort_label, condition_label, deficit_label,
-                                   in_ltc_count)
+                                   in_ltc_count, list_label, medicine_name)
+from pophealth.phm.care_gaps import CARE_GAPS
 from pophealth.care.record import as_of_date, identity, medicines, recent_contacts
 from pophealth.care.results import NO_PHM_RUN, NO_RISK_RUN, Runs, person_results
 from pophealth.care.scope import CareScope, require_in_scope
@@ -31,6 +34,7 @@ class Condition(BaseModel):
 
 class Medicine(BaseModel):
     code: str
+    name: str
     issues_12m: int
     last_issue: dt.date
 
@@ -44,6 +48,7 @@ class Gap(BaseModel):
     label: str
     status: str  # "open" or "met"
     last_done: dt.date | None
+    closes_with: str  # the evidence that would close it: what must be recorded
 
 
 class Risk(BaseModel):
@@ -51,6 +56,8 @@ class Risk(BaseModel):
     label: str
     risk: float | None
     note: str
+    scored_at: dt.date | None = None  # the cut-off of the run that scored it (records up to this date)
+    stale: bool = False               # its 12 months ended before the record's as-at date
 
 
 class PersonPhm(BaseModel):
@@ -64,7 +71,7 @@ class PersonPhm(BaseModel):
     efi_category: str | None
     efi_deficits: list[str]
     gaps: list[Gap]
-    registers: list[str]
+    registers: list[str]          # registers other than the condition registers (palliative, LD, SMI)
     groups: list[str]
     risks: list[Risk]
     worklists: list[str]
@@ -73,6 +80,10 @@ class PersonPhm(BaseModel):
 class PersonSummary(BaseModel):
     person_id: int
     identifier: str
+    nhs_number: str | None = None  # from the identity store (care teams in scope only)
+    name: str | None = None
+    birth_date: dt.date | None = None
+    address: str | None = None
     age: int
     sex: str
     practice_code: str
@@ -89,19 +100,25 @@ class PersonSummary(BaseModel):
     phm_note: str | None  # why there are no PHM results, when there are none
 
 
-def person_summary(con: duckdb.DuckDBPyConnection, scope: CareScope, person_id: int, runs: Runs | None) -> PersonSummary:
-    """The summary, or ``NotFoundError`` if the person is not in the scope (or does not exist)."""
+def person_summary(con: duckdb.DuckDBPyConnection, scope: CareScope, person_id: int, runs: Runs | None,
+                   identity_store: Path | None = None) -> PersonSummary:
+    """The summary, or ``NotFoundError`` if the person is not in the scope (or does not exist). Identifiers
+    come from ``identity_store`` only after the scope check, and only when the store holds the person."""
     require_in_scope(con, scope, person_id)
+    known = identities(identity_store, [person_id]).get(person_id)
     as_of = runs.index_date if runs else as_of_date(con)
     who = identity(con, person_id, as_of)
     stored = person_results(con, runs, person_id) if runs else None
     phm = _phm(con, runs, stored) if runs and stored is not None else None
     return PersonSummary(
-        person_id=person_id, identifier=str(who["identifier"]), age=int(stored["age"] if stored is not None else who["age"]),
+        person_id=person_id, identifier=str(who["identifier"]),
+        nhs_number=known.nhs_number_display if known else None, name=known.name if known else None,
+        birth_date=known.birth_date if known else None, address=known.address if known else None, age=int(stored["age"] if stored is not None else who["age"]),
         sex=str(who["sex"]), practice_code=str(who["practice_code"]), pcn_code=who["pcn_code"], pcn_name=who["pcn_name"],
         place=who["place"], imd_decile=who["imd_decile"], registered=bool(who["registered"]),
         death_date=who["death_date"], as_of=as_of,
-        medicines=[Medicine(**m) for m in medicines(con, person_id, as_of)],
+        medicines=[Medicine(**m, name=medicine_name(m["code"]) or f"Name not in pophealth's table (code {m['code']})")
+                   for m in medicines(con, person_id, as_of)],
         contacts=[Contact(date=c["date"], kind=c["kind"]) for c in recent_contacts(con, person_id, as_of)],
         phm=phm, phm_note=None if phm else (NOT_IN_RUN if runs else NO_PHM_RUN))
 
@@ -119,26 +136,51 @@ def _phm(con: duckdb.DuckDBPyConnection, runs: Runs, row: pd.Series) -> PersonPh
         efi_score=None if pd.isna(row["efi_score"]) else float(row["efi_score"]),
         efi_category=None if pd.isna(row["efi_category"]) else str(row["efi_category"]),
         efi_deficits=[deficit_label(d) for d in deficits if d],
-        gaps=[Gap(label=GAP_LABELS.get(g, g), status="open" if is_gap else "met", last_done=last)
-              for g, is_gap, last in gaps],
+        gaps=[Gap(label=GAP_LABELS.get(g, g), status="open" if is_gap else "met", last_done=last,
+                  closes_with=closes_with(g)) for g, is_gap, last in gaps],
         registers=[REGISTER_LABELS[r] for r in row["registers"] if r in REGISTER_LABELS],
         groups=[cohort_label(c) for c in row["cohorts"]],
-        risks=_risks(runs, row),
+        risks=_risks(runs, row, runs.index_date),
         worklists=[w.title for w in WORKLISTS.values() if not w.unavailable(runs) and not select(frame, w).empty])
 
 
-def _risks(runs: Runs, row: pd.Series) -> list[Risk]:
+GAP_LISTS = {g.name: g.lists for g in CARE_GAPS}
+
+
+def closes_with(gap: str) -> str:
+    """What recording closes the gap: any of its code lists, within the window in the check's name."""
+    lists = GAP_LISTS.get(gap, ())
+    if not lists:
+        return "See the check's definition (docs/methods)"
+    return "Record " + " or ".join(list_label(x).lower() for x in lists)
+
+
+def _window(cutoff: dt.date, as_of: dt.date) -> tuple[str, bool]:
+    """The period a risk predicts, and whether it ended before the record's as-at date."""
+    end = cutoff + dt.timedelta(days=365)
+    stale = end < as_of
+    text = f"Scored on records to {cutoff}, predicting {cutoff} to {end}."
+    if stale:
+        text += (f" That period ended before this record's date ({as_of}): the score is out of date until the "
+                 f"risk models are re-run with a later cut-off (`pophealth phm risk train --cutoff {as_of}`).")
+    return text, stale
+
+
+def _risks(runs: Runs, row: pd.Series, as_of: dt.date) -> list[Risk]:
     admission = Risk(label="Emergency admission in the next 12 months", risk=None, note=NO_RISK_RUN)
     if runs.admission:
         scored = pd.notna(row["admission_risk"])
+        window, stale = _window(runs.admission.cutoff, as_of)
         admission = Risk(label=admission.label, risk=float(row["admission_risk"]) if scored else None,
-                         note=(f"Scored at {runs.admission.cutoff}; " + ("in the highest 5%" if row["admission_top5"]
-                               else "not in the highest 5%")) if scored else f"Not scored at {runs.admission.cutoff} "
-                              "(under 18 or not registered then)")
+                         scored_at=runs.admission.cutoff, stale=stale,
+                         note=(("In the highest 5%. " if row["admission_top5"] else "Not in the highest 5%. ") + window)
+                         if scored else f"Not scored at {runs.admission.cutoff} (under 18 or not registered then).")
     death = Risk(label="Last year of life (mortality model)", risk=None, note=NO_RISK_RUN)
     if runs.death:
         listed = pd.notna(row["eol_rank"])
+        window, stale = _window(runs.death.cutoff, as_of)
         death = Risk(label=death.label, risk=float(row["death_risk"]) if listed else None,
-                     note=(f"On the last-year-of-life list at {runs.death.cutoff}: {row['eol_reasons']}" if listed
-                           else f"Not on the last-year-of-life list at {runs.death.cutoff}"))
+                     scored_at=runs.death.cutoff, stale=stale,
+                     note=(f"In the highest 1%. Contributing factors: {row['eol_reasons']}. {window}" if listed
+                           else f"Not in the highest 1% at {runs.death.cutoff}."))
     return [admission, death]

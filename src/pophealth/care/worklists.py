@@ -7,6 +7,7 @@ flag) was computed and stored by the PHM engine or the risk models (see ``pophea
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,7 +16,9 @@ import pandas as pd
 from pydantic import BaseModel
 
 from pophealth.care.identity import display_pseudonym
+from pophealth.care.identity_store import Identity
 from pophealth.care.labels import GAP_LABELS, cohort_label
+from pophealth.care.outcomes import Outcome
 from pophealth.care.results import NO_RISK_RUN, Runs, scope_people
 from pophealth.care.scope import CareScope
 from pophealth.errors import NotFoundError
@@ -83,12 +86,13 @@ WORKLISTS: dict[str, Worklist] = {w.name: w for w in (
              lambda p: p["open_gaps"].map(len) > 0, (("n_gaps", False), ("age", False)),
              (("Open gaps", lambda r: str(len(r["open_gaps"]))), ("Gaps", lambda r: _gaps(r["open_gaps"])))),
     Worklist("last-year-of-life", "Possibly in the last year of life",
-             "People in the highest 1% of predicted risk of dying in the next 12 months who were not on the "
-             "palliative care register (the mortality model's last-year-of-life list), highest risk first.",
-             lambda p: p["eol_rank"].notna(), (("eol_rank", True),),
+             "People in the highest 1% of predicted risk of dying in the next 12 months (the mortality model's "
+             "last-year-of-life list) who are not on the palliative care register at the latest population "
+             "health run: a person on the register is never listed. Highest risk first.",
+             lambda p: p["eol_rank"].notna() & ~p["registers"].map(lambda r: "palliative_care" in r),
+             (("eol_rank", True),),
              (("Predicted risk of death, 12 months", lambda r: _pct(r["death_risk"])),
-              ("Why listed", lambda r: str(r["eol_reasons"])),
-              ("On palliative register now", lambda r: "Yes" if "palliative_care" in r["registers"] else "No")),
+              ("Why listed", lambda r: str(r["eol_reasons"]))),
              needs="death"),
     Worklist("core20plus5", "Core20PLUS5",
              "People in the most deprived 20% (IMD deciles 1-2) or a PLUS group, with an open gap in a "
@@ -100,9 +104,22 @@ WORKLISTS: dict[str, Worklist] = {w.name: w for w in (
 )}
 
 
+# How a user may re-order a list: (column, ascending); ties by the list's own order, then person id.
+SORTS: dict[str, tuple[str, str, bool]] = {
+    "risk": ("Risk of emergency admission, highest first", "admission_risk", False),
+    "gaps": ("Open care gaps, most first", "n_gaps", False),
+    "age": ("Age, oldest first", "age", False),
+    "practice": ("Practice", "practice_code", True),
+}
+
+
 class WorklistRow(BaseModel):
     person_id: int | None      # only for care teams (links to the person summary)
     display_id: str            # the record identifier (care teams) or a pseudonym (anyone else)
+    nhs_number: str | None = None   # from the identity store, care teams in scope only
+    name: str | None = None
+    birth_date: dt.date | None = None
+    outcome: str | None = None      # latest recorded outcome, e.g. "Contacted by jo on 2026-04-02"
     age: int
     sex: str
     practice_code: str
@@ -117,7 +134,7 @@ def get_worklist(name: str) -> Worklist:
 
 
 def select(people: pd.DataFrame, worklist: Worklist, *, practice: str | None = None, min_age: int | None = None,
-           max_age: int | None = None) -> pd.DataFrame:
+           max_age: int | None = None, sort: str | None = None) -> pd.DataFrame:
     """The worklist's people from a scope's stored results, filtered and sorted (ties by person id)."""
     if people.empty:
         return people
@@ -132,13 +149,30 @@ def select(people: pd.DataFrame, worklist: Worklist, *, practice: str | None = N
     chosen["core20"] = chosen["cohorts"].map(lambda c: "core20" in c)
     keys = [c for c, _ in worklist.sort] + ["person_id"]
     ascending = [a for _, a in worklist.sort] + [True]
-    return chosen.sort_values(keys, ascending=ascending, kind="stable").reset_index(drop=True)
+    if sort:
+        if sort not in SORTS:
+            raise NotFoundError(f"No sort order called {sort!r}")
+        _, column, up = SORTS[sort]
+        keys, ascending = [column, *keys], [up, *ascending]
+    return chosen.sort_values(keys, ascending=ascending, kind="stable", na_position="last").reset_index(drop=True)
 
 
-def to_rows(chosen: pd.DataFrame, worklist: Worklist, *, identify: bool) -> list[WorklistRow]:
-    """Display rows; with ``identify`` False neither identifier nor person id leaves the engine."""
+def to_rows(chosen: pd.DataFrame, worklist: Worklist, *, identify: bool, identities: dict[int, Identity] | None = None,
+            outcomes: dict[int, Outcome] | None = None) -> list[WorklistRow]:
+    """Display rows; with ``identify`` False neither identifier nor person id leaves the engine (and
+    ``identities`` are ignored: only a care team in scope is given them)."""
+    known = (identities or {}) if identify else {}
+    done = (outcomes or {}) if identify else {}
+
+    def who(pid: int) -> dict:
+        i = known.get(pid)
+        o = done.get(pid)
+        return {"nhs_number": i.nhs_number_display if i else None, "name": i.name if i else None,
+                "birth_date": i.birth_date if i else None,
+                "outcome": f"{o.label} by {o.username} on {o.recorded_at:%Y-%m-%d}" if o else None}
+
     return [WorklistRow(
-        person_id=int(r["person_id"]) if identify else None,
+        person_id=int(r["person_id"]) if identify else None, **who(int(r["person_id"])),
         display_id=str(r["identifier"]) if identify else display_pseudonym(int(r["person_id"])),
         age=int(r["age"]), sex=str(r["sex"]), practice_code=str(r["practice_code"]),
         imd_decile=int(r["imd_decile"]) if pd.notna(r["imd_decile"]) else None,

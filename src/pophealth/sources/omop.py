@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from pophealth.care.identity_load import IDENTITY_COLUMNS, identities_from_person, write_loaded_identities
 from pophealth.errors import InputError, NotFoundError, Problem
 from pophealth.sources.cdm_checks import Part
 from pophealth.sources.cdm_schema import CDM_TABLES
@@ -61,16 +62,20 @@ def load_omop(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike[str], ps
     folder = Path(folder)
     files, skipped = find_files(folder)
     parts = []
+    identities: list[dict] = []
     for table, path in files.items():
         if progress:
             progress(f"reading {path.name}")
         data = read_table(path)
         if table == "person":
-            data = data.drop_columns([c for c in _DROPPED if c in data.column_names])
+            identities = identities_from_person(data, pseudonymiser)  # to the identity store, not the warehouse
+            data = data.drop_columns([c for c in data.column_names if c.lower() in _DROPPED + IDENTITY_COLUMNS])
         parts.append(Part(table, path.name, data,
                           extra_columns=frozenset({NHS_NUMBER}) if table == "person" else frozenset()))
     layouts = {"parquet" if p.is_dir() or p.suffix.lower() in PARQUET_SUFFIXES else "csv" for p in files.values()}
     batch = Batch(source="omop", layout="+".join(sorted(layouts)), folder=str(folder.resolve()),
                   files=sorted(p.name for p in files.values()), checksum=checksum(files.values(), folder),
                   namespace=NAMESPACE, skipped=skipped)
-    return load_parts(con, parts, batch, pseudonymiser, progress)
+    summary = load_parts(con, parts, batch, pseudonymiser, progress)
+    write_loaded_identities(con, identities, source="omop", origin=files["person"].name if "person" in files else "")
+    return summary

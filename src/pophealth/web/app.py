@@ -39,6 +39,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     from pophealth.warehouse import connect
     from pophealth.web.routes import account as account_routes
     from pophealth.web.routes import accounts_admin as accounts_admin_routes
+    from pophealth.web.routes import audit_search as audit_search_routes
     from pophealth.web.routes import care as care_routes
     from pophealth.web.routes import indicators as indicator_routes
     from pophealth.web.routes import own_indicators as own_indicator_routes
@@ -79,6 +80,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     app.add_middleware(SecurityMiddleware, fastapi_app=app)
     delivery_routes.register(app)
     care_routes.register(app)
+    audit_search_routes.register(app)
     _add_error_handlers(app)
     return app
 

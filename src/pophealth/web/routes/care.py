@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from urllib.parse import urlencode
 
 import pandas as pd
+from pathlib import Path
+
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
 from pophealth.access.audit import record_access
 from pophealth.cells import csv_row
+from pophealth.care.identity_store import Identity, identities, record_disclosure, store_path
+from pophealth.care.outcomes import OUTCOMES, latest_outcomes, record_outcome
 from pophealth.care.results import NO_PHM_RUN, Runs, latest_runs, scope_people
-from pophealth.care.scope import NOT_FOUND, CareScope
+from pophealth.care.scope import NOT_FOUND, CareScope, require_in_scope
 from pophealth.care.summary import PersonSummary, person_summary
-from pophealth.care.worklists import WORKLISTS, WorklistRow, get_worklist, select, to_rows
+from pophealth.care.worklists import SORTS, WORKLISTS, WorklistRow, get_worklist, select, to_rows
 from pophealth.errors import NotFoundError
 from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, warehouse
 
@@ -31,6 +36,10 @@ SOURCE = ("Population health run {run} (index date {as_of}) and the latest risk 
           "patient-level records in the warehouse; every view is audited")
 SOURCE_NO_RUN = "Patient-level records in the warehouse (OMOP CDM); every view is audited"
 IDENTIFIER_LABEL = "Record identifier"
+# The practice-system import layout (docs/methods/care-team-views.md): one NHS number per line, ten digits,
+# no spaces, no header, CRLF line ends.
+IMPORT_LAYOUT = "nhs-numbers"
+SAFE_QUERY = re.compile(r"\?[A-Za-z0-9=&_%+.\-]*")
 
 
 class WorklistLink(BaseModel):
@@ -59,7 +68,12 @@ class WorklistPage(PageContext):
     rows: list[WorklistRow]
     filters: dict[str, str]
     practices: list[str]
+    sorts: dict[str, str]
+    outcomes: dict[str, str]
     csv_href: str
+    import_href: str
+    risk_note: str | None = None
+    recorded: str | None = None  # confirmation after recording an outcome
 
 
 class PersonPage(PageContext):
@@ -69,6 +83,19 @@ class PersonPage(PageContext):
 
 def _scope(request: Request) -> CareScope:
     return CareScope.parse(request.state.user.scope)
+
+
+def _store(request: Request) -> Path | None:
+    """The identity store beside the app's warehouse file (None for an in-memory warehouse)."""
+    db = Path(str(request.app.state.db))
+    return store_path(db) if str(db) != ":memory:" else None
+
+
+def _disclose(request: Request, shown: list[Identity]) -> str:
+    """Log the identifiers a view shows (identity store) and say how many in the audit detail."""
+    record_disclosure(_store(request), request.state.user.username, request.url.path, shown)
+    return f"; identifiers shown for {len(shown)} people (NHS numbers in the disclosure log)" if shown else \
+        "; no identifiers shown"
 
 
 def _audit(request: Request, con, scope: CareScope, *, person_id: int | None = None, detail: str | None = None) -> None:
@@ -95,7 +122,7 @@ def care_home(request: Request) -> CareHome:
 
 
 def _filters(request: Request) -> dict[str, str]:
-    return {k: request.query_params.get(k, "").strip() for k in ("practice", "min_age", "max_age")}
+    return {k: request.query_params.get(k, "").strip() for k in ("practice", "min_age", "max_age", "sort")}
 
 
 def _age(value: str) -> int | None:
@@ -117,22 +144,48 @@ def _chosen(request: Request, con, scope: CareScope, name: str):
         raise NotFoundError("No practice with that code in your practice or PCN")
     why = worklist.unavailable(runs) if runs else NO_PHM_RUN
     chosen = pd.DataFrame() if why else select(people, worklist, practice=q["practice"] or None,
-                                                   min_age=_age(q["min_age"]), max_age=_age(q["max_age"]))
+                                                   min_age=_age(q["min_age"]), max_age=_age(q["max_age"]),
+                                                   sort=q["sort"] or None)
     return worklist, q, chosen, practices, runs, why
+
+
+def _identified_rows(request: Request, con, chosen: pd.DataFrame, worklist) -> tuple[list[WorklistRow], list[Identity]]:
+    ids = [int(p) for p in chosen["person_id"]] if not chosen.empty else []
+    known = identities(_store(request), ids)
+    rows = to_rows(chosen, worklist, identify=True, identities=known, outcomes=latest_outcomes(con, ids))
+    return rows, [known[p] for p in ids if p in known]
+
+
+def _risk_note(runs: Runs | None, needs: str | None) -> str | None:
+    run = getattr(runs, needs) if runs and needs else None
+    if run is None:
+        return None
+    end = run.cutoff.replace(year=run.cutoff.year + 1)
+    note = f"Risk scored on records to {run.cutoff}, predicting the 12 months to {end}."
+    if end < runs.index_date:
+        note += f" That period ended before the population health run's date ({runs.index_date}): re-run the risk models."
+    return note
 
 
 def worklist_page(request: Request, name: str) -> WorklistPage:
     scope = _scope(request)
     with warehouse(request) as con:
         worklist, q, chosen, practices, runs, why = _chosen(request, con, scope, name)
-        _audit(request, con, scope, detail=f"worklist {worklist.name}; {len(chosen)} rows" + (f"; {why}" if why else ""))
+        rows, shown = _identified_rows(request, con, chosen, worklist)
+        _audit(request, con, scope, detail=f"worklist {worklist.name}; {len(chosen)} rows" + (f"; {why}" if why else "")
+               + _disclose(request, shown))
     query = urlencode({k: v for k, v in q.items() if v})
+    recorded = request.query_params.get("recorded", "")
     return WorklistPage(
         title=worklist.title, breadcrumbs=[HOME, CARE], name=worklist.name, description=worklist.description,
         scope=str(scope), as_of=str(runs.index_date) if runs else None, no_run=why,
-        headings=[h for h, _ in worklist.columns], rows=to_rows(chosen, worklist, identify=True), filters=q,
-        practices=practices, csv_href=f"/care/worklists/{worklist.name}/csv" + (f"?{query}" if query else ""),
-        source=_source(runs))
+        headings=[h for h, _ in worklist.columns], rows=rows, filters=q,
+        practices=practices, sorts={k: v[0] for k, v in SORTS.items()}, outcomes=OUTCOMES,
+        csv_href=f"/care/worklists/{worklist.name}/csv" + (f"?{query}" if query else ""),
+        import_href=f"/care/worklists/{worklist.name}/csv?" + urlencode({**{k: v for k, v in q.items() if v},
+                                                                          "layout": IMPORT_LAYOUT}),
+        risk_note=_risk_note(runs, worklist.needs),
+        recorded="Outcome recorded." if recorded == "1" else None, source=_source(runs))
 
 
 def worklist_csv(request: Request, name: str) -> Response:
@@ -142,14 +195,56 @@ def worklist_csv(request: Request, name: str) -> Response:
         if why:
             _audit(request, con, scope, detail=f"worklist {worklist.name} CSV download refused; {why}")
             raise NotFoundError(why)
-        _audit(request, con, scope, detail=f"worklist {worklist.name} CSV download; {len(chosen)} rows")
+        rows, shown = _identified_rows(request, con, chosen, worklist)
+        layout = request.query_params.get("layout", "")
+        _audit(request, con, scope, detail=f"worklist {worklist.name} CSV download ({layout or 'full'}); "
+               f"{len(chosen)} rows" + _disclose(request, shown))
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(csv_row([IDENTIFIER_LABEL, "Age", "Sex", "Practice", "IMD decile", *(h for h, _ in worklist.columns)]))
-    for row in to_rows(chosen, worklist, identify=True):
-        writer.writerow(csv_row([row.display_id, row.age, row.sex, row.practice_code, row.imd_decile or "", *row.values]))
+    # Names and values are data, never formulas: every cell goes through the formula guard.
+    if layout == IMPORT_LAYOUT:  # the practice-system import list: NHS numbers only, one per line
+        buffer.write("".join(f"{r.nhs_number.replace(' ', '')}\r\n" for r in rows if r.nhs_number))
+        filename = f"{worklist.name}-{scope.code}-nhs-numbers.csv"
+    else:
+        writer = csv.writer(buffer)
+        writer.writerow(csv_row(["NHS number", "Name", "Date of birth", IDENTIFIER_LABEL, "Age", "Sex", "Practice",
+                                 "IMD decile", *(h for h, _ in worklist.columns), "Latest outcome"]))
+        for row in rows:
+            writer.writerow(csv_row([(row.nhs_number or "").replace(" ", ""), row.name or "", row.birth_date or "",
+                                     row.display_id, row.age, row.sex, row.practice_code, row.imd_decile or "",
+                                     *row.values, row.outcome or ""]))
+        filename = f"{worklist.name}-{scope.code}.csv"
     return Response(buffer.getvalue(), media_type="text/csv", headers={
-        "Content-Disposition": f"attachment; filename={worklist.name}-{scope.code}.csv", "Cache-Control": "no-store"})
+        "Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "no-store"})
+
+
+async def outcome_submit(request: Request, name: str) -> Response:
+    """POST: record an outcome for one person on a worklist (in scope), audit it, and go back to the list."""
+    scope = _scope(request)
+    form = {k: str(v).strip() for k, v in (await request.form()).items() if k != "csrf_token"}
+    worklist = get_worklist(name)
+    back = form.get("back", "")
+    with warehouse(request) as con:
+        pid_text, outcome = form.get("person_id", ""), form.get("outcome", "")
+        if not pid_text.isdigit():
+            _audit(request, con, scope, detail="outcome refused: person not found or outside scope")
+            raise NotFoundError(NOT_FOUND)
+        pid = int(pid_text)
+        try:
+            require_in_scope(con, scope, pid)
+        except NotFoundError:
+            _audit(request, con, scope, person_id=pid, detail="outcome refused: person not found or outside scope")
+            raise
+        if outcome not in OUTCOMES:
+            raise NotFoundError(f"No outcome called {outcome!r}")
+        runs = latest_runs(con)
+        record_outcome(con, person_id=pid, worklist=worklist.name, outcome=outcome,
+                       username=request.state.user.username, phm_run_id=runs.phm_run if runs else None)
+        _audit(request, con, scope, person_id=pid, detail=f"outcome {outcome} recorded on worklist {worklist.name}")
+    # back to the same filters and sort: a query string of plain characters only, without an earlier "recorded"
+    query = back if SAFE_QUERY.fullmatch(back) else ""
+    query = "&".join(p for p in query.lstrip("?").split("&") if p and not p.startswith("recorded="))
+    query, sep = (f"?{query}", "&") if query else ("", "?")
+    return RedirectResponse(f"/care/worklists/{worklist.name}{query}{sep}recorded=1", status_code=303)
 
 
 def person_page(request: Request, person_id: str) -> PersonPage:
@@ -160,12 +255,15 @@ def person_page(request: Request, person_id: str) -> PersonPage:
             raise NotFoundError(NOT_FOUND)
         pid = int(person_id)
         try:
-            person = person_summary(con, scope, pid, latest_runs(con))
+            person = person_summary(con, scope, pid, latest_runs(con), _store(request))
         except NotFoundError:
             _audit(request, con, scope, person_id=pid, detail="person not found or outside scope")
             raise
-        _audit(request, con, scope, person_id=pid, detail="person summary")
-    return PersonPage(title=f"Person summary: {IDENTIFIER_LABEL.lower()} {person.identifier}", breadcrumbs=[HOME, CARE],
+        shown = identities(_store(request), [pid]).get(pid) if person.nhs_number else None
+        _audit(request, con, scope, person_id=pid, detail="person summary" + _disclose(request, [shown] if shown else []))
+    title = f"Person summary: {person.name}, NHS number {person.nhs_number}" if person.nhs_number else \
+        f"Person summary: {IDENTIFIER_LABEL.lower()} {person.identifier}"
+    return PersonPage(title=title, breadcrumbs=[HOME, CARE],
                       person=person, source=SOURCE.format(run=person.phm.run_id, as_of=person.as_of) if person.phm
                       else SOURCE_NO_RUN)
 
@@ -175,4 +273,6 @@ def register(app: FastAPI) -> None:
     add_page(app, "/care/worklists/{name}", "care/worklist.jinja", worklist_page, role="care_team", name="care_worklist")
     app.add_api_route("/care/worklists/{name}/csv", worklist_csv, methods=["GET"], include_in_schema=False)
     declare_route(app, "/care/worklists/{name}/csv", ("GET",), "care_team")
+    app.add_api_route("/care/worklists/{name}/outcome", outcome_submit, methods=["POST"], include_in_schema=False)
+    declare_route(app, "/care/worklists/{name}/outcome", ("POST",), "care_team")
     add_page(app, "/care/people/{person_id}", "care/person.jinja", person_page, role="care_team", name="care_person")

@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
 from pophealth.care.labels import GAP_LABELS, cohort_label
+from pophealth.care.outcomes import CareLoop, care_loop
 from pophealth.charts.scale import svg, text
 from pophealth.phm.outputs import published_aggregates
 from pophealth.phm.run import latest_run
@@ -53,6 +54,7 @@ class PhmPage(PageContext):
     care_gaps: list[Figure] = Field(default_factory=list)
     places: list[PlaceRow] = Field(default_factory=list)
     risk: RiskReport | None = None
+    care_loop: CareLoop | None = None  # worklist outcomes and gaps closed (pophealth.care.outcomes)
     segment_svg: str = Field(default="", exclude=True)
 
 
@@ -110,6 +112,7 @@ def phm_summary(request: Request) -> PhmPage:
         overall = [_figure(r) for r in published_aggregates(con, run_id, "all").itertuples()]
         by_place = published_aggregates(con, run_id, "place")
         risk = risk_report(con)
+        loop = care_loop(con, run_id)
     pick = {f.measure: f for f in overall}
     places = [PlaceRow(place=place, figures=[_figure(r) for r in group.itertuples() if r.measure in BY_PLACE])
               for place, group in by_place.groupby("category", sort=True)]
@@ -126,6 +129,7 @@ def phm_summary(request: Request) -> PhmPage:
         care_gaps=[f for f in overall if f.measure.startswith("care_gap_")],
         places=places,
         risk=risk,
+        care_loop=loop,
     )
     page.segment_svg = segment_chart(segments)
     return page

@@ -1,0 +1,185 @@
+"""Identifiers only where care is given: a care-team user of a practice sees names and NHS numbers of that
+practice's people; nobody else sees them on any route; every view with identifiers is logged with them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pophealth.care.identity_store import disclosures, identities, store_path
+from pophealth.care.nhs_number import is_test_number
+from pophealth.care.outcomes import OUTCOMES
+from pophealth.care.results import latest_runs, scope_people
+from pophealth.care.scope import CareScope
+from pophealth.care.worklists import WORKLISTS, select
+from pophealth.web.app import create_app
+from pophealth.web.pages import route_registry
+from tests.auth_support import csrf_of, signed_in_client
+
+
+@pytest.fixture(scope="module")
+def app(care_warehouse):
+    return create_app(care_warehouse, strategy_dir="tests/fixtures/strategy_min")
+
+
+@pytest.fixture(scope="module")
+def setting(app, care_warehouse):
+    con = app.state.con.cursor()
+    try:
+        (a, pcn_a), (b, _) = con.execute("SELECT practice_code, pcn_code FROM person_geography GROUP BY ALL "
+                                         "ORDER BY count(*) DESC, 1 LIMIT 2").fetchall()
+        people_a = [r[0] for r in con.execute("SELECT person_id FROM person_geography WHERE practice_code = ?",
+                                              [a]).fetchall()]
+        chosen = select(scope_people(con, latest_runs(con), CareScope("practice", a)), WORKLISTS["care-gaps"])
+    finally:
+        con.close()
+    store = store_path(care_warehouse)
+    known = identities(store, people_a)
+    return {"A": a, "B": b, "pcn_A": pcn_a, "store": store, "people_A": set(people_a), "ids_A": known,
+            "person": int(chosen["person_id"].iloc[0])}
+
+
+def numbers_in(text: str) -> set[str]:
+    """Every 10-digit run, with or without the 3-3-4 spaces."""
+    return {m.replace(" ", "") for m in re.findall(r"(?<!\d)\d{3} ?\d{3} ?\d{4}(?!\d)", text)}
+
+
+def test_care_team_of_the_practice_sees_names_and_nhs_numbers(app, setting):
+    client = signed_in_client(app, "care_team", "id_a", practice_code=setting["A"])
+    rows = client.get("/api/care/worklists/care-gaps").json()["rows"]
+    assert rows
+    for r in rows:
+        held = setting["ids_A"][r["person_id"]]
+        assert r["nhs_number"] == held.nhs_number_display and r["name"] == held.name
+        assert r["birth_date"] == str(held.birth_date)
+    page = client.get(f"/care/people/{setting['person']}").text
+    held = setting["ids_A"][setting["person"]]
+    assert held.nhs_number_display in page and held.name in page and str(held.birth_date) in page
+
+
+def test_each_view_with_identifiers_is_logged_with_the_identifiers_shown(app, setting):
+    client = signed_in_client(app, "care_team", "id_log", practice_code=setting["A"])
+    rows = client.get("/api/care/worklists/frailty").json()["rows"]
+    client.get(f"/care/people/{setting['person']}")
+    logged = disclosures(setting["store"], username="id_log")
+    by_route = {}
+    for d in logged:
+        by_route.setdefault(d["route"], set()).add(d["nhs_number"])
+    assert by_route["/api/care/worklists/frailty"] == {r["nhs_number"].replace(" ", "") for r in rows}
+    assert by_route[f"/care/people/{setting['person']}"] == {setting["ids_A"][setting["person"]].nhs_number}
+    con = app.state.con.cursor()
+    try:
+        details = [r[0] for r in con.execute("SELECT detail FROM audit_log WHERE username = 'id_log' ORDER BY seq").fetchall()]
+    finally:
+        con.close()
+    assert f"identifiers shown for {len(rows)} people" in details[0]
+    assert "identifiers shown for 1 people" in details[1]
+    # the warehouse audit names no NHS number: identifiers stay in the identity store
+    assert not numbers_in(" ".join(details)) & {i.nhs_number for i in setting["ids_A"].values()}
+
+
+def concrete_paths(path: str, setting) -> list[str]:
+    """Addresses for a route pattern: every worklist for {name}, practice A's person for {person_id}."""
+    if "{name}" in path:
+        return [path.replace("{name}", n) for n in WORKLISTS]
+    path = path.replace("{person_id}", str(setting["person"]))
+    return [re.sub(r"\{[^}]+\}", "1", path)]
+
+
+@pytest.mark.parametrize("who", ["public", "analyst", "action_lead", "admin", "care_team_B"])
+def test_no_route_shows_practice_a_identifiers_to_anyone_else(app, setting, who):
+    if who == "public":
+        client = TestClient(app)
+    elif who == "care_team_B":
+        client = signed_in_client(app, "care_team", "id_b", practice_code=setting["B"])
+    else:
+        client = signed_in_client(app, who, f"id_{who}")
+    secret = {i.nhs_number for i in setting["ids_A"].values()}
+    checked = 0
+    for route in route_registry(app):
+        if "GET" not in route.methods or route.path in ("/logout",):
+            continue
+        for path in concrete_paths(route.path, setting):
+            for query in ("", f"?practice={setting['A']}"):
+                response = client.get(path + query, follow_redirects=False)
+                checked += 1
+                assert not numbers_in(response.text) & secret, (who, path + query)
+    assert checked > 50
+
+
+def test_practice_export_holds_only_that_practices_valid_numbers_in_the_layout(app, setting):
+    client = signed_in_client(app, "care_team", "id_export", practice_code=setting["A"])
+    response = client.get("/care/worklists/care-gaps/csv?layout=nhs-numbers")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    body = response.content.decode("ascii")
+    lines = body.split("\r\n")
+    assert lines[-1] == "" and all(re.fullmatch(r"\d{10}", line) for line in lines[:-1])  # CRLF, no header
+    numbers = lines[:-1]
+    assert numbers and all(is_test_number(n) for n in numbers)
+    mine = {i.nhs_number for i in setting["ids_A"].values()}
+    assert set(numbers) <= mine
+    listed = client.get("/api/care/worklists/care-gaps").json()["rows"]
+    assert numbers == [r["nhs_number"].replace(" ", "") for r in listed]
+    assert {d["nhs_number"] for d in disclosures(setting["store"], username="id_export")} >= set(numbers)
+
+
+def test_recording_an_outcome_shows_on_the_list_in_the_audit_and_on_the_phm_page(app, setting):
+    client = signed_in_client(app, "care_team", "id_outcome", practice_code=setting["A"])
+    analyst = signed_in_client(app, "analyst", "id_outcome_analyst")
+    before = analyst.get("/api/phm").json()["care_loop"]["reviewed"]
+    person = setting["person"]
+    token = csrf_of(client, "/care/worklists/care-gaps")
+    response = client.post("/care/worklists/care-gaps/outcome", follow_redirects=False,
+                           data={"csrf_token": token, "person_id": str(person), "outcome": "contacted",
+                                 "back": "?sort=age&recorded=1"})
+    assert response.status_code == 303 and response.headers["location"] == "/care/worklists/care-gaps?sort=age&recorded=1"
+    row = next(r for r in client.get("/api/care/worklists/care-gaps").json()["rows"] if r["person_id"] == person)
+    assert row["outcome"].startswith(f"{OUTCOMES['contacted']} by id_outcome on ")
+    con = app.state.con.cursor()
+    try:
+        audited = con.execute("SELECT person_id, detail FROM audit_log WHERE username = 'id_outcome' "
+                              "AND route LIKE '%/outcome'").fetchall()
+    finally:
+        con.close()
+    assert audited == [(person, "outcome contacted recorded on worklist care-gaps")]
+    after = analyst.get("/api/phm").json()["care_loop"]
+    assert after["reviewed"] == before + 1 and after["by_outcome"]["Contacted"] >= 1
+    assert "people with an outcome recorded" in analyst.get("/phm").text
+
+
+def test_an_outcome_for_someone_outside_the_practice_is_refused(app, setting):
+    con = app.state.con.cursor()
+    try:
+        theirs = con.execute("SELECT min(person_id) FROM person_geography WHERE practice_code = ?",
+                             [setting["B"]]).fetchone()[0]
+    finally:
+        con.close()
+    client = signed_in_client(app, "care_team", "id_outcome_b", practice_code=setting["A"])
+    token = csrf_of(client, "/care/worklists/care-gaps")
+    response = client.post("/care/worklists/care-gaps/outcome", data={"csrf_token": token, "person_id": str(theirs),
+                                                                        "outcome": "reviewed"})
+    assert response.status_code == 404
+
+
+def test_last_year_of_life_list_never_holds_anyone_on_the_palliative_register(app, setting):
+    con = app.state.con.cursor()
+    try:
+        runs = latest_runs(con)
+        on_register = {r[0] for r in con.execute("SELECT person_id FROM phm_person_register WHERE run_id = ? "
+                                                   "AND register = 'palliative_care'", [runs.phm_run]).fetchall()}
+        listed_by_model = {r[0] for r in con.execute("SELECT person_id FROM phm_eol_worklist WHERE run_id = ?",
+                                                     [runs.death.run_id]).fetchall()}
+        pcns = [r[0] for r in con.execute("SELECT DISTINCT pcn_code FROM person_geography").fetchall()]
+        in_run = {r[0] for r in con.execute("SELECT person_id FROM phm_person WHERE run_id = ?",
+                                            [runs.phm_run]).fetchall()}
+    finally:
+        con.close()
+    shown = set()
+    for pcn in pcns:
+        client = signed_in_client(app, "care_team", f"eol_{pcn}", pcn_code=pcn)
+        shown |= {r["person_id"] for r in client.get("/api/care/worklists/last-year-of-life").json()["rows"]}
+    assert listed_by_model & on_register & in_run, "the model lists people already on the register: the case to test"
+    assert shown and not shown & on_register
+    assert shown == (listed_by_model & in_run) - on_register
