@@ -59,7 +59,7 @@ def test_an_editor_proposes_approves_and_withdraws_and_the_chart_follows(app, ed
     after = editor.get("/api/measures/cancer-62-day").json()["measure"]
     assert after["rebase_text"] == [
         "Limits recalculated from 2023-07: Rapid diagnostic centre opened (approved by Cancer Lead (cancer_lead))"]
-    assert after["table"] != before["table"]  # the means and limits from 2023-07 are the new segment's
+    assert after["points"] != before["points"]  # the means and limits from 2023-07 are the new segment's
 
     assert _post(editor, f"{PAGE}/{pid}", decision="withdraw", reason="Opened in 2024, not 2023").status_code == 303
     assert editor.get("/api" + PAGE).json()["rows"][0]["state"] == "withdrawn"
