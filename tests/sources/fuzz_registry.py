@@ -317,3 +317,61 @@ register(Importer("local_measure_return", seed=_write(
                                    "infinite numerator": _replace(b",2400,30000,", b",inf,30000,"),
                                    "period ending before it starts": _replace(b"2024-06-01,2024-06-30",
                                                                               b"2024-06-01,2024-05-30")}))
+
+
+# --- NHS Digital QOF CCG-level workbook (through the NHS England statistics loader) ---------------------
+def _qof_seed(folder: Path) -> Path:
+    from tests.sources.test_qof_workbook_input import write_qof
+
+    return write_qof(folder / "qof.xlsx")
+
+
+def _qof_cell(heading: str, value: object) -> Callable[[bytes], bytes]:
+    """Put ``value`` into the first CCG's first cell under ``heading`` (the 2018-19 or 2019-20 block)."""
+    def change(data: bytes) -> bytes:
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(data))
+        sheet = book.worksheets[0]
+        rows = list(sheet.iter_rows())
+        head = next(r for r in rows if any(c.value == "Register" for c in r))
+        column = next(c.column for c in head if str(c.value or "").strip() == heading)
+        sheet.cell(row=head[0].row + 1, column=column, value=value)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+    return change
+
+
+register(Importer("nhsd_qof_workbook", seed=_qof_seed, target="qof.xlsx", kind="xlsx", run=_nhse,
+                  impossible={"negative register": _qof_cell("Register", -30656),
+                              "infinite register": _qof_cell("Register", "inf"),
+                              "register of 1e308": _qof_cell("Register", 1e308),
+                              "fractional register": _qof_cell("Register", 30656.5),
+                              "negative list size": _qof_cell("List size", -416559)}))
+
+
+# --- Fingertips API snapshots (``pophealth fingertips load-snapshot DIR``) --------------------------------
+SNAPSHOT = "fingertips_i41001_at102_2024-05-01.csv"
+
+
+def _snapshot_seed(folder: Path) -> Path:
+    out = folder / "snapshots"
+    out.mkdir()
+    _fingertips_seed(out).rename(out / SNAPSHOT)
+    return out
+
+
+def _snapshots(path: Path, con) -> object:
+    from pophealth.sources.fingertips_api import load_snapshots
+
+    return load_snapshots(con, path)
+
+
+register(Importer("fingertips_snapshot", seed=_snapshot_seed, target=SNAPSHOT, kind="csv", run=_snapshots,
+                  impossible={"infinite count": _fingertips_count(b"inf"), "count 1e308": _fingertips_count(b"1e308"),
+                              "negative count": _fingertips_count(b"-5"),
+                              "fractional count": _fingertips_count(b"7.4"),
+                              "infinite value": _fingertips_cell("Value", "-inf"),
+                              "20-digit indicator id": _fingertips_cell("Indicator ID", "9" * 20),
+                              "NUL in an area code": _fingertips_cell("Area Code", "E06\x00000016")}))

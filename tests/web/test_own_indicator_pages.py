@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
@@ -89,3 +90,46 @@ def test_cli_writes_the_same_protected_table(analyst, synth_db, tmp_path):
     for r in written.itertuples(index=False):
         expected = by_code[r.area_code]["events"]
         assert (pd.isna(r.events_count) and expected is None) or r.events_count == expected
+
+
+def _pcn_of_practice(synth_db) -> dict[str, str]:
+    con = connect(synth_db)
+    try:
+        pairs = con.execute("SELECT DISTINCT coalesce(practice_code, 'Not recorded'), coalesce(pcn_code, 'Not recorded') "
+                            "FROM person_geography").fetchall()
+    finally:
+        con.close()
+    return dict(pairs)
+
+
+def test_practice_and_pcn_pages_cannot_be_differenced(analyst, synth_db):
+    """The attack of issue 15: a PCN's published count minus its practices' published counts, where exactly one
+    practice is suppressed, gave that practice's count back (C82009 in this warehouse: 5, exactly)."""
+    parents = _pcn_of_practice(synth_db)
+    practices = analyst.get("/api" + PAGE + "?by=practice&year=2025").json()
+    pcns = analyst.get("/api" + PAGE + "?by=pcn&year=2025").json()
+    shown = {r["area_code"]: r["events"] for r in practices["rows"]}
+    assert set(shown) == set(parents)
+    for pcn in pcns["rows"]:
+        if pcn["events"] is not None:
+            hidden = [p for p, parent in parents.items() if parent == pcn["area_code"] and shown[p] is None]
+            assert len(hidden) != 1, f"{pcn['area_code']} minus its published practices gives {hidden[0]} back"
+    if pcns["total"]["events"] is not None:
+        assert sum(r["events"] is None for r in pcns["rows"]) != 1
+        assert sum(v is None for v in shown.values()) != 1
+
+
+@pytest.mark.parametrize("by", ["practice", "pcn", "district", "place", "imd-decile", "ethnic-group"])
+def test_limits_give_back_only_the_published_count(analyst, by):
+    """The other attack: (value - lower) / (upper - value) of Dobson limits depends on the count alone, so it
+    gave the exact count behind every rounded one; now it gives the published count."""
+    from pophealth.stats.intervals import byars_lower, byars_upper
+
+    data = analyst.get("/api" + PAGE + f"?by={by}&year=2025").json()
+    k = np.arange(10, 20000, dtype=float)
+    ratios = (k - byars_lower(k, 0.95)) / (byars_upper(k, 0.95) - k)
+    rated = [r for r in data["rows"] + [data["total"]] if r["value"] is not None]
+    assert rated, "no row with a rate: the attack would not be tested"
+    for r in rated:
+        seen = (r["value"] - r["lower95"]) / (r["upper95"] - r["value"])
+        assert k[np.argmin(np.abs(ratios - seen))] == r["events"], r

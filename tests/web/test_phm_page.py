@@ -134,3 +134,22 @@ def test_labels_come_from_the_definitions_and_every_suppressed_cell_says_why(app
     hidden = [c for c in cells if "suppressed" in c]
     assert all('href="#why-suppressed"' in c for c in hidden)
     assert 'id="why-suppressed"' in main and "complementary" in main
+
+
+def test_percentages_come_from_the_published_counts_and_places_cannot_be_differenced(app):
+    """Issue 15: the page's percentages used the exact counts (so 10.3 % beside 30 of 300 gave 31 back); and the
+    whole population minus the places must never leave exactly one place hidden."""
+    body = signed_in_client(app, "analyst").get("/api/phm").json()
+    figures = [f for group in ("headline", "segments", "cohorts", "care_gaps") for f in body[group]]
+    figures += [f for row in body["places"] for f in row["figures"]]
+    for f in figures:
+        if f["numerator"] is None or f["denominator"] is None or f["denominator"] == 0:
+            assert f["percent"] is None, f
+        else:
+            assert f["percent"] == round(100 * f["numerator"] / f["denominator"], 1), f
+    overall = {f["measure"]: f for group in ("headline", "cohorts") for f in body[group]}
+    for measure in {f["measure"] for row in body["places"] for f in row["figures"]}:
+        by_place = [f for row in body["places"] for f in row["figures"] if f["measure"] == measure]
+        for col in ("numerator", "denominator"):
+            if measure in overall and overall[measure][col] is not None:
+                assert sum(f[col] is None for f in by_place) != 1, (measure, col)

@@ -22,7 +22,7 @@ def _run(event_slug: str, by: str, year: Optional[int], out: Optional[Path], unp
     import pandas as pd
 
     from pophealth.cli.app import open_warehouse, output_file
-    from pophealth.indicators.own_data import own_indicator, publishable, resolve, year_window
+    from pophealth.indicators.own_data import own_indicator, published, resolve, year_window
     from pophealth.omop import Cdm
 
     event, level, year = resolve(event_slug, by, year)
@@ -30,10 +30,12 @@ def _run(event_slug: str, by: str, year: Optional[int], out: Optional[Path], unp
         output_file(out, "--out")
     con = open_warehouse(db)
     try:
-        result = own_indicator(Cdm(ibis.duckdb.from_connection(con)), event, level, *year_window(year))
+        cdm = Cdm(ibis.duckdb.from_connection(con))
+        window = year_window(year)
+        table = own_indicator(cdm, event, level, *window).table if unprotected else \
+            published(cdm, event, level, *window)[1]
     finally:
         con.close()
-    table = result.table if unprotected else publishable(result)
     if out is not None:
         csv_frame(table).to_csv(out, index=False)
     if as_json:

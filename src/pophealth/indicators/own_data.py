@@ -20,9 +20,11 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from pophealth.disclosure import protect_table
+from pophealth.disclosure import DEFAULT_POLICY, DisclosurePolicy
 from pophealth.errors import InputError, NotFoundError, Problem
-from pophealth.indicators.own_definitions import NOT_RECORDED, AreaLevel, EventDefinition, event, level
+from pophealth.indicators.own_definitions import (NOT_RECORDED, AreaLevel, EventDefinition, event, level,
+                                                  nested_levels)
+from pophealth.indicators.own_disclosure import protect_nested
 from pophealth.omop import Cdm, age_on
 from pophealth.stats.esp2013 import ESP2013_BANDS, ESP2013_START_AGES
 from pophealth.stats.indicators import dsr_benchmarked
@@ -125,18 +127,36 @@ def year_window(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def publishable(result: OwnIndicator) -> pd.DataFrame:
-    """The table fit to leave the secure zone: event counts through disclosure control (small counts
-    suppressed with a secondary suppression against the total, the rest rounded), and every rate,
-    limit and comparison of a suppressed row blanked with it; person-years to whole years."""
-    table = result.table
-    protected = protect_table(table, count_columns=["events_count"],
-                              dependent_columns=["value", "lower95", "upper95", "lower998", "upper998"])
-    hidden = protected["events_count"].isna() & table["events_count"].notna()
-    for col in ("label95", "label998"):
-        protected[col] = protected[col].where(~hidden, "Suppressed")
-    protected["person_years"] = protected["person_years"].round(0)
-    return protected
+def publishable(result: OwnIndicator, nested: tuple[list[OwnIndicator], list[dict[str, str]]] | None = None,
+                policy: DisclosurePolicy = DEFAULT_POLICY) -> pd.DataFrame:
+    """The table fit to leave the secure zone (``pophealth.indicators.own_disclosure``): event counts through
+    disclosure control, together with the levels ``result`` nests with when ``nested`` gives them (results
+    finest first, and each level's map of area to parent area), so no page can be differenced against another;
+    rates, limits and comparisons rebuilt from the published counts; person-years to whole years."""
+    results, parents = nested if nested is not None else ([result], [])
+    tables = protect_nested([r.table for r in results], parents, total_code=TOTAL_CODE,
+                            polarity=result.event.polarity, policy=policy)
+    table = tables[[r.level.slug for r in results].index(result.level.slug)]
+    areas = table[table["area_code"] != TOTAL_CODE].sort_values(["value", "area_code"], na_position="last")
+    return pd.concat([areas, table[table["area_code"] == TOTAL_CODE]], ignore_index=True)
+
+
+def parent_codes(cdm: Cdm, child: AreaLevel, parent: AreaLevel) -> dict[str, str]:
+    """Each area code of ``child`` and the ``parent`` area it lies in (both as the pages show them)."""
+    c, p = area_of(cdm, child), area_of(cdm, parent)
+    pairs = c.join(p, "person_id").select(child=c.area_code, parent=p.area_code).distinct().to_pandas()
+    return dict(zip(pairs["child"].astype(str), pairs["parent"].astype(str)))
+
+
+def published(cdm: Cdm, event: EventDefinition, area_level: AreaLevel, start: dt.date, end: dt.date,
+              policy: DisclosurePolicy = DEFAULT_POLICY) -> tuple[OwnIndicator, pd.DataFrame]:
+    """The indicator at ``area_level`` and its table fit to publish, protected together with the levels it
+    nests with (a practice page and its PCN page show figures of one protection)."""
+    chain = nested_levels(area_level)
+    results = [own_indicator(cdm, event, x, start, end) for x in chain]
+    parents = [parent_codes(cdm, a, b) for a, b in zip(chain, chain[1:])]
+    result = results[chain.index(area_level)]
+    return result, publishable(result, (results, parents), policy)
 
 
 def resolve(event_slug: str, level_slug: str, year: int | str | None) -> tuple[EventDefinition, AreaLevel, int]:

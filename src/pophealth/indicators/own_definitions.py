@@ -55,6 +55,7 @@ class AreaLevel:
     table: str                  # "person_geography" or "person"
     code: str
     name: str | None = None
+    parent: str | None = None   # the level whose areas each hold whole areas of this one (practice in PCN)
 
     def label(self, code: str, name: str | None) -> str:
         if self.slug == "ethnic-group":
@@ -68,9 +69,9 @@ EVENTS = {e.slug: e for e in (
     EventDefinition("emergency-admissions", "Emergency admissions", emergency_admissions),
 )}
 LEVELS = {a.slug: a for a in (
-    AreaLevel("practice", "GP practice", "person_geography", "practice_code"),
+    AreaLevel("practice", "GP practice", "person_geography", "practice_code", parent="pcn"),
     AreaLevel("pcn", "Primary care network", "person_geography", "pcn_code", "pcn_name"),
-    AreaLevel("district", "District", "person_geography", "ltla_code", "ltla_name"),
+    AreaLevel("district", "District", "person_geography", "ltla_code", "ltla_name", parent="place"),
     AreaLevel("place", "Place", "person_geography", "place"),
     AreaLevel("imd-decile", "IMD 2025 decile", "person_geography", "imd2025_decile"),
     AreaLevel("ethnic-group", "Ethnic group", "person", "race_source_value"),
@@ -81,6 +82,17 @@ def event(slug: str) -> EventDefinition:
     if slug not in EVENTS:
         raise NotFoundError(f"No own-data indicator {slug!r} (known: {', '.join(EVENTS)})")
     return EVENTS[slug]
+
+
+def nested_levels(area_level: AreaLevel) -> list[AreaLevel]:
+    """The levels nested with ``area_level``, finest first (practice, PCN): they are published under one
+    disclosure protection, so that one page cannot be differenced against another."""
+    chain = [area_level]
+    while chain[-1].parent:
+        chain.append(LEVELS[chain[-1].parent])
+    while (finer := [x for x in LEVELS.values() if x.parent == chain[0].slug]):
+        chain.insert(0, finer[0])
+    return chain
 
 
 def level(slug: str) -> AreaLevel:

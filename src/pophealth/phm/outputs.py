@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import duckdb
 import ibis
+import numpy as np
 import ibis.expr.types as ir
 import pandas as pd
 
@@ -74,14 +75,65 @@ def _reshape(p: ir.Table, g: ir.Table, measures: list[tuple[str, ir.Value, ir.Va
     return out.astype({"numerator": "int64", "denominator": "int64"})
 
 
+# dimensions whose areas lie wholly inside the next one's (finest first); every chain ends in "all"
+NESTED = (("practice_code", "pcn_code"), ("district", "place"))
+
+
+def nested_dimensions(dimension: str) -> tuple[str, ...]:
+    """The dimensions published under one protection with ``dimension`` (finest first, then ``all``)."""
+    for chain in NESTED:
+        if dimension in chain:
+            return (*chain, "all")
+    return (dimension, "all") if dimension != "all" else ("all",)
+
+
+def _parents(con: duckdb.DuckDBPyConnection, run_id: str, child: str, parent: str) -> dict[str, str]:
+    pairs = con.execute(f"SELECT DISTINCT CAST({child} AS VARCHAR), CAST({parent} AS VARCHAR) FROM phm_person "
+                        "WHERE run_id = ?", [run_id]).fetchall()
+    return {str(c): str(p) for c, p in pairs}
+
+
+def published_levels(con: duckdb.DuckDBPyConnection, run_id: str, dimensions: tuple[str, ...],
+                     policy: DisclosurePolicy | None = None) -> dict[str, pd.DataFrame]:
+    """Aggregates of nested ``dimensions`` (finest first, ending in ``all``) fit to leave the secure zone,
+    protected together so that no level can be differenced against another.
+
+    Counts 1-7 are suppressed and the rest rounded; secondary suppression keeps at least two hidden cells in
+    every group that adds up to a published figure: the categories of one measure at one level against the
+    whole population (``all``), and the areas inside one larger area (the practices of a PCN, the districts of
+    a place) against it. Percentages are computed from the published (rounded) counts, never the exact ones,
+    and are blank where either count is.
+    """
+    frame = con.execute(f"""SELECT measure, dimension, category, numerator, denominator FROM phm_aggregate
+                            WHERE run_id = ? AND dimension IN ({', '.join('?' * len(dimensions))})
+                            ORDER BY measure, category""", [run_id, *dimensions]).df()
+    level = frame["dimension"].map({d: i for i, d in enumerate(dimensions)})
+    category = frame["category"].astype(str)
+    own = "own\x1f" + frame["dimension"] + "\x1f" + category + "\x1f" + frame["measure"]
+    keys = []
+    for i, dim in enumerate(dimensions[:-1]):
+        # the categories of one measure at this level add up to the whole population's figure
+        frame[f"level{i}"] = np.where((level == i) | (frame["dimension"] == "all"), frame["measure"], own)
+        keys.append(f"level{i}")
+    for i, (child, parent) in enumerate(zip(dimensions[:-2], dimensions[1:-1])):
+        # the areas inside one larger area add up to its figure
+        inside = category.map(_parents(con, run_id, child, parent)).fillna("?")
+        frame[f"family{i}"] = np.where(level == i, frame["measure"] + "\x1f" + inside,
+                                       np.where(level == i + 1, frame["measure"] + "\x1f" + category, own))
+        keys.append(f"family{i}")
+    kwargs = {"count_columns": ["numerator", "denominator"], "dependent_columns": [],
+              "group_by": [[k] for k in keys] or None}
+    protected = protect_table(frame, **kwargs) if policy is None else protect_table(frame, policy=policy, **kwargs)
+    num = pd.to_numeric(protected["numerator"], errors="coerce").astype("float64")
+    den = pd.to_numeric(protected["denominator"], errors="coerce").astype("float64")
+    protected["percent"] = (100 * num / den.where(den > 0)).round(1)
+    columns = ["measure", "category", "numerator", "denominator", "percent"]
+    return {d: protected.loc[protected["dimension"] == d, columns].reset_index(drop=True) for d in dimensions}
+
+
 def published_aggregates(con: duckdb.DuckDBPyConnection, run_id: str, dimension: str = "all",
                          policy: DisclosurePolicy | None = None) -> pd.DataFrame:
-    """Aggregates fit to leave the secure zone: counts 1-7 suppressed, the rest rounded, percentages recomputed
-    from the published counts and suppressed with them."""
-    frame = con.execute("""SELECT measure, category, numerator, denominator FROM phm_aggregate
-                           WHERE run_id = ? AND dimension = ? ORDER BY measure, category""",
-                        [run_id, dimension]).df()
-    frame["percent"] = (100 * frame.numerator / frame.denominator.where(frame.denominator > 0)).round(1)
-    kwargs = {"count_columns": ["numerator", "denominator"], "dependent_columns": ["percent"],
-              "group_by": ["measure"] if dimension != "all" else None}
-    return protect_table(frame, **kwargs) if policy is None else protect_table(frame, policy=policy, **kwargs)
+    """One dimension's aggregates fit to leave the secure zone (``published_levels`` of the dimensions it nests
+    with, so every page shows figures of the same protection): columns measure, category, numerator,
+    denominator, percent."""
+    return published_levels(con, run_id, nested_dimensions(dimension), policy)[dimension]

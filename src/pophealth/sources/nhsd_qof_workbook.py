@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pophealth.errors import InputError, Problem
+from pophealth.errors import InputError, Problem, shorten
 from pophealth.sources.workbook import Cells, Grid, Workbook, cell, norm
 
 PUBLISHER = "NHS Digital"
@@ -31,6 +31,7 @@ METRIC_PREFIX = "qof-prevalence-"
 _YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 _CCG = re.compile(r"^[0-9A-Z]{3}$")
 _NOT_CLEAN = ("recommend against using",)
+MAX_COUNT = 10_000_000_000  # people on a register or a list: more than this is an error in the file
 _TOLERANCE = 1e-6  # relative: the published prevalence is register ÷ list size × 100 in full precision
 
 
@@ -128,6 +129,22 @@ def _denominator(cells: Cells, block: Block, header: int, rows: list[int]) -> tu
     return None
 
 
+def _counts_hold(cells: Cells, block: Block, rows: list[int]) -> bool:
+    """Every register and list size of ``block`` is a number of people: finite, at least 0, at most
+    ``MAX_COUNT``, and a register a whole number. Checked in every block, comparison years too, so that an
+    impossible figure is refused rather than quietly skipped with the block. False when one is not."""
+    before = len(cells.problems)
+    for r in rows:
+        for c in (block.register, *block.list_sizes):
+            value = cells.count(r, c)
+            if value is None:
+                continue
+            if value > MAX_COUNT or (c == block.register and not value.is_integer()):
+                what = "a whole number of people" if c == block.register else "a number of people"
+                cells.problem(f"expected {what} up to {MAX_COUNT:,}, got {shorten(value)}", r, c)
+    return len(cells.problems) == before
+
+
 def year_period(year: str) -> tuple[dt.date, dt.date]:
     """QOF year "2014-15" → 1 April 2014 to 31 March 2015."""
     first = int(year[:4])
@@ -183,6 +200,8 @@ def parse_qof_workbook(book: Workbook) -> QofWorkbook:
         group = name.strip().lower()
         for block in blocks:
             if block.year != this_year and not clean:
+                continue
+            if not _counts_hold(cells, block, [r for r, _ in rows]):
                 continue
             den_cols = _denominator(cells, block, header, [r for r, _ in rows])
             if den_cols is None:

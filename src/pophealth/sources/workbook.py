@@ -19,7 +19,9 @@ from pathlib import Path
 
 import python_calamine
 
-from pophealth.errors import InputError, Problem
+from pophealth.errors import InputError, Problem, shorten
+from pophealth.sources.text_guard import MAX_CELL
+from pophealth.sources.xlsx_guard import check_xlsx
 
 WORKBOOK_SUFFIXES = (".xls", ".xlsx", ".xlsm", ".xlsb", ".ods")
 # Cells published for "none", "not applicable" or "not collected": read as missing, never as zero.
@@ -60,18 +62,32 @@ class Workbook:
         if name not in self._grids:
             try:
                 sheet = self._book.get_sheet_by_name(name)
-                self._grids[name] = sheet.to_python(skip_empty_area=False)
+                grid = sheet.to_python(skip_empty_area=False)
             except (KeyboardInterrupt, SystemExit):
                 raise
             except BaseException as exc:  # noqa: BLE001 - a damaged sheet (even a reader panic) is bad input
                 raise InputError(Problem(self.file, f"the sheet cannot be read: {exc}", sheet=name)) from None
+            _refuse_long_cells(self.file, name, grid)
+            self._grids[name] = grid
         return self._grids[name]
+
+
+def _refuse_long_cells(file: str, sheet: str, grid: Grid) -> None:
+    """A cell longer than ``MAX_CELL`` characters is no publisher's statistic (Excel's own limit is 32,767):
+    refuse the workbook, naming the cell, rather than carry or echo it."""
+    for r, row in enumerate(grid):
+        for c, value in enumerate(row):
+            if isinstance(value, str) and len(value) > MAX_CELL:
+                raise InputError(Problem(file, f"a cell is longer than {MAX_CELL:,} characters: {shorten(value)}",
+                                         row=r + 1, column=column_letter(c), sheet=sheet))
 
 
 def open_workbook(path: Path) -> Workbook:
     """Open a workbook; a missing, truncated or non-Excel file is an ``InputError`` naming the file."""
     if not path.is_file():
         raise InputError(Problem(path.name, "file not found"))
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        check_xlsx(path)  # a zip of a sane size (no zip bomb) before calamine inflates anything
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)

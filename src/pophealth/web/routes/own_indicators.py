@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
 from pophealth.charts.caterpillar import CaterpillarRow, caterpillar_chart
-from pophealth.indicators.own_data import TOTAL_CODE, own_indicator, publishable, resolve, year_window
+from pophealth.indicators.own_data import TOTAL_CODE, published, resolve, year_window
 from pophealth.indicators.own_definitions import LEVELS
 from pophealth.omop import Cdm
 from pophealth.web.pages import Crumb, PageContext, add_page, warehouse
@@ -66,8 +66,8 @@ def _row(r) -> OwnRow:
 def own_page(request: Request, event_slug: str) -> OwnIndicatorPage:
     event, level, year = resolve(event_slug, request.query_params.get("by", "pcn"), request.query_params.get("year"))
     with warehouse(request) as con:
-        result = own_indicator(Cdm(ibis.duckdb.from_connection(con)), event, level, *year_window(year))
-    rows = [_row(r) for r in publishable(result).itertuples(index=False)]
+        _, table = published(Cdm(ibis.duckdb.from_connection(con)), event, level, *year_window(year))
+    rows = [_row(r) for r in table.itertuples(index=False)]
     total = next(r for r in rows if r.area_code == TOTAL_CODE)
     areas = [r for r in rows if r.area_code != TOTAL_CODE]
     title = f"{event.title} by {level.title.lower()}, {year}"
@@ -78,9 +78,10 @@ def own_page(request: Request, event_slug: str) -> OwnIndicatorPage:
         source=f"Patient-level records in this warehouse (OMOP CDM), {year}: directly standardised to the "
                f"European Standard Population 2013; pophealth stats engine.",
         unit=event.unit, levels=[Option(value=k, text=v.title) for k, v in LEVELS.items()], rows=areas, total=total,
-        disclosure="Counts from 1 to 7 are suppressed (with one more cell where a total would reveal them) and "
-                   "other counts rounded to the nearest 5; rates of suppressed rows are not shown. Rates rest on "
-                   "unrounded counts. Rates from fewer than 10 events are not calculated.",
+        disclosure="Counts from 1 to 7 are suppressed (with one more cell where a total, or the same figures for a "
+                   "larger area such as the PCN of a practice, would reveal them) and other counts rounded to the "
+                   "nearest 5; rates of suppressed rows are not shown. Rates and confidence limits are computed "
+                   "from the rounded counts. Rates from fewer than 10 events are not calculated.",
         chart_svg=chart)
 
 

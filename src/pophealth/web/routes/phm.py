@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from pophealth.care.labels import GAP_LABELS, cohort_label
 from pophealth.care.outcomes import CareLoop, care_loop
 from pophealth.charts.scale import svg, text
-from pophealth.phm.outputs import published_aggregates
+from pophealth.phm.outputs import nested_dimensions, published_levels
 from pophealth.phm.run import latest_run
 from pophealth.phm.segments import SEGMENTS
 from pophealth.web.pages import Crumb, PageContext, add_page, warehouse
@@ -109,8 +109,11 @@ def phm_summary(request: Request) -> PhmPage:
             return PhmPage(title=title, breadcrumbs=crumbs, source="No PHM run in this warehouse yet.")
         run = con.execute("SELECT index_date, definitions_version, codelist_version FROM phm_run WHERE run_id = ?",
                           [run_id]).fetchall()[0]
-        overall = [_figure(r) for r in published_aggregates(con, run_id, "all").itertuples()]
-        by_place = published_aggregates(con, run_id, "place")
+        # the whole population and the places from one protection (nested with districts), so the page's
+        # figures cannot be differenced against each other or against another level's
+        published = published_levels(con, run_id, nested_dimensions("place"))
+        overall = [_figure(r) for r in published["all"].itertuples()]
+        by_place = published["place"]
         risk = risk_report(con)
         loop = care_loop(con, run_id)
     pick = {f.measure: f for f in overall}
@@ -121,7 +124,7 @@ def phm_summary(request: Request) -> PhmPage:
         title=title, breadcrumbs=crumbs, run_id=run_id, index_date=run[0].isoformat(), definitions_version=run[1],
         source=f"PHM run {run_id} at {run[0].isoformat()} ({run[1]}, code lists {run[2]}). Counts rounded to 5; "
                "counts of 1-7 suppressed, with complementary suppression of another count where a total would "
-               "reveal them.",
+               "reveal them; percentages computed from the rounded counts.",
         headline=[pick[m] for m in ("people", "ltc_2plus", "ltc_5plus", "ltc_8plus", "efi_fit", "efi_mild",
                                     "efi_moderate", "efi_severe") if m in pick],
         segments=segments,
