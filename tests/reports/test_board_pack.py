@@ -103,3 +103,18 @@ def test_a_bad_snapshot_is_refused(tmp_path):
     with pytest.raises(SystemExit) as exit_:
         main(["report", "board", "--snapshot", str(bad), "--out", str(tmp_path)])
     assert exit_.value.code == 3
+
+
+def test_a_warehouse_with_synthetic_rows_gets_no_board_pack(demo_db, tmp_path):
+    import shutil
+
+    from pophealth.warehouse import connect
+
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(demo_db, copy)
+    con = connect(copy)
+    con.execute("UPDATE metric_observation SET is_synthetic = TRUE WHERE metric_id = 'cwt-62-day-combined'")
+    con.close()
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", "board", "--db", str(copy), "--out", str(tmp_path / "pack"), "--no-pdf"])
+    assert exit_.value.code != 0 and not (tmp_path / "pack").exists()

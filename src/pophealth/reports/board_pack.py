@@ -64,7 +64,15 @@ def read_snapshot(path: Path) -> Snapshot:
 
 
 def write_board_pack(snapshot: Snapshot, out: Path, *, pdf: bool = True) -> BoardPackFiles:
-    """Write ``board-pack-<period>.{html,pdf,xlsx}`` and the snapshot JSON into ``out``."""
+    """Write ``board-pack-<period>.{html,pdf,xlsx}`` and the snapshot JSON into ``out``.
+
+    A pack is refused, before anything is written, when any series holds rows flagged synthetic: a
+    board never sees a made-up figure, however it reached the warehouse.
+    """
+    made_up = sorted(k for k, s in snapshot.series.items() if s.synthetic)
+    if made_up:
+        raise ConfigError(f"Refusing to write a board pack: synthetic rows for {', '.join(made_up)}",
+                          hint="delete the rows flagged is_synthetic in metric_observation, then try again")
     out.mkdir(parents=True, exist_ok=True)
     stem = out / f"board-pack-{snapshot.period}"
     files = BoardPackFiles(stem.with_suffix(".html"), stem.with_suffix(".pdf"), stem.with_suffix(".xlsx"),
