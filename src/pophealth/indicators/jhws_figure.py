@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 from pydantic import BaseModel
 
+from pophealth.indicators import store
 from pophealth.indicators.metadata import catalogue
 from pophealth.strategy.models import JhwsIndicator
 
@@ -34,11 +35,11 @@ class FigureRow(BaseModel):
     state: str  # "live" or "not held here"
 
 
-def _latest(con: duckdb.DuckDBPyConnection, indicator_id: int, area: str, sex: str) -> tuple | None:
-    return con.execute("""SELECT value, time_period, compared_to_england, recent_trend, source FROM indicator_value
-                          WHERE indicator_id = ? AND area_code = ? AND sex = ? AND category_type = ''
-                            AND value IS NOT NULL
-                          ORDER BY time_period_sortable DESC LIMIT 1""", [indicator_id, area, sex]).fetchone()
+def _latest(con: duckdb.DuckDBPyConnection, indicator_id: int, area: str, sex: str):
+    """The latest published row, through the same disclosure protection as the place profiles."""
+    rows = store.series(con, indicator_id, [area], sex=sex)
+    rows = rows[rows["value"].notna()]
+    return None if rows.empty else rows.iloc[-1]
 
 
 def figure_rows(con: duckdb.DuckDBPyConnection, indicators: list[JhwsIndicator], area: str = COUNTY) -> list[FigureRow]:
@@ -52,10 +53,12 @@ def figure_rows(con: duckdb.DuckDBPyConnection, indicators: list[JhwsIndicator],
                                   value=None, unit=ind.unit or "", period=None, england_value=None, compared=None,
                                   trend=None, source=None, printed=printed, state="not held here"))
             continue
-        value, period, compared, trend, source = found
-        england = con.execute("""SELECT value FROM indicator_value WHERE indicator_id = ? AND area_code = ?
-                                 AND sex = ? AND time_period = ? AND category_type = ''""",
-                              [ind.indicator_id, ENGLAND, ind.sex, period]).fetchone()
+        value, period = float(found["value"]), found["time_period"]
+        compared, trend, source = (found[c] if isinstance(found[c], str) else None
+                                   for c in ("compared_to_england", "recent_trend", "source"))
+        england_rows = store.series(con, ind.indicator_id, [ENGLAND], sex=ind.sex)
+        england_rows = england_rows[(england_rows["time_period"] == period) & england_rows["value"].notna()]
+        england = (float(england_rows["value"].iloc[0]),) if len(england_rows) else None
         rows.append(FigureRow(id=ind.id, name=ind.name, indicator_id=ind.indicator_id, measure_id=ind.measure_id,
                               value=value, unit=units.get(ind.indicator_id, ind.unit or ""), period=period,
                               england_value=england[0] if england else None, compared=compared or None,

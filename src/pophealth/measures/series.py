@@ -20,7 +20,7 @@ from typing import Literal
 import duckdb
 from pydantic import BaseModel, Field
 
-from pophealth.disclosure.indicators import protect_indicator_values
+from pophealth.indicators import store
 from pophealth.strategy.feeds import FEEDS, organisation_name
 from pophealth.strategy.measures import Measure, SeriesRef
 
@@ -162,25 +162,14 @@ def _label(start: dt.date, end: dt.date) -> str:
 
 def _indicator_rows(con: duckdb.DuckDBPyConnection, indicator_id: int, area: str,
                     sex: str | None) -> list[tuple]:
-    """The area's published rows, through the one disclosure protection every product uses.
-
-    All sexes are read together because they form a group (Male + Female = Persons): a value whose count is
-    withheld on the place profile is withheld here too.
-    """
-    frame = con.execute(f"""SELECT indicator_id, area_code, sex, age, category_type, category, time_period,
-                                   time_period_sortable, value, lower_ci95, upper_ci95, lower_ci998, upper_ci998,
-                                   count, denominator, source, strftime(loaded_at, '%Y-%m-%d %H:%M') AS loaded
-                            FROM {INDICATOR_TABLE} WHERE indicator_id = ? AND area_code = ? AND category_type = ''
-                            ORDER BY time_period_sortable, age""", [indicator_id, area]).df()
-    if frame.empty:
-        return []
-    frame = protect_indicator_values(frame)
-    if sex:
-        frame = frame[frame["sex"] == sex]
+    """The area's published rows, read through ``indicators.store`` like every other product, so a value
+    withheld on the place profile is withheld on the measure too."""
+    frame = store.series(con, indicator_id, [area], sex=sex)
     frame = frame[frame["value"].notna()]
     return [(r.time_period, r.time_period_sortable, float(r.value),
              None if r.count != r.count else r.count, None if r.denominator != r.denominator else r.denominator,
-             r.source, r.loaded) for r in frame.itertuples(index=False)]
+             r.source, r.loaded_at.strftime("%Y-%m-%d %H:%M") if r.loaded_at == r.loaded_at else None)
+            for r in frame.itertuples(index=False)]
 
 
 def _indicator(con: duckdb.DuckDBPyConnection, m: Measure, ref: SeriesRef) -> MeasureSeries:

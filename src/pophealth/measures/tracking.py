@@ -136,6 +136,11 @@ def protect_counts(series: MeasureSeries, unit: str, policy: DisclosurePolicy | 
     return protect(series).model_copy(update={"compare": [protect(c) for c in series.compare]})
 
 
+def public_series(series: MeasureSeries, unit: str) -> MeasureSeries:
+    """A series as boards, the web pages and the public see it: no demonstration figures, counts protected."""
+    return protect_counts(withhold_demo(series), unit)
+
+
 def take_snapshot(con: duckdb.DuckDBPyConnection, strategy: Strategy, period: str | None = None, *,
                   include_demo: bool = False) -> Snapshot:
     """What the measures show: each at its own latest period, or as known at the end of ``period``.
@@ -147,7 +152,7 @@ def take_snapshot(con: duckdb.DuckDBPyConnection, strategy: Strategy, period: st
     series = {m.id: read_series(con, m) for m in strategy.measures}
     if not include_demo:  # boards, the public and the web pages: no demonstration figures, counts protected
         units = {m.id: m.unit for m in strategy.measures}
-        series = {k: protect_counts(withhold_demo(v), units[k]) for k, v in series.items()}
+        series = {k: public_series(v, units[k]) for k, v in series.items()}
     if period is None:
         label, end = latest_period(list(series.values())), None
     else:

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from pophealth.measures.series import MeasureSeries, read_series
 from pophealth.measures.status import assess
 from pophealth.measures.tracking import (MeasureEntry, NoDataYet, Tracking, assess_snapshot, take_snapshot,
-                                         protect_counts, withhold_demo)
+                                         public_series)
 from pophealth.measures.view import SYNTHETIC_TEXT, MeasureView, measure_view
 from pophealth.web.pages import cached
 
@@ -75,7 +75,7 @@ def _all_views(request: Request) -> tuple[str | None, dict[str, MeasureView], bo
         if tracking is None:
             views = {}
             for m in measures:
-                series = protect_counts(withhold_demo(read_series(con_, m)), m.unit) if con_ is not None else \
+                series = public_series(read_series(con_, m), m.unit) if con_ is not None else \
                     MeasureSeries(measure_id=m.id, state="not_loaded", note=m.data.note)
                 views[m.id] = measure_view(MeasureEntry(measure=m, series=series, status=assess(m, series)))
             return None, views, False
