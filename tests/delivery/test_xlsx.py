@@ -10,7 +10,20 @@ from tests.delivery_support import build_demo_tracker
 from pophealth.delivery.xlsx_export import export_workbook
 from pophealth.delivery.xlsx_import import import_workbook
 from pophealth.errors import InputError
+from pophealth.delivery.tracker import tracker_rows
+from pophealth.delivery.updates import history, record_update
 from pophealth.warehouse import connect
+
+
+def tracker_row(con, ref):
+    return next(r for r in tracker_rows(con) if r.action.ref == ref)
+
+
+def rate_now(con, ref, overall):
+    latest = tracker_row(con, ref)
+    return record_update(con, ref, get_action(con, ref).version, stage=latest.stage or "Started", overall_rag=overall,
+                         risk_rag=latest.risk_rag or "Green", trajectory_rag=latest.trajectory_rag or "Green",
+                         narrative="A web update", editor="Web lead")
 
 
 @pytest.fixture
@@ -86,17 +99,106 @@ def test_broken_workbook_is_rejected_whole_naming_sheet_row_and_column(exported,
     assert [a.model_dump() for a in list_actions(con)] == before
 
 
-def test_typed_rating_on_the_tracker_sheet_is_refused(exported, tmp_path):
+def _row_of(ws, ref):
+    return next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == ref)
+
+
+def _edit_cells(path, out, edits, sheet="Tracker"):
+    """Edit the exported file with openpyxl: ``edits`` maps (ref, header) to the new value."""
+    wb = load_workbook(path)
+    ws = wb[sheet]
+    header = [c.value for c in ws[1]]
+    rows = {}
+    for (ref, column), value in edits.items():
+        rows[ref] = _row_of(ws, ref)
+        ws.cell(row=rows[ref], column=header.index(column) + 1, value=value)
+    wb.save(out)
+    return rows
+
+
+def test_tracker_sheet_edits_record_exactly_one_update_per_changed_row(exported, tmp_path):
+    """Done when: one RAG and one stage changed in the Tracker sheet -> exactly two updates."""
+    con, path = exported
+    assert (tracker_row(con, "L2.1").overall_rag, tracker_row(con, "JFP-3.1").stage) == ("Green", "Evaluation")
+    before = {ref: get_action(con, ref).version for ref in ("L2.1", "JFP-3.1")}
+    updates_before = {(u.action_ref, u.version) for u in history(con)}
+    _edit_cells(path, tmp_path / "edited.xlsx", {("L2.1", "Overall RAG Status"): "Red",
+                                                 ("JFP-3.1", "Delivery Stage"): "Complete"})
+    counts = import_workbook(con, tmp_path / "edited.xlsx", "Dr A Lead")
+    assert counts["Tracker updates"] == 2 and counts["Updates"] == 0 and counts["Tracker"] == 0
+    added = [u for u in history(con) if (u.action_ref, u.version) not in updates_before]
+    assert {(u.action_ref, u.version, u.editor, u.period_id) for u in added} == {
+        ("L2.1", before["L2.1"] + 1, "Dr A Lead", "2024-25 Q2"), ("JFP-3.1", before["JFP-3.1"] + 1, "Dr A Lead", "2024-25 Q2")}
+    l21 = tracker_row(con, "L2.1")
+    assert (l21.overall_rag, l21.risk_rag, l21.trajectory_rag, l21.stage) == ("Red", "Amber", "Green", "Delivery")
+    assert "Overall RAG Status Green -> Red" in l21.latest.narrative
+    assert tracker_row(con, "JFP-3.1").stage == "Complete"
+
+
+def test_a_row_edited_after_a_newer_web_update_is_a_conflict_naming_the_row(exported, tmp_path):
+    con, path = exported
+    rate_now(con, "L2.1", "Amber")  # someone updates L2.1 on the web after the export
+    rows = _edit_cells(path, tmp_path / "edited.xlsx", {("L2.1", "Overall RAG Status"): "Red",
+                                                        ("JFP-3.1", "Delivery Stage"): "Complete"})
+    count = len(history(con))
+    with pytest.raises(InputError) as info:
+        import_workbook(con, tmp_path / "edited.xlsx", "Dr A Lead")
+    assert [(p.sheet, p.row, p.column) for p in info.value.problems] == [("Tracker", rows["L2.1"], "Version")]
+    assert "conflict" in info.value.problems[0].message and "L2.1" in info.value.problems[0].message
+    assert len(history(con)) == count and tracker_row(con, "JFP-3.1").stage == "Evaluation"  # all or nothing
+
+
+def test_stale_rows_nobody_edited_do_not_block_the_rows_that_were(exported, tmp_path):
+    con, path = exported
+    rate_now(con, "L2.1", "Amber")
+    _edit_cells(path, tmp_path / "edited.xlsx", {("JFP-3.1", "Delivery Stage"): "Complete"})
+    assert import_workbook(con, tmp_path / "edited.xlsx", "x")["Tracker updates"] == 1
+    assert tracker_row(con, "L2.1").overall_rag == "Amber"  # the newer web update stands
+
+
+def test_an_update_row_needs_no_tracker_edit_version_period_editor_or_time(exported, tmp_path):
     con, path = exported
     wb = load_workbook(path)
-    ws = wb["Tracker"]
+    ws = wb["Updates"]
     header = [c.value for c in ws[1]]
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == "ICS-1.1")  # never rated
-    ws.cell(row=row, column=header.index("Overall RAG Status") + 1, value="Green")
-    wb.save(tmp_path / "typed.xlsx")
+    row = {"Ref": "ICS-1.1", "Delivery Stage": "Started", "Overall RAG Status": "Amber", "Risk/Issue RAG": "Green",
+           "Improvement Trajectory RAG": "Amber", "Narrative": "Mobilising the programme board"}
+    ws.append([row.get(h) for h in header])
+    wb.save(tmp_path / "added.xlsx")
+    version = get_action(con, "ICS-1.1").version
+    assert import_workbook(con, tmp_path / "added.xlsx", "Dr A Lead")["Updates"] == 1
+    u = history(con, "ICS-1.1")[-1]
+    assert (u.version, u.period_id, u.editor, u.overall_rag) == (version + 1, "2024-25 Q2", "Dr A Lead", "Amber")
+    assert tracker_row(con, "ICS-1.1").overall_rag == "Amber"
+
+
+def test_derived_columns_are_recomputed_never_required(exported, tmp_path):
+    con, path = exported
+    _edit_cells(path, tmp_path / "edited.xlsx", {("L2.1", "Status Change from Last Period"): "Worsened",
+                                                 ("L2.3", "Risk/Issue RAG From"): None,
+                                                 ("JFP-3.1", "Resources Recorded (GBP)"): "lots"})
+    assert sum(import_workbook(con, tmp_path / "edited.xlsx", "x").values()) == 0
+
+
+def test_a_first_rating_says_in_plain_words_which_cells_it_still_needs(exported, tmp_path):
+    con, path = exported
+    rows = _edit_cells(path, tmp_path / "typed.xlsx", {("ICS-1.1", "Overall RAG Status"): "Green"})  # never rated
     with pytest.raises(InputError) as info:
         import_workbook(con, tmp_path / "typed.xlsx", "analyst")
-    assert [(p.sheet, p.row, p.column) for p in info.value.problems] == [("Tracker", row, "Overall RAG Status")]
+    [problem] = info.value.problems
+    assert (problem.sheet, problem.row, problem.column) == ("Tracker", rows["ICS-1.1"], "Delivery Stage")
+    assert "Risk/Issue RAG" in problem.message and "Improvement Trajectory RAG" in problem.message
+    assert "None" not in str(info.value)
+
+
+def test_a_bad_rating_cell_names_sheet_row_column_and_what_was_expected(exported, tmp_path):
+    con, path = exported
+    rows = _edit_cells(path, tmp_path / "bad.xlsx", {("L2.1", "Overall RAG Status"): "Purple"})
+    with pytest.raises(InputError) as info:
+        import_workbook(con, tmp_path / "bad.xlsx", "analyst")
+    [problem] = info.value.problems
+    assert (problem.sheet, problem.row, problem.column) == ("Tracker", rows["L2.1"], "Overall RAG Status")
+    assert problem.message == "expected one of Red, Amber, Green, got 'Purple'"
 
 
 def test_missing_sheet_and_column_are_named(exported, tmp_path):

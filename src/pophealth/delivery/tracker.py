@@ -5,6 +5,9 @@
   period: Improved, Worsened, No change, New (first rating), Not rated. It is never typed.
 - Overdue: the timescale's last financial year has ended (``as_of`` is after 31 March of it) and
   the action is not at stage Complete. Open-ended ("From 27/28") and undated actions never are.
+- Risk/issue RAG, in the latest period: the RAG of the action's highest open risk or issue in the risk
+  log (``delivery.risks``), when it has one open; otherwise the latest update's. ``risk_rag_source``
+  says which ("risk log" or "update"). Earlier periods show the update's, as reported at the time.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pydantic import BaseModel
 from pophealth.delivery.actions import list_actions, list_priorities
 from pophealth.delivery.periods import list_periods, previous_period
 from pophealth.delivery.records import RAGS, Action, Period, Update
+from pophealth.delivery.risks import action_risk_rags
 from pophealth.delivery.timescales import parse_timescale
 from pophealth.delivery.updates import history
 from pophealth.errors import NotFoundError
@@ -38,6 +42,8 @@ class TrackerRow(BaseModel):
     due: date | None
     timescale_uncertain: bool
     latest: Update | None
+    risk_rag_source: str | None = None  # "risk log" (highest open score) or "update" (as typed); None: no RAG
+    risk_score: int | None = None  # the highest open score when the risk log sets the RAG
 
 
 def status_change(before: str | None, now: str | None) -> str:
@@ -77,6 +83,8 @@ def tracker_rows(con: duckdb.DuckDBPyConnection, period_id: str | None = None,
     for u in history(con):
         by_ref.setdefault(u.action_ref, []).append(u)
     priorities = {p.priority_id: p for p in list_priorities(con)}
+    current = period is None or period.period_id == periods[-1].period_id
+    logged = action_risk_rags(con) if current else {}
     rows = []
     for a in list_actions(con):
         now = latest(by_ref.get(a.ref, []), period)
@@ -84,10 +92,13 @@ def tracker_rows(con: duckdb.DuckDBPyConnection, period_id: str | None = None,
         ts = parse_timescale(a.timescale)
         stage = now.stage if now else None
         pr = priorities[a.priority_id]
+        log = logged.get(a.ref)
+        risk_rag = log.rag if log else (now and now.risk_rag)
         rows.append(TrackerRow(
             action=a, programme=pr.programme, theme=pr.theme, priority_name=pr.name, stage=stage,
-            overall_rag=now and now.overall_rag, risk_rag=now and now.risk_rag,
-            trajectory_rag=now and now.trajectory_rag,
+            overall_rag=now and now.overall_rag, risk_rag=risk_rag,
+            risk_rag_source="risk log" if log else ("update" if risk_rag else None),
+            risk_score=log.score if log else None, trajectory_rag=now and now.trajectory_rag,
             status_change=status_change(before and before.overall_rag, now and now.overall_rag),
             overdue=bool(ts and ts.overdue(as_of) and stage != "Complete"),
             due=ts.ends if ts else None, timescale_uncertain=bool(ts and ts.uncertain), latest=now))

@@ -22,6 +22,7 @@ from pophealth.cells import text_only
 from pophealth.delivery.actions import list_activities, list_priorities
 from pophealth.delivery.governance import list_governance
 from pophealth.delivery.periods import list_periods
+from pophealth.delivery.resources import totals_by_action
 from pophealth.delivery.tracker import tracker_rows
 from pophealth.delivery.updates import history
 from pophealth.delivery.xlsx_layout import (ACTIVITIES, GOVERNANCE, PERIODS, PRIORITIES, SHEETS, TRACKER,
@@ -35,10 +36,14 @@ _STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 def workbook_rows(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
     """Every sheet's records as dicts keyed by field name, in sheet order."""
     tracker = []
+    money = totals_by_action(con)
     for r in tracker_rows(con):
+        total = money.get(r.action.ref)
         tracker.append({**r.action.model_dump(), "stage": r.stage, "overall_rag": r.overall_rag,
                         "status_change": r.status_change, "risk_rag": r.risk_rag,
-                        "trajectory_rag": r.trajectory_rag})
+                        "risk_rag_source": r.risk_rag_source, "trajectory_rag": r.trajectory_rag,
+                        "narrative": r.latest and r.latest.narrative,
+                        "resources_gbp": float(total) if total is not None else None})
     return {
         TRACKER: tracker,
         ACTIVITIES: [a.model_dump() for a in list_activities(con)],

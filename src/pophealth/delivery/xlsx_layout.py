@@ -1,8 +1,16 @@
 """The delivery tracker workbook layout: sheets, headers and how each cell is written and read.
 
 The first sheet is the tracker in the seed 003 column order, one row per action, header in row 1.
-Columns marked derived (stage, RAGs, status change) are written from the update history; on
-import they must agree with the Updates sheet, since a rating is changed by adding an update.
+It is the sheet action leads edit, so it works the way they work:
+
+- Columns marked "update" (stage, the three RAGs, the latest narrative) show the action's latest
+  update; changing one and importing records a new update for that row (new version, the importer
+  as editor, the time of import). Its Version cell says which version the row was exported at: if
+  the action has changed since, the edit is refused as a conflict naming the row.
+- Columns marked derived (status change, where the risk RAG comes from, recorded resources) are
+  recomputed from the data and ignored on import: they never need editing.
+- On the Updates sheet only Ref, stage, RAGs and narrative are needed to add an update: an empty
+  Version takes the next one, an empty Period the open period, Editor the importer, Recorded At now.
 """
 
 from __future__ import annotations
@@ -21,7 +29,8 @@ class Column:
     field: str
     read: Callable[[Any], Any]
     required: bool = False
-    derived: bool = False
+    derived: bool = False  # recomputed from the data on export; ignored on import
+    from_update: bool = False  # the latest update's value; an edit records a new update
 
 
 def text(v: Any) -> str | None:
@@ -90,6 +99,11 @@ def moment(v: Any) -> datetime | None:
         raise ValueError(f"expected a date and time (YYYY-MM-DD HH:MM:SS), got {v!r}") from None
 
 
+def ignored(v: Any) -> None:
+    """A derived cell: recomputed on export, whatever it holds is ignored on import."""
+    return None
+
+
 def joined(values: list[Any], sep: str) -> str | None:
     return sep.join(str(v) for v in values) or None
 
@@ -108,20 +122,22 @@ SHEETS: dict[str, list[Column]] = {
     TRACKER: [
         Column("Ref", "ref", text, required=True),
         Column("We will", "we_will", text, required=True),
-        Column("Delivery Stage", "stage", STAGE, derived=True),
+        Column("Delivery Stage", "stage", STAGE, from_update=True),
         Column("How will this demonstrate improvement in equity?", "equity_statement", text),
         Column("Will activities improve/increase equity at a local level? (Y/N)", "equity", one_of("Y", "N")),
         Column("Resources Y/N", "resources", one_of("Y", "N")),
         Column("Resources Source", "resources_source", text),
+        Column("Resources Recorded (GBP)", "resources_gbp", ignored, derived=True),
         Column("Planned Engagement", "engagement", text),
         Column("Delivery Governance", "governance", text),
         Column("Timescale", "timescale", timescale),
         Column("Lead Contacts", "leads", text),
-        Column("Overall RAG Status", "overall_rag", RAG, derived=True),
-        Column("Status Change from Last Period", "status_change",
-               one_of("Improved", "Worsened", "No change", "New", "Not rated"), derived=True),
-        Column("Risk/Issue RAG", "risk_rag", RAG, derived=True),
-        Column("Improvement Trajectory RAG", "trajectory_rag", RAG, derived=True),
+        Column("Overall RAG Status", "overall_rag", RAG, from_update=True),
+        Column("Status Change from Last Period", "status_change", ignored, derived=True),
+        Column("Risk/Issue RAG", "risk_rag", RAG, from_update=True),
+        Column("Risk/Issue RAG From", "risk_rag_source", text, derived=True),
+        Column("Improvement Trajectory RAG", "trajectory_rag", RAG, from_update=True),
+        Column("Latest Narrative", "narrative", text, from_update=True),
         Column("Ambition", "ambition", text),
         Column("I will", "i_will", text),
         Column("Priority", "priority_id", text, required=True),
@@ -138,16 +154,16 @@ SHEETS: dict[str, list[Column]] = {
     ],
     UPDATES: [
         Column("Ref", "action_ref", text, required=True),
-        Column("Version", "version", whole, required=True),
-        Column("Period", "period_id", text, required=True),
+        Column("Version", "version", whole),
+        Column("Period", "period_id", text),
         Column("Delivery Stage", "stage", STAGE, required=True),
         Column("Overall RAG Status", "overall_rag", RAG, required=True),
         Column("Risk/Issue RAG", "risk_rag", RAG, required=True),
         Column("Improvement Trajectory RAG", "trajectory_rag", RAG, required=True),
         Column("Narrative", "narrative", text, required=True),
         Column("Evidence", "evidence", text),
-        Column("Editor", "editor", text, required=True),
-        Column("Recorded At", "recorded_at", moment, required=True),
+        Column("Editor", "editor", text),
+        Column("Recorded At", "recorded_at", moment),
     ],
     PERIODS: [
         Column("Period", "period_id", text, required=True),
