@@ -39,11 +39,14 @@ BANDS: tuple[tuple[int, int, str, str], ...] = (
     (8, 12, "High", "Amber"),
     (15, 25, "Extreme", "Red"),
 )
+MATRIX_SCORES = frozenset(likelihood * impact for likelihood in range(1, 6) for impact in range(1, 6))
 EDITABLE = ("kind", "title", "owner", "likelihood", "impact", "mitigation", "review_date", "status")
 
 
 def band(score: int) -> tuple[str, str]:
     """(NPSA grade, tracker RAG) of a matrix score; only products of 1..5 x 1..5 exist."""
+    if score not in MATRIX_SCORES:
+        raise ValueError(f"{score} is not a score on the 5x5 matrix (likelihood x impact, each 1 to 5)")
     for low, high, grade, rag in BANDS:
         if low <= score <= high:
             return grade, rag
