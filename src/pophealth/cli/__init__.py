@@ -18,6 +18,7 @@ from pophealth.cli import stats as _stats  # noqa: F401,E402
 from pophealth.cli import synth as _synth  # noqa: F401,E402
 from pophealth.cli import indicators as _indicators  # noqa: F401,E402
 from pophealth.cli import delivery as _delivery  # noqa: F401,E402
+from pophealth.cli import risks as _risks  # noqa: F401,E402
 from pophealth.cli import load as _load  # noqa: F401,E402
 from pophealth.cli import own_indicators as _own_indicators  # noqa: F401,E402
 from pophealth.cli import phm as _phm  # noqa: F401,E402

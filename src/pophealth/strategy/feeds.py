@@ -59,6 +59,8 @@ FEEDS: dict[str, Feed] = {f.id: f for f in (
     Feed("nhs-workforce", "NHS Workforce and NHS Vacancy Statistics", "NHS England", "public", LOCAL_RETURN),
     Feed("provider-finance", "Provider financial returns (agency spend)", "LLR NHS providers", "local", LOCAL_RETURN),
     Feed("local-return", "Local measure return", "LLR ICB", "local", LOCAL_RETURN),
+    Feed("finance-return", "Prevention spend finance return", "LLR ICB", "local",
+         "pophealth resources import FILE (the prevention spend finance return layout in docs/data-formats.md)"),
 )}
 
 
