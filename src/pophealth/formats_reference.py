@@ -84,29 +84,51 @@ def _kind(read) -> str:  # noqa: ANN001 - a reader from xlsx_layout
         return "one of " + ", ".join(allowed)
     return {x.text: "text", x.whole: "whole number", x.numbers: "whole numbers separated by `;`",
             x.lines: "one item per line", x.timescale: "financial years, e.g. 23/24 or 23/24 to 25/26",
-            x.day: "date YYYY-MM-DD", x.moment: "date and time YYYY-MM-DD HH:MM:SS"}.get(read, "text")
+            x.day: "date YYYY-MM-DD", x.moment: "date and time YYYY-MM-DD HH:MM:SS",
+            x.ignored: "anything (recomputed)"}.get(read, "text")
 
 
 def tracker_section() -> list[str]:
     from pophealth.delivery.xlsx_layout import SHEETS
 
     lines = ["### Delivery tracker workbook (`pophealth delivery export --xlsx` / `delivery import`)", "",
-             "One sheet per table, header in row 1, one record per row. Required columns must be filled;",
-             "derived columns are written from the update history and, on import, must agree with the",
-             "Updates sheet (a rating changes by adding an update). The import is all or nothing.", ""]
+             "One sheet per table, header in row 1, one record per row. Required columns must be filled.",
+             "On the Tracker sheet, a column marked *from update* shows the action's latest update: change it",
+             "and import, and a new update is recorded for that row (the importer as editor, the time of",
+             "import, the open period). The row's Version is the version it was exported at: a row edited",
+             "after the action changed elsewhere is refused as a conflict naming the row. Derived columns",
+             "are recomputed and ignored on import. On the Updates sheet an empty Version adds a new update",
+             "(empty Period: the open period; empty Editor: the importer; empty Recorded At: now). The",
+             "import is all or nothing; every problem names sheet, row and column.", ""]
     for sheet, columns in SHEETS.items():
-        lines += [f"Sheet **{sheet}**:", "", "| column | holds | required | derived |", "|---|---|---|---|"]
+        lines += [f"Sheet **{sheet}**:", "", "| column | holds | required | derived | from update |",
+                  "|---|---|---|---|---|"]
         for c in columns:
             lines.append(f"| {c.header} | {_kind(c.read)} | {'yes' if c.required else ''} | "
-                         f"{'yes' if c.derived else ''} |")
+                         f"{'yes' if c.derived else ''} | {'yes' if c.from_update else ''} |")
         lines.append("")
     return lines
+
+
+def finance_return_section() -> list[str]:
+    from pophealth.delivery.finance_return import ABOUT, COLUMNS, METRIC_ID
+
+    lines = ["### Prevention spend finance return (`pophealth resources import FILE`)", "",
+             "UTF-8 CSV with a header row, one row per organisation x period x spending category; other",
+             "columns are ignored. The share of spend on prevention (the pledge 2 measure",
+             f"`prevention-spend-share`, stored as metric `{METRIC_ID}`) is the prevention pounds over all",
+             "pounds of each organisation and period. The file is checked whole (a problem names file, row",
+             "and column) and loads in one transaction; loading it again replaces the same organisations'",
+             "periods.", "", "| column | holds |", "|---|---|"]
+    lines += [f"| `{c}` | {ABOUT[c]} |" for c in COLUMNS]
+    return [*lines, ""]
 
 
 def render_layouts() -> str:
     """The generated part of docs/data-formats.md, markers included."""
     body = ["## Analysts' files and the tracker workbook (generated from the code)", "",
-            *stats_section(), *spc_section(), *nhse_section(), *tracker_section()]
+            *stats_section(), *spc_section(), *nhse_section(), *tracker_section(),
+            *finance_return_section()]
     return "\n".join([BEGIN, *body]).rstrip() + "\n" + END
 
 

@@ -375,3 +375,24 @@ register(Importer("fingertips_snapshot", seed=_snapshot_seed, target=SNAPSHOT, k
                               "infinite value": _fingertips_cell("Value", "-inf"),
                               "20-digit indicator id": _fingertips_cell("Indicator ID", "9" * 20),
                               "NUL in an area code": _fingertips_cell("Area Code", "E06\x00000016")}))
+
+
+# --- Prevention spend finance return (``pophealth resources import FILE``) ------------------------------
+def _finance_return(path: Path, con) -> object:
+    from pophealth.delivery.finance_return import load_finance_return
+
+    return load_finance_return(con, path)
+
+
+register(Importer("finance_return", seed=_write(
+    "finance.csv", "org_code,period_start,period_end,category,amount_gbp,prevention,source\n"
+    "QK1,2024-04-01,2025-03-31,Acute services,1800000,N,Ledger month 12\n"
+    "QK1,2024-04-01,2025-03-31,Public health grant,200000.00,Y,Ledger month 12\n"), target="finance.csv", kind="csv",
+    run=_finance_return, impossible={"negative amount": _replace(b",1800000,", b",-1800000,"),
+                                     "infinite amount": _replace(b",1800000,", b",inf,"),
+                                     "amount of 1e308": _replace(b",1800000,", b",1e308,"),
+                                     "fraction of a penny": _replace(b",200000.00,", b",200000.001,"),
+                                     "period ending before it starts": _replace(b"2024-04-01,2025-03-31,Acute",
+                                                                                b"2024-04-01,2023-03-31,Acute"),
+                                     "NUL in an org code": _replace(b"QK1,2024-04-01,2025-03-31,Acute",
+                                                                    b"Q\x00K1,2024-04-01,2025-03-31,Acute")}))
