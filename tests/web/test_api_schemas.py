@@ -20,7 +20,8 @@ MARKUP = re.compile(r"<(svg|/?[a-z][a-z0-9]*(\s[^<>]*)?/?)>", re.I)
 EXTRA = ["/api/measures/cancer-62-day/rebases", "/api/measures/cancer-62-day/narrative",
          "/api/indicators/own/emergency-admissions", "/api/admin/users/api_admin", "/api/delivery/actions/L2.1",
          "/api/delivery?organisation=jfp&sort=rag&page=2", "/api/delivery/highlight", "/api/leicester/themes/A",
-         "/api/leicester/priorities/L1", "/api/leicester/priorities/L2", "/api/pledges/1/places", "/api/pledges/2/places"]
+         "/api/leicester/priorities/L1", "/api/leicester/priorities/L2", "/api/pledges/1/places", "/api/pledges/2/places",
+         "/api/delivery/actions/L2.1/risks/new", "/api/delivery/risks/1"]
 # Twins over patient-level data: the demo used here holds none (no OMOP extract, no PHM run), so these
 # answer 404 "nobody registered" and are validated by their own page tests on the synthetic population.
 NEEDS_PATIENTS = {"/api/indicators/own/{event_slug}", "/api/care/people/{person_id}"}
@@ -28,7 +29,15 @@ NEEDS_PATIENTS = {"/api/indicators/own/{event_slug}", "/api/care/people/{person_
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    return create_app(demo_warehouse(tmp_path_factory.mktemp("api") / "w.duckdb"))
+    from pophealth.delivery.risks import add_risk
+    from pophealth.warehouse import connect
+
+    db = demo_warehouse(tmp_path_factory.mktemp("api") / "w.duckdb")
+    con = connect(db)
+    add_risk(con, kind="risk", title="Example risk for the schema check", owner="Test", likelihood=4, impact=5,
+             action_ref="L2.1", who="test")  # so the risk page's twin has one to answer with
+    con.close()
+    return create_app(db)
 
 
 def _template(path: str) -> re.Pattern[str]:

@@ -92,6 +92,19 @@ class Risk(BaseModel):
         return band(self.score)[1]
 
 
+class ScoredRisk(BaseModel):
+    """A risk with its score, NPSA grade and the RAG the grade maps to (for pages and their JSON twins)."""
+
+    risk: Risk
+    score: int
+    grade: str
+    rag: str
+
+    @classmethod
+    def of(cls, r: Risk) -> ScoredRisk:
+        return cls(risk=r, score=r.score, grade=r.grade, rag=r.rag)
+
+
 class RiskRag(BaseModel):
     """What sets an action's risk RAG from its log: the highest open risk or issue."""
 

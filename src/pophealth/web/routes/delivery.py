@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
@@ -23,6 +24,8 @@ from pophealth.delivery.listing import SORTS, page_of, sort_rows
 from pophealth.delivery.rollup import Rollup, rollup
 from pophealth.delivery.seed import BOARDS
 from pophealth.delivery.tracker import TrackerRow, filter_rows, tracker_rows
+from pophealth.delivery.resources import Resource, list_resources
+from pophealth.delivery.risks import ScoredRisk, list_risks
 from pophealth.delivery.updates import history, record_update
 from pophealth.access.roles import User
 from pophealth.errors import ConflictError, PermissionDenied
@@ -77,9 +80,20 @@ class FieldError(BaseModel):
     message: str
 
 
+class ResourceSummary(BaseModel):
+    """Money recorded behind an action; without any, the seed's Y/N and source stay readable."""
+
+    items: list[Resource]
+    total_gbp: Decimal | None
+    prevention_gbp: Decimal | None
+    legacy: str | None  # "Y (source: ...)" from the seed 003 field, shown only when nothing is recorded
+
+
 class ActionPage(PageContext):
     action: Action
     row: TrackerRow
+    risks: list[ScoredRisk] = []
+    resources: ResourceSummary | None = None
     activities: list[Activity]
     history: list[Update]
     period_id: str | None
@@ -150,12 +164,24 @@ def _action_page(request: Request, ref: str, form: dict[str, str] | None = None,
         page = ActionPage(
             title=f"Action {ref}", breadcrumbs=[HOME, TRACKER], action=action, row=row,
             activities=list_activities(con, ref), history=history(con, ref), period_id=period and period.period_id,
+            risks=[ScoredRisk.of(r) for r in list_risks(con, action_ref=ref)],
+            resources=_resources(list_resources(con, action_ref=ref), action),
             stages=list(STAGES), rags=list(RAGS), errors=errors or [], source=SOURCE,
             form=form or {"version": str(action.version), "stage": row.stage or "", "overall_rag": row.overall_rag or "",
                           "risk_rag": row.risk_rag or "", "trajectory_rag": row.trajectory_rag or "",
                           "narrative": "", "evidence": ""},
             may_edit=may_edit(request.state.user, action))
     return page
+
+
+def _resources(items: list[Resource], action: Action) -> ResourceSummary:
+    legacy = None
+    if not items and (action.resources or action.resources_source):
+        legacy = (action.resources or "Not recorded") + (f" (source: {action.resources_source})"
+                                                          if action.resources_source else "")
+    return ResourceSummary(items=items, total_gbp=sum((r.amount_gbp for r in items), Decimal(0)) if items else None,
+                           prevention_gbp=sum((r.amount_gbp for r in items if r.prevention), Decimal(0)) if items else None,
+                           legacy=legacy)
 
 
 def may_edit(user: User, action) -> bool:
