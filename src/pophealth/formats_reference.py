@@ -77,15 +77,9 @@ def nhse_section() -> list[str]:
 
 
 def _kind(read) -> str:  # noqa: ANN001 - a reader from xlsx_layout
-    from pophealth.delivery import xlsx_layout as x
+    from pophealth.delivery.xlsx_layout import describe
 
-    allowed = getattr(read, "allowed", None)
-    if allowed:
-        return "one of " + ", ".join(allowed)
-    return {x.text: "text", x.whole: "whole number", x.numbers: "whole numbers separated by `;`",
-            x.lines: "one item per line", x.timescale: "financial years, e.g. 23/24 or 23/24 to 25/26",
-            x.day: "date YYYY-MM-DD", x.moment: "date and time YYYY-MM-DD HH:MM:SS",
-            x.ignored: "anything (recomputed)"}.get(read, "text")
+    return describe(read)
 
 
 def tracker_section() -> list[str]:

@@ -125,3 +125,28 @@ def test_the_risk_cell_of_a_logged_action_cannot_be_typed_over_in_the_workbook(d
     assert (problem.sheet, problem.row, problem.column) == ("Tracker", number, "Risk/Issue RAG")
     assert "risk log" in problem.message and "20" in problem.message
     assert sum(import_workbook(demo, tmp_path / "t.xlsx", "x").values()) == 0  # the unedited export is fine
+
+
+def test_a_red_risk_escalates_a_sponsor_workstream_in_the_board_highlight_report(demo):
+    from pophealth.delivery.actions import list_actions
+    from pophealth.delivery.governance import highlight_report, insert_governance, list_governance
+    from pophealth.delivery.records import Governance
+
+    board = "Leicester Health and Wellbeing Board"
+    governed = {g.priority_id for g in list_governance(demo)}
+    action = next(a for a in list_actions(demo) if a.ref.startswith("L") and a.priority_id not in governed)
+    insert_governance(demo, Governance(priority_id=action.priority_id, level="sponsor", board=board), "test")
+
+    def escalated():
+        return [p.governance.priority_id for p in highlight_report(demo, board).escalated]
+
+    assert escalated() == []
+    risk = add_risk(demo, kind="issue", title="Provider withdrew", owner="Commissioner", likelihood=5, impact=4,
+                    action_ref=action.ref, who="x")
+    report = highlight_report(demo, board)
+    assert escalated() == [action.priority_id]
+    [workstream] = report.escalated
+    assert [(r.action.ref, r.risk_rag_source) for r in workstream.exceptions if r.risk_rag == "Red"] == [
+        (action.ref, "risk log")]  # the reason it escalated is listed
+    close_risk(demo, risk.risk_id, risk.version, "x")
+    assert escalated() == []

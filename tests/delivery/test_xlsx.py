@@ -211,3 +211,20 @@ def test_missing_sheet_and_column_are_named(exported, tmp_path):
         import_workbook(connect(tmp_path / "c.duckdb"), tmp_path / "bad.xlsx", "x")
     where = {(p.sheet, p.row, p.column) for p in info.value.problems}
     assert where == {("Activities", None, None), ("Updates", 1, "Version")}
+
+
+def test_an_update_row_missing_a_required_cell_says_which_and_what_is_expected(exported, tmp_path):
+    con, path = exported
+    wb = load_workbook(path)
+    ws = wb["Updates"]
+    header = [c.value for c in ws[1]]
+    ws.append([{"Ref": "ICS-1.1", "Delivery Stage": "Started", "Overall RAG Status": "Amber"}.get(h) for h in header])
+    wb.save(tmp_path / "short.xlsx")
+    with pytest.raises(InputError) as info:
+        import_workbook(con, tmp_path / "short.xlsx", "x")
+    found = {(p.sheet, p.row, p.column): p.message for p in info.value.problems}
+    assert found == {
+        ("Updates", ws.max_row, "Risk/Issue RAG"): "this cell is empty but must be filled in (expected one of Red, Amber, Green)",
+        ("Updates", ws.max_row, "Improvement Trajectory RAG"):
+            "this cell is empty but must be filled in (expected one of Red, Amber, Green)",
+        ("Updates", ws.max_row, "Narrative"): "this cell is empty but must be filled in (expected text)"}

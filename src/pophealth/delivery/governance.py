@@ -73,7 +73,10 @@ class HighlightReport(BaseModel):
 
 
 def _exceptional(r: TrackerRow) -> bool:
-    return r.overall_rag in ("Red", "Amber") or r.overdue or r.status_change in ("Improved", "Worsened", "New")
+    """An action the board must see: rated Red or Amber, Red for risk (it escalates its workstream, so it is
+    listed as the reason), overdue, or changed."""
+    return (r.overall_rag in ("Red", "Amber") or r.risk_rag == "Red" or r.overdue
+            or r.status_change in ("Improved", "Worsened", "New"))
 
 
 def review_due(g: Governance, as_of: date) -> bool:

@@ -30,7 +30,7 @@ from pophealth.delivery.records import Action, Activity, Governance, Period, Pri
 from pophealth.delivery.tracker import TrackerRow, tracker_rows
 from pophealth.delivery.updates import history, insert_update
 from pophealth.delivery.xlsx_layout import (ACTIVITIES, GOVERNANCE, PERIODS, PRIORITIES, SHEETS, TRACKER,
-                                            UPDATES, Column)
+                                            UPDATES, Column, describe)
 from pophealth.errors import InputError, Problem
 
 EPOCH = datetime(2000, 1, 1)
@@ -94,7 +94,8 @@ def _read_sheet(file: str, sheet: str, rows: list[tuple], columns: list[Column],
                 problems.append(Problem(file, str(exc), sheet=sheet, row=number, column=c.header))
                 continue
             if c.required and value is None:
-                problems.append(Problem(file, "a value is required", sheet=sheet, row=number, column=c.header))
+                problems.append(Problem(file, f"this cell is empty but must be filled in (expected {describe(c.read)})",
+                                        sheet=sheet, row=number, column=c.header))
             fields[c.field] = value
         try:
             _model(sheet, fields, number)
@@ -110,7 +111,7 @@ def _validation_problems(file, sheet, number, columns, exc) -> list[Problem]:
     for err in exc.errors():
         field = str(err["loc"][0]) if err["loc"] else ""
         if err["type"] == "missing" or (field in headers and err.get("input") is None):
-            continue  # already reported as "a value is required" or its own parse error
+            continue  # already reported as an empty required cell or its own parse error
         out.append(Problem(file, err["msg"], sheet=sheet, row=number, column=headers.get(field, field)))
     return out
 

@@ -189,6 +189,17 @@ SHEETS: dict[str, list[Column]] = {
 }
 
 
+def describe(read: Callable[[Any], Any]) -> str:
+    """What a column holds, in plain words (for error messages and the generated layout reference)."""
+    allowed = getattr(read, "allowed", None)
+    if allowed:
+        return "one of " + ", ".join(allowed)
+    return {text: "text", whole: "whole number", numbers: "whole numbers separated by `;`",
+            lines: "one item per line", timescale: "financial years, e.g. 23/24 or 23/24 to 25/26",
+            day: "date YYYY-MM-DD", moment: "date and time YYYY-MM-DD HH:MM:SS",
+            ignored: "anything (recomputed)"}.get(read, "text")
+
+
 def cell_value(column: Column, value: Any) -> Any:
     """How a field is written into a cell (lists joined the way ``read`` splits them)."""
     if column.read is numbers:
