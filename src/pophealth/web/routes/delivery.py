@@ -168,7 +168,7 @@ def _action_page(request: Request, ref: str, form: dict[str, str] | None = None,
             resources=_resources(list_resources(con, action_ref=ref), action),
             stages=list(STAGES), rags=list(RAGS), errors=errors or [], source=SOURCE,
             form=form or {"version": str(action.version), "stage": row.stage or "", "overall_rag": row.overall_rag or "",
-                          "risk_rag": row.risk_rag or "", "trajectory_rag": row.trajectory_rag or "",
+                          "risk_rag": (row.latest and row.latest.risk_rag) or "", "trajectory_rag": row.trajectory_rag or "",
                           "narrative": "", "evidence": ""},
             may_edit=may_edit(request.state.user, action))
     return page
