@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from pophealth.delivery.actions import get_action, list_actions
@@ -228,3 +232,38 @@ def test_an_update_row_missing_a_required_cell_says_which_and_what_is_expected(e
         ("Updates", ws.max_row, "Improvement Trajectory RAG"):
             "this cell is empty but must be filled in (expected one of Red, Amber, Green)",
         ("Updates", ws.max_row, "Narrative"): "this cell is empty but must be filled in (expected text)"}
+
+
+RATED = ("L2.1", "L2.3", "JFP-3.1", "JFP-4.1")  # the demo actions with updates
+RAG_COLUMNS = ("Overall RAG Status", "Improvement Trajectory RAG")
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pristine")
+    con = connect(folder / "store.duckdb")
+    build_demo_tracker(con)
+    export_workbook(con, folder / "tracker.xlsx")
+    con.close()
+    return folder
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.tuples(st.sampled_from(RATED), st.sampled_from(RAG_COLUMNS)),
+                       st.sampled_from(["Red", "Amber", "Green"]), max_size=5))
+def test_each_changed_row_gives_one_update_and_unchanged_rows_none(pristine, tmp_path_factory, edits):
+    folder = tmp_path_factory.mktemp("case")
+    shutil.copy(pristine / "store.duckdb", folder / "store.duckdb")
+    con = connect(folder / "store.duckdb")
+    try:
+        now = {ref: tracker_row(con, ref) for ref in RATED}
+        field = {"Overall RAG Status": "overall_rag", "Improvement Trajectory RAG": "trajectory_rag"}
+        changed_rows = {ref for (ref, column), value in edits.items() if getattr(now[ref], field[column]) != value}
+        before = len(history(con))
+        _edit_cells(pristine / "tracker.xlsx", folder / "edited.xlsx", edits)
+        counts = import_workbook(con, folder / "edited.xlsx", "prop")
+        assert counts["Tracker updates"] == len(changed_rows) == len(history(con)) - before
+        for (ref, column), value in edits.items():
+            assert getattr(tracker_row(con, ref), field[column]) == value
+    finally:
+        con.close()
