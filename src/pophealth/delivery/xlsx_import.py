@@ -252,7 +252,7 @@ def _conflict(con, file: str, number: int, a: Action, current: int) -> Problem:
     mine = [c for c in changes(con) if c["key"] == a.ref or c["key"].startswith(f"{a.ref}/")]
     by = f", last by {mine[-1]['who']} at {mine[-1]['changed_at']:%Y-%m-%d %H:%M}" if mine else ""
     return Problem(file, f"conflict, this row is out of date: it was exported at version {a.version} of {a.ref}, but the action has "
-                   f"been changed since (it is now at version {current}{by}); nothing was imported. Export the "
+                   f"been changed since (it is now at version {current}{by}). Export the "
                    "tracker again and redo your edit of this row", sheet=TRACKER, row=number, column="Version")
 
 
