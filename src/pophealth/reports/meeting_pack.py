@@ -282,16 +282,16 @@ def check_disclosure(pack: MeetingPack, policy: DisclosurePolicy | None = None) 
 # ---------------------------------------------------------------- rendering
 
 def pack_context(pack: MeetingPack) -> dict:
+    """Views per section: a measure shown under a pledge and a priority gets its own chart ids in each."""
     tracking: Tracking | None = assess_snapshot(pack.snapshot) if pack.snapshot else None
-    views: dict[str, MeasureView] = {}
-    if tracking:
-        views = {mid: measure_view(e, ident=f"m-{mid}") for mid, e in tracking.measures.items()}
-    pledges = []
-    if tracking:
-        for p in tracking.pledges:
-            if p.pledge.number in pack.pledge_numbers:
-                pledges.append({"entry": p, "views": [views[m] for m in p.measure_ids]})
-    priorities = [{"s": s, "views": [views[m] for m in s.measure_ids if m in views]} for s in pack.priorities]
+    entries = tracking.measures if tracking else {}
+
+    def views(section: str, ids: list[str]) -> list[MeasureView]:
+        return [measure_view(entries[m], ident=f"{section}-{m}") for m in ids if m in entries]
+
+    pledges = [{"entry": p, "views": views(f"p{p.pledge.number}", p.measure_ids)}
+               for p in (tracking.pledges if tracking else []) if p.pledge.number in pack.pledge_numbers]
+    priorities = [{"s": s, "views": views(f"q{k}", s.measure_ids)} for k, s in enumerate(pack.priorities, 1)]
     return {"pack": pack, "pledges": pledges, "priorities": priorities, "tracking": tracking,
             "demo_text": DEMO_TEXT, "insight_by": _group(pack.insight)}
 
