@@ -185,3 +185,24 @@ def test_cli_json_reports_what_it_wrote(db, tmp_path, capsys):
     main(["report", "meeting", HWB, "--db", str(db), "--out", str(tmp_path), "--no-pdf", "--json"])
     out = json.loads(capsys.readouterr().out)
     assert out["pdf"] is None and Path(out["html"]).is_file() and out["priorities"] >= 1
+
+
+def test_an_icb_meeting_before_any_data_still_has_its_pledge_pages(tmp_path, strategy):
+    c = connect(tmp_path / "w.duckdb")
+    try:
+        build_demo_tracker(c)
+        store.load_shipped(c)
+        store.add_meeting(c, "icb-board", dt.date(2024, 10, 3), "test", demo=True)
+        pack = build_meeting_pack(c, strategy, ICB)
+    finally:
+        c.close()
+    assert [p.number for p in pack.pledges] == list(range(1, 14))
+    assert all(not s.points for s in pack.snapshot.series.values())  # an empty warehouse: nothing measured
+    html = write_meeting_pack(pack, tmp_path / "out", pdf=False).html.read_text("utf-8")
+    assert html.count('<section class="item pledge"') == 13
+
+
+def test_without_a_snapshot_every_pledge_page_says_no_data_yet(con, strategy, tmp_path):
+    pack = build_meeting_pack(con, strategy, ICB).model_copy(update={"snapshot": None})
+    html = write_meeting_pack(pack, tmp_path, pdf=False).html.read_text("utf-8")
+    assert html.count('<section class="item pledge"') == 13 and html.count("No data yet") == 13

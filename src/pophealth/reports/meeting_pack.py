@@ -41,7 +41,8 @@ from pophealth.delivery.tracker import TrackerRow, tracker_rows
 from pophealth.delivery.updates import history
 from pophealth.disclosure import DisclosurePolicy
 from pophealth.errors import ConfigError
-from pophealth.measures.tracking import NoDataYet, Snapshot, Tracking, assess_snapshot, take_snapshot
+from pophealth.measures.tracking import (NoDataYet, PledgeEntry, PledgeRef, Snapshot, Tracking, assess_snapshot,
+                                         take_snapshot)
 from pophealth.measures.view import MeasureView, measure_view
 from pophealth.strategy.models import Strategy
 
@@ -129,6 +130,7 @@ class MeetingPack(BaseModel):
     public: bool
     snapshot: Snapshot | None
     pledge_numbers: list[int]
+    pledges: list[PledgeRef] = []
     priorities: list[PrioritySection]
     exceptions: list[ActionLine]
     updates: list[UpdateLine]
@@ -254,8 +256,10 @@ def build_meeting_pack(con: duckdb.DuckDBPyConnection, strategy: Strategy, mid: 
         points = [PointLine(measure_id=k, measure=labels[k], label=p.label, value=p.value)
                   for k, s in snapshot.series.items() if k in shown
                   for p in s.points if prev.meeting_date < p.period_end <= day]
+    pledge_refs = [PledgeRef(number=p.number, id=p.id, text=p.text, emphasis=p.emphasis, group=p.group)
+                   for p in strategy.pledges if p.number in pledge_numbers]
     pack = MeetingPack(meeting=meeting, board=board, previous=prev, period_id=period_id, public=public,
-                       snapshot=snapshot, pledge_numbers=pledge_numbers, priorities=sections, exceptions=exceptions,
+                       snapshot=snapshot, pledge_numbers=pledge_numbers, pledges=pledge_refs, priorities=sections, exceptions=exceptions,
                        updates=updates, points=points, insight=insight_items(sorted(covered), providers))
     if public:
         check_disclosure(pack)
@@ -289,8 +293,10 @@ def pack_context(pack: MeetingPack) -> dict:
     def views(section: str, ids: list[str]) -> list[MeasureView]:
         return [measure_view(entries[m], ident=f"{section}-{m}") for m in ids if m in entries]
 
-    pledges = [{"entry": p, "views": views(f"p{p.pledge.number}", p.measure_ids)}
-               for p in (tracking.pledges if tracking else []) if p.pledge.number in pack.pledge_numbers]
+    tracked = {p.pledge.number: p for p in (tracking.pledges if tracking else [])}
+    # without any measure data the pledges still get their pages, each saying it has no data yet
+    entries = [tracked.get(p.number) or PledgeEntry(pledge=p, measurable=False) for p in pack.pledges]
+    pledges = [{"entry": e, "views": views(f"p{e.pledge.number}", e.measure_ids)} for e in entries]
     priorities = [{"s": s, "views": views(f"q{k}", s.measure_ids)} for k, s in enumerate(pack.priorities, 1)]
     return {"pack": pack, "pledges": pledges, "priorities": priorities, "tracking": tracking,
             "demo_text": DEMO_TEXT, "insight_by": _group(pack.insight)}
