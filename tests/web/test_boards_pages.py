@@ -102,6 +102,13 @@ def test_admin_adds_an_organisation_and_a_person_and_links_an_account(app, admin
     assert "username: None → pat_lead" in history[0]["what"]
     bad = admin.post("/admin/organisations", data={"org_id": "Not A Slug", "name": "X", "csrf_token": token})
     assert bad.status_code == 400
+    admin.post("/admin/organisations/rename", data={"org_id": "loros", "new_name": "LOROS", "csrf_token": token},
+               follow_redirects=False)
+    orgs = {o["org_id"]: o["name"] for o in analyst.get("/api/organisations").json()["organisations"]}
+    assert orgs["loros"] == "LOROS"
+    assert _log(app, "organisation", "loros")[-1]["before"]["name"] == "LOROS Hospice"
+    empty = admin.post("/admin/organisations/rename", data={"org_id": "loros", "new_name": " ", "csrf_token": token})
+    assert empty.status_code == 400
 
 
 def test_admin_sets_a_level_with_reason_and_the_review_tasks_follow(app, admin, analyst):

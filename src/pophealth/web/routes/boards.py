@@ -330,6 +330,14 @@ def register(app: FastAPI) -> None:
             store.add_organisation(con, org, _who(request))
         return RedirectResponse("/organisations", status_code=303)
 
+    @app.post("/admin/organisations/rename", include_in_schema=False)
+    def rename_organisation(request: Request, org_id: str = Form(""), new_name: str = Form(""),
+                            new_short_name: str = Form("")):
+        with warehouse(request) as con:
+            _valid(lambda: store.rename_organisation(con, org_id, new_name.strip(), new_short_name.strip() or None,
+                                                     _who(request)))
+        return RedirectResponse("/organisations", status_code=303)
+
     @app.post("/admin/people", include_in_schema=False)
     def add_person(request: Request, person_id: str = Form(""), person_name: str = Form(""),
                    organisation: str = Form("")):
@@ -358,5 +366,5 @@ def register(app: FastAPI) -> None:
 
     for path in ("/admin/boards/{board_id}/meetings", "/admin/boards/{board_id}/meetings/{meeting_id}/remove",
                  "/admin/boards/{board_id}/members", "/admin/boards/{board_id}/members/{membership_id}/end",
-                 "/admin/organisations", "/admin/people", "/admin/people/{person_id}", "/admin/levels"):
+                 "/admin/organisations", "/admin/organisations/rename", "/admin/people", "/admin/people/{person_id}", "/admin/levels"):
         declare_route(app, path, ("POST",), "admin")
