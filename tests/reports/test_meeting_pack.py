@@ -17,7 +17,8 @@ from pophealth.cli import main
 from pophealth.delivery.actions import get_action, list_priorities
 from pophealth.delivery.updates import record_update
 from pophealth.errors import ConfigError
-from pophealth.reports.meeting_pack import InsightItem, build_meeting_pack, check_disclosure, write_meeting_pack
+from pophealth.reports.meeting_pack import (InsightItem, build_meeting_pack, check_disclosure, pack_context,
+                                            write_meeting_pack)
 from pophealth.strategy import load_strategy
 from pophealth.warehouse import connect
 from tests.delivery_support import build_demo_tracker
@@ -81,6 +82,9 @@ def test_hwb_pack_has_the_do_priority_highlight_and_its_red_risk(con, strategy):
 def test_icb_pack_has_pledges_delivery_progress_and_changes(con, strategy):
     pack = build_meeting_pack(con, strategy, ICB)
     assert pack.pledge_numbers == list(range(1, 14))
+    pledge6 = next(p for p in pack_context(pack)["pledges"] if p["entry"].pledge.number == 6)
+    ae = next(v for v in pledge6["views"] if v.id == "ae-four-hour")
+    assert ae.latest_label == "2024-09" and ae.chart_svg  # SPC chart of the months known at the meeting
     jfp = [p.priority_id for p in list_priorities(con) if p.programme == "jfp"]
     assert [s.priority_id for s in pack.priorities] == jfp
     with_actions = {r[0] for r in con.execute("SELECT DISTINCT priority_id FROM delivery_action").fetchall()}
@@ -143,6 +147,8 @@ def test_icb_pdf_has_a_page_per_pledge_and_priority(db, con, tmp_path):
     assert priority_pages == sorted(set(priority_pages)) and priority_pages[0] > pledge_pages[-1]
     text = " ".join(pages)
     assert "Synthetic" not in text and "synthetic" not in text
+    pledge6 = " ".join(pages[pledge_pages[5]:pledge_pages[6]])  # the pages of pledge 6, up to pledge 7
+    assert "A&E patients seen within 4 hours" in pledge6
 
 
 def test_a_demonstration_meeting_has_no_public_version(con, strategy):

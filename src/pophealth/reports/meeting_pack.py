@@ -295,8 +295,8 @@ def pack_context(pack: MeetingPack) -> dict:
 
     tracked = {p.pledge.number: p for p in (tracking.pledges if tracking else [])}
     # without any measure data the pledges still get their pages, each saying it has no data yet
-    entries = [tracked.get(p.number) or PledgeEntry(pledge=p, measurable=False) for p in pack.pledges]
-    pledges = [{"entry": e, "views": views(f"p{e.pledge.number}", e.measure_ids)} for e in entries]
+    shown = [tracked.get(p.number) or PledgeEntry(pledge=p, measurable=False) for p in pack.pledges]
+    pledges = [{"entry": e, "views": views(f"p{e.pledge.number}", e.measure_ids)} for e in shown]
     priorities = [{"s": s, "views": views(f"q{k}", s.measure_ids)} for k, s in enumerate(pack.priorities, 1)]
     return {"pack": pack, "pledges": pledges, "priorities": priorities, "tracking": tracking,
             "demo_text": DEMO_TEXT, "insight_by": _group(pack.insight)}
