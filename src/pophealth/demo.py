@@ -25,6 +25,7 @@ class DemoStep:
 
 def demo_steps() -> list[DemoStep]:
     """Every step of the demo build, in order. Each part of the product adds its own."""
+    from pophealth.boards.demo import boards_demo_step
     from pophealth.delivery.demo import delivery_demo_step
     from pophealth.geography.load import load_geography_step
     from pophealth.indicators.load import load_fingertips_step
@@ -33,7 +34,7 @@ def demo_steps() -> list[DemoStep]:
     from pophealth.synth.demo_step import synth_step
 
     return [load_geography_step(), load_fingertips_step(), measures_demo_step(), delivery_demo_step(),
-            synth_step(), phm_step()]
+            boards_demo_step(), synth_step(), phm_step()]
 
 
 def build_demo(db: Path, *, console: Console | None = None) -> None:

@@ -10,6 +10,7 @@ from tests.delivery_support import build_demo_tracker
 from pophealth.indicators.load import load_shipped_fingertips
 from pophealth.measures.demo import load_measures_demo
 from pophealth.microsite import build_site
+from pophealth.boards.store import load_shipped as load_shipped_boards
 from pophealth.warehouse import connect
 
 
@@ -18,6 +19,7 @@ def demo_warehouse(path: Path) -> Path:
     try:
         load_shipped_fingertips(con)
         build_demo_tracker(con)
+        load_shipped_boards(con)
         load_measures_demo(con)
     finally:
         con.close()

@@ -21,7 +21,8 @@ EXTRA = ["/api/measures/cancer-62-day/rebases", "/api/measures/cancer-62-day/nar
          "/api/indicators/own/emergency-admissions", "/api/admin/users/api_admin", "/api/delivery/actions/L2.1",
          "/api/delivery?organisation=jfp&sort=rag&page=2", "/api/delivery/highlight", "/api/leicester/themes/A",
          "/api/leicester/priorities/L1", "/api/leicester/priorities/L2", "/api/pledges/1/places", "/api/pledges/2/places",
-         "/api/delivery/actions/L2.1/risks/new", "/api/delivery/risks/1"]
+         "/api/delivery/actions/L2.1/risks/new", "/api/delivery/risks/1",
+         "/api/delivery/actions/L2.1/plan"]
 # Twins over patient-level data: the demo used here holds none (no OMOP extract, no PHM run), so these
 # answer 404 "nobody registered" and are validated by their own page tests on the synthetic population.
 NEEDS_PATIENTS = {"/api/indicators/own/{event_slug}", "/api/care/people/{person_id}"}

@@ -1,4 +1,4 @@
-"""``report board``: the pledge board pack; ``report import-nhse``: operational statistics files."""
+"""``report board``: the pledge board pack; ``report meeting``: one board meeting's pack; ``report import-nhse``: statistics files."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import typer
 from pophealth.cli.app import CreateOption, DbOption, JsonOption, console, open_warehouse, output_folder, sub_app
 from pophealth.cli.strategy import StrategyOption
 
-report_app = sub_app("report", "Pledge measures: import operational statistics and write the board pack.")
+report_app = sub_app("report", "Pledge measures: import operational statistics, write the board pack and meeting packs.")
 
 
 @report_app.command("board")
@@ -91,3 +91,35 @@ def import_nhse(
         return
     for name, n in counts.items():
         console.print(f"{name}: {n} observations")
+
+
+@report_app.command("meeting")
+def meeting(
+    meeting_id: Annotated[str, typer.Argument(help="The meeting's id, e.g. leicestershire-hwb-2025-03-27 (`pophealth boards list`).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the HTML, PDF and XLSX into.")],
+    public: Annotated[bool, typer.Option("--public", help="The public version: no names or narratives, counts checked by disclosure control.")] = False,
+    no_pdf: Annotated[bool, typer.Option("--no-pdf", help="Skip the PDF (quicker drafts).")] = False,
+    db: DbOption = None,
+    strategy: StrategyOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write the pack for one board meeting: its pledges' and priorities' measures, exceptions and changes."""
+    from pophealth.reports.meeting_pack import build_meeting_pack, write_meeting_pack
+    from pophealth.strategy import load_strategy
+
+    con = open_warehouse(db)
+    try:
+        pack = build_meeting_pack(con, load_strategy(strategy), meeting_id, public=public)
+    finally:
+        con.close()
+    files = write_meeting_pack(pack, output_folder(out), pdf=not no_pdf)
+    written = {"meeting": meeting_id, "html": str(files.html), "pdf": files.pdf and str(files.pdf),
+               "xlsx": str(files.xlsx), "pledges": len(pack.pledge_numbers), "priorities": len(pack.priorities),
+               "exceptions": len(pack.exceptions)}
+    if as_json:
+        typer.echo(json.dumps(written, indent=2))
+        return
+    for kind in ("html", "pdf", "xlsx"):
+        if written[kind]:
+            console.print(f"{kind:8} {written[kind]}")
+    console.print(f"Meeting pack for {meeting_id} written to {out}")

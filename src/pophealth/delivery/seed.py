@@ -15,15 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pophealth.boards.loader import programme_boards
 from pophealth.delivery.records import Action, Activity, Governance, Priority
 from pophealth.strategy.models import MeasureSlot, Strategy
 
-BOARDS = {
-    "jfp": "LLR Integrated Care Board",
-    "ics": "LLR Integrated Care Partnership",
-    "jhws": "Leicestershire Health and Wellbeing Board",
-    "leicester": "Leicester Health and Wellbeing Board",
-}
+# The board each programme's Do / Sponsor / Watch levels report to, from the boards register (boards/*.yaml).
+BOARDS = programme_boards()
 
 
 @dataclass

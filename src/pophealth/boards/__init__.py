@@ -1,0 +1,1 @@
+"""Partner organisations, boards, people, memberships, meetings and Do / Sponsor / Watch levels."""
