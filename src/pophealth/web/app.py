@@ -44,6 +44,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     from pophealth.web.routes import indicators as indicator_routes
     from pophealth.web.routes import own_indicators as own_indicator_routes
     from pophealth.web.routes import delivery as delivery_routes
+    from pophealth.web.routes import insight as insight_routes
     from pophealth.web.routes import phm as phm_routes
     from pophealth.web.routes import strategy as strategy_routes
     from pophealth.web.security import SecurityMiddleware
@@ -79,6 +80,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     declare_route(app, "/api/openapi.json", ("GET",), "public")
     app.add_middleware(SecurityMiddleware, fastapi_app=app)
     delivery_routes.register(app)
+    insight_routes.register(app)
     care_routes.register(app)
     audit_search_routes.register(app)
     _add_error_handlers(app)

@@ -9,7 +9,11 @@ from pophealth.errors import NotFoundError
 from pophealth.strategy import models as m
 from pophealth.strategy.models import Strategy
 from pophealth.indicators.jhws_figure import FigureRow, figure_rows
-from pophealth.web.pages import Crumb, PageContext, add_page, cached
+from pophealth.access.roles import allowed
+from pophealth.insight.store import insight_for_priorities
+from pophealth.web.pages import Crumb, PageContext, add_page, cached, warehouse
+from pophealth.web.routes.insight import InsightItem, priority_href
+from pophealth.web.routes.insight import item as insight_item
 from pophealth.web.routes.measure_views import MeasureRow, PledgeProgress, pledge_progress, slot_rows
 
 HOME = Crumb(text="Home", href="/")
@@ -20,6 +24,22 @@ class Link(BaseModel):
     text: str
     href: str
     hint: str | None = None
+
+
+class StaffInsight(BaseModel):
+    """What people have told us about a priority: shown to signed-in staff only (public users get None)."""
+
+    href: str  # the priority's staff insight page
+    records: list[InsightItem]
+
+
+def _staff_insight(request: Request, ref: str) -> StaffInsight | None:
+    user = getattr(request.state, "user", None)
+    if user is None or not allowed(user, "analyst"):
+        return None
+    with warehouse(request) as con:
+        records = insight_for_priorities(con, [ref])
+    return StaffInsight(href=priority_href(ref), records=[insight_item(r) for r in records])
 
 
 class HomePage(PageContext):
@@ -46,6 +66,7 @@ class DeliveryPriorityListPage(PageContext):
 
 
 class DeliveryPriorityPage(PageContext):
+    insight: StaffInsight | None = None  # signed-in staff only
     live_measures: list[MeasureRow] = []  # the slots' catalogue measures with their latest figure and status
     priority: m.DeliveryPriority
     pledges: list[Link]
@@ -57,6 +78,7 @@ class FocusListPage(PageContext):
 
 
 class FocusPage(PageContext):
+    insight: StaffInsight | None = None  # signed-in staff only
     live_measures: list[MeasureRow] = []  # the slots' catalogue measures with their latest figure and status
     focus: m.Focus
     pledges: list[Link]
@@ -71,6 +93,7 @@ class JhwsListPage(PageContext):
 
 
 class JhwsPriorityPage(PageContext):
+    insight: StaffInsight | None = None  # signed-in staff only
     live_measures: list[MeasureRow] = []  # the slots' catalogue measures with their latest figure and status
     priority: m.JhwsPriority
     pledges: list[Link]
@@ -87,6 +110,7 @@ class LeicesterThemePage(PageContext):
 
 
 class LeicesterPriorityPage(PageContext):
+    insight: StaffInsight | None = None  # signed-in staff only
     live_measures: list[MeasureRow] = []  # the slots' catalogue measures with their latest figure and status
     theme: m.LeicesterTheme
     priority: m.LeicesterPriority
@@ -172,7 +196,8 @@ def delivery_priority(request: Request, slug: str) -> DeliveryPriorityPage:
     numbers = list(d.pledges) + [p.number for p in s.pledges if d.id in p.delivery_priorities]
     return DeliveryPriorityPage(
         title=d.name, breadcrumbs=[HOME, Crumb(text="Delivery priorities", href="/delivery-priorities")],
-        priority=d, pledges=_pledge_links(s, numbers), source=SOURCE, live_measures=slot_rows(request, d.measures))
+        priority=d, pledges=_pledge_links(s, numbers), source=SOURCE, live_measures=slot_rows(request, d.measures),
+        insight=_staff_insight(request, f"delivery:{d.id}"))
 
 
 def focus_list(request: Request) -> FocusListPage:
@@ -187,7 +212,8 @@ def focus(request: Request, slug: str) -> FocusPage:
     return FocusPage(title=f"Area of focus {f.number}: {f.title}",
                      breadcrumbs=[HOME, Crumb(text="Areas of focus", href="/focuses")],
                      focus=f, pledges=_pledge_links(s, f.pledges), source=SOURCE,
-                     live_measures=slot_rows(request, f.measures))
+                     live_measures=slot_rows(request, f.measures),
+                     insight=_staff_insight(request, f"focus:{f.id}"))
 
 
 def jhws_list(request: Request) -> JhwsListPage:
@@ -212,7 +238,8 @@ def jhws_priority(request: Request, slug: str) -> JhwsPriorityPage:
     j = _one((j for j in s.jhws.priorities if j.id == slug), f"There is no JHWS priority {slug!r}")
     return JhwsPriorityPage(title=j.name, breadcrumbs=[HOME, Crumb(text="Leicestershire JHWS", href="/jhws")],
                             priority=j, pledges=_pledge_links(s, j.pledges), source=SOURCE,
-                            live_measures=slot_rows(request, j.measures))
+                            live_measures=slot_rows(request, j.measures),
+                            insight=_staff_insight(request, f"jhws:{j.id}"))
 
 
 def leicester(request: Request) -> LeicesterPage:
@@ -240,7 +267,7 @@ def leicester_priority(request: Request, pid: str) -> LeicesterPriorityPage:
             if p.id.lower() == pid.lower():
                 return LeicesterPriorityPage(
                     title=f"Priority {p.number}", theme=t, priority=p, source=SOURCE,
-                    live_measures=slot_rows(request, p.measures),
+                    live_measures=slot_rows(request, p.measures), insight=_staff_insight(request, f"leicester:{p.id}"),
                     breadcrumbs=[HOME, Crumb(text="Leicester plan", href="/leicester"),
                                  Crumb(text=f"{t.id}. {t.name.title()}", href=f"/leicester/themes/{t.id}")])
     raise NotFoundError(f"There is no Leicester priority {pid!r}")
