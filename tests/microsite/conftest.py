@@ -8,8 +8,10 @@ import pytest
 
 from tests.delivery_support import build_demo_tracker
 from pophealth.indicators.load import load_shipped_fingertips
+from pophealth.insight.seeds import load_seed_insights
 from pophealth.measures.demo import load_measures_demo
 from pophealth.microsite import build_site
+from pophealth.strategy import load_strategy
 from pophealth.warehouse import connect
 
 
@@ -19,6 +21,7 @@ def demo_warehouse(path: Path) -> Path:
         load_shipped_fingertips(con)
         build_demo_tracker(con)
         load_measures_demo(con)
+        load_seed_insights(con, load_strategy())
     finally:
         con.close()
     return path

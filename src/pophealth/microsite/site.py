@@ -20,6 +20,7 @@ from pophealth.measures.tracking import MeasureEntry
 from pophealth.microsite.pledge_status import PledgeStatus, measure_entries, measures_table, pledge_statuses
 from pophealth.microsite.progress import Progress, PublicAction, read_progress
 from pophealth.microsite.tables import PublishedTable, publish
+from pophealth.microsite.you_said import YOU_SAID, you_said_pages
 from pophealth.strategy import Strategy
 
 PROGRAMMES = {
@@ -34,7 +35,7 @@ PRIORITIES = Link(text="Priorities and progress", href="priorities/index.html")
 PLACES = Link(text="Place profiles", href="places/index.html")
 DATA = Link(text="About the data", href="about/data.html")
 ACCESSIBILITY = Link(text="Accessibility statement", href="accessibility.html")
-NAV = [PLEDGES, PRIORITIES, PLACES, DATA]
+NAV = [PLEDGES, PRIORITIES, YOU_SAID, PLACES, DATA]
 
 
 def priority_path(priority_id: str) -> str:
@@ -68,7 +69,7 @@ def home_page(strategy: Strategy, statuses: dict[int, PledgeStatus]) -> HomePage
         principles=principles,
         pledges=[PledgeCard(number=p.number, text=p.text, href=f"pledges/{p.number}.html",
                             status=statuses[p.number].summary) for p in strategy.pledges],
-        sections=[PLEDGES, PRIORITIES, PLACES, DATA], source="The strategy documents listed on About the data.")
+        sections=[PLEDGES, PRIORITIES, YOU_SAID, PLACES, DATA], source="The strategy documents listed on About the data.")
 
 
 def pledges_page(strategy: Strategy, statuses: dict[int, PledgeStatus]) -> ListPage:
@@ -218,6 +219,7 @@ def site_pages(con: duckdb.DuckDBPyConnection, strategy: Strategy) -> list[SiteP
     pages += [pledge_page(strategy, p.number, statuses[p.number], progress) for p in strategy.pledges]
     pages.append(priorities_page(progress))
     pages += [priority_page(strategy, pr, progress, known[1]) for pr in progress.priorities]
+    pages += you_said_pages(con, strategy)
     pages.append(places_page())
     pages += [place_page(con, code) for code, _, _ in place_codes()]
     pages.append(accessibility_page())
