@@ -13,7 +13,7 @@ from pophealth.errors import InputError
 from pophealth.insight.csv_import import import_insights, read_insights
 from pophealth.insight.models import Insight
 from pophealth.insight.public import publishable
-from pophealth.insight.store import get_insight, insight_for_priorities, list_insights
+from pophealth.insight.store import insight_for_priorities, list_insights
 from pophealth.strategy import load_strategy
 from pophealth.warehouse import connect
 
