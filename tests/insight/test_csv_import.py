@@ -115,3 +115,13 @@ def test_a_published_record_is_never_one_the_policy_calls_small(people, publishe
         assert published and people is not None and people > threshold and not policy.is_small(people)
     else:
         assert not published or people is None or people <= threshold
+
+
+def test_the_web_form_path_refuses_giant_or_nul_text_like_the_file_path():
+    from pophealth.insight.models import check_insight
+
+    cells = {"id": "w1", "source": "s", "method": "m", "themes": "t", "summary": "x" * 10_001,
+             "priorities": "focus:cost-of-living"}
+    assert [c for c, _ in check_insight(S, cells).problems] == ["summary"]
+    assert [c for c, _ in check_insight(S, {**cells, "summary": "a\x00b"}).problems] == ["summary"]
+    assert check_insight(S, {**cells, "summary": "fine"}).insight is not None

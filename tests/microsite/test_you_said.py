@@ -83,3 +83,10 @@ def test_public_text_never_mentions_files_tables_or_code(site: Path):
         for word in (r"\.csv", r"\.py\b", r"\bseed", r"\bcolumns?\b", r"\btables?\b", r"\bwarehouse",
                      r"\bimport", r"insight_id", r"\bplus:"):
             assert not re.search(word, text), (page, word)
+
+
+def test_a_plan_priority_page_links_to_its_you_said_page_only_when_there_is_one(site: Path):
+    focus = (site / "priorities" / "ics" / "access-to-services.html").read_text(encoding="utf-8")
+    assert 'href="../../you-said-we-did/focus/access-to-services.html"' in focus
+    jfp = (site / "priorities" / "jfp" / "keeping-people-well.html").read_text(encoding="utf-8")
+    assert "you-said-we-did" not in jfp.split('id="maincontent"', 1)[1].split("</main>")[0]

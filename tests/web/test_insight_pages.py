@@ -96,3 +96,8 @@ def test_the_priority_pages_show_insight_to_staff_and_never_to_the_public(app):
     assert page["insight"]["href"] == "/insight/priorities/focus/access-to-services"
     html = staff.get("/leicester/priorities/L2").text
     assert "What people have told us" in html and "/insight/priorities/leicester/L2" in html
+
+
+def test_signed_in_staff_find_insight_from_every_page_and_the_public_do_not(app):
+    assert 'href="/insight"' in signed_in_client(app, "analyst").get("/pledges").text
+    assert 'href="/insight"' not in TestClient(app).get("/pledges").text

@@ -25,6 +25,7 @@ YES, NO = ("yes", "y", "true", "1"), ("no", "n", "false", "0")
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+MAX_CELL = 10_000  # characters, as for every delimited-text input (pophealth.sources.text_guard)
 MAX_PEOPLE = 10_000_000  # more than the population of LLR several times over: a typo, not an engagement
 
 
@@ -74,6 +75,11 @@ def check_insight(strategy: Strategy, cells: dict[str, str]) -> Checked:
     """Check one record's cells (column -> text) and build the record, or say what is wrong with each cell."""
     problems: list[tuple[str, str]] = []
     get = {c: str(cells.get(c) or "").strip() for c in COLUMNS}
+    for column, text in get.items():  # the web form gets no text_guard: the same limits, checked here
+        if len(text) > MAX_CELL or "\x00" in text:
+            problems.append((column, f"text of at most {MAX_CELL:,} characters without NUL bytes"))
+    if problems:
+        return Checked(None, problems)
 
     ident = get["id"]
     if not _ID.match(ident):
