@@ -26,6 +26,7 @@ def served(tmp_path_factory):
 
 
 @pytest.mark.parametrize("path", ["/insight", "/insight/gaps", "/insight/priorities/focus/access-to-services",
+                                  "/rutland", "/enablers", "/enablers/workforce",
                                   "/focuses/access-to-services"])
 def test_staff_insight_pages_pass_axe(page, served, path):
     app, url = served

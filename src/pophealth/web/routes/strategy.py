@@ -99,6 +99,21 @@ class JhwsPriorityPage(PageContext):
     pledges: list[Link]
 
 
+class EnablerListPage(PageContext):
+    enablers: list[m.Enabler]
+    links: list[Link]  # each enabler's page, in order
+
+
+class EnablerPage(PageContext):
+    insight: StaffInsight | None = None  # signed-in staff only
+    enabler: m.Enabler
+    observations: list[m.Observation]  # the dated figures the seed prints for it
+
+
+class RutlandPage(PageContext):
+    rutland: m.RutlandJhws | None
+
+
 class LeicesterPage(PageContext):
     themes: list[m.LeicesterTheme]
     guiding_principles: list[m.GuidingPrinciple]
@@ -149,6 +164,13 @@ def home(request: Request) -> HomePage:
         Link(text="Leicester delivery plan", href="/leicester",
              hint=f"{len(s.leicester.themes)} themes and {sum(len(t.priorities) for t in s.leicester.themes)} priorities"),
     ]
+    if s.rutland is not None:
+        sections.append(Link(text="Rutland Joint Health and Wellbeing Strategy", href="/rutland",
+                             hint=f"{len(s.rutland.priorities)} priorities, as the Integrated Care Strategy lists them"))
+    if s.enablers:
+        sections.append(Link(text="Enablers", href="/enablers",
+                             hint=f"{len(s.enablers)} enablers of the Integrated Care Strategy with "
+                                  f"{sum(len(e.actions) for e in s.enablers)} actions"))
     # the Joint Forward Plan and the Integrated Care Strategy share one vision: show it once
     visions = list({v.text: v for v in s.visions}.values())
     return HomePage(title=s.about.name, visions=visions, pledges=s.pledges, sections=sections, source=SOURCE)
@@ -242,6 +264,28 @@ def jhws_priority(request: Request, slug: str) -> JhwsPriorityPage:
                             insight=_staff_insight(request, f"jhws:{j.id}"))
 
 
+def enabler_list(request: Request) -> EnablerListPage:
+    enablers = _strategy(request).enablers
+    return EnablerListPage(title="Enabling the strategy to be delivered", breadcrumbs=[HOME], enablers=enablers,
+                           links=[Link(text=f"{e.number}. {e.title.rstrip(':')}", href=f"/enablers/{e.id}",
+                                       hint=f"{len(e.actions)} action{'s' if len(e.actions) != 1 else ''}")
+                                  for e in enablers], source=SOURCE)
+
+
+def enabler(request: Request, slug: str) -> EnablerPage:
+    s = _strategy(request)
+    e = _one((e for e in s.enablers if e.id == slug), f"There is no enabler {slug!r}")
+    return EnablerPage(title=f"Enabler {e.number}: {e.title.rstrip(':')}",
+                       breadcrumbs=[HOME, Crumb(text="Enablers", href="/enablers")], enabler=e, source=SOURCE,
+                       observations=[o for o in s.observations if o.priority == f"enabler:{e.id}"],
+                       insight=_staff_insight(request, f"enabler:{e.id}"))
+
+
+def rutland(request: Request) -> RutlandPage:
+    return RutlandPage(title="Rutland Joint Health and Wellbeing Strategy priorities", breadcrumbs=[HOME],
+                       rutland=_strategy(request).rutland, source=SOURCE)
+
+
 def leicester(request: Request) -> LeicesterPage:
     s = _strategy(request)
     return LeicesterPage(title="Leicester Health, Care and Wellbeing Strategy delivery plan", breadcrumbs=[HOME],
@@ -285,6 +329,9 @@ def register(app: FastAPI) -> None:
     add_page(app, "/focuses/{slug}", "strategy/focus.jinja", focus, name="focus")
     add_page(app, "/jhws", "strategy/jhws.jinja", jhws_list, name="jhws")
     add_page(app, "/jhws/{slug}", "strategy/jhws_priority.jinja", jhws_priority, name="jhws_priority")
+    add_page(app, "/enablers", "strategy/enablers.jinja", enabler_list, name="enablers")
+    add_page(app, "/enablers/{slug}", "strategy/enabler.jinja", enabler, name="enabler")
+    add_page(app, "/rutland", "strategy/rutland.jinja", rutland, name="rutland")
     add_page(app, "/leicester", "strategy/leicester.jinja", leicester, name="leicester")
     add_page(app, "/leicester/themes/{letter}", "strategy/leicester_theme.jinja", leicester_theme,
              name="leicester_theme")
