@@ -29,12 +29,13 @@ def demo_steps() -> list[DemoStep]:
     from pophealth.delivery.demo import delivery_demo_step
     from pophealth.geography.load import load_geography_step
     from pophealth.indicators.load import load_fingertips_step
+    from pophealth.insight.seeds import insight_demo_step
     from pophealth.measures.demo import measures_demo_step
     from pophealth.phm.demo_step import phm_step
     from pophealth.synth.demo_step import synth_step
 
     return [load_geography_step(), load_fingertips_step(), measures_demo_step(), delivery_demo_step(),
-            boards_demo_step(), synth_step(), phm_step()]
+            boards_demo_step(), insight_demo_step(), synth_step(), phm_step()]
 
 
 def build_demo(db: Path, *, console: Console | None = None) -> None:

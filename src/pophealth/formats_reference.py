@@ -3,7 +3,8 @@
 ``python -m pophealth.formats_reference --write docs/data-formats.md`` rewrites the part between the
 markers; ``tests/docs/test_data_formats.py`` fails when it is stale, so the documented columns are
 always the ones the readers demand and the writers produce: ``pophealth stats`` inputs, ``spc batch``
-inputs and outputs, the NHS England statistics extract layouts and the delivery tracker workbook.
+inputs and outputs, the NHS England statistics extract layouts, the delivery tracker workbook and insight
+records.
 """
 
 from __future__ import annotations
@@ -116,13 +117,43 @@ def finance_return_section() -> list[str]:
              "periods.", "", "| column | holds |", "|---|---|"]
     lines += [f"| `{c}` | {ABOUT[c]} |" for c in COLUMNS]
     return [*lines, ""]
+def insight_section() -> list[str]:
+    from pophealth.insight.models import LIST_SEPARATOR, OPTIONAL, PLACES, QUOTE_SEPARATOR, REQUIRED
+
+    return ["### Insight records (`pophealth insights import FILE.csv`)", "",
+            "UTF-8 CSV with a header row, one insight record per row. Every problem names the file, row and",
+            "column and nothing is loaded; a record whose `id` is already held is replaced, so re-importing a",
+            "file changes nothing.", "",
+            f"- required columns: {_code(REQUIRED)} (a required column must be present; `date`, `people`,",
+            "  `group` and `place` may be empty when the source does not say);",
+            f"- optional columns (the column may be absent): {_code(OPTIONAL)}.", "",
+            "| column | holds |", "|---|---|",
+            "| `id` | letters, digits, `.`, `-`, `_` (up to 80); unique in the file |",
+            "| `source`, `source_section` | the report, survey or event, and its section or page |",
+            "| `date` | `YYYY`, `YYYY-MM` or `YYYY-MM-DD` |",
+            "| `method` | how people were heard |",
+            "| `people` | whole number of people heard (thousands separators allowed) |",
+            "| `group` | the population heard, or `plus:<id>` for a PLUS group of the register |",
+            f"| `place` | one of {_code(PLACES)} |",
+            f"| `themes` | themes separated by `{LIST_SEPARATOR}` (at least one) |",
+            "| `summary` | what people said |",
+            f"| `priorities` | priority references separated by `{LIST_SEPARATOR}`, exactly as "
+            "`pophealth strategy show --json` lists them under `priorities` (`ref`, e.g. "
+            "`focus:access-to-services`); at least one |",
+            f"| `actions` | action ids of those priorities, separated by `{LIST_SEPARATOR}` |",
+            f"| `quotes` | quotes separated by `{QUOTE_SEPARATOR}` |",
+            "| `quotes_consent` | `yes`/`no`: required when there are quotes; quotes without consent are never "
+            "published |",
+            "| `published` | `yes`/`no` (empty: no) |", "",
+            "A record reaches the public \"You said, we did\" pages only when `published` is yes and `people` is",
+            "stated and above the disclosure threshold; the number shown is rounded.", ""]
 
 
 def render_layouts() -> str:
     """The generated part of docs/data-formats.md, markers included."""
     body = ["## Analysts' files and the tracker workbook (generated from the code)", "",
             *stats_section(), *spc_section(), *nhse_section(), *tracker_section(),
-            *finance_return_section()]
+            *finance_return_section(), *insight_section()]
     return "\n".join([BEGIN, *body]).rstrip() + "\n" + END
 
 

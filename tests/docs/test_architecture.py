@@ -8,7 +8,7 @@ import pytest
 SRC = Path(__file__).parents[2] / "src" / "pophealth"
 PRODUCTS = ("pophealth.web", "pophealth.reports", "pophealth.microsite", "pophealth.cli")
 LOWER_LAYERS = ["sources", "warehouse", "geography", "strategy", "omop", "stats", "spc", "phm", "delivery",
-                "disclosure", "measures", "indicators", "care", "synth", "access", "charts", "boards"]
+                "disclosure", "measures", "indicators", "care", "synth", "access", "charts", "boards", "insight"]
 
 
 def imported_modules(path: Path) -> set[str]:

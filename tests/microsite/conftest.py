@@ -8,9 +8,11 @@ import pytest
 
 from tests.delivery_support import build_demo_tracker
 from pophealth.indicators.load import load_shipped_fingertips
+from pophealth.insight.seeds import load_seed_insights
 from pophealth.measures.demo import load_measures_demo
 from pophealth.microsite import build_site
 from pophealth.boards.store import load_shipped as load_shipped_boards
+from pophealth.strategy import load_strategy
 from pophealth.warehouse import connect
 
 
@@ -21,6 +23,7 @@ def demo_warehouse(path: Path) -> Path:
         build_demo_tracker(con)
         load_shipped_boards(con)
         load_measures_demo(con)
+        load_seed_insights(con, load_strategy())
     finally:
         con.close()
     return path

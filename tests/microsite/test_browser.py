@@ -20,7 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 PAGE_TYPES = ["index.html", "pledges/index.html", "pledges/8.html", "priorities/index.html",
               "priorities/leicester/l2.html", "priorities/jfp/keeping-people-well.html", "places/index.html",
-              "places/E06000017.html", "about/data.html", "accessibility.html"]
+              "places/E06000017.html", "about/data.html", "accessibility.html", "you-said-we-did/index.html",
+              "you-said-we-did/focus/access-to-services.html"]
 
 
 class Quiet(SimpleHTTPRequestHandler):

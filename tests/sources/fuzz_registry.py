@@ -396,3 +396,24 @@ register(Importer("finance_return", seed=_write(
                                                                                 b"2024-04-01,2023-03-31,Acute"),
                                      "NUL in an org code": _replace(b"QK1,2024-04-01,2025-03-31,Acute",
                                                                     b"Q\x00K1,2024-04-01,2025-03-31,Acute")}))
+# --- insight records CSV (``pophealth insights import FILE``) ---------------------------------------------
+def _insights(path: Path, con) -> object:
+    from pophealth.insight.csv_import import import_insights
+    from pophealth.strategy import load_strategy
+
+    return import_insights(con, load_strategy(), path)
+
+
+register(Importer("insights_csv", seed=_write(
+    "insight.csv", "id,source,date,method,people,group,place,themes,summary,priorities,quotes,quotes_consent,published\n"
+    "city-survey-2024,City survey,2024-03,Survey,1200,plus:homelessness,Leicester,access;housing,"
+    "People said registering with a GP is hard,focus:access-to-services;leicester:L2,It was hard,yes,yes\n"),
+    target="insight.csv", kind="csv", run=_insights,
+    impossible={"negative people": _replace(b",1200,", b",-1200,"),
+                "infinite people": _replace(b",1200,", b",inf,"),
+                "people 1e308": _replace(b",1200,", b",1e308,"),
+                "fractional people": _replace(b",1200,", b",1200.5,"),
+                "month 13": _replace(b",2024-03,", b",2024-13,"),
+                "unknown priority": _replace(b"leicester:L2", b"leicester:L99"),
+                "unknown PLUS group": _replace(b"plus:homelessness", b"plus:nobody"),
+                "NUL in a summary": _replace(b"registering", b"regis\x00tering")}))

@@ -194,7 +194,7 @@ def _assert_clear(error: PophealthError, target: Path, folder: Path | None = Non
 
 def test_the_registry_holds_every_importer():
     assert set(REGISTRY) >= {"fingertips_csv", "omop_csv", "omop_parquet", "synthea_csv", "strategy_yaml",
-                             "tracker_xlsx", "nhse_csv", "stats_csv", "spc_csv", "finance_return"}
+                             "tracker_xlsx", "nhse_csv", "stats_csv", "spc_csv", "finance_return", "insights_csv"}
 
 
 @pytest.mark.parametrize(("name", "variant"), CASES, ids=[f"{n}:{v}" for n, v in CASES])

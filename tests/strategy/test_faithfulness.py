@@ -94,6 +94,32 @@ def _texts(s: Strategy) -> Iterator[Case]:
         yield f"plus.{g.id}", "003", g.name + (f" {g.note}" if g.note else "")
     for text in (le.cross_cutting_priority, le.cross_cutting_outcome):
         yield "leicester.cross_cutting", "003", text or ""
+    yield from _seed_004_additions(s)
+
+
+def _seed_004_additions(s: Strategy) -> Iterator[Case]:
+    """Rutland's Table 1 row names, the five enablers and the case-study figures (all seed 004)."""
+    if s.rutland is not None:
+        yield "rutland.hwb", "004", f"Chair, {s.rutland.hwb}"
+        yield "rutland.chair", "004", s.rutland.chair or ""
+        for p in s.rutland.priorities:
+            aligned = " ".join(x for x in (p.aligned_leicester, p.aligned_leicestershire, p.name) if x)
+            yield f"{p.id}.table1_row", "004", aligned
+            for a in p.actions:
+                yield a.id, "004", a.text
+    for e in s.enablers:
+        yield f"{e.id}.title", "004", f"Enabler {e.number}: {e.title}"
+        for part in ("introduction", "means"):
+            for i, line in enumerate(getattr(e, part)):
+                yield f"{e.id}.{part}[{i}]", "004", line
+        for a in e.actions:
+            yield a.id, "004", a.text
+        for c in e.case_studies:
+            for part in ("issue", "intervention", "impact", "learning"):
+                for i, line in enumerate(getattr(c, part)):
+                    yield f"{e.id}.case_study.{part}[{i}]", "004", line
+    for o in s.observations:
+        yield f"observation.{o.id}", o.source.document, o.printed
 
 
 CASES = list(_texts(load_strategy()))

@@ -18,7 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 LONG_URL = "https://example.org/evidence/" + "a-very-long-path-segment-without-spaces-" * 8 + "report.pdf"
 PAGES = ["/delivery", "/delivery?organisation=jfp&sort=rag&page=2", "/delivery/actions/L2.1",
-         "/delivery/highlight", "/measures/cancer-62-day", "/places/E06000016", "/places"]
+         "/delivery/highlight", "/measures/cancer-62-day", "/places/E06000016", "/places", "/insight",
+         "/insight/gaps", "/insight/priorities/focus/access-to-services"]
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,10 @@ def validate(strategy: StrategyOption = None) -> None:
         f"with {s.intervention_count} interventions, {len(s.focuses)} focuses with "
         f"{s.focus_action_count} actions, {len(s.jhws.priorities)} JHWS priorities, "
         f"{len(s.leicester.themes)} Leicester themes with "
-        f"{sum(len(t.priorities) for t in s.leicester.themes)} priorities"
+        f"{sum(len(t.priorities) for t in s.leicester.themes)} priorities, {len(s.enablers)} enablers with "
+        f"{sum(len(e.actions) for e in s.enablers)} actions, "
+        f"{len(s.rutland.priorities) if s.rutland else 0} Rutland JHWS priorities, "
+        f"{len(s.observations)} dated case-study figures"
     )
 
 

@@ -79,6 +79,7 @@ class PriorityPage(SitePage):
     rollup: Rollup | None
     period: str | None
     pledges: list[Link]
+    you_said: Link | None = None  # the priority's "You said, we did" page, when it has one
 
 
 class ListPage(SitePage):

@@ -20,6 +20,7 @@ from pophealth.measures.tracking import MeasureEntry
 from pophealth.microsite.pledge_status import PledgeStatus, measure_entries, measures_table, pledge_statuses
 from pophealth.microsite.progress import Progress, PublicAction, read_progress
 from pophealth.microsite.tables import PublishedTable, publish
+from pophealth.microsite.you_said import YOU_SAID, you_said_pages, you_said_path
 from pophealth.strategy import Strategy
 
 PROGRAMMES = {
@@ -34,7 +35,7 @@ PRIORITIES = Link(text="Priorities and progress", href="priorities/index.html")
 PLACES = Link(text="Place profiles", href="places/index.html")
 DATA = Link(text="About the data", href="about/data.html")
 ACCESSIBILITY = Link(text="Accessibility statement", href="accessibility.html")
-NAV = [PLEDGES, PRIORITIES, PLACES, DATA]
+NAV = [PLEDGES, PRIORITIES, YOU_SAID, PLACES, DATA]
 
 
 def priority_path(priority_id: str) -> str:
@@ -68,7 +69,7 @@ def home_page(strategy: Strategy, statuses: dict[int, PledgeStatus]) -> HomePage
         principles=principles,
         pledges=[PledgeCard(number=p.number, text=p.text, href=f"pledges/{p.number}.html",
                             status=statuses[p.number].summary) for p in strategy.pledges],
-        sections=[PLEDGES, PRIORITIES, PLACES, DATA], source="The strategy documents listed on About the data.")
+        sections=[PLEDGES, PRIORITIES, YOU_SAID, PLACES, DATA], source="The strategy documents listed on About the data.")
 
 
 def pledges_page(strategy: Strategy, statuses: dict[int, PledgeStatus]) -> ListPage:
@@ -153,7 +154,7 @@ def priority_measure_ids(strategy: Strategy, priority_id: str) -> list[str]:
 
 
 def priority_page(strategy: Strategy, priority: Priority, progress: Progress,
-                  entries: dict[str, MeasureEntry] | None = None) -> PriorityPage:
+                  entries: dict[str, MeasureEntry] | None = None, you_said: set[str] | None = None) -> PriorityPage:
     actions = progress.actions.get(priority.priority_id, [])
     pledges = sorted({n for a in actions for n in a.pledges})
     mine = [entries[i] for i in priority_measure_ids(strategy, priority.priority_id) if entries and i in entries]
@@ -165,7 +166,15 @@ def priority_page(strategy: Strategy, priority: Priority, progress: Progress,
         intro=_intro(strategy, priority.priority_id), actions=actions,
         rollup=progress.by_priority.get(priority.priority_id), period=progress.period,
         pledges=[Link(text=f"Pledge {n}", href=f"pledges/{n}.html") for n in pledges],
+        you_said=_you_said_link(priority.priority_id, you_said or set()),
         source="The delivery tracker (public fields only).")
+
+
+def _you_said_link(priority_id: str, published: set[str]) -> Link | None:
+    """The "You said, we did" page of a tracker priority (``jfp:x`` is the register's ``delivery:x``)."""
+    programme, slug = priority_id.split(":", 1)
+    path = you_said_path(f"{CATALOGUE_PREFIX.get(programme, programme)}:{slug}")
+    return Link(text="You said, we did", href=path) if path in published else None
 
 
 def places_page() -> ListPage:
@@ -216,8 +225,11 @@ def site_pages(con: duckdb.DuckDBPyConnection, strategy: Strategy) -> list[SiteP
     progress = read_progress(con, strategy)
     pages: list[SitePage] = [home_page(strategy, statuses), pledges_page(strategy, statuses)]
     pages += [pledge_page(strategy, p.number, statuses[p.number], progress) for p in strategy.pledges]
+    said = you_said_pages(con, strategy)
     pages.append(priorities_page(progress))
-    pages += [priority_page(strategy, pr, progress, known[1]) for pr in progress.priorities]
+    pages += [priority_page(strategy, pr, progress, known[1], {p.path for p in said})
+              for pr in progress.priorities]
+    pages += said
     pages.append(places_page())
     pages += [place_page(con, code) for code, _, _ in place_codes()]
     pages.append(accessibility_page())

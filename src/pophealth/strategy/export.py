@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from pophealth.strategy.models import Strategy
+from pophealth.strategy.priorities import priority_refs
 
 
 def strategy_as_dict(s: Strategy) -> dict[str, Any]:
     """Top-level lists: pledges, delivery_priorities, focuses, life_course_priorities,
-    jhws_priorities, leicester_themes, principles; plus the rest of the register."""
+    jhws_priorities, leicester_themes, principles, enablers, rutland_priorities; ``priorities`` lists every
+    priority as ``{ref, kind, id, name, actions}`` (the ``ref`` is how insight and measures name it); plus the
+    rest of the register."""
     return {
         "about": s.about.model_dump(mode="json"),
         "visions": [v.model_dump(mode="json") for v in s.visions],
@@ -33,6 +36,11 @@ def strategy_as_dict(s: Strategy) -> dict[str, Any]:
             "priority": s.leicester.cross_cutting_priority,
             "outcome": s.leicester.cross_cutting_outcome,
         },
+        "enablers": [e.model_dump(mode="json") for e in s.enablers],
+        "rutland_jhws": (s.rutland.model_dump(mode="json", exclude={"priorities"}) if s.rutland else None),
+        "rutland_priorities": [p.model_dump(mode="json") for p in (s.rutland.priorities if s.rutland else [])],
+        "observations": [o.model_dump(mode="json") for o in s.observations],
+        "priorities": [p.as_dict() for p in priority_refs(s)],
         "extraction_notes": {
             "about": s.about.extraction_notes,
             "jhws": s.jhws.extraction_notes,

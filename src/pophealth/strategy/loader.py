@@ -17,6 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 from pophealth.errors import ConfigError, InputError, Problem
 from pophealth.sources.safe_yaml import load_yaml
 from pophealth.strategy.models import Strategy
+from pophealth.strategy.priorities import priority_refs
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -126,6 +127,19 @@ def _cross_reference_problems(s: Strategy, files: dict[str, str]) -> list[Proble
     ] + [("focuses", f"focuses[{i}].pledges", f.pledges) for i, f in enumerate(s.focuses)] + [
         ("jhws", f"jhws.priorities[{i}].pledges", p.pledges) for i, p in enumerate(s.jhws.priorities)
     ]
+    check_ids("enablers", [(f"enablers[{i}].id", e.id) for i, e in enumerate(s.enablers)])
+    if s.rutland is not None:
+        check_ids("rutland", [(f"rutland.priorities[{i}].id", p.id) for i, p in enumerate(s.rutland.priorities)])
+    check_ids("observations", [(f"observations[{i}].id", o.id) for i, o in enumerate(s.observations)])
+    # every action id is unique across the register: insight records and delivery tracking name actions by id
+    check_ids("actions", [(f"{ref.ref}.actions[{j}]", a.ref) for ref in priority_refs(s)
+                          for j, a in enumerate(ref.actions)])
+    refs = {ref.ref for ref in priority_refs(s)}
+    for i, o in enumerate(s.observations):
+        if o.priority not in refs:
+            problems.append(Problem(files.get("observations", "observations"), f"unknown priority {o.priority!r}; "
+                                    "expected a reference as `pophealth strategy show --json` lists under priorities",
+                                    path=f"observations[{i}].priority"))
     problems.extend(_measure_problems(s, files))
     for part, path, numbers in linked:
         for n in numbers:
@@ -149,7 +163,8 @@ def _measure_problems(s: Strategy, files: dict[str, str]) -> list[Problem]:
     pledge_numbers = {p.number for p in s.pledges}
     known = {f"jhws:{p.id}" for p in s.jhws.priorities} | {
         f"delivery:{d.id}" for d in s.delivery_priorities} | {f"focus:{f.id}" for f in s.focuses} | {
-        f"leicester:{p.id}" for t in s.leicester.themes for p in t.priorities}
+        f"leicester:{p.id}" for t in s.leicester.themes for p in t.priorities} | {
+        ref.ref for ref in priority_refs(s)}
     for i, m in enumerate(s.measures):
         for j, n in enumerate(m.pledges):
             if n not in pledge_numbers:
@@ -157,7 +172,8 @@ def _measure_problems(s: Strategy, files: dict[str, str]) -> list[Problem]:
         for j, ref in enumerate(m.priorities):
             if ref not in known:
                 problems.append(Problem(file, f"unknown priority {ref!r}; expected jhws:<id>, leicester:<id>, "
-                                        "delivery:<id> or focus:<id>", path=f"measures[{i}].priorities[{j}]"))
+                                        "delivery:<id>, focus:<id>, enabler:<id> or rutland:<id>",
+                                        path=f"measures[{i}].priorities[{j}]"))
     slots = [("pledges", f"pledges[{i}].measures[{j}]", slot) for i, p in enumerate(s.pledges)
              for j, slot in enumerate(p.measures)]
     slots += [("jhws", f"jhws.priorities[{i}].measures[{j}]", slot) for i, p in enumerate(s.jhws.priorities)

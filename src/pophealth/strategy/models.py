@@ -265,6 +265,70 @@ class Jhws(Model):
     extraction_notes: list[str] = Field(default_factory=list)
 
 
+class RutlandPriority(Model):
+    """A Rutland JHWS priority as seed 004 Table 1 names it, with the ICS priority it aligns to.
+
+    Seed 004 is the only seed that gives Rutland's priorities; it gives their names and alignment, not
+    their commitments, so ``actions`` holds only what seed 004 itself says Rutland is doing."""
+
+    id: Slug
+    name: str
+    ics_priority: str  # the Table 1 row, e.g. "Best Start in Life", "Cross Cutting Themes"
+    aligned_leicester: str | None = None  # the Leicester JHWS priority on the same Table 1 row
+    aligned_leicestershire: str | None = None  # the Leicestershire JHWS priority on the same row
+    actions: list[FocusAction] = Field(default_factory=list)
+    source: Source
+
+
+class RutlandJhws(Model):
+    """Rutland's Joint Health and Wellbeing Strategy and Board, as seed 004 records them."""
+
+    hwb: str  # the board, as the seed 004 foreword names it
+    chair: str | None = None  # its chair as the seed 004 foreword signs
+    period: str  # "5 years (2022-2027)"
+    priorities: list[RutlandPriority]
+    extraction_notes: list[str] = Field(default_factory=list)
+    source: Source
+
+
+class Enabler(Model):
+    """One of the five enablers of the Integrated Care Strategy (seed 004 chapter 4), held as a priority.
+
+    ``actions`` are the things the seed says will be done, in its words; ``means`` the "This will be
+    achieved through" list where there is one. An enabler whose seed text states no action has none."""
+
+    id: Slug
+    number: int = Field(ge=1, le=5)
+    title: str
+    introduction: list[str] = Field(default_factory=list)
+    actions: list[FocusAction] = Field(default_factory=list)
+    means: list[str] = Field(default_factory=list)
+    case_studies: list[CaseStudy] = Field(default_factory=list)
+    extraction_notes: list[str] = Field(default_factory=list)
+    source: Source
+
+
+class Observation(Model):
+    """A dated figure a seed prints, e.g. a case study's uptake before and after an intervention.
+
+    ``printed`` is the figure as the seed prints it ("49%", "29,222", "approximately 40,000"); ``value``
+    the number it states; ``when`` the date or period in the seed's words (or "not dated in the seed")
+    and ``date`` its ISO year or year-month where the seed gives one; no date is guessed. ``priority`` is a priority reference (``focus:<id>`` ...)."""
+
+    id: Slug
+    series: Slug  # observations of one measure over time share a series
+    measure: str  # what is measured, in words
+    value: float
+    unit: Literal["percent", "people", "families", "events"]
+    printed: str
+    when: str
+    date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2})?$")
+    place: str | None = None
+    population: str | None = None
+    priority: str
+    source: Source
+
+
 class Register(Model):
     """Who the strategy belongs to and which documents it was transcribed from."""
 
@@ -291,6 +355,9 @@ class Strategy(Model):
     jhws: Jhws
     leicester: Leicester
     measures: list[Measure] = Field(default_factory=list)  # the measure catalogue (measures.yaml)
+    rutland: RutlandJhws | None = None  # Rutland's JHWS priorities and board (seed 004 Table 1)
+    enablers: list[Enabler] = Field(default_factory=list)  # the five enablers of seed 004 chapter 4
+    observations: list[Observation] = Field(default_factory=list)  # dated figures from the case studies
 
     # -- lookups used by products; kept here so every product agrees on them --
     def pledge(self, number: int) -> Pledge:
@@ -304,6 +371,9 @@ class Strategy(Model):
 
     def focus(self, slug: str) -> Focus:
         return next(f for f in self.focuses if f.id == slug)
+
+    def enabler(self, slug: str) -> Enabler:
+        return next(e for e in self.enablers if e.id == slug)
 
     def leicester_theme(self, letter: str) -> LeicesterTheme:
         return next(t for t in self.leicester.themes if t.id == letter)

@@ -9,7 +9,11 @@ from pophealth.errors import NotFoundError
 from pophealth.strategy import models as m
 from pophealth.strategy.models import Strategy
 from pophealth.indicators.jhws_figure import FigureRow, figure_rows
-from pophealth.web.pages import Crumb, PageContext, add_page, cached
+from pophealth.access.roles import allowed
+from pophealth.insight.store import insight_for_priorities
+from pophealth.web.pages import Crumb, PageContext, add_page, cached, warehouse
+from pophealth.web.routes.insight import InsightItem, priority_href
+from pophealth.web.routes.insight import item as insight_item
 from pophealth.web.routes.measure_views import MeasureRow, PledgeProgress, pledge_progress, slot_rows
 
 HOME = Crumb(text="Home", href="/")
@@ -20,6 +24,22 @@ class Link(BaseModel):
     text: str
     href: str
     hint: str | None = None
+
+
+class StaffInsight(BaseModel):
+    """What people have told us about a priority: shown to signed-in staff only (public users get None)."""
+
+    href: str  # the priority's staff insight page
+    records: list[InsightItem]
+
+
+def _staff_insight(request: Request, ref: str) -> StaffInsight | None:
+    user = getattr(request.state, "user", None)
+    if user is None or not allowed(user, "analyst"):
+        return None
+    with warehouse(request) as con:
+        records = insight_for_priorities(con, [ref])
+    return StaffInsight(href=priority_href(ref), records=[insight_item(r) for r in records])
 
 
 class HomePage(PageContext):
@@ -46,6 +66,7 @@ class DeliveryPriorityListPage(PageContext):
 
 
 class DeliveryPriorityPage(PageContext):
+    insight: StaffInsight | None = None  # signed-in staff only
     live_measures: list[MeasureRow] = []  # the slots' catalogue measures with their latest figure and status
     priority: m.DeliveryPriority
     pledges: list[Link]
@@ -57,6 +78,7 @@ class FocusListPage(PageContext):
 
 
 class FocusPage(PageContext):
+    insight: StaffInsight | None = None  # signed-in staff only
     live_measures: list[MeasureRow] = []  # the slots' catalogue measures with their latest figure and status
     focus: m.Focus
     pledges: list[Link]
@@ -71,9 +93,25 @@ class JhwsListPage(PageContext):
 
 
 class JhwsPriorityPage(PageContext):
+    insight: StaffInsight | None = None  # signed-in staff only
     live_measures: list[MeasureRow] = []  # the slots' catalogue measures with their latest figure and status
     priority: m.JhwsPriority
     pledges: list[Link]
+
+
+class EnablerListPage(PageContext):
+    enablers: list[m.Enabler]
+    links: list[Link]  # each enabler's page, in order
+
+
+class EnablerPage(PageContext):
+    insight: StaffInsight | None = None  # signed-in staff only
+    enabler: m.Enabler
+    observations: list[m.Observation]  # the dated figures the seed prints for it
+
+
+class RutlandPage(PageContext):
+    rutland: m.RutlandJhws | None
 
 
 class LeicesterPage(PageContext):
@@ -87,6 +125,7 @@ class LeicesterThemePage(PageContext):
 
 
 class LeicesterPriorityPage(PageContext):
+    insight: StaffInsight | None = None  # signed-in staff only
     live_measures: list[MeasureRow] = []  # the slots' catalogue measures with their latest figure and status
     theme: m.LeicesterTheme
     priority: m.LeicesterPriority
@@ -125,6 +164,13 @@ def home(request: Request) -> HomePage:
         Link(text="Leicester delivery plan", href="/leicester",
              hint=f"{len(s.leicester.themes)} themes and {sum(len(t.priorities) for t in s.leicester.themes)} priorities"),
     ]
+    if s.rutland is not None:
+        sections.append(Link(text="Rutland Joint Health and Wellbeing Strategy", href="/rutland",
+                             hint=f"{len(s.rutland.priorities)} priorities, as the Integrated Care Strategy lists them"))
+    if s.enablers:
+        sections.append(Link(text="Enablers", href="/enablers",
+                             hint=f"{len(s.enablers)} enablers of the Integrated Care Strategy with "
+                                  f"{sum(len(e.actions) for e in s.enablers)} actions"))
     # the Joint Forward Plan and the Integrated Care Strategy share one vision: show it once
     visions = list({v.text: v for v in s.visions}.values())
     return HomePage(title=s.about.name, visions=visions, pledges=s.pledges, sections=sections, source=SOURCE)
@@ -172,7 +218,8 @@ def delivery_priority(request: Request, slug: str) -> DeliveryPriorityPage:
     numbers = list(d.pledges) + [p.number for p in s.pledges if d.id in p.delivery_priorities]
     return DeliveryPriorityPage(
         title=d.name, breadcrumbs=[HOME, Crumb(text="Delivery priorities", href="/delivery-priorities")],
-        priority=d, pledges=_pledge_links(s, numbers), source=SOURCE, live_measures=slot_rows(request, d.measures))
+        priority=d, pledges=_pledge_links(s, numbers), source=SOURCE, live_measures=slot_rows(request, d.measures),
+        insight=_staff_insight(request, f"delivery:{d.id}"))
 
 
 def focus_list(request: Request) -> FocusListPage:
@@ -187,7 +234,8 @@ def focus(request: Request, slug: str) -> FocusPage:
     return FocusPage(title=f"Area of focus {f.number}: {f.title}",
                      breadcrumbs=[HOME, Crumb(text="Areas of focus", href="/focuses")],
                      focus=f, pledges=_pledge_links(s, f.pledges), source=SOURCE,
-                     live_measures=slot_rows(request, f.measures))
+                     live_measures=slot_rows(request, f.measures),
+                     insight=_staff_insight(request, f"focus:{f.id}"))
 
 
 def jhws_list(request: Request) -> JhwsListPage:
@@ -212,7 +260,30 @@ def jhws_priority(request: Request, slug: str) -> JhwsPriorityPage:
     j = _one((j for j in s.jhws.priorities if j.id == slug), f"There is no JHWS priority {slug!r}")
     return JhwsPriorityPage(title=j.name, breadcrumbs=[HOME, Crumb(text="Leicestershire JHWS", href="/jhws")],
                             priority=j, pledges=_pledge_links(s, j.pledges), source=SOURCE,
-                            live_measures=slot_rows(request, j.measures))
+                            live_measures=slot_rows(request, j.measures),
+                            insight=_staff_insight(request, f"jhws:{j.id}"))
+
+
+def enabler_list(request: Request) -> EnablerListPage:
+    enablers = _strategy(request).enablers
+    return EnablerListPage(title="Enabling the strategy to be delivered", breadcrumbs=[HOME], enablers=enablers,
+                           links=[Link(text=f"{e.number}. {e.title.rstrip(':')}", href=f"/enablers/{e.id}",
+                                       hint=f"{len(e.actions)} action{'s' if len(e.actions) != 1 else ''}")
+                                  for e in enablers], source=SOURCE)
+
+
+def enabler(request: Request, slug: str) -> EnablerPage:
+    s = _strategy(request)
+    e = _one((e for e in s.enablers if e.id == slug), f"There is no enabler {slug!r}")
+    return EnablerPage(title=f"Enabler {e.number}: {e.title.rstrip(':')}",
+                       breadcrumbs=[HOME, Crumb(text="Enablers", href="/enablers")], enabler=e, source=SOURCE,
+                       observations=[o for o in s.observations if o.priority == f"enabler:{e.id}"],
+                       insight=_staff_insight(request, f"enabler:{e.id}"))
+
+
+def rutland(request: Request) -> RutlandPage:
+    return RutlandPage(title="Rutland Joint Health and Wellbeing Strategy priorities", breadcrumbs=[HOME],
+                       rutland=_strategy(request).rutland, source=SOURCE)
 
 
 def leicester(request: Request) -> LeicesterPage:
@@ -240,7 +311,7 @@ def leicester_priority(request: Request, pid: str) -> LeicesterPriorityPage:
             if p.id.lower() == pid.lower():
                 return LeicesterPriorityPage(
                     title=f"Priority {p.number}", theme=t, priority=p, source=SOURCE,
-                    live_measures=slot_rows(request, p.measures),
+                    live_measures=slot_rows(request, p.measures), insight=_staff_insight(request, f"leicester:{p.id}"),
                     breadcrumbs=[HOME, Crumb(text="Leicester plan", href="/leicester"),
                                  Crumb(text=f"{t.id}. {t.name.title()}", href=f"/leicester/themes/{t.id}")])
     raise NotFoundError(f"There is no Leicester priority {pid!r}")
@@ -258,6 +329,9 @@ def register(app: FastAPI) -> None:
     add_page(app, "/focuses/{slug}", "strategy/focus.jinja", focus, name="focus")
     add_page(app, "/jhws", "strategy/jhws.jinja", jhws_list, name="jhws")
     add_page(app, "/jhws/{slug}", "strategy/jhws_priority.jinja", jhws_priority, name="jhws_priority")
+    add_page(app, "/enablers", "strategy/enablers.jinja", enabler_list, name="enablers")
+    add_page(app, "/enablers/{slug}", "strategy/enabler.jinja", enabler, name="enabler")
+    add_page(app, "/rutland", "strategy/rutland.jinja", rutland, name="rutland")
     add_page(app, "/leicester", "strategy/leicester.jinja", leicester, name="leicester")
     add_page(app, "/leicester/themes/{letter}", "strategy/leicester_theme.jinja", leicester_theme,
              name="leicester_theme")
