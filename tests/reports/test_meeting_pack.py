@@ -15,12 +15,14 @@ from pypdf import PdfReader
 from pophealth.boards import store
 from pophealth.cli import main
 from pophealth.delivery.actions import get_action, list_priorities
+from pophealth.delivery.risks import add_risk
 from pophealth.delivery.updates import record_update
 from pophealth.errors import ConfigError
+from pophealth.insight.csv_import import import_insights
 from pophealth.reports.meeting_pack import (InsightItem, build_meeting_pack, check_disclosure, pack_context,
-                                            write_meeting_pack)
+                                            warehouse_insight, write_meeting_pack)
 from pophealth.strategy import load_strategy
-from pophealth.warehouse import connect
+from pophealth.warehouse import connect, transaction
 from tests.delivery_support import build_demo_tracker
 from tests.measures_support import demo_measures_db
 
@@ -37,10 +39,12 @@ def db(tmp_path_factory) -> Path:
     store.set_level(con, priority_id=DO, level="do", board_id="leicestershire-hwb", reason="Test decision",
                     decided_on=dt.date(2024, 5, 1), who="test", officer_person_id="cllr-louise-richardson")
     ref = _first_action(con, DO)
-    # a risk scored 20 on the risk log makes the action's risk RAG Red (the risk log is another part)
-    record_update(con, ref, get_action(con, ref).version, stage="Delivery", overall_rag="Amber", risk_rag="Red",
+    # the lead's update says Amber for risk; a risk scored 20 (likely x catastrophic) on the risk log makes it Red
+    record_update(con, ref, get_action(con, ref).version, stage="Delivery", overall_rag="Amber", risk_rag="Amber",
                   trajectory_rag="Amber", narrative="EXAMPLE UPDATE for a test", editor="Example lead (test data)",
                   at=dt.datetime(2024, 9, 20, 12))
+    add_risk(con, kind="risk", title="Workforce gaps in early years teams", owner="Example owner (test data)",
+             likelihood=4, impact=5, who="test", action_ref=ref, at=dt.datetime(2024, 9, 21, 9))
     for board, day in [("leicestershire-hwb", dt.date(2024, 7, 11)), ("leicestershire-hwb", dt.date(2024, 10, 10)),
                        ("icb-board", dt.date(2024, 6, 3)), ("icb-board", dt.date(2024, 10, 3))]:
         store.add_meeting(con, board, day, "test", demo=True)
@@ -104,7 +108,33 @@ def test_insight_items_reach_only_their_priorities(con, strategy):
 
     pack = build_meeting_pack(con, strategy, HWB, providers=[provider])
     assert [i.text for i in pack.insight] == ["Parents asked for evening sessions"]
-    assert build_meeting_pack(con, strategy, HWB).insight == []  # nothing registered by default
+    assert build_meeting_pack(con, strategy, HWB).insight == []  # no insight records held
+
+
+def test_insight_records_linked_to_a_priority_reach_its_pack_and_small_groups_stay_out_of_public(
+        con, strategy, tmp_path):
+    csv = tmp_path / "insight.csv"
+    csv.write_text("id,source,date,method,people,group,place,themes,summary,priorities,published\n"
+                   "parents-2024,Parents' survey (test),2024-06,Survey,400,,Leicestershire,childcare,"
+                   "Parents asked for evening sessions,jhws:school-readiness,yes\n"
+                   "small-group-2024,Focus group (test),2024-07,Focus group,6,,Leicestershire,childcare,"
+                   "Six carers asked for home visits,jhws:school-readiness,yes\n", encoding="utf-8")
+    try:
+        with transaction(con):
+            import_insights(con, strategy, csv, by="test")
+            staff = build_meeting_pack(con, strategy, HWB)
+            public = warehouse_insight(con, public=True)([DO])
+            raise _Undo
+    except _Undo:
+        pass
+    assert {i.text for i in staff.insight} == {"Parents asked for evening sessions", "Six carers asked for home visits"}
+    assert {i.priority_id for i in staff.insight} == {DO}
+    assert [i.text for i in public] == ["Parents asked for evening sessions"]  # 6 people: below the threshold
+    assert build_meeting_pack(con, strategy, HWB).insight == []  # the records were rolled back
+
+
+class _Undo(Exception):
+    pass
 
 
 def _pages(pdf: Path) -> list[str]:

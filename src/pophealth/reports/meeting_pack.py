@@ -12,8 +12,8 @@ What goes in, and why:
   for risk, highest risk first. The risk RAG is the action's own field as its latest update gives it.
 - **What changed since the last meeting**: updates recorded and measure points ending after the
   board's previous meeting, up to this one.
-- **What people told us**: items from the insight providers registered for the pack's priorities
-  (none by default; ``register_insight_provider``).
+- **What people told us**: the insight records linked to the pack's priorities (a public pack: only
+  those that may be published).
 
 A pack for a demonstration meeting says so on every page and never has a public version. The public
 version leaves out people's names and update narratives, and every count it shows is checked
@@ -62,18 +62,47 @@ class InsightItem(BaseModel):
 
 
 InsightProvider = Callable[[list[str]], list[InsightItem]]
-_PROVIDERS: list[InsightProvider] = []
 
 
-def register_insight_provider(provider: InsightProvider) -> None:
-    """Add a source of "What people told us" items; each is asked for the pack's priority ids."""
-    if provider not in _PROVIDERS:
-        _PROVIDERS.append(provider)
+def warehouse_insight(con: duckdb.DuckDBPyConnection, *, public: bool) -> InsightProvider:
+    """The insight records held in the warehouse for the pack's priorities; a public pack gets only the
+    records that may be published (stated, not-small numbers of people), and never their quotes."""
+    from pophealth.insight.public import publishable
+    from pophealth.insight.store import insight_for_priorities
+
+    def provide(priority_ids: list[str]) -> list[InsightItem]:
+        refs = {_insight_ref(pid): pid for pid in priority_ids}
+        items = []
+        for record in insight_for_priorities(con, refs):
+            if public and not publishable(record):
+                continue
+            day = _insight_day(record.date)
+            for ref in record.priorities:
+                if ref in refs:
+                    items.append(InsightItem(priority_id=refs[ref], text=record.summary, source=record.source,
+                                             date=day))
+        return items
+
+    return provide
 
 
-def insight_items(priority_ids: list[str], providers: list[InsightProvider] | None = None) -> list[InsightItem]:
+def _insight_ref(pack_priority_id: str) -> str:
+    """The tracker's priority id (``jfp:<id>``) as the register names it (``delivery:<id>``)."""
+    programme, _, rest = pack_priority_id.partition(":")
+    return f"{_MEASURE_PREFIX.get(programme, programme)}:{rest}"
+
+
+def _insight_day(text: str | None) -> dt.date | None:
+    """A record dated ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, as the first day it can mean."""
+    if not text:
+        return None
+    parts = [int(x) for x in text.split("-")] + [1, 1]
+    return dt.date(parts[0], parts[1], parts[2])
+
+
+def insight_items(priority_ids: list[str], providers: list[InsightProvider]) -> list[InsightItem]:
     wanted = set(priority_ids)
-    items = [i for p in (_PROVIDERS if providers is None else providers) for i in p(priority_ids)]
+    items = [i for p in providers for i in p(priority_ids)]
     return [i for i in items if i.priority_id in wanted]
 
 
@@ -260,7 +289,8 @@ def build_meeting_pack(con: duckdb.DuckDBPyConnection, strategy: Strategy, mid: 
                    for p in strategy.pledges if p.number in pledge_numbers]
     pack = MeetingPack(meeting=meeting, board=board, previous=prev, period_id=period_id, public=public,
                        snapshot=snapshot, pledge_numbers=pledge_numbers, pledges=pledge_refs, priorities=sections, exceptions=exceptions,
-                       updates=updates, points=points, insight=insight_items(sorted(covered), providers))
+                       updates=updates, points=points, insight=insight_items(
+                           sorted(covered), providers if providers is not None else [warehouse_insight(con, public=public)]))
     if public:
         check_disclosure(pack)
     return pack
