@@ -45,6 +45,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     from pophealth.web.routes import own_indicators as own_indicator_routes
     from pophealth.web.routes import delivery as delivery_routes
     from pophealth.web.routes import delivery_risks as delivery_risk_routes
+    from pophealth.web.routes import delivery_resources as delivery_resource_routes
     from pophealth.web.routes import phm as phm_routes
     from pophealth.web.routes import strategy as strategy_routes
     from pophealth.web.security import SecurityMiddleware
@@ -81,6 +82,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     app.add_middleware(SecurityMiddleware, fastapi_app=app)
     delivery_routes.register(app)
     delivery_risk_routes.register(app)
+    delivery_resource_routes.register(app)
     care_routes.register(app)
     audit_search_routes.register(app)
     _add_error_handlers(app)
