@@ -84,7 +84,7 @@ def _kind(read) -> str:  # noqa: ANN001 - a reader from xlsx_layout
 
 
 def tracker_section() -> list[str]:
-    from pophealth.delivery.xlsx_layout import SHEETS
+    from pophealth.delivery.xlsx_layout import REFERENCE_SHEETS, SHEETS
 
     lines = ["### Delivery tracker workbook (`pophealth delivery export --xlsx` / `delivery import`)", "",
              "One sheet per table, header in row 1, one record per row. Required columns must be filled.",
@@ -102,6 +102,11 @@ def tracker_section() -> list[str]:
             lines.append(f"| {c.header} | {_kind(c.read)} | {'yes' if c.required else ''} | "
                          f"{'yes' if c.derived else ''} | {'yes' if c.from_update else ''} |")
         lines.append("")
+    lines += ["After these, two reference sheets, for reading only: the import ignores them (their names say",
+              "so), so editing them changes nothing. Risks and resources are edited on the web or with",
+              "`pophealth risks|resources`. Closed risks and removed resources are listed with their status.", ""]
+    for sheet, columns in REFERENCE_SHEETS.items():
+        lines += [f"Sheet **{sheet}**: " + ", ".join(c.header for c in columns) + ".", ""]
     return lines
 
 

@@ -56,3 +56,20 @@ def test_the_finance_return_loads_once_and_names_bad_cells(tmp_path):
     added = run(db, "resources", "add", "125000", "--source", "Public health grant", "--year", "2024/25",
                 "--action", "L2.1", "--prevention", "--by", "x")
     assert added.returncode == 0 and "£125,000.00" in added.stdout
+
+
+def test_a_resource_is_changed_and_removed_from_the_command_line_with_the_version_check(tmp_path):
+    db = tmp_path / "w.duckdb"
+    assert run(db, "delivery", "load", "--create").returncode == 0
+    assert run(db, "resources", "add", "1000", "--source", "ICB", "--year", "2024/25", "--action", "L2.1",
+               "--by", "x").returncode == 0
+    [r] = json.loads(run(db, "resources", "list", "--json").stdout)["resources"]
+    rid = str(r["resource_id"])
+    edited = run(db, "resources", "edit", rid, "--version", "1", "--amount", "2,500.50", "--by", "Dr A Lead")
+    assert edited.returncode == 0 and "version 2: £2,500.50 in 2024/25" in edited.stdout
+    stale = run(db, "resources", "edit", rid, "--version", "1", "--amount", "1", "--by", "y")
+    assert stale.returncode == 5 and "someone else changed it first" in stale.stderr and "Traceback" not in stale.stderr
+    bad = run(db, "resources", "edit", rid, "--version", "2", "--year", "2024/26", "--by", "y")
+    assert bad.returncode == 3 and "2024/25" in bad.stderr
+    assert run(db, "resources", "remove", rid, "--version", "2", "--by", "y").returncode == 0
+    assert json.loads(run(db, "resources", "list", "--json").stdout)["resources"] == []

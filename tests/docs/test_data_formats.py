@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from pophealth.cli import main
 from pophealth.delivery.xlsx_export import export_workbook
-from pophealth.delivery.xlsx_layout import SHEETS
+from pophealth.delivery.xlsx_layout import REFERENCE_SHEETS, SHEETS
 from pophealth.formats_reference import render_layouts
 from pophealth.spc.batch import CASE_REQUIRED
 from pophealth.stats_catalogue import METHOD_INFO
@@ -42,8 +42,8 @@ def test_the_exported_workbook_has_the_documented_sheets_and_headers(tmp_path):
     export_workbook(con, tmp_path / "t.xlsx")
     con.close()
     book = load_workbook(tmp_path / "t.xlsx", read_only=True)
-    assert book.sheetnames == list(SHEETS)
-    for sheet, columns in SHEETS.items():
+    assert book.sheetnames == list(SHEETS) + list(REFERENCE_SHEETS)
+    for sheet, columns in {**SHEETS, **REFERENCE_SHEETS}.items():
         header = next(book[sheet].iter_rows(min_row=1, max_row=1, values_only=True))
         assert list(header) == [c.header for c in columns], sheet
 

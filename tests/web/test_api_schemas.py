@@ -21,7 +21,8 @@ EXTRA = ["/api/measures/cancer-62-day/rebases", "/api/measures/cancer-62-day/nar
          "/api/indicators/own/emergency-admissions", "/api/admin/users/api_admin", "/api/delivery/actions/L2.1",
          "/api/delivery?organisation=jfp&sort=rag&page=2", "/api/delivery/highlight", "/api/leicester/themes/A",
          "/api/leicester/priorities/L1", "/api/leicester/priorities/L2", "/api/pledges/1/places", "/api/pledges/2/places",
-         "/api/delivery/actions/L2.1/risks/new", "/api/delivery/risks/1",
+         "/api/delivery/actions/L2.1/risks/new", "/api/delivery/risks/1", "/api/delivery/actions/L2.1/resources/new",
+         "/api/delivery/resources/1", "/api/delivery/priorities/leicester:L2/resources/new",
          "/api/delivery/actions/L2.1/plan"]
 # Twins over patient-level data: the demo used here holds none (no OMOP extract, no PHM run), so these
 # answer 404 "nobody registered" and are validated by their own page tests on the synthetic population.
@@ -30,6 +31,7 @@ NEEDS_PATIENTS = {"/api/indicators/own/{event_slug}", "/api/care/people/{person_
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
+    from pophealth.delivery.resources import add_resource
     from pophealth.delivery.risks import add_risk
     from pophealth.warehouse import connect
 
@@ -37,6 +39,8 @@ def app(tmp_path_factory):
     con = connect(db)
     add_risk(con, kind="risk", title="Example risk for the schema check", owner="Test", likelihood=4, impact=5,
              action_ref="L2.1", who="test")  # so the risk page's twin has one to answer with
+    add_resource(con, amount_gbp="1000", funding_source="Example for the schema check", financial_year_text="2024/25",
+                 prevention=True, action_ref="L2.1", who="test")  # and the resource page's
     con.close()
     return create_app(db)
 

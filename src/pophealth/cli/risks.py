@@ -129,6 +129,34 @@ def resource_add(amount: Annotated[str, typer.Argument(help="Pounds, e.g. 125000
                   f"{' (prevention)' if r.prevention else ''}")
 
 
+@resources_app.command("edit")
+def resource_edit(resource_id: int,
+                  version: Annotated[int, typer.Option(help="The version you are changing (see `resources list`).")],
+                  by: WhoOption, amount: Annotated[Optional[str], typer.Option("--amount", help="Pounds.")] = None,
+                  source: Annotated[Optional[str], typer.Option("--source")] = None,
+                  year: Annotated[Optional[str], typer.Option("--year", help="e.g. 2024/25.")] = None,
+                  prevention: Annotated[Optional[bool], typer.Option("--prevention/--not-prevention")] = None,
+                  note: Annotated[Optional[str], typer.Option()] = None, db: DbOption = None) -> None:
+    """Change a resource (refused if someone changed it since VERSION)."""
+    from pophealth.delivery.resources import edit_resource
+
+    changes = {k: v for k, v in {"amount_gbp": amount, "funding_source": source, "financial_year": year,
+                                 "prevention": prevention, "note": note}.items() if v is not None}
+    r = edit_resource(open_warehouse(db), resource_id, version, changes, by)
+    console.print(f"resource {r.resource_id} is now at version {r.version}: £{r.amount_gbp:,.2f} in {r.financial_year}")
+
+
+@resources_app.command("remove")
+def resource_remove(resource_id: int,
+                    version: Annotated[int, typer.Option(help="The version you are removing.")], by: WhoOption,
+                    db: DbOption = None) -> None:
+    """Remove a resource: it stays on record (status removed, history kept) but no longer counts."""
+    from pophealth.delivery.resources import remove_resource
+
+    r = remove_resource(open_warehouse(db), resource_id, version, by)
+    console.print(f"removed resource {r.resource_id} (version {r.version})")
+
+
 @resources_app.command("list")
 def resource_list(action: Annotated[Optional[str], typer.Option("--action")] = None, db: DbOption = None,
                   as_json: JsonOption = False) -> None:
@@ -143,11 +171,11 @@ def resource_list(action: Annotated[Optional[str], typer.Option("--action")] = N
                                "prevention_spend_share": shares}, indent=2, default=str))
         return
     table = Table(title=f"{len(items)} resources")
-    for col in ("Action / priority", "Year", "Amount (GBP)", "Source", "Prevention"):
+    for col in ("Number", "Action / priority", "Year", "Amount (GBP)", "Source", "Prevention", "Version"):
         table.add_column(col)
     for r in items:
-        table.add_row(r.action_ref or r.priority_id or "-", r.financial_year, f"{r.amount_gbp:,.2f}",
-                      r.funding_source[:40], "yes" if r.prevention else "no")
+        table.add_row(str(r.resource_id), r.action_ref or r.priority_id or "-", r.financial_year,
+                      f"{r.amount_gbp:,.2f}", r.funding_source[:40], "yes" if r.prevention else "no", str(r.version))
     console.print(table)
     if not shares:
         console.print("Share of spend on prevention: no data yet. Load a finance return with "

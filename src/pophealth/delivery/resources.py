@@ -4,6 +4,11 @@ whether it is prevention spend.
 Why: the seed 003 layout records resources as "Y/N" plus a free-text source, which says nothing
 about how much, and pledge 2 ("spend more money on preventing people becoming ill") is about exactly
 that. The old Y/N and source stay on the action, readable, for actions with no resource recorded.
+
+Resources are edited like risks: each edit is guarded by the record's ``version`` (a change made since
+the form was read is refused, not overwritten), and removing one sets its status to ``removed`` rather
+than deleting the row, so the change log and the record itself keep the history. Lists and totals
+count active resources only.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
 
 import duckdb
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -18,10 +24,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pophealth.delivery.actions import get_action
 from pophealth.delivery.audit import record_change
 from pophealth.delivery.db import fetch_dicts, write
-from pophealth.errors import InputError, NotFoundError, Problem
+from pophealth.errors import ConflictError, InputError, NotFoundError, Problem
 
 _YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 MAX_GBP = Decimal("1000000000000")  # a trillion pounds: above this a figure is a typing mistake
+STATUSES = ("active", "removed")
+EDITABLE = ("amount_gbp", "funding_source", "financial_year", "prevention", "note", "status")
 
 
 class Resource(BaseModel):
@@ -37,6 +45,8 @@ class Resource(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
     recorded_by: str
     recorded_at: datetime
+    version: int = 1
+    status: Literal["active", "removed"] = "active"
 
     @model_validator(mode="after")
     def _linked(self) -> Resource:
@@ -69,7 +79,7 @@ def pounds(text: object, file: str = "resource", row: int | None = None, column:
     if not value.is_finite() or value < 0 or value >= MAX_GBP or value != value.quantize(Decimal("0.01")):
         raise InputError(Problem(file, "expected an amount in pounds of 0 or more with at most two decimal places "
                                  f"(and under £1 trillion), got {str(text)[:40]!r}", row=row, column=column))
-    return value
+    return value.quantize(Decimal("0.01"))  # pence, as stored: the change log then shows what the table holds
 
 
 def add_resource(con: duckdb.DuckDBPyConnection, *, amount_gbp: Decimal | str | float, funding_source: str,
@@ -101,16 +111,82 @@ def add_resource(con: duckdb.DuckDBPyConnection, *, amount_gbp: Decimal | str | 
 
 
 def list_resources(con: duckdb.DuckDBPyConnection, *, action_ref: str | None = None,
-                   priority_id: str | None = None) -> list[Resource]:
+                   priority_id: str | None = None, include_removed: bool = False) -> list[Resource]:
+    """Active resources (and removed ones when asked), by year then the order they were recorded."""
     rows = fetch_dicts(con, f"""SELECT {', '.join(COLUMNS)} FROM delivery_resource
                                WHERE (? IS NULL OR action_ref = ?) AND (? IS NULL OR priority_id = ?)
+                                 AND (? OR status = 'active')
                                ORDER BY financial_year, resource_id""",
-                       [action_ref, action_ref, priority_id, priority_id])
+                       [action_ref, action_ref, priority_id, priority_id, include_removed])
     return [Resource(**r) for r in rows]
 
 
+def get_resource(con: duckdb.DuckDBPyConnection, resource_id: int) -> Resource:
+    rows = fetch_dicts(con, f"SELECT {', '.join(COLUMNS)} FROM delivery_resource WHERE resource_id = ?",
+                       [resource_id])
+    if not rows:
+        raise NotFoundError(f"There is no resource number {resource_id}",
+                            hint="`pophealth resources list` shows what is recorded")
+    return Resource(**rows[0])
+
+
+def edit_resource(con: duckdb.DuckDBPyConnection, resource_id: int, expected_version: int,
+                  changes: dict[str, Any], who: str, at: datetime | None = None) -> Resource:
+    """Change a resource, guarded by its version (someone else's edit since you read it is a conflict).
+
+    Amount and year are checked with the same rules as when it was added, so the form and the CLI
+    name the field in plain words."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    checked = dict(changes)
+    if "amount_gbp" in checked:
+        checked["amount_gbp"] = pounds(checked["amount_gbp"])
+    if "financial_year" in checked:
+        checked["financial_year"] = financial_year(checked["financial_year"])
+    if "funding_source" in checked:
+        checked["funding_source"] = str(checked["funding_source"] or "").strip()
+        if not checked["funding_source"]:
+            raise InputError(Problem("resource", "the funding source is required", column="funding_source"))
+    if "note" in checked:
+        checked["note"] = str(checked["note"] or "").strip() or None
+    if checked.get("status", "active") not in STATUSES:
+        raise InputError(Problem("resource", f"status must be active or removed, got {checked['status']!r}",
+                                 column="status"))
+    with write(con, f"Resource {resource_id}"):
+        before = get_resource(con, resource_id)
+        if before.version != expected_version:
+            raise ConflictError(f"Resource {resource_id} is at version {before.version}, not {expected_version}: "
+                                "someone else changed it first", hint="reload it, check their change, and try again")
+        if before.status == "removed":
+            raise ConflictError(f"Resource {resource_id} has been removed, so it can no longer be changed",
+                                hint="add a new resource instead")
+        after = Resource(**{**before.model_dump(), **checked, "version": before.version + 1, "recorded_by": who,
+                            "recorded_at": at or datetime.now().replace(microsecond=0)})
+        fields = [c for c in COLUMNS if c != "resource_id"]
+        con.execute(f"UPDATE delivery_resource SET {', '.join(f'{c} = ?' for c in fields)} WHERE resource_id = ?",
+                    [getattr(after, c) for c in fields] + [resource_id])
+        record_change(con, "resource", str(resource_id), who, before.model_dump(mode="json"),
+                      after.model_dump(mode="json"), at=after.recorded_at)
+    return after
+
+
+def remove_resource(con: duckdb.DuckDBPyConnection, resource_id: int, expected_version: int, who: str,
+                    at: datetime | None = None) -> Resource:
+    """Remove a resource: the row stays (status ``removed``) and drops out of lists and totals."""
+    return edit_resource(con, resource_id, expected_version, {"status": "removed"}, who, at)
+
+
+def resource_history(con: duckdb.DuckDBPyConnection, resource_id: int) -> list[dict[str, Any]]:
+    """Every version of a resource, oldest first, from the change log."""
+    from pophealth.delivery.audit import changes
+
+    return changes(con, "resource", str(resource_id))
+
+
 def totals_by_action(con: duckdb.DuckDBPyConnection) -> dict[str, Decimal]:
-    """Pounds recorded against each action (all years), for the tracker workbook."""
+    """Pounds recorded against each action (all years, active resources), for the tracker workbook."""
     return {ref: Decimal(total) for ref, total in con.execute(
-        "SELECT action_ref, sum(amount_gbp) FROM delivery_resource WHERE action_ref IS NOT NULL GROUP BY 1")
+        "SELECT action_ref, sum(amount_gbp) FROM delivery_resource WHERE action_ref IS NOT NULL AND status = 'active' "
+        "GROUP BY 1")
         .fetchall()}

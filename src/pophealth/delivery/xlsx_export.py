@@ -22,11 +22,12 @@ from pophealth.cells import text_only
 from pophealth.delivery.actions import list_activities, list_priorities
 from pophealth.delivery.governance import list_governance
 from pophealth.delivery.periods import list_periods
-from pophealth.delivery.resources import totals_by_action
+from pophealth.delivery.resources import list_resources, totals_by_action
+from pophealth.delivery.risks import list_risks
 from pophealth.delivery.tracker import tracker_rows
 from pophealth.delivery.updates import history
-from pophealth.delivery.xlsx_layout import (ACTIVITIES, GOVERNANCE, PERIODS, PRIORITIES, SHEETS, TRACKER,
-                                            UPDATES, cell_value)
+from pophealth.delivery.xlsx_layout import (ACTIVITIES, GOVERNANCE, PERIODS, PRIORITIES, REFERENCE_SHEETS,
+                                            RESOURCES, RISKS, SHEETS, TRACKER, UPDATES, cell_value)
 
 EPOCH = datetime(2000, 1, 1)
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -34,7 +35,8 @@ _STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
 def workbook_rows(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
-    """Every sheet's records as dicts keyed by field name, in sheet order."""
+    """Every sheet's records as dicts keyed by field name, in sheet order (the importable sheets, then the
+    risk log and the resources, all of them with removed and closed ones, for reference only)."""
     tracker = []
     money = totals_by_action(con)
     for r in tracker_rows(con):
@@ -51,6 +53,10 @@ def workbook_rows(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
         PERIODS: [p.model_dump() for p in list_periods(con)],
         PRIORITIES: [p.model_dump() for p in list_priorities(con)],
         GOVERNANCE: [g.model_dump() for g in list_governance(con)],
+        RISKS: [{**r.model_dump(), "score": r.score, "grade": r.grade, "rag": r.rag}
+                for r in sorted(list_risks(con), key=lambda r: r.risk_id)],
+        RESOURCES: [{**r.model_dump(), "amount_gbp": float(r.amount_gbp), "prevention": "Y" if r.prevention else "N"}
+                    for r in sorted(list_resources(con, include_removed=True), key=lambda r: r.resource_id)],
     }
 
 
@@ -59,7 +65,7 @@ def export_workbook(con: duckdb.DuckDBPyConnection, path: str | Path) -> dict[st
     data = workbook_rows(con)
     wb = Workbook()
     wb.remove(wb.active)
-    for name, columns in SHEETS.items():
+    for name, columns in {**SHEETS, **REFERENCE_SHEETS}.items():  # the reference sheets last, never imported
         ws = wb.create_sheet(name)
         ws.append([c.header for c in columns])
         for cell in ws[1]:

@@ -188,6 +188,26 @@ SHEETS: dict[str, list[Column]] = {
     ],
 }
 
+# Reference sheets written after the importable ones: the risk and issue log and the resources, for
+# reading beside the tracker. They are edited on the web or with `pophealth risks|resources`, never
+# through the workbook: the import ignores them (the sheet names say so), so a workbook round trip
+# neither loads nor deletes a risk or a resource.
+RISKS = "Risks (not imported)"
+RESOURCES = "Resources (not imported)"
+REFERENCE_SHEETS: dict[str, list[Column]] = {
+    RISKS: [Column(h, f, ignored, derived=True) for h, f in (
+        ("Number", "risk_id"), ("Type", "kind"), ("Risk or Issue", "title"), ("Ref", "action_ref"),
+        ("Priority", "priority_id"), ("Owner", "owner"), ("Likelihood", "likelihood"), ("Impact", "impact"),
+        ("Score", "score"), ("NPSA Grade", "grade"), ("RAG", "rag"), ("Mitigation", "mitigation"),
+        ("Review By", "review_date"), ("Status", "status"), ("Version", "version"), ("Recorded By", "recorded_by"),
+        ("Recorded At", "recorded_at"))],
+    RESOURCES: [Column(h, f, ignored, derived=True) for h, f in (
+        ("Number", "resource_id"), ("Ref", "action_ref"), ("Priority", "priority_id"), ("Amount (GBP)", "amount_gbp"),
+        ("Funding Source", "funding_source"), ("Financial Year", "financial_year"), ("Prevention (Y/N)", "prevention"),
+        ("Note", "note"), ("Status", "status"), ("Version", "version"), ("Recorded By", "recorded_by"),
+        ("Recorded At", "recorded_at"))],
+}
+
 
 def describe(read: Callable[[Any], Any]) -> str:
     """What a column holds, in plain words (for error messages and the generated layout reference)."""

@@ -49,6 +49,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     from pophealth.web.routes import action_plan as action_plan_routes
     from pophealth.web.routes import boards as boards_routes
     from pophealth.web.routes import insight as insight_routes
+    from pophealth.web.routes import delivery_resources as delivery_resource_routes
     from pophealth.web.routes import phm as phm_routes
     from pophealth.web.routes import strategy as strategy_routes
     from pophealth.web.security import SecurityMiddleware
@@ -88,6 +89,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     action_plan_routes.register(app)
     boards_routes.register(app)
     insight_routes.register(app)
+    delivery_resource_routes.register(app)
     care_routes.register(app)
     audit_search_routes.register(app)
     _add_error_handlers(app)
