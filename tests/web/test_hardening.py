@@ -90,3 +90,24 @@ def test_care_accounts_only_for_practices_and_pcns_that_exist(tmp_path):
         add_user(con, "ghost", "a long enough password", "care_team", pcn_code="U00000")
     assert add_user(con, "real", "a long enough password", "care_team", practice_code="C82001").scope
     con.close()
+
+
+def test_an_account_linked_to_a_person_the_lead_field_names_may_edit_the_action(tmp_path):
+    from pophealth.access.roles import User
+    from pophealth.access.users import add_user
+    from pophealth.boards.models import Person
+    from pophealth.boards.store import add_person
+    from pophealth.warehouse import connect
+
+    con = connect(tmp_path / "w.duckdb")
+    add_user(con, "jl1", "a long enough password", "action_lead", display_name="J. Lead")
+    add_user(con, "other", "a long enough password", "action_lead", display_name="Someone Else")
+    add_person(con, Person(id="jane-lead", name="Dr Jane Lead", username="jl1"), who="test")
+    add_person(con, Person(id="sam-other", name="Sam Other", username="other"), who="test")
+    action = _Action("Dr Jane Lead; Leicester City Council")
+    linked, unlinked = User("jl1", "J. Lead", "action_lead"), User("other", "Someone Else", "action_lead")
+    assert not may_edit(linked, action)  # without the register, the display name alone does not match
+    assert may_edit(linked, action, con)  # the register links the account to "Dr Jane Lead"
+    assert not may_edit(unlinked, action, con)
+    assert not may_edit(User("jl1", "J. Lead", "analyst"), action, con)  # the role still decides first
+    con.close()

@@ -87,6 +87,7 @@ def _page(request: Request, ref: str, form: dict[str, str] | None = None,
     with warehouse(request) as con:
         action = get_action(con, ref)
         history = _history(con, ref)
+        editable = may_edit(request.state.user, action, con)
     values = {f: getattr(action, f) or "" for f in EDITABLE_FIELDS}
     return ActionPlanPage(
         title=f"Delivery plan fields: action {ref}", breadcrumbs=[HOME, TRACKER, Crumb(text=f"Action {ref}",
@@ -94,7 +95,7 @@ def _page(request: Request, ref: str, form: dict[str, str] | None = None,
         action=action, fields=[FieldSpec(name=f, label=LABELS[f], choices=list(CHOICES[f]) if f in CHOICES else None,
                                          long=f in LONG) for f in EDITABLE_FIELDS],
         form=form or {"version": str(action.version), **values}, errors=errors or [], history=history,
-        may_edit=may_edit(request.state.user, action), source=SOURCE)
+        may_edit=editable, source=SOURCE)
 
 
 def plan_page(request: Request, ref: str) -> ActionPlanPage:
@@ -129,7 +130,7 @@ def _submit(request: Request, ref: str, form: dict[str, str]):
     user = request.state.user
     with warehouse(request) as con:
         action = get_action(con, ref)
-        if not may_edit(user, action):
+        if not may_edit(user, action, con):
             raise PermissionDenied("Only the action's lead or an admin can change its delivery plan fields")
     values, errors = validate(form)
     if not errors:

@@ -170,7 +170,7 @@ def _action_page(request: Request, ref: str, form: dict[str, str] | None = None,
             form=form or {"version": str(action.version), "stage": row.stage or "", "overall_rag": row.overall_rag or "",
                           "risk_rag": (row.latest and row.latest.risk_rag) or "", "trajectory_rag": row.trajectory_rag or "",
                           "narrative": "", "evidence": ""},
-            may_edit=may_edit(request.state.user, action))
+            may_edit=may_edit(request.state.user, action, con))
     return page
 
 
@@ -184,14 +184,25 @@ def _resources(items: list[Resource], action: Action) -> ResourceSummary:
                            legacy=legacy)
 
 
-def may_edit(user: User, action) -> bool:
-    """Action leads update their own actions (or ones with no lead named yet); admins any."""
+def may_edit(user: User, action, con=None) -> bool:  # noqa: ANN001 - a warehouse cursor
+    """Action leads update their own actions (or ones with no lead named yet); admins any.
+
+    The lead field names people as the delivery plan writes them; a user is that lead when their username or
+    display name is one of those names, or (given the warehouse) when the register links their account to a
+    person of that name."""
     if user.role == "admin":
         return True
     if user.role != "action_lead":
         return False
     named = lead_names(action.leads)
-    return not named or _norm(user.username) in named or _norm(user.display_name) in named
+    if not named or _norm(user.username) in named or _norm(user.display_name) in named:
+        return True
+    if con is None:
+        return False
+    from pophealth.boards.store import person_for_username
+
+    person = person_for_username(con, user.username)
+    return person is not None and _norm(person.name) in named
 
 
 _LEAD_SEPARATORS = re.compile(r"[;,/&\n]|\band\b", re.I)
@@ -228,7 +239,7 @@ def _submit_update(request: Request, ref: str, form: dict[str, str]):
     """Validate, record with the version the form was built on, or show errors."""
     user = request.state.user
     with warehouse(request) as con:
-        if not may_edit(user, get_action(con, ref)):
+        if not may_edit(user, get_action(con, ref), con):
             raise PermissionDenied("Only the action's lead can update it")
     errors = [FieldError(field=f, message=m) for f, m in FORM_FIELDS.items() if not form.get(f)]
     if not errors:

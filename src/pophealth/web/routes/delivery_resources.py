@@ -46,7 +46,7 @@ def may_edit_resource(user: User, con, action_ref: str | None) -> bool:
     """The action's lead or an admin; a priority's resources only an admin."""
     if action_ref is None:
         return user.role == "admin"
-    return may_edit(user, get_action(con, action_ref))
+    return may_edit(user, get_action(con, action_ref), con)
 
 
 def _priority_exists(con, priority_id: str) -> None:

@@ -77,7 +77,7 @@ def may_edit_risk(user: User, con, risk: Risk | None, action_ref: str | None) ->
     ref = risk.action_ref if risk else action_ref
     if ref is None:
         return user.role == "admin"
-    return may_edit(user, get_action(con, ref))
+    return may_edit(user, get_action(con, ref), con)
 
 
 def _form_page(request: Request, *, ref: str | None = None, risk_id: int | None = None,
@@ -146,7 +146,7 @@ async def submit_new(request: Request, ref: str):
 def _submit_new(request: Request, ref: str, form: dict[str, str]):
     user = request.state.user
     with warehouse(request) as con:
-        if not may_edit(user, get_action(con, ref)):
+        if not may_edit(user, get_action(con, ref), con):
             raise PermissionDenied("Only the action's lead can add risks to it")
     values, errors = _validate(form)
     if not errors:
