@@ -62,7 +62,9 @@ def test_chairs_are_those_the_foreword_signs_as():
 def test_each_programme_reports_to_one_board():
     assert programme_boards() == {"jfp": "LLR Integrated Care Board", "ics": "LLR Health and Wellbeing Partnership",
                                   "jhws": "Leicestershire Health and Wellbeing Board",
-                                  "leicester": "Leicester Health and Wellbeing Board"}
+                                  "leicester": "Leicester Health and Wellbeing Board",
+                                  "rutland": "Rutland Health and Wellbeing Board",
+                                  "enabler": "LLR Health and Wellbeing Partnership"}
 
 
 def test_a_bad_register_names_the_file_and_path(tmp_path):

@@ -20,7 +20,14 @@ def test_focus_actions_jhws_commitments_and_leicester_rows(con, strategy):
     by_source: dict[str, list] = {}
     for a in list_actions(con):
         by_source.setdefault(a.source, []).append(a)
-    assert len(by_source["004"]) == 37  # seed 004: 37 actions across the six areas of focus
+    focus = [a for a in by_source["004"] if a.ref.startswith("ICS-")]
+    assert len(focus) == 37  # seed 004: 37 actions across the six areas of focus
+    # and, from the same seed, the actions it states for Rutland's JHWS priorities and for its five enablers
+    rutland = [a for a in by_source["004"] if a.priority_id.startswith("rutland:")]
+    enablers = [a for a in by_source["004"] if a.priority_id.startswith("enabler:")]
+    assert [a.we_will for a in rutland] == [x.text for r in strategy.rutland.priorities for x in r.actions]
+    assert [a.we_will for a in enablers] == [x.text for e in strategy.enablers for x in e.actions]
+    assert len(by_source["004"]) == 37 + len(rutland) + len(enablers)
     assert len(by_source["002"]) == sum(len(p.commitments) for p in strategy.jhws.priorities)
     leicester = {a.ref: a for a in by_source["003"]}
     for t in strategy.leicester.themes:

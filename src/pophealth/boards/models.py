@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pophealth.strategy.models import Source
 
-PROGRAMMES = ("jfp", "ics", "jhws", "leicester")
+PROGRAMMES = ("jfp", "ics", "jhws", "leicester", "rutland", "enabler")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -53,7 +53,7 @@ class Board(Record):
     name: str = Field(min_length=1, max_length=200)
     organisation: str | None = None
     kind: str
-    programmes: list[Literal["jfp", "ics", "jhws", "leicester"]] = Field(default_factory=list)
+    programmes: list[Literal["jfp", "ics", "jhws", "leicester", "rutland", "enabler"]] = Field(default_factory=list)
     pledges: bool = False  # receives the pledge measures (seed 000)
     members_organisations: list[str] = Field(default_factory=list)
     source: Source | None = None

@@ -21,6 +21,8 @@ PROGRAMMES = {
     "ics": "Integrated Care Strategy areas of focus (seed 004)",
     "jhws": "Leicestershire Joint Health and Wellbeing Strategy (seed 002)",
     "leicester": "Leicester Health, Care and Wellbeing delivery plan (seed 003)",
+    "rutland": "Rutland Joint Health and Wellbeing Strategy priorities (seed 004 Table 1)",
+    "enabler": "Integrated Care Strategy enablers (seed 004)",
 }
 
 Stage = Literal["Started", "Feasibility", "Delivery", "Evaluation", "Complete"]

@@ -82,4 +82,13 @@ def build_records(s: Strategy) -> SeedRecords:
                            i_will=row.i_will, **common)
                 out.activities += [Activity(action_ref=a.ref, activity_ref=str(n), text=text)
                                    for n, text in enumerate(row.by, 1)]
+    if s.rutland:
+        for n, r in enumerate(s.rutland.priorities, 1):
+            pid = priority(f"rutland:{r.id}", "rutland", r.ics_priority, r.name)
+            for k, ra in enumerate(r.actions, 1):
+                action(ref=f"RUT-{n}.{k}", priority_id=pid, we_will=ra.text, source="004")
+    for e in s.enablers:
+        pid = priority(f"enabler:{e.id}", "enabler", "Integrated Care Strategy enablers", e.title)
+        for k, ea in enumerate(e.actions, 1):
+            action(ref=f"ENB-{e.number}.{k}", priority_id=pid, we_will=ea.text, source="004")
     return out

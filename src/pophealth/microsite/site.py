@@ -28,6 +28,8 @@ PROGRAMMES = {
     "ics": "Integrated Care Strategy areas of focus",
     "jhws": "Leicestershire Joint Health and Wellbeing Strategy priorities",
     "leicester": "Leicester Health, Care and Wellbeing Strategy priorities",
+    "rutland": "Rutland Joint Health and Wellbeing Strategy priorities",
+    "enabler": "What makes the strategy possible: its enablers",
 }
 HOME = Link(text="Home", href="index.html")
 PLEDGES = Link(text="Our pledges", href="pledges/index.html")
@@ -134,7 +136,8 @@ def _actions_table(actions: list[PublicAction]) -> PublishedTable:
         "rag": "Overall rating", "change": "Since last period", "overdue": "Overdue"})
 
 
-CATALOGUE_PREFIX = {"jfp": "delivery", "ics": "focus", "jhws": "jhws", "leicester": "leicester"}
+CATALOGUE_PREFIX = {"jfp": "delivery", "ics": "focus", "jhws": "jhws", "leicester": "leicester", "rutland": "rutland",
+                    "enabler": "enabler"}
 
 
 def priority_measure_ids(strategy: Strategy, priority_id: str) -> list[str]:

@@ -48,7 +48,8 @@ from pophealth.strategy.models import Strategy
 
 # Measure.priorities names delivery priorities "delivery:<id>" and focuses "focus:<id>"; the tracker
 # names them "jfp:<id>" and "ics:<id>".
-_MEASURE_PREFIX = {"jfp": "delivery", "ics": "focus", "jhws": "jhws", "leicester": "leicester"}
+_MEASURE_PREFIX = {"jfp": "delivery", "ics": "focus", "jhws": "jhws", "leicester": "leicester", "rutland": "rutland",
+                   "enabler": "enabler"}
 DEMO_TEXT = "DEMONSTRATION MEETING: made for a test or a demonstration, not a real board meeting."
 
 
