@@ -112,13 +112,12 @@ def denominator(stratum: Stratum, people: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def palliative_scale(people: dict[str, np.ndarray]) -> np.ndarray:
-    """Per-person multiplier of the palliative register's selection: the person's sub-ICB QOF PC prevalence
-    over the share of the list the base rate puts on the register (``palliative_reference_share``)."""
-    from pophealth.synth.calibration_real import qof_targets
+    """Per-person multiplier of the palliative register's selection, solved per sub-ICB to its QOF PC
+    prevalence (calibration_palliative.py)."""
+    from pophealth.synth.calibration_palliative import palliative_scales
 
-    reference = float(load_params()["care"]["palliative_reference_share"])
-    targets = qof_targets()
+    scales = palliative_scales()
     scale = np.ones(people["age"].size)
     for sub in SUB_ICBS:
-        scale[people["sub_icb"] == sub] = targets[("PC", sub)][0] / reference
+        scale[people["sub_icb"] == sub] = scales[sub]
     return scale

@@ -70,7 +70,7 @@ def palliative_register(ctx: Context, rel: np.ndarray) -> tuple[np.ndarray, np.n
     probability ``palliative_per_expected_death`` x q ** ``palliative_prognosis_power``, q their expected
     yearly death probability (life-table rate at their age x their relative hazard; the power > 1 keeps the
     register to people with a poor prognosis), times ``palliative_cancer_factor`` with cancer, times the
-    sub-ICB's QOF palliative care prevalence over ``palliative_reference_share``, at most 0.9."""
+    scale solved for the person's sub-ICB to its QOF palliative care prevalence, at most 0.9."""
     care = load_params()["care"]
     added = np.full(ctx.n, -1, dtype=np.int64)
     cancer = ctx.conds["cancer"] >= 0
