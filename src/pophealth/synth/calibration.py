@@ -38,7 +38,7 @@ def prevalence_checks(con: duckdb.DuckDBPyConnection) -> list[Check]:
     """Diagnosis prevalence of people alive and registered at the as-of date, against the target each
     intercept was solved to: per sub-ICB (by the practice's sub-ICB) over the QOF register's age base for a
     condition with a QOF register, LLR-wide otherwise (calibration_targets.py)."""
-    from pophealth.synth.calibration_targets import SUB_ICBS, strata
+    from pophealth.synth.calibration_targets import SUB_ICBS, register_since, strata
 
     params = load_params()
     codes = load_codes()
@@ -50,9 +50,11 @@ def prevalence_checks(con: duckdb.DuckDBPyConnection) -> list[Check]:
                 continue
             where = "a.age >= ?" + (" AND a.sub_icb_code = ?" if s.key in SUB_ICBS else "")
             args = [int(s.age_lo)] + ([s.key] if s.key in SUB_ICBS else [])
+            since = register_since(name) if s.key in SUB_ICBS else None  # QOF counts recent enough diagnoses
+            recent = "" if since is None else f" AND c.condition_start_date >= DATE '1970-01-01' + INTERVAL {since} DAY"
             num, den = con.execute(f"""
                 SELECT (SELECT count(DISTINCT c.person_id) FROM condition_occurrence c JOIN _alive a USING (person_id)
-                        WHERE {where} AND c.condition_source_value IN ({','.join('?' * len(code_list))})),
+                        WHERE {where} AND c.condition_source_value IN ({','.join('?' * len(code_list))}){recent}),
                        (SELECT count(*) FROM _alive a WHERE {where})""", [*args, *code_list, *args]).fetchone()
             place = f", sub-ICB {s.key}" if s.key in SUB_ICBS else ""
             checks.append(rate_check(f"prevalence {name} (age {int(s.age_lo)}+{place})", num, den, s.target,

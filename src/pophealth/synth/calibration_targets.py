@@ -6,7 +6,9 @@ over the register's own age base (the whole list, or 17+ for diabetes, 18+ for C
 16+ for rheumatoid arthritis, 50+ for osteoporosis). A register can hold fewer people than have the
 diagnosis: QOF asthma and epilepsy also need drug treatment in the last 12 months, so the diagnosis target
 is the register's over the share of the diagnosed the generator treats with a medicine on that register's
-list (``register_yield``). Conditions without a register keep one LLR-wide target from params.yaml;
+list (``register_yield``); QOF cancer and depression count only diagnoses since 2003 and 2006, and
+the share of generated diagnoses that old is taken out in the survivor iteration (conditions.py).
+Conditions without a register keep one LLR-wide target from params.yaml;
 conditions with a childhood target (type 1 diabetes, epilepsy) have a separate stratum for ages below
 their register age, solved to that target.
 """
@@ -35,6 +37,16 @@ class Stratum:
     age_lo: float            # denominator: ages [age_lo, age_hi), within the sub-ICB for a sub-ICB stratum
     age_hi: float
     source: str
+
+
+def register_since(name: str) -> int | None:
+    """The day (generator days) a condition's latest diagnosis must be on or after to be on its PHM register
+    (QOF cancer from 1 April 2003, depression from 1 April 2006), if the register has such a rule."""
+    from pophealth.phm.definitions import as_date, conditions
+    from pophealth.synth.params import day
+
+    since = as_date((conditions().get(name, {}).get("register_rule") or {}).get("since"))
+    return None if since is None else day(since)
 
 
 def register_drug_list(name: str) -> str | None:

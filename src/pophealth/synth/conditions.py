@@ -16,19 +16,27 @@ from functools import lru_cache
 
 import numpy as np
 
-from pophealth.synth.calibration_targets import ALL, denominator, strata, stratum_of
+from pophealth.synth.calibration_targets import ALL, CHILD, denominator, register_since, strata, stratum_of
 from pophealth.synth.params import day, load_params
 from pophealth.synth.population import YEAR, draw_people
 
 CALIBRATION_SAMPLE = 200_000
-SURVIVAL_ITERATIONS = 2
+SURVIVAL_ITERATIONS = 3
 
 
 def _logit_shape(spec: dict, people: dict[str, np.ndarray]) -> np.ndarray:
     anchors = np.array(spec["age_logit"], dtype=float)
     shape = np.interp(people["age"], anchors[:, 0], anchors[:, 1])
     shape += np.log(spec["male_or"]) * people["male"] + np.log(spec["dep_or"]) * people["dep"]
-    return shape + spec["latent"] * load_params().get("latent_scale", 1.0) * people["z"]
+    return shape + spec["latent"] * load_params().get("latent_scale", 1.0) * latent_factor(people)
+
+
+def latent_factor(people: dict[str, np.ndarray]) -> np.ndarray:
+    """The shared morbidity factor: the person's own ``z`` plus a mean that rises with age
+    (``latent_age_mean`` anchors), since morbidity accumulates together in later life. Each condition
+    loads on it with its ``latent``, so the conditions that cluster most also shift most to the old."""
+    anchors = np.array(load_params().get("latent_age_mean", [[0, 0.0]]), dtype=float)
+    return people["z"] + np.interp(people["age"], anchors[:, 0], anchors[:, 1])
 
 
 def _deficit_shape(people: dict[str, np.ndarray]) -> np.ndarray:
@@ -75,10 +83,12 @@ def _solve_all(sample: dict, targets: dict[tuple[str, str], float],
     return out
 
 
-def _survivor_ratio(has: np.ndarray, eligible: np.ndarray, alive: np.ndarray) -> float:
-    """Prevalence among the expected survivors over prevalence among everyone generated."""
+def _register_ratio(has: np.ndarray, on_register: np.ndarray, eligible: np.ndarray, alive: np.ndarray) -> float:
+    """Register prevalence among the expected survivors over prevalence among everyone generated: the
+    survivors' share (conditions that shorten life are generated more often than their target) times the
+    share of diagnoses recent enough for the register's ``since`` rule."""
     before = has[eligible].mean()
-    after = (has * alive)[eligible].sum() / max(alive[eligible].sum(), 1e-12)
+    after = (on_register * alive)[eligible].sum() / max(alive[eligible].sum(), 1e-12)
     return float(after / before) if before > 0 and after > 0 else 1.0
 
 
@@ -110,7 +120,10 @@ def intercepts() -> dict:
         generated = {}
         for (name, key), target in targets.items():
             den, counted = masks[(name, key)]
-            ratio = _survivor_ratio((conds[name] >= 0) & counted, den, alive)
+            has = (conds[name] >= 0) & counted
+            since = register_since(name) if key != ALL and key != CHILD else None
+            on_register = has if since is None else has & (conds[name] >= since)
+            ratio = _register_ratio(has, on_register, den, alive)
             generated[(name, key)] = min(target / ratio, 0.95)
         out = _solve_all(sample, generated, masks)
     return out
