@@ -1,8 +1,11 @@
 """Long-term conditions and frailty deficits: who has them and since when.
 
-Each condition's log-odds = age shape + sex + deprivation + latent factor + intercept. The intercept is
-solved once (bisection) on a fixed calibration sample of the LLR census population so that the expected
-prevalence in the condition's QOF age range *among people alive at the as-of date* equals its target (a
+Each condition's log-odds = age shape + sex + deprivation + loading x shared factor + intercept; the shared
+factor's mean rises with age, so conditions cluster and accumulate together in later life. There is one
+intercept per stratum (calibration_targets.py): per sub-ICB for conditions with a QOF register, solved to
+that sub-ICB's QOF prevalence over the register's age base; LLR-wide otherwise; childhood separately for
+diabetes and epilepsy. Each is solved (bisection) on a fixed calibration sample of the LLR census
+population so that the expected prevalence *among people alive at the as-of date* equals its target (a
 QOF register counts the living): conditions that shorten life are generated more often than their
 target by exactly the share their patients die first. The survival weights come from the same death
 model the generator uses (expected survival, not a random draw), re-derived after each solve because
