@@ -10,6 +10,7 @@ import pytest
 
 from pophealth.config import reference_dir
 from pophealth.indicators.inequality import inequality_series
+from pophealth.indicators.metadata import catalogue
 from pophealth.warehouse import connect
 
 # reference case -> an indicator of the catalogue whose unit gives the case's value type
@@ -53,10 +54,15 @@ def test_sii_limits_match_the_reference(case_id):
     _load(con, indicator_id, part, scale)
     (series,) = inequality_series(con, indicator_id)
     expected = part.iloc[0]
-    assert series.sii == pytest.approx(expected["sii"], rel=1e-9)
-    width = expected["sii_upper_1"] - expected["sii_lower_1"]
-    assert abs(series.sii_lower95 - expected["sii_lower_1"]) <= 0.03 * width
-    assert abs(series.sii_upper95 - expected["sii_upper_1"]) <= 0.03 * width
+    # the reference cases are computed with multiplier +1; a "low is good" indicator's SII is reported with
+    # the method's negative multiplier (METHODS.md section 8): same size, opposite sign, limits swapped
+    sign = -1 if catalogue().indicator(indicator_id).polarity == "low_is_good" else 1
+    lower, upper = sorted((sign * expected["sii_lower_1"], sign * expected["sii_upper_1"]))
+    assert series.sii == pytest.approx(sign * expected["sii"], rel=1e-9)
+    assert series.slope == pytest.approx(expected["sii"], rel=1e-9)  # the drawn line keeps the fitted slope
+    width = upper - lower
+    assert abs(series.sii_lower95 - lower) <= 0.03 * width
+    assert abs(series.sii_upper95 - upper) <= 0.03 * width
     assert series.sii_lower998 < series.sii_lower95 < series.sii < series.sii_upper95 < series.sii_upper998
     assert series.sii_method.startswith("stats engine")
 
@@ -68,6 +74,7 @@ def test_without_limits_the_point_estimate_is_kept_and_labelled():
     _load(con, 90366, part, 1.0, lower_ci95=np.nan, upper_ci95=np.nan)
     (series,) = inequality_series(con, 90366)
     assert series.sii == pytest.approx(part.iloc[0]["sii"], rel=1e-9)  # same weighted line, fitted locally
+    assert series.slope == series.sii  # life expectancy: high is good, nothing flipped
     assert series.sii_lower95 is None and "no 95% limits" in series.sii_method
 
 

@@ -78,7 +78,8 @@ def test_trend_points_are_in_time_order_with_englands_value(loaded):
 def test_inequality_series_orders_groups_from_most_deprived(loaded):
     (series,) = inequality_series(loaded, 92033)
     assert series.points[0].category.startswith("Most") and series.points[-1].category.startswith("Least")
-    assert series.sii is not None and series.sii < 0  # obesity falls as deprivation falls
+    assert series.slope is not None and series.slope < 0  # obesity falls as deprivation falls
+    assert series.sii == -series.slope  # low is good: the SII says the least deprived fare better
     assert "equal shares" in series.weights
 
 

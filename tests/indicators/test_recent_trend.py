@@ -76,3 +76,18 @@ def test_only_single_years_are_annual(period, annual):
 def test_published_trend_words():
     assert published_trend("Could not be  calculated") == "cannot be calculated"
     assert published_trend(None) == ""
+
+
+def test_the_method_is_the_indicators_own_flag_not_its_unit():
+    from pophealth.indicators.metadata import IndicatorMeta
+    from pophealth.indicators.recent_trend import method_for
+    from pophealth.stats.trend import CI_WEIGHTED, NOT_SUPPORTED, SPC_PROPORTIONS
+
+    def meta(unit, **flag):
+        return IndicatorMeta(id=1, name="x", short="x", unit=unit, polarity="high_is_good",
+                             benchmark="single_ci_one_level", **flag)
+
+    assert method_for(meta("%")) == CI_WEIGHTED  # a percentage without the proportions flag: Fingertips' default
+    assert method_for(meta("per 100,000", trend_method="spc_proportions")) == SPC_PROPORTIONS
+    assert method_for(meta("%", trend_method="not_supported")) == NOT_SUPPORTED
+

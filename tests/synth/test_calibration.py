@@ -33,15 +33,16 @@ def test_report_passes(small_db):
 
 
 def test_a_wrong_target_fails_its_check(small_db, monkeypatch):
-    """The report can fail: doubling the COPD target puts the generated prevalence out of tolerance."""
-    from pophealth.synth import calibration
+    """The report can fail: doubling the anxiety target puts the generated prevalence out of tolerance."""
+    from pophealth.synth import calibration, calibration_targets
 
     params = copy.deepcopy(calibration.load_params())
-    params["conditions"]["copd"]["target"] *= 2
+    params["conditions"]["anxiety"]["target"] *= 2
     monkeypatch.setattr(calibration, "load_params", lambda: params)
+    monkeypatch.setattr(calibration_targets, "load_params", lambda: params)
     report = calibration_report(duckdb.connect(str(small_db)))
     failed = [c["name"] for c in report["checks"] if not c["passed"]]
-    assert failed == ["prevalence copd (age 0+)"], failed
+    assert failed == ["prevalence anxiety (age 0+)"], failed
 
 
 @pytest.mark.slow

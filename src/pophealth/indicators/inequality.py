@@ -8,6 +8,10 @@ come from the stats engine (:func:`pophealth.stats.sii`, simulated from the grou
 seed). Otherwise the point estimate is fitted here — weighted by denominators when present, or
 by equal shares (deprivation deciles and quintiles hold roughly equal numbers) — and the page
 says that it has no confidence limits.
+
+The SII is reported with the indicator's polarity, as the method does (the engine's ``polarity``):
+for a "low is good" indicator its sign is flipped, so a positive SII always means the least deprived
+fare better. The drawn line keeps the fitted ``slope`` of value on rank.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import numpy as np
 
 import pandas as pd
 
+from pophealth.indicators.benchmarking import ENGINE_POLARITY
 from pophealth.indicators.metadata import catalogue
 from pophealth.indicators.models import InequalityPoint, InequalitySeries
 from pophealth.indicators.profile import _num
@@ -74,14 +79,20 @@ def value_type_for_unit(unit: str) -> tuple[int, float]:
     return OTHER, 1.0
 
 
+def polarity_sign(polarity: str) -> int:
+    """-1 for a "low is good" indicator (its SII is reported flipped), else 1."""
+    return -1 if polarity == "low_is_good" else 1
+
+
 def sii_with_limits(values: np.ndarray, lower: np.ndarray, upper: np.ndarray, population: np.ndarray,
-                    unit: str) -> dict[str, float]:
-    """SII, intercept and 95%/99.8% limits from the stats engine; groups ordered most deprived first."""
+                    unit: str, polarity: str = "no_judgement") -> dict[str, float]:
+    """SII (with the indicator's polarity), intercept and 95%/99.8% limits from the stats engine; groups
+    ordered most deprived first."""
     value_type, scale = value_type_for_unit(unit)
     frame = pd.DataFrame({"quantile": np.arange(1, len(values) + 1), "population": population,
                           "value": values / scale, "lower_cl": lower / scale, "upper_cl": upper / scale})
     out = engine_sii(frame, value_type=value_type, multiplier=scale, levels=(0.95, 0.998),
-                     repetitions=REPETITIONS, seed=SEED).iloc[0]
+                     repetitions=REPETITIONS, seed=SEED, polarity=ENGINE_POLARITY[polarity]).iloc[0]
     result = {k: _num(out[k]) for k in ("sii", "sii_lower95", "sii_upper95", "sii_lower998", "sii_upper998")}
     result["intercept"] = None if _num(out["intercept"]) is None else float(out["intercept"]) * scale
     result["flag"] = str(out["flag"])
@@ -112,6 +123,8 @@ def inequality_series(con: duckdb.DuckDBPyConnection, indicator_id: int) -> list
                                                      sort=False)}
     meta = catalogue().indicator(indicator_id)
     unit = meta.unit if meta else ""
+    polarity = meta.polarity if meta else "not_compared"
+    sign = polarity_sign(polarity)
     out: list[InequalitySeries] = []
     for (area, ctype, sex, age, period), part in frame.groupby(
             ["area_code", "category_type", "sex", "age", "time_period"], sort=False):
@@ -126,13 +139,14 @@ def inequality_series(con: duckdb.DuckDBPyConnection, indicator_id: int) -> list
         use_denominators = bool(np.all(denom > 0))
         weights = denom if use_denominators else np.ones(len(part))
         ok = len(part) >= 2 and not np.isnan(values).any()
-        rank, sii, intercept = fit_sii(values, weights) if ok else (np.cumsum(weights) / weights.sum(), None, None)
+        rank, slope, intercept = fit_sii(values, weights) if ok else (np.cumsum(weights) / weights.sum(), None, None)
+        sii = None if slope is None else sign * slope
         lower, upper = (part[c].to_numpy(dtype=float) for c in ("lower_ci95", "upper_ci95"))
         has_limits = bool(np.all(~np.isnan(lower) & ~np.isnan(upper)))
         limits: dict = {}
         method = POINT_ONLY.format(missing=_missing(use_denominators, has_limits))
         if ok and use_denominators and has_limits and 5 <= len(part) <= 100:
-            limits = sii_with_limits(values, lower, upper, denom, unit)
+            limits = sii_with_limits(values, lower, upper, denom, unit, polarity)
             method = ("stats engine: population-weighted regression on relative rank, limits simulated "
                       f"from the groups' 95% limits ({REPETITIONS:,} draws)")
             flag = limits.pop("flag")
@@ -140,9 +154,10 @@ def inequality_series(con: duckdb.DuckDBPyConnection, indicator_id: int) -> list
                 limits, method = {}, f"point estimate only: the stats engine gave no limits ({flag})"
             else:
                 sii, intercept = limits.pop("sii"), limits.pop("intercept")
+                slope = None if sii is None else sign * sii
         out.append(InequalitySeries(
             area_code=area, area_name=str(part["area_name"].iloc[0]), category_type=ctype, sex=sex, age=age,
-            period=period, sii=sii, intercept=intercept, sii_method=method, **limits,
+            period=period, sii=sii, slope=slope, intercept=intercept, sii_method=method, **limits,
             weights="denominators" if use_denominators else "equal shares (the snapshot has no denominators)",
             points=[InequalityPoint(category=c, rank=float(r), value=_num(v), weight=float(w))
                     for c, v, r, w in zip(part["category"], values,

@@ -31,6 +31,9 @@ class IndicatorMeta(_Model):
     polarity: Polarity
     benchmark: Literal["single_ci_one_level", "none"]
     confidence: Literal[95, 99.8] = 95
+    # The indicator's own recent-trend method (Fingertips "UseProportionsForTrend": the chi-squared test for
+    # trend in proportions; otherwise the CI-weighted test), never inferred from the unit.
+    trend_method: Literal["spc_proportions", "ci_weighted", "not_supported"] = "ci_weighted"
 
     @property
     def unit_suffix(self) -> str:

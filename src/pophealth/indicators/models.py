@@ -75,8 +75,9 @@ class InequalitySeries(BaseModel):
     age: str
     period: str
     points: list[InequalityPoint]
-    sii: float | None      # slope of the fitted line: least minus most deprived
+    sii: float | None      # least minus most deprived, sign flipped for "low is good" indicators
     intercept: float | None
+    slope: float | None = None  # the fitted line's slope of value on rank (the SII before polarity)
     weights: str           # how the points were weighted in the fit
     sii_method: str = ""   # where the SII came from, and why it has no limits when it has none
     sii_lower95: float | None = None

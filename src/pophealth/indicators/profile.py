@@ -16,7 +16,7 @@ import pandas as pd
 from pophealth.indicators.benchmarking import ENGINE_POLARITY, compare_rows, limits_for, published_outcome
 from pophealth.indicators.metadata import IndicatorMeta, catalogue, fallback_meta
 from pophealth.indicators.models import Profile, ProfileRow
-from pophealth.indicators.recent_trend import KEYS, NOT_MARKED, method_for_unit, published_trend, recent_trends
+from pophealth.indicators.recent_trend import KEYS, NOT_MARKED, method_for, published_trend, recent_trends
 from pophealth.indicators.store import area_names, headline_rows, latest_for_area
 
 SEX_ORDER = {"Persons": 0, "Male": 1, "Female": 2}
@@ -49,7 +49,7 @@ def trend_frame(frame: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
     """Add the computed recent ``trend`` of each row's series and whether it ``trend_agrees`` with
     the published "Recent Trend" (None where the export publishes none)."""
     metas = _meta(series)
-    marked = recent_trends(series, [method_for_unit(m.unit) for m in metas],
+    marked = recent_trends(series, [method_for(m) for m in metas],
                            [ENGINE_POLARITY[m.polarity] for m in metas])
     out = frame.merge(marked, on=KEYS, how="left")
     out["trend"] = out["trend"].fillna(NOT_MARKED)

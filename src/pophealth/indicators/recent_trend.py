@@ -3,8 +3,9 @@
 Fingertips marks a trend only on annual, non-all_annual periods ("2019", "2019/20"), from the
 five most recent consecutive points with value, count, denominator and 95% limits
 (METHODS.md section 12). Rolling periods such as "2015 - 17" overlap and are never marked.
-Percentages use the chi-squared test for trend in proportions; every other value type the
-CI-weighted test. The test itself is :func:`pophealth.stats.recent_trend`.
+Which test applies is the indicator's own flag (``trend_method`` in the catalogue, Fingertips'
+"UseProportionsForTrend"), not its unit: Fingertips marks some percentages with the CI-weighted
+test. The test itself is :func:`pophealth.stats.recent_trend`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from pophealth.indicators.metadata import IndicatorMeta
 from pophealth.stats import recent_trend
 from pophealth.stats.trend import CANNOT, CI_WEIGHTED, LABELS, NOT_SUPPORTED, SPC_PROPORTIONS
 
@@ -27,9 +29,12 @@ def is_annual(period: str) -> bool:
     return bool(_ANNUAL.match(str(period)))
 
 
-def method_for_unit(unit: str) -> str:
-    """Percentages are proportions (chi-squared for trend); everything else uses its 95% limits."""
-    return SPC_PROPORTIONS if unit == "%" else CI_WEIGHTED
+METHODS = {"spc_proportions": SPC_PROPORTIONS, "ci_weighted": CI_WEIGHTED, "not_supported": NOT_SUPPORTED}
+
+
+def method_for(meta: IndicatorMeta) -> str:
+    """The stats engine's trend method named by the indicator's own ``trend_method`` flag."""
+    return METHODS[meta.trend_method]
 
 
 def recent_trends(frame: pd.DataFrame, method: pd.Series | str, polarity: pd.Series | str) -> pd.DataFrame:

@@ -28,24 +28,37 @@ EFI_REL = 0.30      # the 2016 derivation cohort is not LLR's registered 65+ pop
 def _alive_table(con: duckdb.DuckDBPyConnection, as_of: str) -> None:
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _alive AS
         SELECT p.person_id, date_diff('year', make_date(p.year_of_birth::INT, p.month_of_birth::INT,
-               p.day_of_birth::INT), DATE '{as_of}') AS age FROM person p
-        JOIN observation_period o USING (person_id) WHERE o.observation_period_end_date >= DATE '{as_of}'""")
+               p.day_of_birth::INT), DATE '{as_of}') AS age, gp.sub_icb_code FROM person p
+        JOIN observation_period o USING (person_id)
+        LEFT JOIN care_site_practice c USING (care_site_id) LEFT JOIN geo_practice gp USING (practice_code)
+        WHERE o.observation_period_end_date >= DATE '{as_of}'""")
 
 
 def prevalence_checks(con: duckdb.DuckDBPyConnection) -> list[Check]:
-    """QOF-like prevalence: people alive and registered at the as-of date with a diagnosis code."""
+    """Diagnosis prevalence of people alive and registered at the as-of date, against the target each
+    intercept was solved to: per sub-ICB (by the practice's sub-ICB) over the QOF register's age base for a
+    condition with a QOF register, LLR-wide otherwise (calibration_targets.py)."""
+    from pophealth.synth.calibration_targets import SUB_ICBS, register_since, strata
+
     params = load_params()
     codes = load_codes()
     checks = []
-    for name, spec in params["conditions"].items():
+    for name in params["conditions"]:
         code_list = [c for c, _ in codes[("condition", name)]]
-        num, den = con.execute(f"""
-            SELECT count(DISTINCT c.person_id), (SELECT count(*) FROM _alive WHERE age >= ?)
-            FROM condition_occurrence c JOIN _alive a USING (person_id)
-            WHERE a.age >= ? AND c.condition_source_value IN ({','.join('?' * len(code_list))})""",
-            [spec["min_age"], spec["min_age"], *code_list]).fetchone()
-        checks.append(rate_check(f"prevalence {name} (age {spec['min_age']}+)", num, den, spec["target"],
-                                 params["sources"][spec["source"]], rel=REL_TOL))
+        for s in strata(name):
+            if s.key == "child":
+                continue
+            where = "a.age >= ?" + (" AND a.sub_icb_code = ?" if s.key in SUB_ICBS else "")
+            args = [int(s.age_lo)] + ([s.key] if s.key in SUB_ICBS else [])
+            since = register_since(name) if s.key in SUB_ICBS else None  # QOF counts recent enough diagnoses
+            recent = "" if since is None else f" AND c.condition_start_date >= DATE '1970-01-01' + INTERVAL {since} DAY"
+            num, den = con.execute(f"""
+                SELECT (SELECT count(DISTINCT c.person_id) FROM condition_occurrence c JOIN _alive a USING (person_id)
+                        WHERE {where} AND c.condition_source_value IN ({','.join('?' * len(code_list))}){recent}),
+                       (SELECT count(*) FROM _alive a WHERE {where})""", [*args, *code_list, *args]).fetchone()
+            place = f", sub-ICB {s.key}" if s.key in SUB_ICBS else ""
+            checks.append(rate_check(f"prevalence {name} (age {int(s.age_lo)}+{place})", num, den, s.target,
+                                     params["sources"].get(s.source, s.source), rel=REL_TOL))
     return checks + child_prevalence_checks(con)
 
 

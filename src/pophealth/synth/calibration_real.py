@@ -74,7 +74,7 @@ def _phm_people(con: duckdb.DuckDBPyConnection, as_of: dt.date):
 
     res = compute(PhmContext.create(Cdm(ibis.duckdb.from_connection(con)), as_of))
     try:
-        person = res.person.select("person_id", "age", "place", "ltc_5plus", "ltc_8plus").to_pandas()
+        person = res.person.select("person_id", "age", "place", "ltc_5plus", "ltc_8plus", "ltc_count").to_pandas()
         regs = res.registers.select("person_id", "register").to_pandas()
     finally:
         res.release()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from pophealth.synth.calibration_targets import palliative_scale
 from pophealth.synth.outcomes import life_table_rate
 from pophealth.synth.params import day, load_params
 from pophealth.synth.population import YEAR
@@ -68,14 +69,16 @@ def palliative_register(ctx: Context, rel: np.ndarray) -> tuple[np.ndarray, np.n
     """(person index, day added) for the palliative register: the first year a person is selected, with yearly
     probability ``palliative_per_expected_death`` x q ** ``palliative_prognosis_power``, q their expected
     yearly death probability (life-table rate at their age x their relative hazard; the power > 1 keeps the
-    register to people with a poor prognosis), times ``palliative_cancer_factor`` with cancer, at most 0.9."""
+    register to people with a poor prognosis), times ``palliative_cancer_factor`` with cancer, times the
+    scale solved for the person's sub-ICB to its QOF palliative care prevalence, at most 0.9."""
     care = load_params()["care"]
     added = np.full(ctx.n, -1, dtype=np.int64)
     cancer = ctx.conds["cancer"] >= 0
+    scale = palliative_scale(ctx.people)  # each sub-ICB's QOF palliative care prevalence
     for y in ctx.years():
         start = ctx.window + int(y * YEAR)
         q = 1 - np.exp(-life_table_rate(ctx.people, ctx.age_at(np.full(ctx.n, start), np.arange(ctx.n))) * rel)
-        prob = np.minimum(care["palliative_per_expected_death"] * q ** care["palliative_prognosis_power"]
+        prob = np.minimum(scale * care["palliative_per_expected_death"] * q ** care["palliative_prognosis_power"]
                           * np.where(cancer, care["palliative_cancer_factor"], 1.0), 0.9)
         idx, d = ctx.yearly(added < 0, prob, y)
         added[idx] = d

@@ -1,8 +1,11 @@
 """Long-term conditions and frailty deficits: who has them and since when.
 
-Each condition's log-odds = age shape + sex + deprivation + latent factor + intercept. The intercept is
-solved once (bisection) on a fixed calibration sample of the LLR census population so that the expected
-prevalence in the condition's QOF age range *among people alive at the as-of date* equals its target (a
+Each condition's log-odds = age shape + sex + deprivation + loading x shared factor + intercept; the shared
+factor's mean rises with age, so conditions cluster and accumulate together in later life. There is one
+intercept per stratum (calibration_targets.py): per sub-ICB for conditions with a QOF register, solved to
+that sub-ICB's QOF prevalence over the register's age base; LLR-wide otherwise; childhood separately for
+diabetes and epilepsy. Each is solved (bisection) on a fixed calibration sample of the LLR census
+population so that the expected prevalence *among people alive at the as-of date* equals its target (a
 QOF register counts the living): conditions that shorten life are generated more often than their
 target by exactly the share their patients die first. The survival weights come from the same death
 model the generator uses (expected survival, not a random draw), re-derived after each solve because
@@ -16,18 +19,27 @@ from functools import lru_cache
 
 import numpy as np
 
+from pophealth.synth.calibration_targets import ALL, CHILD, denominator, register_since, strata, stratum_of
 from pophealth.synth.params import day, load_params
 from pophealth.synth.population import YEAR, draw_people
 
 CALIBRATION_SAMPLE = 200_000
-SURVIVAL_ITERATIONS = 2
+SURVIVAL_ITERATIONS = 3
 
 
 def _logit_shape(spec: dict, people: dict[str, np.ndarray]) -> np.ndarray:
     anchors = np.array(spec["age_logit"], dtype=float)
     shape = np.interp(people["age"], anchors[:, 0], anchors[:, 1])
     shape += np.log(spec["male_or"]) * people["male"] + np.log(spec["dep_or"]) * people["dep"]
-    return shape + spec["latent"] * load_params().get("latent_scale", 1.0) * people["z"]
+    return shape + spec["latent"] * load_params().get("latent_scale", 1.0) * latent_factor(people)
+
+
+def latent_factor(people: dict[str, np.ndarray]) -> np.ndarray:
+    """The shared morbidity factor: the person's own ``z`` plus a mean that rises with age
+    (``latent_age_mean`` anchors), since morbidity accumulates together in later life. Each condition
+    loads on it with its ``latent``, so the conditions that cluster most also shift most to the old."""
+    anchors = np.array(load_params().get("latent_age_mean", [[0, 0.0]]), dtype=float)
+    return people["z"] + np.interp(people["age"], anchors[:, 0], anchors[:, 1])
 
 
 def _deficit_shape(people: dict[str, np.ndarray]) -> np.ndarray:
@@ -36,54 +48,97 @@ def _deficit_shape(people: dict[str, np.ndarray]) -> np.ndarray:
             + params["deficit_latent"] * people["z"] + 0.4 * people["dep"])
 
 
-def _solve(shape: np.ndarray, eligible: np.ndarray, target: float) -> float:
+def _solve(shape: np.ndarray, eligible: np.ndarray, target: float, counted: np.ndarray | None = None) -> float:
+    """Intercept making the mean probability over ``eligible`` equal ``target``; people outside
+    ``counted`` (too young to have the condition, or in another stratum) count as not having it."""
+    counted = np.ones(shape.size, bool) if counted is None else counted
+    weight = counted[eligible]
     lo, hi = -20.0, 20.0
     for _ in range(50):
         mid = (lo + hi) / 2
-        p = 1 / (1 + np.exp(-(shape[eligible] + mid)))
+        p = weight / (1 + np.exp(-(shape[eligible] + mid)))
         lo, hi = (mid, hi) if p.mean() < target else (lo, mid)
     return (lo + hi) / 2
 
 
-def _solve_all(sample: dict, targets: dict[str, float]) -> dict[str, float]:
+def _masks(sample: dict) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
+    """(condition, stratum) -> (denominator, people of the stratum old enough to have the condition)."""
     params = load_params()
     out = {}
     for name, spec in params["conditions"].items():
-        out[name] = _solve(_logit_shape(spec, sample), sample["age"] >= spec["min_age"], targets[name])
-    shape = _deficit_shape(sample)
-    for name in params["deficits"]:
-        out["deficit:" + name] = _solve(shape, sample["age"] >= 65, targets["deficit:" + name])
+        which = stratum_of(name, sample)
+        for s in strata(name):
+            out[(name, s.key)] = (denominator(s, sample), (which == s.key) & (sample["age"] >= onset_age(spec)))
     return out
 
 
-def _survivor_ratio(has: np.ndarray, eligible: np.ndarray, alive: np.ndarray) -> float:
-    """Prevalence among the expected survivors over prevalence among everyone generated."""
+def _solve_all(sample: dict, targets: dict[tuple[str, str], float],
+               masks: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]) -> dict:
+    params = load_params()
+    out: dict = {}
+    for name, spec in params["conditions"].items():
+        shape = _logit_shape(spec, sample)
+        out[name] = {key: _solve(shape, masks[(name, key)][0], targets[(name, key)], masks[(name, key)][1])
+                     for (cond, key) in targets if cond == name}
+    shape = _deficit_shape(sample)
+    for name in params["deficits"]:
+        out["deficit:" + name] = _solve(shape, sample["age"] >= 65, targets[("deficit:" + name, ALL)])
+    return out
+
+
+def _register_ratio(has: np.ndarray, on_register: np.ndarray, eligible: np.ndarray, alive: np.ndarray) -> float:
+    """Register prevalence among the expected survivors over prevalence among everyone generated: the
+    survivors' share (conditions that shorten life are generated more often than their target) times the
+    share of diagnoses recent enough for the register's ``since`` rule."""
     before = has[eligible].mean()
-    after = (has * alive)[eligible].sum() / max(alive[eligible].sum(), 1e-12)
+    after = (on_register * alive)[eligible].sum() / max(alive[eligible].sum(), 1e-12)
     return float(after / before) if before > 0 and after > 0 else 1.0
 
 
+def calibration_sample() -> dict[str, np.ndarray]:
+    """The fixed population every intercept is solved on."""
+    return draw_people(np.random.default_rng(20240331), CALIBRATION_SAMPLE, 0)
+
+
 @lru_cache(maxsize=1)
-def intercepts() -> dict[str, float]:
-    """Intercepts of every condition and deficit, from a fixed-seed calibration sample."""
+def intercepts() -> dict:
+    """Intercepts of every condition (per stratum: sub-ICB, LLR-wide or childhood) and deficit, from a
+    fixed-seed calibration sample."""
     from pophealth.synth.medicines import prescribe
     from pophealth.synth.outcomes import survival_to_as_of
 
     params = load_params()
-    sample = draw_people(np.random.default_rng(20240331), CALIBRATION_SAMPLE, 0)
-    eligible = {name: sample["age"] >= spec["min_age"] for name, spec in params["conditions"].items()}
-    eligible |= {"deficit:" + name: sample["age"] >= 65 for name in params["deficits"]}
-    targets = {name: spec["target"] for name, spec in params["conditions"].items()}
-    targets |= {"deficit:" + name: spec["target"] for name, spec in params["deficits"].items()}
-    generated = dict(targets)
-    out = _solve_all(sample, generated)
+    sample = calibration_sample()
+    masks = _masks(sample)
+    masks |= {("deficit:" + name, ALL): (sample["age"] >= 65, np.ones(sample["age"].size, bool))
+              for name in params["deficits"]}
+    targets = {(name, s.key): s.target for name in params["conditions"] for s in strata(name)}
+    targets |= {("deficit:" + name, ALL): spec["target"] for name, spec in params["deficits"].items()}
+    out = _solve_all(sample, targets, masks)
     for _ in range(SURVIVAL_ITERATIONS):
         rng = np.random.default_rng(20240401)
         conds = assign_conditions(rng, sample, out)
         _, n_drugs = prescribe(rng, sample, conds, np.full(sample["age"].size, day(params["as_of"])), sample["dob"])
         alive = survival_to_as_of(sample, conds, efi_deficit_count(conds, n_drugs))
-        generated = {k: min(targets[k] / _survivor_ratio(conds[k] >= 0, eligible[k], alive), 0.95) for k in targets}
-        out = _solve_all(sample, generated)
+        generated = {}
+        for (name, key), target in targets.items():
+            den, counted = masks[(name, key)]
+            has = (conds[name] >= 0) & counted
+            since = register_since(name) if key != ALL and key != CHILD else None
+            on_register = has if since is None else has & (conds[name] >= since)
+            ratio = _register_ratio(has, on_register, den, alive)
+            generated[(name, key)] = min(target / ratio, 0.95)
+        out = _solve_all(sample, generated, masks)
+    return out
+
+
+def _intercept(icpt: dict, name: str, people: dict) -> np.ndarray:
+    """Each person's intercept for a condition, by their stratum."""
+    values = icpt[name]
+    which = stratum_of(name, people)
+    out = np.zeros(people["age"].size)
+    for key, value in values.items():
+        out[which == key] = value
     return out
 
 
@@ -112,7 +167,7 @@ def assign_conditions(rng: np.random.Generator, people: dict,
     n = people["age"].size
     out: dict[str, np.ndarray] = {}
     for name, spec in params["conditions"].items():
-        p = 1 / (1 + np.exp(-(_logit_shape(spec, people) + icpt[name])))
+        p = 1 / (1 + np.exp(-(_logit_shape(spec, people) + _intercept(icpt, name, people))))
         start = onset_age(spec)
         has = (rng.random(n) < p) & (people["age"] >= start)
         onset = np.full(n, -1, dtype=np.int64)

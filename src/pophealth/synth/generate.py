@@ -26,7 +26,7 @@ from pophealth.warehouse import connect, transaction
 ADMISSION_REASONS = ("copd", "heart_failure", "asthma", "diabetes", "chd", "stroke_tia", "dementia", "ckd", "epilepsy")
 
 
-def _registration(rng: np.random.Generator, people: dict) -> np.ndarray:
+def registration_start(rng: np.random.Generator, people: dict) -> np.ndarray:
     """Start of registration: mostly long before the window; some move in (asylum seekers later)."""
     params = load_params()
     start, as_of = day(params["history_start"]), day(params["as_of"])
@@ -42,7 +42,7 @@ def generate_chunk(seed: int, chunk: int, n: int, first_id: int, writer: Writer)
     as_of = day(params["as_of"])
     people = draw_people(rng, n, first_id)
     conds = assign_conditions(rng, people)
-    obs_start = _registration(rng, people)
+    obs_start = registration_start(rng, people)
     courses, n_drugs = prescribe(rng, people, conds, np.full(n, as_of), obs_start)
     efi = efi_deficit_count(conds, n_drugs)
     death_any = simulate_deaths(rng, people, conds, efi)

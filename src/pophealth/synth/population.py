@@ -105,7 +105,7 @@ def draw_people(rng: np.random.Generator, n: int, first_id: int) -> dict[str, np
         "person_id": np.arange(first_id, first_id + n, dtype=np.int64),
         "lsoa_idx": li, "age": age, "male": male, "dob": dob, "decile": decile,
         "dep": (10 - decile) / 9.0,  # 0 least deprived decile .. 1 most deprived
-        "place": place, "practice_idx": practice_idx, "eth16": eth,
+        "place": place, "sub_icb": sub_icb, "practice_idx": practice_idx, "eth16": eth,
         "eth_recorded": rng.random(n) < params["ethnicity"]["recorded_share"],
         "z": rng.standard_normal(n),
     }

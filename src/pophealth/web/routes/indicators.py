@@ -128,7 +128,7 @@ def indicator(request: Request, indicator_id: int) -> IndicatorPage:
         ident=f"trend-{i}", title=f"{meta.short}, {t.area_name}, {t.sex} {t.age}".strip(), area=t.area_name,
         decimals=meta.decimals)) for i, t in enumerate(area_trends)]
     inequality = [ChartedInequality(series=s, svg=decile_chart(
-        [DecileBar(p.category, p.rank, p.value) for p in s.points], sii=s.sii, intercept=s.intercept,
+        [DecileBar(p.category, p.rank, p.value) for p in s.points], sii=s.slope, intercept=s.intercept,
         ident=f"ineq-{i}", title=f"{meta.short} by deprivation, {s.area_name}, {s.period}",
         decimals=meta.decimals)) for i, s in enumerate(unequal)]
     options = [PlaceLink(code=c, name=n, kind="", href=f"/indicators/{indicator_id}?area={c}", indicators=1)
