@@ -153,7 +153,7 @@ def test_worklist_figures_are_the_stored_results(app, practices):
     con = app.state.con.cursor()
     try:
         runs = latest_runs(con)
-        scores = dict(con.execute("SELECT person_id, score FROM phm_risk_score WHERE run_id = ?",
+        scores = dict(con.execute("SELECT person_id, score FROM phm_risk_current_score WHERE run_id = ?",
                                   [runs.admission.run_id]).fetchall())
         ages = as_dict(age_on(Cdm(ibis.duckdb.from_connection(con)), runs.index_date))
     finally:

@@ -8,6 +8,7 @@ the same 404 as a person who does not exist. Every read is written to the audit 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from urllib.parse import urlencode
@@ -160,10 +161,15 @@ def _risk_note(runs: Runs | None, needs: str | None) -> str | None:
     run = getattr(runs, needs) if runs and needs else None
     if run is None:
         return None
-    end = run.cutoff.replace(year=run.cutoff.year + 1)
-    note = f"Risk scored on records to {run.cutoff}, predicting the 12 months to {end}."
+    on = run.score_date
+    end = on + dt.timedelta(days=365)
+    note = (f"Risk scored at {on} on records to that date, predicting the 12 months to {end}. The model was "
+            f"{run.training_window}.")
     if end < runs.index_date:
         note += f" That period ended before the population health run's date ({runs.index_date}): re-run the risk models."
+    elif on < runs.index_date:
+        note += (f" The scores are from before the population health run's date ({runs.index_date}): re-run the "
+                 f"risk models (`pophealth phm risk train`) to score at it.")
     return note
 
 
