@@ -139,6 +139,33 @@ def test_risk_is_scored_at_the_phm_runs_index_date(con):
     assert runs.admission.cutoff < runs.index_date  # trained and tested on earlier, complete years
 
 
+def test_latest_runs_are_the_engines_latest_runs(care_warehouse, tmp_path):
+    """The care views' two-query look-up picks the runs the engines call latest, also after newer runs."""
+    from pophealth.phm.risk import latest_run as latest_risk_run
+    from pophealth.phm.run import latest_run
+
+    path = tmp_path / "runs.duckdb"
+    shutil.copy(care_warehouse, path)
+    con = connect(path)
+    try:
+        for step in range(2):
+            runs = latest_runs(con)
+            assert runs.phm_run == latest_run(con)
+            for run, outcome in ((runs.admission, "emergency_admission_12m"), (runs.death, "death_12m")):
+                engine = latest_risk_run(con, outcome)
+                assert (run.run_id, run.cutoff, run.training_cutoff, run.scored_at) == (
+                    engine["run_id"], engine["cutoff"], engine["training_cutoff"], engine["scored_at"])
+            # a newer admission run stored without index-date scores, and a newer PHM run
+            con.execute(f"INSERT INTO phm_risk_run SELECT run_id || '-z{step}', outcome, cutoff, training_cutoff, model, "
+                        "metrics, calibration_svg, definitions_version, created_at + INTERVAL 1 HOUR FROM phm_risk_run "
+                        "WHERE outcome = 'emergency_admission_12m'")
+            con.execute(f"INSERT INTO phm_run SELECT run_id || '-z{step}', index_date, definitions_version, codelist_version, "
+                        "engine, people, started_at, finished_at + INTERVAL 1 HOUR FROM phm_run")
+        assert latest_runs(con).admission.scored_at is None
+    finally:
+        con.close()
+
+
 def test_a_run_without_index_date_scores_reads_its_cutoff_scores(care_warehouse, tmp_path, pcn):
     """A risk run stored before scoring at the index date existed: its cut-off scores, as before."""
     path = tmp_path / "old_risk.duckdb"

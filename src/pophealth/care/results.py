@@ -17,13 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
 from pophealth.care.scope import CareScope
-from pophealth.phm.run import latest_run
 
 NO_PHM_RUN = "No population health run yet — run `pophealth phm run`."
 NO_RISK_RUN = "No risk model run yet — run `pophealth phm risk train`."
@@ -64,20 +64,26 @@ class Runs:
 
 
 def latest_runs(con: duckdb.DuckDBPyConnection) -> Runs | None:
-    """None when the warehouse has no PHM run (the pages then say so instead of computing anything)."""
-    # imported here: the risk package brings in scikit-learn, which the app need not load at start-up
-    from pophealth.phm.risk.store import ADMISSION, DEATH, latest_run as latest_risk_run
+    """None when the warehouse has no PHM run (the pages then say so instead of computing anything).
 
-    run_id = latest_run(con)
-    if run_id is None:
+    "Latest" follows ``pophealth.phm.run.latest_run`` and ``pophealth.phm.risk.latest_run`` (newest finished or
+    created first, then the highest run id), read in two small queries: this runs on every care page."""
+    from pophealth.phm.risk.store import ADMISSION, DEATH
+
+    phm = con.execute("SELECT run_id, index_date FROM phm_run ORDER BY finished_at DESC, run_id DESC LIMIT 1").fetchall()
+    if not phm:
         return None
-    index_date = con.execute("SELECT index_date FROM phm_run WHERE run_id = ?", [run_id]).fetchall()[0][0]
-
-    def risk(outcome: str) -> RiskRun | None:
-        run = latest_risk_run(con, outcome)
-        return RiskRun(run["run_id"], run["cutoff"], run["training_cutoff"], run["scored_at"]) if run else None
-
-    return Runs(run_id, index_date, risk(ADMISSION), risk(DEATH))
+    try:
+        rows = con.execute("""
+            SELECT r.outcome, r.run_id, r.cutoff, r.training_cutoff, s.scored_at
+            FROM phm_risk_run r LEFT JOIN phm_risk_scoring s USING (run_id)
+            QUALIFY row_number() OVER (PARTITION BY r.outcome ORDER BY r.created_at DESC, r.run_id DESC) = 1""").fetchall()
+    except duckdb.CatalogException:
+        rows = []
+    risk = {outcome: RiskRun(run_id, cutoff, training_cutoff, scored_at)
+            for outcome, run_id, cutoff, training_cutoff, scored_at in rows}
+    (run_id, index_date), = phm
+    return Runs(run_id, index_date, risk.get(ADMISSION), risk.get(DEATH))
 
 
 PEOPLE_SQL = """
@@ -175,7 +181,7 @@ class ScopeCache:
             self._frames.clear()
 
 
-SCOPE_CACHE = ScopeCache()
+SCOPE_CACHE = ScopeCache(size=256)
 
 
 def _database_file(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -184,25 +190,39 @@ def _database_file(con: duckdb.DuckDBPyConnection) -> str | None:
     return rows[0][0] if rows and rows[0][0] else None
 
 
-def scope_people(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope) -> pd.DataFrame:
+def _key(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, database: str | None) -> tuple | None:
+    path = database if database and database != ":memory:" else _database_file(con)
+    return None if path is None else (path, runs, scope.kind, scope.code)
+
+
+def scope_people(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, *,
+                 database: str | None = None) -> pd.DataFrame:
     """Everyone of the practice or PCN in the PHM run (registered and alive at its index date), from the
-    cache when the same runs were read before. Do not change the frame in place."""
+    cache when the same runs were read before. ``database`` is the warehouse file when the caller knows it
+    (saves a query). Do not change the frame in place."""
     def load() -> pd.DataFrame:
         return _people(con, runs, f"p.{scope.column} = $code", {"code": scope.code})
 
-    path = _database_file(con)
-    if path is None:
-        return load()
-    return SCOPE_CACHE.get((path, runs, scope.kind, scope.code), load)
+    key = _key(con, runs, scope, database)
+    return load() if key is None else SCOPE_CACHE.get(key, load)
+
+
+def scope_part(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, part: tuple,
+               derive: Callable[[pd.DataFrame], pd.DataFrame], *, database: str | None = None) -> pd.DataFrame:
+    """Something derived only from the scope's stored results (a worklist's selection, with its filters and
+    sort), cached beside them under the same runs. ``part`` names it. Do not change the frame in place."""
+    people = scope_people(con, runs, scope, database=database)
+    key = _key(con, runs, scope, database)
+    return derive(people) if key is None else SCOPE_CACHE.get(key + part, lambda: derive(people))
 
 
 def person_results(con: duckdb.DuckDBPyConnection, runs: Runs, person_id: int,
-                   scope: CareScope | None = None) -> pd.Series | None:
+                   scope: CareScope | None = None, *, database: str | None = None) -> pd.Series | None:
     """One person's stored results, or None when the run does not hold them (left or died by its index date).
     With the person's ``scope`` they come from the scope's cached results."""
     frame = pd.DataFrame()
     if scope is not None:
-        people = scope_people(con, runs, scope)
+        people = scope_people(con, runs, scope, database=database)
         frame = people[people["person_id"] == person_id]
     if frame.empty:  # not in the scope's results (e.g. registered elsewhere at the run's index date)
         frame = _people(con, runs, "p.person_id = $person_id", {"person_id": person_id})

@@ -19,7 +19,7 @@ from pophealth.care.labels import (GAP_LABELS, REGISTER_LABELS, cohort_label, co
                                    in_ltc_count, list_label, medicine_name)
 from pophealth.phm.care_gaps import CARE_GAPS
 from pophealth.care.record import as_of_date, identity, medicines, recent_contacts
-from pophealth.care.results import NO_PHM_RUN, NO_RISK_RUN, Runs, person_results
+from pophealth.care.results import NO_PHM_RUN, NO_RISK_RUN, Runs, person_results, scope_part
 from pophealth.care.scope import CareScope, require_in_scope
 from pophealth.care.worklists import WORKLISTS, select
 
@@ -110,15 +110,15 @@ class PersonSummary(BaseModel):
 
 
 def person_summary(con: duckdb.DuckDBPyConnection, scope: CareScope, person_id: int, runs: Runs | None,
-                   identity_store: Path | None = None) -> PersonSummary:
+                   identity_store: Path | None = None, *, database: str | None = None) -> PersonSummary:
     """The summary, or ``NotFoundError`` if the person is not in the scope (or does not exist). Identifiers
     come from ``identity_store`` only after the scope check, and only when the store holds the person."""
     require_in_scope(con, scope, person_id)
     known = identities(identity_store, [person_id]).get(person_id)
     as_of = runs.index_date if runs else as_of_date(con)
     who = identity(con, person_id, as_of)
-    stored = person_results(con, runs, person_id, scope) if runs else None
-    phm = _phm(con, runs, stored) if runs and stored is not None else None
+    stored = person_results(con, runs, person_id, scope, database=database) if runs else None
+    phm = _phm(con, runs, stored, _lists(con, runs, scope, stored, database)) if runs and stored is not None else None
     return PersonSummary(
         person_id=person_id, identifier=str(who["identifier"]),
         nhs_number=known.nhs_number_display if known else None, name=known.name if known else None,
@@ -132,11 +132,24 @@ def person_summary(con: duckdb.DuckDBPyConnection, scope: CareScope, person_id: 
         phm=phm, phm_note=None if phm else (NOT_IN_RUN if runs else NO_PHM_RUN))
 
 
-def _phm(con: duckdb.DuckDBPyConnection, runs: Runs, row: pd.Series) -> PersonPhm:
+def _lists(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, row: pd.Series,
+           database: str | None) -> list[str]:
+    """The worklists the person is on: the scope's (cached) selections when the person is of the scope at
+    the run, else the lists' rules applied to the person's row alone."""
+    pid = int(row["person_id"])
+    available = [w for w in WORKLISTS.values() if not w.unavailable(runs)]
+    if row[scope.column] == scope.code:
+        return [w.title for w in available
+                if pid in set(scope_part(con, runs, scope, ("select", w.name, None, None, None, None),
+                                         lambda people, w=w: select(people, w), database=database)["person_id"])]
+    frame = row.to_frame().T.infer_objects()
+    return [w.title for w in available if not select(frame, w).empty]
+
+
+def _phm(con: duckdb.DuckDBPyConnection, runs: Runs, row: pd.Series, worklists: list[str]) -> PersonPhm:
     gaps = con.execute("SELECT care_gap, gap, last_done FROM phm_care_gap WHERE run_id = ? AND person_id = ? "
                        "ORDER BY gap DESC, care_gap", [runs.phm_run, int(row["person_id"])]).fetchall()
     deficits = str(row["efi_deficit_list"]).split(",") if isinstance(row["efi_deficit_list"], str) else []
-    frame = row.to_frame().T.infer_objects()
     return PersonPhm(
         run_id=runs.phm_run,
         conditions=[Condition(label=condition_label(r), in_ltc_count=in_ltc_count(r))
@@ -150,7 +163,7 @@ def _phm(con: duckdb.DuckDBPyConnection, runs: Runs, row: pd.Series) -> PersonPh
         registers=[REGISTER_LABELS[r] for r in row["registers"] if r in REGISTER_LABELS],
         groups=[cohort_label(c) for c in row["cohorts"]],
         risks=_risks(runs, row, runs.index_date),
-        worklists=[w.title for w in WORKLISTS.values() if not w.unavailable(runs) and not select(frame, w).empty])
+        worklists=worklists)
 
 
 GAP_LISTS = {g.name: g.lists for g in CARE_GAPS}
