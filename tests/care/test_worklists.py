@@ -40,9 +40,11 @@ def stored(con, sql: str, pcn: str) -> list[int]:
 EXPECTED = {
     "frailty": "p.efi_category IN ('moderate', 'severe')",
     "care-gaps": "EXISTS (SELECT 1 FROM phm_care_gap g WHERE g.run_id = $run AND g.person_id = p.person_id AND g.gap)",
-    "admission-risk": "EXISTS (SELECT 1 FROM phm_risk_score s WHERE s.run_id = $adm AND s.person_id = p.person_id "
-                      "AND s.top5)",
-    "last-year-of-life": "EXISTS (SELECT 1 FROM phm_eol_worklist e WHERE e.run_id = $death AND e.person_id = p.person_id)",
+    "admission-risk": "EXISTS (SELECT 1 FROM phm_risk_current_score s WHERE s.run_id = $adm "
+                      "AND s.person_id = p.person_id AND s.top5)",
+    "last-year-of-life": "EXISTS (SELECT 1 FROM phm_eol_current e WHERE e.run_id = $death AND e.person_id = p.person_id)"
+                         " AND NOT EXISTS (SELECT 1 FROM phm_person_register r WHERE r.run_id = $run "
+                         "AND r.person_id = p.person_id AND r.register = 'palliative_care')",
     "core20plus5": "EXISTS (SELECT 1 FROM phm_person_cohort c WHERE c.run_id = $run AND c.person_id = p.person_id "
                    "AND c.cohort = 'core20plus') AND EXISTS (SELECT 1 FROM phm_care_gap g WHERE g.run_id = $run "
                    "AND g.person_id = p.person_id AND g.gap AND g.care_gap IN ("
@@ -129,6 +131,114 @@ def test_risk_lists_say_so_when_no_risk_run_is_stored(care_warehouse, tmp_path):
     unavailable = {name: w.unavailable(runs) for name, w in WORKLISTS.items()}
     assert unavailable == {"frailty": None, "admission-risk": NO_RISK_RUN, "care-gaps": None,
                            "last-year-of-life": NO_RISK_RUN, "core20plus5": None}
+
+
+def test_risk_is_scored_at_the_phm_runs_index_date(con):
+    runs = latest_runs(con)
+    assert runs.admission.scored_at == runs.death.scored_at == runs.index_date
+    assert runs.admission.cutoff < runs.index_date  # trained and tested on earlier, complete years
+
+
+def test_latest_runs_are_the_engines_latest_runs(care_warehouse, tmp_path):
+    """The care views' two-query look-up picks the runs the engines call latest, also after newer runs."""
+    from pophealth.phm.risk import latest_run as latest_risk_run
+    from pophealth.phm.run import latest_run
+
+    path = tmp_path / "runs.duckdb"
+    shutil.copy(care_warehouse, path)
+    con = connect(path)
+    try:
+        for step in range(2):
+            runs = latest_runs(con)
+            assert runs.phm_run == latest_run(con)
+            for run, outcome in ((runs.admission, "emergency_admission_12m"), (runs.death, "death_12m")):
+                engine = latest_risk_run(con, outcome)
+                assert (run.run_id, run.cutoff, run.training_cutoff, run.scored_at) == (
+                    engine["run_id"], engine["cutoff"], engine["training_cutoff"], engine["scored_at"])
+            # a newer admission run stored without index-date scores, and a newer PHM run
+            con.execute(f"INSERT INTO phm_risk_run SELECT run_id || '-z{step}', outcome, cutoff, training_cutoff, model, "
+                        "metrics, calibration_svg, definitions_version, created_at + INTERVAL 1 HOUR FROM phm_risk_run "
+                        "WHERE outcome = 'emergency_admission_12m'")
+            con.execute(f"INSERT INTO phm_run SELECT run_id || '-z{step}', index_date, definitions_version, codelist_version, "
+                        "engine, people, started_at, finished_at + INTERVAL 1 HOUR FROM phm_run")
+        assert latest_runs(con).admission.scored_at is None
+    finally:
+        con.close()
+
+
+def test_a_run_without_index_date_scores_reads_its_cutoff_scores(care_warehouse, tmp_path, pcn):
+    """A risk run stored before scoring at the index date existed: its cut-off scores, as before."""
+    path = tmp_path / "old_risk.duckdb"
+    shutil.copy(care_warehouse, path)
+    con = connect(path)
+    try:
+        con.execute("DELETE FROM phm_risk_scoring")
+        runs = latest_runs(con)
+        people = scope_people(con, runs, CareScope("pcn", pcn))
+        at_cutoff = {r[0] for r in con.execute(
+            "SELECT s.person_id FROM phm_risk_score s JOIN phm_person p ON p.person_id = s.person_id "
+            "AND p.run_id = ? WHERE s.run_id = ? AND s.top5 AND p.pcn_code = ?",
+            [runs.phm_run, runs.admission.run_id, pcn]).fetchall()}
+    finally:
+        con.close()
+    assert runs.admission.scored_at is None and runs.admission.score_date == runs.admission.cutoff
+    assert set(select(people, WORKLISTS["admission-risk"])["person_id"]) == at_cutoff
+    assert (people["admission_factors"].map(len) == 0).all()
+
+
+def test_the_scope_cache_is_keyed_by_the_runs(care_warehouse, tmp_path, pcn):
+    """A new risk run (new ids) is read afresh; the same runs come from the cache, the same frame."""
+    from pophealth.care.results import SCOPE_CACHE
+
+    path = tmp_path / "cache.duckdb"
+    shutil.copy(care_warehouse, path)
+    con = connect(path)
+    try:
+        scope = CareScope("pcn", pcn)
+        runs = latest_runs(con)
+        first = scope_people(con, runs, scope)
+        assert scope_people(con, latest_runs(con), scope) is first
+        con.execute("UPDATE phm_risk_current_score SET top5 = NOT top5 WHERE run_id = ?", [runs.admission.run_id])
+        assert scope_people(con, latest_runs(con), scope) is first  # same runs: the stored results are the run's
+        for table in ("phm_risk_run", "phm_risk_scoring", "phm_risk_current_score", "phm_risk_factor"):
+            con.execute(f"UPDATE {table} SET run_id = run_id || '-new' WHERE run_id = ?", [runs.admission.run_id])
+        fresh = scope_people(con, latest_runs(con), scope)
+    finally:
+        con.close()
+    assert fresh is not first
+    assert (fresh.set_index("person_id")["admission_top5"] != first.set_index("person_id")["admission_top5"]).any()
+    SCOPE_CACHE.clear()
+
+
+def test_the_scope_cache_is_safe_under_concurrent_readers(con):
+    """Many threads reading many scopes at once get each scope's own results, as read without the cache."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pophealth.care.results import SCOPE_CACHE, ScopeCache, _people
+
+    SCOPE_CACHE.clear()
+    runs = latest_runs(con)
+    practices = [r[0] for r in con.execute("SELECT DISTINCT practice_code FROM phm_person WHERE run_id = ? "
+                                           "ORDER BY 1 LIMIT 6", [runs.phm_run]).fetchall()]
+    truth = {p: _people(con, runs, "p.practice_code = $code", {"code": p}) for p in practices}
+
+    def read(i: int) -> tuple[str, pd.DataFrame]:
+        practice = practices[i % len(practices)]
+        cur = con.cursor()
+        try:
+            return practice, scope_people(cur, runs, CareScope("practice", practice))
+        finally:
+            cur.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(read, range(60)))
+    for practice, frame in results:
+        pd.testing.assert_frame_equal(frame, truth[practice])
+    small = ScopeCache(size=2)
+    for key in "abc":
+        small.get((key,), lambda k=key: pd.DataFrame({"k": [k]}))
+    assert small.get(("a",), lambda: pd.DataFrame({"k": ["reloaded"]}))["k"][0] == "reloaded"  # oldest evicted
+    SCOPE_CACHE.clear()
 
 
 @pytest.mark.parametrize("scope", [None, "", "practice:", "region:X"])

@@ -53,7 +53,7 @@ def test_phm_worklist_export_writes_an_audit_row(db, tmp_path):
 
 
 def test_eol_worklist_export_writes_an_audit_row(db, tmp_path):
-    pcn = busiest(db, "phm_eol_worklist", "pcn_code")
+    pcn = busiest(db, "phm_eol_current", "pcn_code")
     out = tmp_path / "eol.csv"
     result = CliRunner().invoke(app, ["phm", "eol-worklist", "--pcn", pcn, "--out", str(out), "--db", str(db)])
     assert result.exit_code == 0, result.output

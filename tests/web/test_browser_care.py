@@ -119,3 +119,28 @@ def test_recording_an_outcome_in_the_browser(page, served):
     row = page.locator("main table tbody tr", has_text=name).first
     assert "Booked by browser_care_outcome" in row.inner_text()
     assert axe_violations(page) == []
+
+
+def test_risk_lists_and_a_listed_persons_factors_in_the_browser(page, served):
+    """The admission-risk and last-year-of-life lists, and the summary of someone on the latter: scored at the
+    run's index date, the model's factors in plain words, and no accessibility violations."""
+    app, url, _ = served
+    con = app.state.con.cursor()
+    try:
+        index_date = con.execute("SELECT index_date FROM phm_run ORDER BY finished_at DESC LIMIT 1").fetchall()[0][0]
+        pcn = con.execute("SELECT pcn_code FROM phm_eol_current GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+                          ).fetchall()[0][0]
+    finally:
+        con.close()
+    browser_sign_in(page, url, app, "care_team", "browser_care_risk", pcn_code=pcn)
+    for name in ("admission-risk", "last-year-of-life"):
+        page.goto(f"{url}/care/worklists/{name}")
+        assert f"Risk scored at {index_date}" in page.inner_text("main")
+        factors = page.locator("main table tbody tr").first.inner_text()
+        assert "risk, " in factors and "log-odds" in factors  # "... (raises risk, +0.84 log-odds)"
+        assert axe_violations(page) == []
+    page.locator("main table tbody tr td:first-child a").first.click()
+    page.wait_for_url("**/care/people/*")
+    risk = page.locator("main dl", has_text="Death in the next 12 months").inner_text()
+    assert f"Scored at {index_date}" in risk and "Main contributing factors" in risk and "The model was trained" in risk
+    assert axe_violations(page) == []

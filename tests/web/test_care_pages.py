@@ -153,7 +153,7 @@ def test_worklist_figures_are_the_stored_results(app, practices):
     con = app.state.con.cursor()
     try:
         runs = latest_runs(con)
-        scores = dict(con.execute("SELECT person_id, score FROM phm_risk_score WHERE run_id = ?",
+        scores = dict(con.execute("SELECT person_id, score FROM phm_risk_current_score WHERE run_id = ?",
                                   [runs.admission.run_id]).fetchall())
         ages = as_dict(age_on(Cdm(ibis.duckdb.from_connection(con)), runs.index_date))
     finally:
@@ -181,6 +181,48 @@ def test_person_summary_shows_the_stored_results(app, practices):
     assert summary["phm"]["run_id"] == runs.phm_run and summary["phm"]["ltc_count"] == ltc
     assert sum(g["status"] == "open" for g in summary["phm"]["gaps"]) == open_gaps > 0
     assert "Care gaps" in summary["phm"]["worklists"]
+
+
+def test_risk_on_the_summary_is_scored_at_the_runs_index_date_with_the_models_factors(app):
+    """The summary's risks are the stored index-date scores; the factors are the stored top three, in order,
+    in plain words with their direction; the model's training window is stated."""
+    con = app.state.con.cursor()
+    try:
+        practice = con.execute("SELECT practice_code FROM phm_eol_current GROUP BY 1 ORDER BY count(*) DESC, 1 "
+                               "LIMIT 1").fetchall()[0][0]
+    finally:
+        con.close()
+    listed = select(scope_of(app, practice), WORKLISTS["last-year-of-life"])
+    person = int(listed["person_id"].iloc[0])
+    client = signed_in_client(app, "care_team", "care_factors", practice_code=practice)
+    summary = client.get(f"/api/care/people/{person}").json()["person"]
+    con = app.state.con.cursor()
+    try:
+        runs = latest_runs(con)
+        stored = {run.run_id: con.execute(
+            "SELECT c.score, list(f.contribution ORDER BY f.position), list(f.feature ORDER BY f.position) "
+            "FROM phm_risk_current_score c JOIN phm_risk_factor f USING (run_id, person_id) "
+            "WHERE run_id = ? AND person_id = ? GROUP BY c.score", [run.run_id, person]).fetchone()
+            for run in (runs.admission, runs.death)}
+    finally:
+        con.close()
+    admission, death = summary["phm"]["risks"]
+    for risk, run in ((admission, runs.admission), (death, runs.death)):
+        score, contributions, features = stored[run.run_id]
+        assert risk["scored_at"] == str(runs.index_date) and not risk["stale"]
+        assert f"Scored at {runs.index_date}" in risk["note"]
+        assert str(run.cutoff) in risk["model"] and str(run.training_cutoff) in risk["model"]
+        assert risk["risk"] == pytest.approx(score)
+        assert [f["contribution"] for f in risk["factors"]] == pytest.approx(contributions)
+        assert len(features) == 3 and all(("raises risk" in f["text"]) == (f["contribution"] > 0)
+                                          for f in risk["factors"])
+        assert all("_" not in f["text"].split(":")[0] for f in risk["factors"])  # plain words, not column names
+    page = client.get(f"/care/people/{person}").text
+    assert f"Scored at {runs.index_date}" in page and risk["factors"][0]["text"] in page
+    eol = client.get("/api/care/worklists/last-year-of-life").json()
+    assert f"Risk scored at {runs.index_date}" in eol["risk_note"]
+    row = next(r for r in eol["rows"] if r["person_id"] == person)
+    assert row["values"][1] == "; ".join(f["text"] for f in death["factors"])
 
 
 def test_a_person_not_in_the_run_is_shown_without_phm_results(app):

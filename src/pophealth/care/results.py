@@ -2,20 +2,28 @@
 
 The care views compute no clinical definition of their own: registers, eFI, LTC counts, cohorts and care
 gaps come from the latest ``phm run`` (``phm_person``, ``phm_person_register``, ``phm_person_cohort``,
-``phm_care_gap``), admission risk from the latest admission-risk run (``phm_risk_score``) and the
-last-year-of-life list from the latest mortality run (``phm_eol_worklist``). One number, one engine.
+``phm_care_gap``), admission risk from the latest admission-risk run and the last-year-of-life list from the
+latest mortality run: their scores at the index date (``phm_risk_current_score``, ``phm_risk_factor``,
+``phm_eol_current``) or, for a run stored before scoring at the index date existed, at its cut-off
+(``phm_risk_score``, ``phm_eol_worklist``). One number, one engine.
+
+A scope's stored results depend only on the runs they are read from, so they are cached per warehouse
+file, run ids and scope (``ScopeCache``): a new PHM or risk run is a new key. Identifiers, outcomes and the
+audit are never cached.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
 from pophealth.care.scope import CareScope
-from pophealth.phm.run import latest_run
 
 NO_PHM_RUN = "No population health run yet — run `pophealth phm run`."
 NO_RISK_RUN = "No risk model run yet — run `pophealth phm risk train`."
@@ -24,8 +32,25 @@ LIST_COLUMNS = ("registers", "cohorts", "open_gaps")
 
 @dataclass(frozen=True)
 class RiskRun:
+    """A risk run as the care views use it: trained on features at ``training_cutoff`` with outcomes to
+    ``cutoff``, evaluated on the year after ``cutoff``, and scored at ``scored_at`` (None: a run stored
+    before scoring at the index date existed, whose scores are at the cut-off)."""
+
     run_id: str
     cutoff: dt.date
+    training_cutoff: dt.date | None = None
+    scored_at: dt.date | None = None
+
+    @property
+    def score_date(self) -> dt.date:
+        """The date of the records the scores shown were computed from."""
+        return self.scored_at or self.cutoff
+
+    @property
+    def training_window(self) -> str:
+        start = self.training_cutoff or self.cutoff - dt.timedelta(days=365)
+        return (f"trained on records to {start} and the emergency admissions and deaths of the 12 months to "
+                f"{self.cutoff}, and tested on the 12 months after that")
 
 
 @dataclass(frozen=True)
@@ -39,20 +64,26 @@ class Runs:
 
 
 def latest_runs(con: duckdb.DuckDBPyConnection) -> Runs | None:
-    """None when the warehouse has no PHM run (the pages then say so instead of computing anything)."""
-    # imported here: the risk package brings in scikit-learn, which the app need not load at start-up
-    from pophealth.phm.risk.store import ADMISSION, DEATH, latest_run as latest_risk_run
+    """None when the warehouse has no PHM run (the pages then say so instead of computing anything).
 
-    run_id = latest_run(con)
-    if run_id is None:
+    "Latest" follows ``pophealth.phm.run.latest_run`` and ``pophealth.phm.risk.latest_run`` (newest finished or
+    created first, then the highest run id), read in two small queries: this runs on every care page."""
+    from pophealth.phm.risk.store import ADMISSION, DEATH
+
+    phm = con.execute("SELECT run_id, index_date FROM phm_run ORDER BY finished_at DESC, run_id DESC LIMIT 1").fetchall()
+    if not phm:
         return None
-    index_date = con.execute("SELECT index_date FROM phm_run WHERE run_id = ?", [run_id]).fetchone()[0]
-
-    def risk(outcome: str) -> RiskRun | None:
-        run = latest_risk_run(con, outcome)
-        return RiskRun(run["run_id"], run["cutoff"]) if run else None
-
-    return Runs(run_id, index_date, risk(ADMISSION), risk(DEATH))
+    try:
+        rows = con.execute("""
+            SELECT r.outcome, r.run_id, r.cutoff, r.training_cutoff, s.scored_at
+            FROM phm_risk_run r LEFT JOIN phm_risk_scoring s USING (run_id)
+            QUALIFY row_number() OVER (PARTITION BY r.outcome ORDER BY r.created_at DESC, r.run_id DESC) = 1""").fetchall()
+    except duckdb.CatalogException:
+        rows = []
+    risk = {outcome: RiskRun(run_id, cutoff, training_cutoff, scored_at)
+            for outcome, run_id, cutoff, training_cutoff, scored_at in rows}
+    (run_id, index_date), = phm
+    return Runs(run_id, index_date, risk.get(ADMISSION), risk.get(DEATH))
 
 
 PEOPLE_SQL = """
@@ -62,19 +93,29 @@ PEOPLE_SQL = """
     coh AS (SELECT person_id, list(cohort ORDER BY cohort) AS cohorts FROM phm_person_cohort
             WHERE run_id = $run AND person_id IN (SELECT person_id FROM chosen) GROUP BY 1),
     gap AS (SELECT person_id, list(care_gap ORDER BY care_gap) FILTER (WHERE gap) AS open_gaps FROM phm_care_gap
-            WHERE run_id = $run AND person_id IN (SELECT person_id FROM chosen) GROUP BY 1)
+            WHERE run_id = $run AND person_id IN (SELECT person_id FROM chosen) GROUP BY 1),
+    fac AS (SELECT run_id, person_id, list(struct_pack(feature := feature, value := value,
+                                                       contribution := contribution) ORDER BY position) AS factors
+            FROM phm_risk_factor WHERE run_id IN ($admission_scored, $death_scored)
+              AND person_id IN (SELECT person_id FROM chosen) GROUP BY ALL)
     SELECT c.person_id, coalesce(pe.person_source_value, CAST(c.person_id AS VARCHAR)) AS identifier,
            c.age, c.sex, c.practice_code, c.pcn_code, c.imd_decile, c.segment, c.ltc_count, c.cms_score,
            c.efi_deficits, c.efi_score, c.efi_category, c.efi_deficit_list,
            reg.registers, coh.cohorts, gap.open_gaps,
            rs.score AS admission_risk, rs.rank AS admission_rank, rs.top1 AS admission_top1,
-           rs.top5 AS admission_top5,
+           rs.top5 AS admission_top5, fa.factors AS admission_factors,
+           ds.score AS death_score, fd.factors AS death_factors,
            eol.death_risk, eol.rank AS eol_rank, eol.reasons AS eol_reasons
     FROM chosen c JOIN person pe USING (person_id)
     LEFT JOIN reg USING (person_id) LEFT JOIN coh USING (person_id) LEFT JOIN gap USING (person_id)
-    LEFT JOIN phm_risk_score rs ON rs.person_id = c.person_id AND rs.run_id = $admission
-    LEFT JOIN phm_eol_worklist eol ON eol.person_id = c.person_id AND eol.run_id = $death
+    LEFT JOIN {admission_scores} rs ON rs.person_id = c.person_id AND rs.run_id = $admission
+    LEFT JOIN fac fa ON fa.person_id = c.person_id AND fa.run_id = $admission
+    LEFT JOIN {death_scores} ds ON ds.person_id = c.person_id AND ds.run_id = $death
+    LEFT JOIN fac fd ON fd.person_id = c.person_id AND fd.run_id = $death
+    LEFT JOIN {eol} eol ON eol.person_id = c.person_id AND eol.run_id = $death
     ORDER BY c.person_id"""
+CURRENT = {"scores": "phm_risk_current_score", "eol": "phm_eol_current"}
+AT_CUTOFF = {"scores": "phm_risk_score", "eol": "phm_eol_worklist"}
 
 
 def _as_list(value: object) -> list[str]:
@@ -83,22 +124,106 @@ def _as_list(value: object) -> list[str]:
     return [str(v) for v in value]  # type: ignore[union-attr]
 
 
+def _factors(value: object) -> list[dict]:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return [dict(v) for v in value]  # type: ignore[union-attr]
+
+
+def _tables(run: RiskRun | None) -> dict[str, str]:
+    return CURRENT if run is not None and run.scored_at is not None else AT_CUTOFF
+
+
 def _people(con: duckdb.DuckDBPyConnection, runs: Runs, where: str, params: dict) -> pd.DataFrame:
-    frame = con.execute(PEOPLE_SQL.format(where=where), {
+    sql = PEOPLE_SQL.format(where=where, admission_scores=_tables(runs.admission)["scores"],
+                            death_scores=_tables(runs.death)["scores"], eol=_tables(runs.death)["eol"])
+    frame = con.execute(sql, {
         **params, "run": runs.phm_run, "admission": runs.admission.run_id if runs.admission else None,
-        "death": runs.death.run_id if runs.death else None}).df()
+        "death": runs.death.run_id if runs.death else None,
+        # factors belong to the index-date scores: none beside a run's cut-off scores
+        "admission_scored": runs.admission.run_id if runs.admission and runs.admission.scored_at else None,
+        "death_scored": runs.death.run_id if runs.death and runs.death.scored_at else None}).df()
     for column in LIST_COLUMNS:  # absent lists become empty lists, so rules can test membership directly
         frame[column] = frame[column].map(_as_list)
+    for column in ("admission_factors", "death_factors"):
+        frame[column] = frame[column].map(_factors)
     frame["admission_top5"] = frame["admission_top5"].astype("boolean").fillna(False).astype(bool)
     return frame
 
 
-def scope_people(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope) -> pd.DataFrame:
-    """Everyone of the practice or PCN in the PHM run (registered and alive at its index date)."""
-    return _people(con, runs, f"p.{scope.column} = $code", {"code": scope.code})
+class ScopeCache:
+    """A small thread-safe LRU of scopes' stored results, keyed by warehouse file, run ids and scope.
+
+    The frames it hands out are shared between requests: callers select from them (which copies) and
+    never change them in place.
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self._size = size
+        self._frames: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, load) -> pd.DataFrame:
+        with self._lock:
+            if key in self._frames:
+                self._frames.move_to_end(key)
+                return self._frames[key]
+        frame = load()  # outside the lock: two first readers may both load; the frames are equal
+        with self._lock:
+            self._frames[key] = frame
+            self._frames.move_to_end(key)
+            while len(self._frames) > self._size:
+                self._frames.popitem(last=False)
+        return frame
+
+    def clear(self) -> None:
+        with self._lock:
+            self._frames.clear()
 
 
-def person_results(con: duckdb.DuckDBPyConnection, runs: Runs, person_id: int) -> pd.Series | None:
-    """One person's stored results, or None when the run does not hold them (left or died by its index date)."""
-    frame = _people(con, runs, "p.person_id = $person_id", {"person_id": person_id})
+SCOPE_CACHE = ScopeCache(size=256)
+
+
+def _database_file(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The warehouse file behind the connection (None in memory: nothing is cached then)."""
+    rows = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    return rows[0][0] if rows and rows[0][0] else None
+
+
+def _key(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, database: str | None) -> tuple | None:
+    path = database if database and database != ":memory:" else _database_file(con)
+    return None if path is None else (path, runs, scope.kind, scope.code)
+
+
+def scope_people(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, *,
+                 database: str | None = None) -> pd.DataFrame:
+    """Everyone of the practice or PCN in the PHM run (registered and alive at its index date), from the
+    cache when the same runs were read before. ``database`` is the warehouse file when the caller knows it
+    (saves a query). Do not change the frame in place."""
+    def load() -> pd.DataFrame:
+        return _people(con, runs, f"p.{scope.column} = $code", {"code": scope.code})
+
+    key = _key(con, runs, scope, database)
+    return load() if key is None else SCOPE_CACHE.get(key, load)
+
+
+def scope_part(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, part: tuple,
+               derive: Callable[[pd.DataFrame], pd.DataFrame], *, database: str | None = None) -> pd.DataFrame:
+    """Something derived only from the scope's stored results (a worklist's selection, with its filters and
+    sort), cached beside them under the same runs. ``part`` names it. Do not change the frame in place."""
+    people = scope_people(con, runs, scope, database=database)
+    key = _key(con, runs, scope, database)
+    return derive(people) if key is None else SCOPE_CACHE.get(key + part, lambda: derive(people))
+
+
+def person_results(con: duckdb.DuckDBPyConnection, runs: Runs, person_id: int,
+                   scope: CareScope | None = None, *, database: str | None = None) -> pd.Series | None:
+    """One person's stored results, or None when the run does not hold them (left or died by its index date).
+    With the person's ``scope`` they come from the scope's cached results."""
+    frame = pd.DataFrame()
+    if scope is not None:
+        people = scope_people(con, runs, scope, database=database)
+        frame = people[people["person_id"] == person_id]
+    if frame.empty:  # not in the scope's results (e.g. registered elsewhere at the run's index date)
+        frame = _people(con, runs, "p.person_id = $person_id", {"person_id": person_id})
     return None if frame.empty else frame.iloc[0]

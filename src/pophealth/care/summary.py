@@ -19,7 +19,7 @@ from pophealth.care.labels import (GAP_LABELS, REGISTER_LABELS, cohort_label, co
                                    in_ltc_count, list_label, medicine_name)
 from pophealth.phm.care_gaps import CARE_GAPS
 from pophealth.care.record import as_of_date, identity, medicines, recent_contacts
-from pophealth.care.results import NO_PHM_RUN, NO_RISK_RUN, Runs, person_results
+from pophealth.care.results import NO_PHM_RUN, NO_RISK_RUN, Runs, person_results, scope_part
 from pophealth.care.scope import CareScope, require_in_scope
 from pophealth.care.worklists import WORKLISTS, select
 
@@ -51,13 +51,22 @@ class Gap(BaseModel):
     closes_with: str  # the evidence that would close it: what must be recorded
 
 
+class Factor(BaseModel):
+    """One of the model's top contributing factors for the person (``pophealth.phm.risk.factors``)."""
+    text: str            # e.g. "Emergency admissions in the last 12 months: 3 (raises risk, +0.84 log-odds)"
+    contribution: float  # log-odds against a person with the training population's mean inputs
+
+
 class Risk(BaseModel):
-    """A stored model score for the person: predicted 12-month risk, scored at the run's cut-off."""
+    """A stored model score for the person: predicted 12-month risk, scored at the risk run's scoring date
+    (the PHM run's index date) or, for an older run, at its cut-off."""
     label: str
     risk: float | None
     note: str
-    scored_at: dt.date | None = None  # the cut-off of the run that scored it (records up to this date)
+    scored_at: dt.date | None = None  # records up to this date
     stale: bool = False               # its 12 months ended before the record's as-at date
+    model: str | None = None          # the model's training window, in words
+    factors: list[Factor] = []
 
 
 class PersonPhm(BaseModel):
@@ -101,15 +110,15 @@ class PersonSummary(BaseModel):
 
 
 def person_summary(con: duckdb.DuckDBPyConnection, scope: CareScope, person_id: int, runs: Runs | None,
-                   identity_store: Path | None = None) -> PersonSummary:
+                   identity_store: Path | None = None, *, database: str | None = None) -> PersonSummary:
     """The summary, or ``NotFoundError`` if the person is not in the scope (or does not exist). Identifiers
     come from ``identity_store`` only after the scope check, and only when the store holds the person."""
     require_in_scope(con, scope, person_id)
     known = identities(identity_store, [person_id]).get(person_id)
     as_of = runs.index_date if runs else as_of_date(con)
     who = identity(con, person_id, as_of)
-    stored = person_results(con, runs, person_id) if runs else None
-    phm = _phm(con, runs, stored) if runs and stored is not None else None
+    stored = person_results(con, runs, person_id, scope, database=database) if runs else None
+    phm = _phm(con, runs, stored, _lists(con, runs, scope, stored, database)) if runs and stored is not None else None
     return PersonSummary(
         person_id=person_id, identifier=str(who["identifier"]),
         nhs_number=known.nhs_number_display if known else None, name=known.name if known else None,
@@ -123,11 +132,24 @@ def person_summary(con: duckdb.DuckDBPyConnection, scope: CareScope, person_id: 
         phm=phm, phm_note=None if phm else (NOT_IN_RUN if runs else NO_PHM_RUN))
 
 
-def _phm(con: duckdb.DuckDBPyConnection, runs: Runs, row: pd.Series) -> PersonPhm:
+def _lists(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, row: pd.Series,
+           database: str | None) -> list[str]:
+    """The worklists the person is on: the scope's (cached) selections when the person is of the scope at
+    the run, else the lists' rules applied to the person's row alone."""
+    pid = int(row["person_id"])
+    available = [w for w in WORKLISTS.values() if not w.unavailable(runs)]
+    if row[scope.column] == scope.code:
+        return [w.title for w in available
+                if pid in set(scope_part(con, runs, scope, ("select", w.name, None, None, None, None),
+                                         lambda people, w=w: select(people, w), database=database)["person_id"])]
+    frame = row.to_frame().T.infer_objects()
+    return [w.title for w in available if not select(frame, w).empty]
+
+
+def _phm(con: duckdb.DuckDBPyConnection, runs: Runs, row: pd.Series, worklists: list[str]) -> PersonPhm:
     gaps = con.execute("SELECT care_gap, gap, last_done FROM phm_care_gap WHERE run_id = ? AND person_id = ? "
                        "ORDER BY gap DESC, care_gap", [runs.phm_run, int(row["person_id"])]).fetchall()
     deficits = str(row["efi_deficit_list"]).split(",") if isinstance(row["efi_deficit_list"], str) else []
-    frame = row.to_frame().T.infer_objects()
     return PersonPhm(
         run_id=runs.phm_run,
         conditions=[Condition(label=condition_label(r), in_ltc_count=in_ltc_count(r))
@@ -141,7 +163,7 @@ def _phm(con: duckdb.DuckDBPyConnection, runs: Runs, row: pd.Series) -> PersonPh
         registers=[REGISTER_LABELS[r] for r in row["registers"] if r in REGISTER_LABELS],
         groups=[cohort_label(c) for c in row["cohorts"]],
         risks=_risks(runs, row, runs.index_date),
-        worklists=[w.title for w in WORKLISTS.values() if not w.unavailable(runs) and not select(frame, w).empty])
+        worklists=worklists)
 
 
 GAP_LISTS = {g.name: g.lists for g in CARE_GAPS}
@@ -155,32 +177,50 @@ def closes_with(gap: str) -> str:
     return "Record " + " or ".join(list_label(x).lower() for x in lists)
 
 
-def _window(cutoff: dt.date, as_of: dt.date) -> tuple[str, bool]:
+def _window(on: dt.date, as_of: dt.date) -> tuple[str, bool]:
     """The period a risk predicts, and whether it ended before the record's as-at date."""
-    end = cutoff + dt.timedelta(days=365)
+    end = on + dt.timedelta(days=365)
     stale = end < as_of
-    text = f"Scored on records to {cutoff}, predicting {cutoff} to {end}."
+    text = f"Scored at {on} on records to that date, predicting {on} to {end}."
     if stale:
         text += (f" That period ended before this record's date ({as_of}): the score is out of date until the "
-                 f"risk models are re-run with a later cut-off (`pophealth phm risk train --cutoff {as_of}`).")
+                 f"risk models are re-run (`pophealth phm risk train`, after `pophealth phm run`).")
     return text, stale
+
+
+def factors(stored: list[dict]) -> list[Factor]:
+    """The model's top factors for a person, in plain words (``pophealth.phm.risk.factors``)."""
+    from pophealth.phm.risk.factors import describe
+
+    return [Factor(text=describe(f["feature"], f["value"], f["contribution"]), contribution=f["contribution"])
+            for f in stored]
 
 
 def _risks(runs: Runs, row: pd.Series, as_of: dt.date) -> list[Risk]:
     admission = Risk(label="Emergency admission in the next 12 months", risk=None, note=NO_RISK_RUN)
     if runs.admission:
+        run = runs.admission
         scored = pd.notna(row["admission_risk"])
-        window, stale = _window(runs.admission.cutoff, as_of)
+        window, stale = _window(run.score_date, as_of)
         admission = Risk(label=admission.label, risk=float(row["admission_risk"]) if scored else None,
-                         scored_at=runs.admission.cutoff, stale=stale,
+                         scored_at=run.score_date, stale=stale, model=f"The model was {run.training_window}.",
+                         factors=factors(row["admission_factors"]) if scored else [],
                          note=(("In the highest 5%. " if row["admission_top5"] else "Not in the highest 5%. ") + window)
-                         if scored else f"Not scored at {runs.admission.cutoff} (under 18 or not registered then).")
-    death = Risk(label="Last year of life (mortality model)", risk=None, note=NO_RISK_RUN)
+                         if scored else f"Not scored at {run.score_date} (under 18 or not registered then).")
+    death = Risk(label="Death in the next 12 months (last year of life)", risk=None, note=NO_RISK_RUN)
     if runs.death:
+        run = runs.death
         listed = pd.notna(row["eol_rank"])
-        window, stale = _window(runs.death.cutoff, as_of)
-        death = Risk(label=death.label, risk=float(row["death_risk"]) if listed else None,
-                     scored_at=runs.death.cutoff, stale=stale,
-                     note=(f"In the highest 1%. Contributing factors: {row['eol_reasons']}. {window}" if listed
-                           else f"Not in the highest 1% at {runs.death.cutoff}."))
+        scored = pd.notna(row["death_score"])
+        window, stale = _window(run.score_date, as_of)
+        if listed:
+            note = (f"In the highest 1% and not on the palliative care register: on the last-year-of-life list. "
+                    f"Surprise-question prompts: {row['eol_reasons']}. {window}")
+        elif scored:
+            note = f"Not on the last-year-of-life list (highest 1%, not on the palliative care register). {window}"
+        else:
+            note = f"Not scored at {run.score_date} (under 18 or not registered then)."
+        death = Risk(label=death.label, risk=float(row["death_score"]) if scored else None,
+                     scored_at=run.score_date, stale=stale, model=f"The model was {run.training_window}.",
+                     factors=factors(row["death_factors"]) if scored else [], note=note)
     return [admission, death]

@@ -63,6 +63,13 @@ def _pct(value: float) -> str:
     return f"{100 * value:.1f}%"
 
 
+def _factors(stored: list[dict]) -> str:
+    """The model's top contributing factors for the person, in plain words (empty before index-date scoring)."""
+    from pophealth.phm.risk.factors import describe
+
+    return "; ".join(describe(f["feature"], f["value"], f["contribution"]) for f in stored) or "Not stored for this run"
+
+
 def c5_gaps(row: pd.Series) -> list[str]:
     return [g for g in row["open_gaps"] if g in CORE20PLUS5_GAPS]
 
@@ -80,7 +87,8 @@ WORKLISTS: dict[str, Worklist] = {w.name: w for w in (
              lambda p: p["admission_top5"], (("admission_rank", True),),
              (("Predicted risk, 12 months", lambda r: _pct(r["admission_risk"])),
               ("Highest 1%", lambda r: "Yes" if r["admission_top1"] else "No"),
-              ("Long-term conditions", lambda r: str(r["ltc_count"]))), needs="admission"),
+              ("Long-term conditions", lambda r: str(r["ltc_count"])),
+              ("Main contributing factors (model)", lambda r: _factors(r["admission_factors"]))), needs="admission"),
     Worklist("care-gaps", "Care gaps",
              "People with at least one open care gap, most gaps first.",
              lambda p: p["open_gaps"].map(len) > 0, (("n_gaps", False), ("age", False)),
@@ -92,7 +100,8 @@ WORKLISTS: dict[str, Worklist] = {w.name: w for w in (
              lambda p: p["eol_rank"].notna() & ~p["registers"].map(lambda r: "palliative_care" in r),
              (("eol_rank", True),),
              (("Predicted risk of death, 12 months", lambda r: _pct(r["death_risk"])),
-              ("Why listed", lambda r: str(r["eol_reasons"]))),
+              ("Main contributing factors (model)", lambda r: _factors(r["death_factors"])),
+              ("Surprise-question prompts", lambda r: str(r["eol_reasons"]))),
              needs="death"),
     Worklist("core20plus5", "Core20PLUS5",
              "People in the most deprived 20% (IMD deciles 1-2) or a PLUS group, with an open gap in a "

@@ -119,9 +119,11 @@ def eol_worklist(out: Annotated[Path, typer.Option("--out", help="CSV file to wr
         if run is None:
             raise NotFoundError("No mortality risk run in this warehouse", hint="run `pophealth phm risk train` first")
         column, code = ("practice_code", practice) if practice else ("pcn_code", pcn)
+        # the list at the index date the model scored at; a run stored before that existed has its cut-off's
+        table, scored = ("phm_eol_current", run["scored_at"]) if run["scored_at"] else ("phm_eol_worklist", run["cutoff"])
         cur = con.execute(
             f"SELECT person_id, practice_code, pcn_code, round(death_risk, 4) AS death_risk, rank, reasons "
-            f"FROM phm_eol_worklist WHERE run_id = ? AND {column} = ? ORDER BY rank", [run["run_id"], code])
+            f"FROM {table} WHERE run_id = ? AND {column} = ? ORDER BY rank", [run["run_id"], code])
         header, rows = [d[0] for d in cur.description], cur.fetchall()
         with out.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
@@ -130,7 +132,7 @@ def eol_worklist(out: Annotated[Path, typer.Option("--out", help="CSV file to wr
         record_export(con, "phm eol-worklist", export_scope(practice, pcn), out, len(rows))
     finally:
         con.close()
-    console.print(f"wrote {out}: {len(rows)} people (run {run['run_id']}, cut-off {run['cutoff']}; recorded in the audit log)")
+    console.print(f"wrote {out}: {len(rows)} people (run {run['run_id']}, scored at {scored}; recorded in the audit log)")
 
 
 def _pct(v: float | None) -> str:

@@ -212,9 +212,80 @@ def population_is_synthetic(con: duckdb.DuckDBPyConnection) -> bool:
         return False
 
 
+CARE_LOOP_FRAILTY = "care_loop_frailty"  # the care-team loop on the frailty worklist (pledge 3)
+GAPS_CLOSED_ORG = "gaps-closed"
+CARE_LOOP_SQL = """
+    WITH standing AS (SELECT run_id, index_date, finished_at FROM phm_run
+                      QUALIFY row_number() OVER (PARTITION BY index_date ORDER BY finished_at DESC, run_id DESC) = 1),
+    runs AS (SELECT *, lag(run_id) OVER (ORDER BY index_date) AS previous FROM standing),
+    frail AS (SELECT run_id, person_id FROM phm_person WHERE efi_category IN ('moderate', 'severe')),
+    reviewed AS (SELECT DISTINCT r.index_date, o.person_id FROM care_outcome o JOIN phm_run r ON r.run_id = o.phm_run_id),
+    listed AS (SELECT f.run_id, count(*) AS people, count(v.person_id) AS reviewed
+               FROM frail f JOIN runs r USING (run_id)
+               LEFT JOIN reviewed v ON v.index_date = r.index_date AND v.person_id = f.person_id GROUP BY 1),
+    closed AS (SELECT r.run_id, count(*) AS open_before, count(*) FILTER (WHERE NOT n.gap) AS closed
+               FROM runs r JOIN frail f ON f.run_id = r.previous
+               JOIN phm_care_gap p ON p.run_id = r.previous AND p.person_id = f.person_id AND p.gap
+               JOIN phm_care_gap n ON n.run_id = r.run_id AND n.person_id = p.person_id AND n.care_gap = p.care_gap
+               GROUP BY 1)
+    SELECT r.run_id, r.index_date, r.previous, coalesce(l.people, 0), coalesce(l.reviewed, 0), c.open_before,
+           c.closed, strftime(r.finished_at, '%Y-%m-%d %H:%M')
+    FROM runs r LEFT JOIN listed l USING (run_id) LEFT JOIN closed c USING (run_id)
+    ORDER BY r.index_date"""
+
+
+def _care_loop(con: duckdb.DuckDBPyConnection, m: Measure) -> MeasureSeries:
+    """Pledge 3's care loop, one point per PHM index date (its last run stands): the share of people on the
+    frailty worklist (eFI moderate or severe at the run) with an outcome recorded by their care team against
+    the lists of a run of that date; beside it, the care gaps open at the previous date's run for people on
+    its frailty worklist that this run finds closed (people assessed in both). Counts over all of LLR."""
+    try:
+        rows = con.execute(CARE_LOOP_SQL).fetchall()
+    except duckdb.CatalogException:  # a warehouse without the care tables: nothing computed yet
+        rows = []
+    demo = population_is_synthetic(con)
+    reviewed_points: list[Point] = []
+    closed_points: list[Point] = []
+    loaded = None
+    for run_id, index_date, previous, people, reviewed, open_before, closed, finished in rows:
+        period = {"period_start": index_date.replace(day=1), "period_end": index_date,
+                  "label": index_date.strftime("%Y-%m")}
+        if people:
+            reviewed_points.append(Point(**period, value=reviewed / people * m.data.scale, numerator=float(reviewed),
+                                         denominator=float(people), source=f"PHM run {run_id}"))
+            loaded = max(loaded or "", finished or "") or None
+        if previous and open_before:
+            closed_points.append(Point(**period, value=closed / open_before * m.data.scale, numerator=float(closed),
+                                       denominator=float(open_before), source=f"PHM run {run_id} (against {previous})"))
+    population = "the synthetic demonstration population" if demo else "the registered population's records"
+    methods = {
+        PHM_ALL: f"people on the frailty worklist (eFI moderate or severe, PHM engine, {population}) with an "
+                 "outcome recorded by their care team against the run's worklists (care_outcome), over the "
+                 "people on the list",
+        GAPS_CLOSED_ORG: f"care gaps open at the previous PHM run for people on its frailty worklist ({population}) "
+                         "that the run finds met, over those open before (people in both runs)"}
+
+    def make(org: str, label: str, points: list[Point], empty: str) -> MeasureSeries:
+        runs = sorted({p.source for p in points if p.source})
+        return MeasureSeries(measure_id=m.id, state="ok" if points else "not_loaded", org=org, label=label,
+                             points=points, demo=demo, sources=runs, loaded_at=loaded,
+                             lineage=[Lineage(source=r, publisher="pophealth population health management engine "
+                                              "and care-team outcomes", loaded_at=loaded, method=methods[org])
+                                      for r in runs],
+                             note=None if points else empty)
+
+    head = make(PHM_ALL, "People on the frailty worklist reviewed", reviewed_points,
+                "No data yet: needs a population health management run (`pophealth phm run`).")
+    closed_series = make(GAPS_CLOSED_ORG, "Care gaps closed since the previous run (frailty worklist)", closed_points,
+                         "No data yet: needs two population health management runs.")
+    return head.model_copy(update={"compare": [closed_series]})
+
+
 def _phm(con: duckdb.DuckDBPyConnection, m: Measure) -> MeasureSeries:
     """One point per PHM run (at its index date): the whole population, and each place beside it."""
     d = m.data
+    if d.phm_measure == CARE_LOOP_FRAILTY:
+        return _care_loop(con, m)
     parts = [p.strip() for p in (d.phm_measure or "").split("+")]
     rows = con.execute(f"""
         SELECT r.run_id, r.index_date, a.dimension, a.category, sum(a.numerator), max(a.denominator),

@@ -8,7 +8,7 @@ import duckdb
 from rich.console import Console
 
 DEMO_BOOTSTRAP = 50  # resamples for the demo's intervals: enough for a stable 95% interval, quick to build
-RISK_VERSION = "risk-lr1"  # bump when the risk model or its features change
+RISK_VERSION = "risk-lr1-score1"  # bump when the risk model, its features or what a run stores change
 
 
 def phm_step():

@@ -95,7 +95,7 @@ def test_cli_report_and_worklist_csv(trained, tmp_path, capsys):
     assert summary["run_id"] == result["emergency_admission_12m"]["run_id"]
     con = connect(path, read_only=True)
     practice, expected = con.execute(
-        "SELECT practice_code, count(*) FROM phm_eol_worklist GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1").fetchone()
+        "SELECT practice_code, count(*) FROM phm_eol_current GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1").fetchone()
     con.close()
     out = tmp_path / "eol.csv"
     main(["phm", "eol-worklist", "--practice", practice, "--out", str(out), "--db", str(path)])

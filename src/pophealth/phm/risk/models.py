@@ -56,6 +56,7 @@ class RiskModel:
     seed: int = 1
     names: list[str] = field(default_factory=list)
     model: Pipeline | None = None
+    reference: np.ndarray | None = None  # the training population's mean of each transformed input
 
     def fit(self, frame: pd.DataFrame, y: np.ndarray) -> "RiskModel":
         self.names = feature_names(frame)
@@ -63,6 +64,7 @@ class RiskModel:
                                      ("x", StandardScaler(), [n for n in self.names if n != "age"])])
         cv = LogisticRegressionCV(Cs=PENALTIES, cv=FOLDS, scoring="neg_log_loss", max_iter=2000)
         self.model = make_pipeline(columns, cv).fit(design(frame), y)
+        self.reference = self.model[0].transform(design(frame)).mean(axis=0)
         return self
 
     @property
@@ -72,6 +74,29 @@ class RiskModel:
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         return self.model.predict_proba(design(frame))[:, 1]
+
+    def margin(self, frame: pd.DataFrame) -> np.ndarray:
+        """The model's raw score (log-odds), as scikit-learn computes it."""
+        return self.model.decision_function(design(frame))
+
+    def contributions(self, frame: pd.DataFrame) -> tuple[float, pd.DataFrame]:
+        """Each input's contribution to each person's log-odds, and the base value they add to.
+
+        The model is linear in its transformed inputs, so coefficient x (transformed input - its mean in the
+        training population) is exact: base value + the row's contributions = the margin. Age enters as
+        several spline columns; their terms are summed into one contribution for age.
+        """
+        columns, fitted = self.model[0], self.model[-1]
+        x = columns.transform(design(frame))
+        coef = fitted.coef_[0]
+        terms = (x - self.reference) * coef
+        spans = columns.output_indices_
+        out = {"age": terms[:, spans["age"]].sum(axis=1)}
+        rest = [n for n in self.names if n != "age"]
+        start = spans["x"].start
+        out |= {name: terms[:, start + i] for i, name in enumerate(rest)}
+        base = float(fitted.intercept_[0] + self.reference @ coef)
+        return base, pd.DataFrame(out, index=frame.index)[self.names]
 
 
 BASELINES = ("age_sex", "age_sex_prior", "ltc")

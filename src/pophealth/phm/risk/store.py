@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
@@ -30,10 +31,36 @@ def score_table(run_id: str, ids: np.ndarray, score: np.ndarray) -> pd.DataFrame
                          "top1": m.top_flags(score, 0.01, ids), "top5": m.top_flags(score, 0.05, ids)})
 
 
+@dataclass
+class Scoring:
+    """A fitted model's scores at a date after its evaluation (score only): per person the score, margin,
+    rank and flags; the top contributing factors; the last-year-of-life list (mortality model)."""
+
+    scored_at: dt.date
+    base_value: float
+    scores: pd.DataFrame   # person_id, score, rank, top1, top5, margin
+    factors: pd.DataFrame  # person_id, position, feature, value, contribution
+    worklist: pd.DataFrame | None = None
+
+
+def _save_scoring(con: duckdb.DuckDBPyConnection, run_id: str, scoring: Scoring) -> None:
+    con.execute("INSERT INTO phm_risk_scoring VALUES (?, ?, ?, ?, now())",
+                [run_id, scoring.scored_at, scoring.base_value, len(scoring.scores)])
+    for table, frame, columns in (
+            ("phm_risk_current_score", scoring.scores, "person_id, score, margin, rank, top1, top5"),
+            ("phm_risk_factor", scoring.factors, "person_id, position, feature, value, contribution"),
+            ("phm_eol_current", scoring.worklist, "person_id, practice_code, pcn_code, death_risk, rank, reasons")):
+        if frame is None:
+            continue
+        con.register("_scoring", frame)
+        con.execute(f"INSERT INTO {table} SELECT ? AS run_id, {columns} FROM _scoring", [run_id])
+        con.unregister("_scoring")
+
+
 def save_run(con: duckdb.DuckDBPyConnection, *, run_id: str, outcome: str, cutoff: dt.date,
              training_cutoff: dt.date, model: str, metrics: dict, svg: str | None,
-             scores: pd.DataFrame, worklist: pd.DataFrame | None = None) -> None:
-    """Store one run with its scores (and worklist) all-or-nothing."""
+             scores: pd.DataFrame, worklist: pd.DataFrame | None = None, scoring: Scoring | None = None) -> None:
+    """Store one run with its scores (and worklist, and scores at a later date) all-or-nothing."""
     with transaction(con):
         con.execute("INSERT INTO phm_risk_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, now())",
                     [run_id, outcome, cutoff, training_cutoff, model, json.dumps(metrics), svg,
@@ -46,21 +73,25 @@ def save_run(con: duckdb.DuckDBPyConnection, *, run_id: str, outcome: str, cutof
             con.execute("INSERT INTO phm_eol_worklist SELECT run_id, person_id, practice_code, pcn_code, "
                         "death_risk, rank, reasons FROM _eol")
             con.unregister("_eol")
+        if scoring is not None:
+            _save_scoring(con, run_id, scoring)
 
 
 def latest_run(con: duckdb.DuckDBPyConnection, outcome: str = ADMISSION) -> dict | None:
-    """The newest run for an outcome: its id, dates, model, metrics and calibration SVG."""
+    """The newest run for an outcome: its id, dates, model, metrics and calibration SVG; ``scored_at`` is the
+    date its model scored everyone at (None for a run stored before scoring at the index date existed)."""
     try:
         row = con.execute(
             "SELECT run_id, cutoff, training_cutoff, model, metrics, calibration_svg, definitions_version, "
-            "created_at FROM phm_risk_run WHERE outcome = ? ORDER BY created_at DESC, run_id DESC LIMIT 1",
+            "r.created_at, s.scored_at FROM phm_risk_run r LEFT JOIN phm_risk_scoring s USING (run_id) "
+            "WHERE outcome = ? ORDER BY r.created_at DESC, run_id DESC LIMIT 1",
             [outcome]).fetchone()
     except duckdb.CatalogException:
         return None
     if row is None:
         return None
     keys = ("run_id", "cutoff", "training_cutoff", "model", "metrics", "calibration_svg",
-            "definitions_version", "created_at")
+            "definitions_version", "created_at", "scored_at")
     run = dict(zip(keys, row))
     run["metrics"] = json.loads(run["metrics"])
     return run

@@ -8,6 +8,7 @@ the same 404 as a person who does not exist. Every read is written to the audit 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from urllib.parse import urlencode
@@ -23,7 +24,7 @@ from pophealth.access.audit import record_access
 from pophealth.cells import csv_row
 from pophealth.care.identity_store import Identity, identities, record_disclosure, store_path
 from pophealth.care.outcomes import OUTCOMES, latest_outcomes, record_outcome
-from pophealth.care.results import NO_PHM_RUN, Runs, latest_runs, scope_people
+from pophealth.care.results import NO_PHM_RUN, Runs, latest_runs, scope_part, scope_people
 from pophealth.care.scope import NOT_FOUND, CareScope, require_in_scope
 from pophealth.care.summary import PersonSummary, person_summary
 from pophealth.care.worklists import SORTS, WORKLISTS, WorklistRow, get_worklist, select, to_rows
@@ -85,6 +86,19 @@ def _scope(request: Request) -> CareScope:
     return CareScope.parse(request.state.user.scope)
 
 
+def _database(request: Request) -> str:
+    """The app's warehouse file: the key of the care views' cache of stored results."""
+    return str(request.app.state.db)
+
+
+def _selection(request: Request, con, runs: Runs, scope: CareScope, worklist, **filters) -> pd.DataFrame:
+    """A worklist's people with filters and sort: derived from the scope's stored results only, so cached
+    with them per run (identifiers and outcomes are read per request, never cached)."""
+    part = ("select", worklist.name, *(filters.get(k) for k in ("practice", "min_age", "max_age", "sort")))
+    return scope_part(con, runs, scope, part, lambda people: select(people, worklist, **filters),
+                      database=_database(request))
+
+
 def _store(request: Request) -> Path | None:
     """The identity store beside the app's warehouse file (None for an in-memory warehouse)."""
     db = Path(str(request.app.state.db))
@@ -111,10 +125,10 @@ def care_home(request: Request) -> CareHome:
     scope = _scope(request)
     with warehouse(request) as con:
         runs = latest_runs(con)
-        people = scope_people(con, runs, scope) if runs else None
+        counts = {w.name: len(_selection(request, con, runs, scope, w)) for w in WORKLISTS.values()
+                  if not w.unavailable(runs)} if runs else {}
         _audit(request, con, scope, detail="worklist counts" if runs else "worklist counts; no PHM run")
-    links = [WorklistLink(name=w.name, title=w.title, description=w.description,
-                          count=None if people is None or w.unavailable(runs) else len(select(people, w)),
+    links = [WorklistLink(name=w.name, title=w.title, description=w.description, count=counts.get(w.name),
                           href=f"/care/worklists/{w.name}") for w in WORKLISTS.values()]
     return CareHome(title="My worklists", breadcrumbs=[HOME], scope=str(scope), worklists=links,
                     as_of=str(runs.index_date) if runs else None, no_run=None if runs else NO_PHM_RUN,
@@ -135,7 +149,7 @@ def _chosen(request: Request, con, scope: CareScope, name: str):
     worklist = get_worklist(name)
     q = _filters(request)
     runs = latest_runs(con)
-    people = scope_people(con, runs, scope) if runs else pd.DataFrame()
+    people = scope_people(con, runs, scope, database=_database(request)) if runs else pd.DataFrame()
     practices = sorted(people["practice_code"].dropna().unique().tolist()) if not people.empty else []
     if runs and q["practice"] and q["practice"] not in practices:
         # a refused filter is an attempt to read outside the scope: audited like a refused person read
@@ -143,9 +157,9 @@ def _chosen(request: Request, con, scope: CareScope, name: str):
                                            f"{q['practice'][:20]!r} outside scope")
         raise NotFoundError("No practice with that code in your practice or PCN")
     why = worklist.unavailable(runs) if runs else NO_PHM_RUN
-    chosen = pd.DataFrame() if why else select(people, worklist, practice=q["practice"] or None,
-                                                   min_age=_age(q["min_age"]), max_age=_age(q["max_age"]),
-                                                   sort=q["sort"] or None)
+    chosen = pd.DataFrame() if why else _selection(request, con, runs, scope, worklist,
+                                                       practice=q["practice"] or None, min_age=_age(q["min_age"]),
+                                                       max_age=_age(q["max_age"]), sort=q["sort"] or None)
     return worklist, q, chosen, practices, runs, why
 
 
@@ -160,10 +174,15 @@ def _risk_note(runs: Runs | None, needs: str | None) -> str | None:
     run = getattr(runs, needs) if runs and needs else None
     if run is None:
         return None
-    end = run.cutoff.replace(year=run.cutoff.year + 1)
-    note = f"Risk scored on records to {run.cutoff}, predicting the 12 months to {end}."
+    on = run.score_date
+    end = on + dt.timedelta(days=365)
+    note = (f"Risk scored at {on} on records to that date, predicting the 12 months to {end}. The model was "
+            f"{run.training_window}.")
     if end < runs.index_date:
         note += f" That period ended before the population health run's date ({runs.index_date}): re-run the risk models."
+    elif on < runs.index_date:
+        note += (f" The scores are from before the population health run's date ({runs.index_date}): re-run the "
+                 f"risk models (`pophealth phm risk train`) to score at it.")
     return note
 
 
@@ -255,7 +274,7 @@ def person_page(request: Request, person_id: str) -> PersonPage:
             raise NotFoundError(NOT_FOUND)
         pid = int(person_id)
         try:
-            person = person_summary(con, scope, pid, latest_runs(con), _store(request))
+            person = person_summary(con, scope, pid, latest_runs(con), _store(request), database=_database(request))
         except NotFoundError:
             _audit(request, con, scope, person_id=pid, detail="person not found or outside scope")
             raise
