@@ -16,6 +16,7 @@ import pandas as pd
 
 from pophealth.care.scope import CareScope
 from pophealth.phm.run import latest_run
+from pophealth.warehouse.versions import run_currency
 
 NO_PHM_RUN = "No population health run yet — run `pophealth phm run`."
 NO_RISK_RUN = "No risk model run yet — run `pophealth phm risk train`."
@@ -39,13 +40,14 @@ class Runs:
 
 
 def latest_runs(con: duckdb.DuckDBPyConnection) -> Runs | None:
-    """None when the warehouse has no PHM run (the pages then say so instead of computing anything)."""
+    """None when the warehouse has no PHM run, or its latest was computed on another population (the pages
+    then say so, with ``no_run_reason``, instead of showing anything)."""
     # imported here: the risk package brings in scikit-learn, which the app need not load at start-up
     from pophealth.phm.risk.store import ADMISSION, DEATH, latest_run as latest_risk_run
 
     run_id = latest_run(con)
-    if run_id is None:
-        return None
+    if run_id is None or not run_currency(con, run_id).current:
+        return None  # a run of an older population would show other people's results: no_run_reason says so
     index_date = con.execute("SELECT index_date FROM phm_run WHERE run_id = ?", [run_id]).fetchone()[0]
 
     def risk(outcome: str) -> RiskRun | None:
@@ -53,6 +55,15 @@ def latest_runs(con: duckdb.DuckDBPyConnection) -> Runs | None:
         return RiskRun(run["run_id"], run["cutoff"]) if run else None
 
     return Runs(run_id, index_date, risk(ADMISSION), risk(DEATH))
+
+
+def no_run_reason(con: duckdb.DuckDBPyConnection) -> str:
+    """Why ``latest_runs`` found nothing to show: no run yet, or the latest run is out of date."""
+    run_id = latest_run(con)
+    currency = run_currency(con, run_id) if run_id else None
+    if currency is None or currency.current:
+        return NO_PHM_RUN
+    return f"Population health results are not shown: {currency.reason}."
 
 
 PEOPLE_SQL = """

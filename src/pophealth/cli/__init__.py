@@ -25,6 +25,7 @@ from pophealth.cli import phm_risk as _phm_risk  # noqa: F401,E402  (joins the `
 from pophealth.cli import measures as _measures  # noqa: F401,E402
 from pophealth.cli import publish as _publish  # noqa: F401,E402
 from pophealth.cli import audit as _audit  # noqa: F401,E402
+from pophealth.cli import settings as _settings  # noqa: F401,E402
 
 
 def main(argv: list[str] | None = None) -> None:

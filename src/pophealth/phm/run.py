@@ -1,7 +1,8 @@
 """One PHM run on the warehouse: code lists, every definition, person-level results and aggregates.
 
-A run is recorded in ``phm_run`` (run id, index date, definitions and code-list versions, engine) and all
-its rows land in one transaction, so a failed run leaves nothing behind.
+A run is recorded in ``phm_run`` (run id, index date, definitions and code-list versions, engine, and the
+population version it was computed on: ``pophealth.warehouse.versions``) and all its rows land in one
+transaction, so a failed run leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pophealth.phm.frailty import FrailtyScorer
 from pophealth.phm.outputs import aggregates, insert
 from pophealth.phm.pipeline import PhmResults, compute
 from pophealth.warehouse import connect, transaction
+from pophealth.warehouse.versions import record_population
 
 STEPS = ("code lists", "definitions", "person results", "registers", "cohorts", "care gaps", "aggregates")
 Progress = Callable[[str], None]
@@ -45,11 +47,13 @@ def run_phm(db: Path | str | None = None, *, index_date: dt.date | None = None,
         step(STEPS[0])
         version = load_codelists(raw)
         index_date = index_date or default_index_date(raw)
+        population = record_population(raw, "phm run")  # the version these results describe
         backend = ibis.duckdb.from_connection(raw)
         ctx = PhmContext.create(Cdm(backend), index_date, codes_for(raw, version))
         run = {"run_id": f"{index_date:%Y%m%d}-{uuid.uuid4().hex[:8]}", "index_date": index_date,
                "definitions_version": definitions_version(), "codelist_version": version,
-               "started_at": dt.datetime.now()}
+               "started_at": dt.datetime.now(), "population_version": population.version_id,
+               "population_content_id": population.content_id}
         step(STEPS[1])
         results = compute(ctx, scorer)
         try:
@@ -87,9 +91,10 @@ def _store(raw: duckdb.DuckDBPyConnection, backend: ibis.BaseBackend, results: P
         raw.unregister("_phm_aggregate")
         people = raw.execute("SELECT count(*) FROM phm_person WHERE run_id = ?", [run_id]).fetchall()[0][0]
         raw.execute("""INSERT INTO phm_run (run_id, index_date, definitions_version, codelist_version, engine,
-                       people, started_at, finished_at) VALUES (?, ?, ?, ?, 'duckdb', ?, ?, now())""",
+                       people, started_at, finished_at, population_version, population_content_id)
+                       VALUES (?, ?, ?, ?, 'duckdb', ?, ?, now(), ?, ?)""",
                     [run_id, run["index_date"], run["definitions_version"], run["codelist_version"], people,
-                     run["started_at"]])
+                     run["started_at"], run["population_version"], run["population_content_id"]])
 
 
 def latest_run(con: duckdb.DuckDBPyConnection) -> str | None:

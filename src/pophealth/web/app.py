@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -15,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pophealth.config import assets_dir, db_path
 from pophealth.errors import NotFoundError, PermissionDenied, PophealthError
 from pophealth.access.sso import SsoClient, SsoSettings
+from pophealth.settings import Settings, current
 from pophealth.web.freshness import Freshness
 from pophealth.web.pages import PageContext, declare_route, render, route_registry
 from pophealth.web.templating import make_environment
@@ -31,8 +31,12 @@ NAV = [
 ]
 
 
-def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None = None) -> FastAPI:
-    """The web app over the warehouse ``db`` and the strategy folder (default: shipped LLR)."""
+def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None = None,
+               settings: Settings | None = None) -> FastAPI:
+    """The web app over the warehouse ``db`` and the strategy folder (default: shipped LLR).
+
+    ``settings`` (default: the active ones, i.e. the environment) are built once and kept in
+    ``app.state.settings``; ``db`` and ``strategy_dir`` override theirs."""
     from pophealth.strategy import load_strategy
     from pophealth.web.routes import measure_rebases as measure_rebase_routes
     from pophealth.web.routes import measures as measures_routes
@@ -51,12 +55,15 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     # no Swagger UI: it loads its script from a CDN without integrity; /api/docs lists the API from this site
     app = FastAPI(title="pophealth", docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json", swagger_ui_oauth2_redirect_url=None)
-    app.state.db = db_path(db)
+    base = settings or current()
+    app.state.settings = settings = base.model_copy(update={k: Path(v) for k, v in (
+        ("db", db), ("strategy", strategy_dir)) if v})
+    app.state.db = db_path(db) if db else settings.db
     app.state.con = connect(app.state.db)  # one connection; each request takes its own cursor
-    app.state.strategy = load_strategy(strategy_dir or os.environ.get("POPHEALTH_STRATEGY") or None)
+    app.state.strategy = load_strategy(settings.strategy)
     app.state.jinja = make_environment()
     app.state.freshness = Freshness()
-    sso = SsoSettings.from_env()
+    sso = SsoSettings.from_settings(settings)
     app.state.sso = SsoClient(sso) if sso else None
     app.state.nav = NAV
     route_registry(app)

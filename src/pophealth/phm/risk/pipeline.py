@@ -8,7 +8,6 @@ only records up to that date, so nothing from the evaluation year reaches traini
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from dataclasses import dataclass
 
@@ -34,7 +33,9 @@ MODEL_NAME = "L2 logistic regression (age spline, prior use, LTCs, eFI deficits)
 def model_threads() -> int:
     """BLAS and OpenMP threads for fitting and evaluation (``POPHEALTH_MODEL_THREADS``, default 1): on a
     shared, busy machine spinning worker threads made fitting 40 to 60 times slower than one thread."""
-    return max(1, int(os.environ.get("POPHEALTH_MODEL_THREADS", "1")))
+    from pophealth.settings import current
+
+    return current().model_threads
 
 
 @dataclass

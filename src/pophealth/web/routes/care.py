@@ -23,7 +23,7 @@ from pophealth.access.audit import record_access
 from pophealth.cells import csv_row
 from pophealth.care.identity_store import Identity, identities, record_disclosure, store_path
 from pophealth.care.outcomes import OUTCOMES, latest_outcomes, record_outcome
-from pophealth.care.results import NO_PHM_RUN, Runs, latest_runs, scope_people
+from pophealth.care.results import Runs, latest_runs, no_run_reason, scope_people
 from pophealth.care.scope import NOT_FOUND, CareScope, require_in_scope
 from pophealth.care.summary import PersonSummary, person_summary
 from pophealth.care.worklists import SORTS, WORKLISTS, WorklistRow, get_worklist, select, to_rows
@@ -112,12 +112,13 @@ def care_home(request: Request) -> CareHome:
     with warehouse(request) as con:
         runs = latest_runs(con)
         people = scope_people(con, runs, scope) if runs else None
+        why_none = None if runs else no_run_reason(con)
         _audit(request, con, scope, detail="worklist counts" if runs else "worklist counts; no PHM run")
     links = [WorklistLink(name=w.name, title=w.title, description=w.description,
                           count=None if people is None or w.unavailable(runs) else len(select(people, w)),
                           href=f"/care/worklists/{w.name}") for w in WORKLISTS.values()]
     return CareHome(title="My worklists", breadcrumbs=[HOME], scope=str(scope), worklists=links,
-                    as_of=str(runs.index_date) if runs else None, no_run=None if runs else NO_PHM_RUN,
+                    as_of=str(runs.index_date) if runs else None, no_run=why_none,
                     source=_source(runs))
 
 
@@ -142,7 +143,7 @@ def _chosen(request: Request, con, scope: CareScope, name: str):
         _audit(request, con, scope, detail=f"worklist {worklist.name} refused; practice filter "
                                            f"{q['practice'][:20]!r} outside scope")
         raise NotFoundError("No practice with that code in your practice or PCN")
-    why = worklist.unavailable(runs) if runs else NO_PHM_RUN
+    why = worklist.unavailable(runs) if runs else no_run_reason(con)
     chosen = pd.DataFrame() if why else select(people, worklist, practice=q["practice"] or None,
                                                    min_age=_age(q["min_age"]), max_age=_age(q["max_age"]),
                                                    sort=q["sort"] or None)
@@ -255,7 +256,10 @@ def person_page(request: Request, person_id: str) -> PersonPage:
             raise NotFoundError(NOT_FOUND)
         pid = int(person_id)
         try:
-            person = person_summary(con, scope, pid, latest_runs(con), _store(request))
+            runs = latest_runs(con)
+            person = person_summary(con, scope, pid, runs, _store(request))
+            if runs is None:  # no run, or one of another population: say which, show none of its results
+                person = person.model_copy(update={"phm_note": no_run_reason(con)})
         except NotFoundError:
             _audit(request, con, scope, person_id=pid, detail="person not found or outside scope")
             raise
