@@ -23,6 +23,7 @@ def run(
 ) -> None:
     """Compute every PHM definition on the warehouse and store person-level results and aggregates."""
     from pophealth.phm.run import STEPS, run_phm
+    from pophealth.settings import current
 
     when = dt.date.fromisoformat(index_date) if index_date else None
     target = warehouse_path(db)
@@ -36,7 +37,7 @@ def run(
 
         run_id = run_phm(target, index_date=when, progress=step)
         bar.update(task, completed=len(STEPS), description="PHM: done")
-    console.print(f"PHM run [bold]{run_id}[/] stored")
+    console.print(f"PHM run [bold]{run_id}[/] stored (engine: {current().engine})")
 
 
 @phm.command("summary")

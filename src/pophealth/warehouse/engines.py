@@ -42,6 +42,7 @@ def local_spark_session() -> Any:
         .appName("pophealth")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", current().spark_memory)
         .getOrCreate()

@@ -12,7 +12,7 @@ from importlib import resources
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pophealth.config import assets_dir, db_path
-from pophealth.errors import NotFoundError, PermissionDenied, PophealthError
+from pophealth.errors import ConflictError, NotFoundError, PermissionDenied, PophealthError
 from pophealth.access.sso import SsoClient, SsoSettings
 from pophealth.settings import Settings, current
 from pophealth.web.freshness import Freshness
@@ -120,7 +120,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     def respond(request: Request, status: int, message: str):
         if _wants_json(request):
             return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
-        title = {404: "Page not found", 403: "You do not have access to this page"}.get(status, "Sorry, there is a problem")
+        title = {404: "Page not found", 403: "You do not have access to this page",
+                 409: "Someone else saved a change first"}.get(status, "Sorry, there is a problem")
         return render(request, "error.jinja", PageContext(title=title, source=message), status_code=status)
 
     @app.exception_handler(StarletteHTTPException)
@@ -134,6 +135,11 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PermissionDenied)
     async def denied(request: Request, exc: PermissionDenied):
         return respond(request, 403, exc.message)
+
+    @app.exception_handler(ConflictError)
+    async def conflict(request: Request, exc: ConflictError):
+        """Someone else changed the record first: 409, with what to do next."""
+        return respond(request, 409, exc.message + (f" ({exc.hint})" if exc.hint else ""))
 
     @app.exception_handler(PophealthError)
     async def user_error(request: Request, exc: PophealthError):
