@@ -120,3 +120,23 @@ def test_synth_and_load_record_versions_and_a_same_population_is_one_version(tmp
         assert record_population(con, "edited").version_id == first.version_id + 1
     finally:
         con.close()
+
+
+def test_published_sites_and_risk_runs_record_the_population_they_were_built_from(tmp_path):
+    from pophealth.warehouse.versions import product_current, record_use
+
+    db = build(tmp_path / "p.duckdb", 50, 4)
+    _cli("publish", "--out", str(tmp_path / "site"), "--db", str(db), "--strategy", "tests/fixtures/strategy_min")
+    written = json.loads((tmp_path / "site" / "data-versions.json").read_text(encoding="utf-8"))
+    con = connect(db)
+    try:
+        content, people = population_content_id(con)
+        assert written["population"] == {"version": latest_population(con).version_id, "content_id": content,
+                                          "people": people}
+        assert product_current(con, "published site", str((tmp_path / "site").resolve()))
+        record_use(con, "risk run", "r1")
+        assert product_current(con, "risk run", "r1") and not product_current(con, "risk run", "r2")
+        con.execute("DELETE FROM person WHERE person_id = (SELECT max(person_id) FROM person)")
+        assert not product_current(con, "risk run", "r1")
+    finally:
+        con.close()

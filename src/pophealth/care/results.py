@@ -16,7 +16,7 @@ import pandas as pd
 
 from pophealth.care.scope import CareScope
 from pophealth.phm.run import latest_run
-from pophealth.warehouse.versions import run_currency
+from pophealth.warehouse.versions import population_content_id, product_current, run_currency
 
 NO_PHM_RUN = "No population health run yet — run `pophealth phm run`."
 NO_RISK_RUN = "No risk model run yet — run `pophealth phm risk train`."
@@ -39,28 +39,31 @@ class Runs:
     death: RiskRun | None
 
 
-def latest_runs(con: duckdb.DuckDBPyConnection) -> Runs | None:
+def latest_runs(con: duckdb.DuckDBPyConnection, content: str | None = None) -> Runs | None:
     """None when the warehouse has no PHM run, or its latest was computed on another population (the pages
     then say so, with ``no_run_reason``, instead of showing anything)."""
     # imported here: the risk package brings in scikit-learn, which the app need not load at start-up
     from pophealth.phm.risk.store import ADMISSION, DEATH, latest_run as latest_risk_run
 
     run_id = latest_run(con)
-    if run_id is None or not run_currency(con, run_id).current:
+    content = content or (population_content_id(con)[0] if run_id else None)  # ``content``: see run_currency
+    if run_id is None or not run_currency(con, run_id, content).current:
         return None  # a run of an older population would show other people's results: no_run_reason says so
     index_date = con.execute("SELECT index_date FROM phm_run WHERE run_id = ?", [run_id]).fetchone()[0]
 
     def risk(outcome: str) -> RiskRun | None:
         run = latest_risk_run(con, outcome)
-        return RiskRun(run["run_id"], run["cutoff"]) if run else None
+        # scores of another population would be shown against other people: such a run counts as none
+        return RiskRun(run["run_id"], run["cutoff"]) if run and product_current(con, "risk run", run["run_id"], content) \
+            else None
 
     return Runs(run_id, index_date, risk(ADMISSION), risk(DEATH))
 
 
-def no_run_reason(con: duckdb.DuckDBPyConnection) -> str:
+def no_run_reason(con: duckdb.DuckDBPyConnection, content: str | None = None) -> str:
     """Why ``latest_runs`` found nothing to show: no run yet, or the latest run is out of date."""
     run_id = latest_run(con)
-    currency = run_currency(con, run_id) if run_id else None
+    currency = run_currency(con, run_id, content) if run_id else None
     if currency is None or currency.current:
         return NO_PHM_RUN
     return f"Population health results are not shown: {currency.reason}."

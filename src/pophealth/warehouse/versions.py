@@ -79,12 +79,15 @@ class Currency:
                 "current_population_version": self.population_version}
 
 
-def run_currency(con: duckdb.DuckDBPyConnection, run_id: str) -> Currency:
-    """Whether PHM run ``run_id`` was computed on the population now in the warehouse."""
+def run_currency(con: duckdb.DuckDBPyConnection, run_id: str, content: str | None = None) -> Currency:
+    """Whether PHM run ``run_id`` was computed on the population now in the warehouse.
+
+    ``content`` is the population's content id when the caller already knows it (the web app remembers it
+    between writes: ``web.freshness``), else it is computed."""
     row = con.execute("SELECT population_version, population_content_id FROM phm_run WHERE run_id = ?",
                       [run_id]).fetchone()
     run_version, run_content = row if row else (None, None)
-    content, _ = population_content_id(con)
+    content = content or population_content_id(con)[0]
     latest = latest_population(con)
     now_version = latest.version_id if latest and latest.content_id == content else None
     if run_content is None:
@@ -97,3 +100,28 @@ def run_currency(con: duckdb.DuckDBPyConnection, run_id: str) -> Currency:
                                f"the warehouse now holds {what}. Run `pophealth phm run` again",
                         run_version, now_version)
     return Currency(True, None, run_version, now_version)
+
+
+def record_use(con: duckdb.DuckDBPyConnection, product: str, product_id: str) -> Version:
+    """Record that ``product`` (a risk run, a board pack, a published site) was computed from the population
+    as it is now; returns that population's version."""
+    version = record_population(con, product)
+    con.execute("INSERT INTO result_data_version VALUES (?, ?, ?, ?, ?, now())",
+                [product, product_id, POPULATION, version.version_id, version.content_id])
+    return version
+
+
+def product_current(con: duckdb.DuckDBPyConnection, product: str, product_id: str,
+                    content: str | None = None) -> bool:
+    """Whether ``product_id`` was computed from the population now in the warehouse (False if unrecorded)."""
+    row = con.execute("""SELECT content_id FROM result_data_version WHERE product = ? AND product_id = ?
+                         ORDER BY recorded_at DESC LIMIT 1""", [product, product_id]).fetchone()
+    return row is not None and row[0] == (content or population_content_id(con)[0])
+
+
+def versions_of(con: duckdb.DuckDBPyConnection) -> dict:
+    """The data versions a product built now would describe (written beside board packs and sites)."""
+    content, people = population_content_id(con)
+    latest = latest_population(con)
+    return {"population": {"version": latest.version_id if latest and latest.content_id == content else None,
+                           "content_id": content, "people": people}}

@@ -111,6 +111,19 @@ def cached(request: Request, name: str, key: Hashable, version_sql: str,
     return value
 
 
+def population_content(request: Request) -> str:
+    """The patient-level population's content id (``warehouse.versions``), remembered between writes: the
+    server holds the warehouse's lock, so the population cannot change under it, and checking whether a
+    PHM or risk run is current costs one scan a second rather than one per request."""
+    from pophealth.warehouse.versions import population_content_id
+
+    def ask() -> str:
+        with warehouse(request) as con:
+            return population_content_id(con)[0]
+
+    return request.app.state.freshness.remembered(("population content",), ask)
+
+
 def add_page(
     app: FastAPI,
     path: str,

@@ -14,7 +14,7 @@ from pophealth.phm.outputs import nested_dimensions, published_levels
 from pophealth.phm.run import latest_run
 from pophealth.phm.segments import SEGMENTS
 from pophealth.warehouse.versions import run_currency
-from pophealth.web.pages import Crumb, PageContext, add_page, warehouse
+from pophealth.web.pages import Crumb, PageContext, add_page, population_content, warehouse
 from pophealth.web.routes.phm_risk import RiskReport, risk_report
 
 SEGMENT_LABELS = {"frailty_dementia": "Frailty and dementia", "organ_failure": "Organ failure",
@@ -117,7 +117,7 @@ def phm_summary(request: Request) -> PhmPage:
             return PhmPage(title=title, breadcrumbs=crumbs, source="No PHM run in this warehouse yet.")
         run = con.execute("SELECT index_date, definitions_version, codelist_version FROM phm_run WHERE run_id = ?",
                           [run_id]).fetchall()[0]
-        currency = run_currency(con, run_id)
+        currency = run_currency(con, run_id, population_content(request))
         # the whole population and the places from one protection (nested with districts), so the page's
         # figures cannot be differenced against each other or against another level's
         published = published_levels(con, run_id, nested_dimensions("place"))
