@@ -4,6 +4,7 @@ error shape for HTML and JSON (500s included), and API docs that need no network
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from types import SimpleNamespace
 
@@ -32,17 +33,24 @@ def test_the_page_cache_is_safe_under_threads():
     def hammer(worker: int) -> None:
         start.wait()
         try:
-            for i in range(300):
+            for i in range(400):
                 key = (worker * 1000 + i) % 37
-                assert cached(request, "page", key, "SELECT 1", lambda c, k=key: ("built", k), size=4) == ("built", key)
+                value = cached(request, "page", key, "SELECT 1", lambda c, k=key: (c.execute("SELECT 1").fetchone(),
+                                                                               ("built", k))[1], size=4)
+                assert value == ("built", key)
         except BaseException as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
 
     threads = [threading.Thread(target=hammer, args=(w,)) for w in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, so an unguarded eviction races
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
     con.close()
     assert errors == []
 
