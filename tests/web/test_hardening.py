@@ -39,7 +39,8 @@ def test_every_answer_carries_the_security_headers_and_a_policy_naming_its_own_i
 
 
 def test_hsts_behind_tls(app, monkeypatch):
-    monkeypatch.setenv("POPHEALTH_SECURE_COOKIES", "1")
+    # settings are read once, when the app is created (pophealth.settings): POPHEALTH_SECURE_COOKIES=1
+    monkeypatch.setattr(app.state, "settings", app.state.settings.model_copy(update={"secure_cookies": True}))
     assert "max-age=" in TestClient(app).get("/").headers["strict-transport-security"]
 
 

@@ -116,7 +116,7 @@ def test_new_narrative_version_is_added_and_escaped(client):
     html = client.get("/measures/cancer-28-day-fds/narrative").text
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     stale = client.post("/measures/cancer-28-day-fds/narrative/new", data={**form, "based_on": "1"})
-    assert stale.status_code == 400 and "now at version 2" in stale.text
+    assert stale.status_code == 409 and "now at version 2" in stale.text
 
 
 def test_an_action_lead_who_is_not_an_editor_gets_403_and_no_form(client):

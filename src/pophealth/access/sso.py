@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 import duckdb
@@ -43,16 +43,21 @@ class SsoSettings:
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> SsoSettings | None:
         """``POPHEALTH_SSO_ISSUER`` and ``POPHEALTH_SSO_CLIENT_ID`` switch single sign-on on."""
-        env = os.environ if env is None else env
-        issuer, client_id = env.get("POPHEALTH_SSO_ISSUER"), env.get("POPHEALTH_SSO_CLIENT_ID")
+        from pophealth.settings import Settings, current
+
+        return cls.from_settings(current() if env is None else Settings.load(env))
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> SsoSettings | None:
+        """Single sign-on from ``pophealth.settings.Settings`` (None when it is not configured)."""
+        issuer, client_id = settings.sso_issuer, settings.sso_client_id
         if not issuer and not client_id:
             return None
         if not (issuer and client_id):
             raise ConfigError("Single sign-on needs both POPHEALTH_SSO_ISSUER and POPHEALTH_SSO_CLIENT_ID")
-        return cls(issuer=issuer.rstrip("/"), client_id=client_id, client_secret=env.get("POPHEALTH_SSO_CLIENT_SECRET"),
-                   redirect_url=env.get("POPHEALTH_SSO_REDIRECT_URL"),
-                   username_claim=env.get("POPHEALTH_SSO_USERNAME_CLAIM", "email"),
-                   label=env.get("POPHEALTH_SSO_LABEL", cls.label))
+        return cls(issuer=issuer.rstrip("/"), client_id=client_id, client_secret=settings.secret("sso_client_secret"),
+                   redirect_url=settings.sso_redirect_url, username_claim=settings.sso_username_claim,
+                   label=settings.sso_label)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Words for the engine's names: what a care team reads instead of ``stroke_tia`` or ``htn_bp_check``.
 
 Labels only: every rule behind these names lives in the PHM engine. Care-gap and cohort labels come with
-the engine's definitions; condition and eFI deficit labels from the reference catalogues, falling back to
-the name itself (made readable) when a catalogue is not at hand, so a page never fails for want of a word.
+the engine's definitions; condition and eFI deficit labels from the reference catalogues as shipped in the
+package, falling back to the name itself (made readable), so a page never fails for want of a word.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import csv
 from functools import cache
 from importlib.resources import files
 
-from pophealth.config import reference_dir
 from pophealth.phm.care_gaps import CARE_GAPS
 from pophealth.phm.definitions import cohort_definitions, conditions
 
@@ -26,21 +25,20 @@ def readable(name: str) -> str:
 
 
 @cache
-def _catalogue(name: str, key: str, label: str) -> dict[str, str]:
-    path = reference_dir() / "phm" / "codelists" / name
-    if not path.is_file():
-        return {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row[key]: row[label] for row in csv.DictReader(handle)}
+def _catalogue(kind: str) -> dict[str, str]:
+    """Labels shipped in the package (``care/data/labels.csv``: the condition and eFI deficit labels of the
+    reference catalogues), so a server started from any folder shows the same words; a test checks the file
+    against ``ltc_condition_catalogue.csv`` and ``efi_deficits.csv``."""
+    with (files("pophealth.care") / "data" / "labels.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["name"]: row["label"] for row in csv.DictReader(handle) if row["kind"] == kind}
 
 
 def condition_label(name: str) -> str:
-    return REGISTER_LABELS.get(name) or _catalogue("ltc_condition_catalogue.csv", "condition", "label").get(name) \
-        or readable(name)
+    return REGISTER_LABELS.get(name) or _catalogue("condition").get(name) or readable(name)
 
 
 def deficit_label(name: str) -> str:
-    return _catalogue("efi_deficits.csv", "deficit", "deficit_label").get(name) or readable(name)
+    return _catalogue("deficit").get(name) or readable(name)
 
 
 def cohort_label(name: str) -> str:

@@ -24,6 +24,8 @@ import duckdb
 import pandas as pd
 
 from pophealth.care.scope import CareScope
+from pophealth.phm.run import latest_run
+from pophealth.warehouse.versions import population_content_id, product_current, run_currency
 
 NO_PHM_RUN = "No population health run yet — run `pophealth phm run`."
 NO_RISK_RUN = "No risk model run yet — run `pophealth phm risk train`."
@@ -63,8 +65,9 @@ class Runs:
     death: RiskRun | None
 
 
-def latest_runs(con: duckdb.DuckDBPyConnection) -> Runs | None:
-    """None when the warehouse has no PHM run (the pages then say so instead of computing anything).
+def latest_runs(con: duckdb.DuckDBPyConnection, content: str | None = None) -> Runs | None:
+    """None when the warehouse has no PHM run, or its latest was computed on another population (the pages
+    then say so, with ``no_run_reason``, instead of showing anything).
 
     "Latest" follows ``pophealth.phm.run.latest_run`` and ``pophealth.phm.risk.latest_run`` (newest finished or
     created first, then the highest run id), read in two small queries: this runs on every care page."""
@@ -73,6 +76,10 @@ def latest_runs(con: duckdb.DuckDBPyConnection) -> Runs | None:
     phm = con.execute("SELECT run_id, index_date FROM phm_run ORDER BY finished_at DESC, run_id DESC LIMIT 1").fetchall()
     if not phm:
         return None
+    (run_id, index_date), = phm
+    content = content or population_content_id(con)[0]  # ``content``: see run_currency
+    if not run_currency(con, run_id, content).current:
+        return None  # a run of an older population would show other people's results: no_run_reason says so
     try:
         rows = con.execute("""
             SELECT r.outcome, r.run_id, r.cutoff, r.training_cutoff, s.scored_at
@@ -80,10 +87,20 @@ def latest_runs(con: duckdb.DuckDBPyConnection) -> Runs | None:
             QUALIFY row_number() OVER (PARTITION BY r.outcome ORDER BY r.created_at DESC, r.run_id DESC) = 1""").fetchall()
     except duckdb.CatalogException:
         rows = []
-    risk = {outcome: RiskRun(run_id, cutoff, training_cutoff, scored_at)
-            for outcome, run_id, cutoff, training_cutoff, scored_at in rows}
-    (run_id, index_date), = phm
+    # scores of another population would be shown against other people: such a run counts as none
+    risk = {outcome: RiskRun(rid, cutoff, training_cutoff, scored_at)
+            for outcome, rid, cutoff, training_cutoff, scored_at in rows
+            if product_current(con, "risk run", rid, content)}
     return Runs(run_id, index_date, risk.get(ADMISSION), risk.get(DEATH))
+
+
+def no_run_reason(con: duckdb.DuckDBPyConnection, content: str | None = None) -> str:
+    """Why ``latest_runs`` found nothing to show: no run yet, or the latest run is out of date."""
+    run_id = latest_run(con)
+    currency = run_currency(con, run_id, content) if run_id else None
+    if currency is None or currency.current:
+        return NO_PHM_RUN
+    return f"Population health results are not shown: {currency.reason}."
 
 
 PEOPLE_SQL = """

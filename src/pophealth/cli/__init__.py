@@ -28,6 +28,7 @@ from pophealth.cli import publish as _publish  # noqa: F401,E402
 from pophealth.cli import audit as _audit  # noqa: F401,E402
 from pophealth.cli import boards as _boards  # noqa: F401,E402
 from pophealth.cli import insights as _insights  # noqa: F401,E402
+from pophealth.cli import settings as _settings  # noqa: F401,E402
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -19,6 +19,15 @@ app = typer.Typer(
 console = Console()
 console_err = Console(stderr=True)
 
+
+@app.callback()
+def _settings(ctx: typer.Context) -> None:
+    # One Settings object per command, from the environment (pophealth.settings); cleared when it ends.
+    from pophealth.settings import Settings, activate
+
+    activate(Settings.load())
+    ctx.call_on_close(lambda: activate(None))
+
 DbOption = Annotated[
     Optional[Path],
     typer.Option("--db", help="Warehouse file (default: $POPHEALTH_DB, then data/pophealth.duckdb).",

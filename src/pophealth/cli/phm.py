@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pophealth.cli.app import DbOption, JsonOption, console, open_warehouse, output_file, sub_app, warehouse_path
+from pophealth.cli.app import DbOption, JsonOption, console, console_err, open_warehouse, output_file, sub_app, warehouse_path
 
 phm = sub_app("phm", "Population health management: registers, frailty, multimorbidity, segments, cohorts, care gaps.")
 
@@ -23,6 +23,7 @@ def run(
 ) -> None:
     """Compute every PHM definition on the warehouse and store person-level results and aggregates."""
     from pophealth.phm.run import STEPS, run_phm
+    from pophealth.settings import current
 
     when = dt.date.fromisoformat(index_date) if index_date else None
     target = warehouse_path(db)
@@ -36,7 +37,7 @@ def run(
 
         run_id = run_phm(target, index_date=when, progress=step)
         bar.update(task, completed=len(STEPS), description="PHM: done")
-    console.print(f"PHM run [bold]{run_id}[/] stored")
+    console.print(f"PHM run [bold]{run_id}[/] stored (engine: {current().engine})")
 
 
 @phm.command("summary")
@@ -53,6 +54,8 @@ def summary_cmd(db: DbOption = None, as_json: JsonOption = False,
     if as_json:
         console.print_json(json.dumps(result))
         return
+    if not result["current"]:
+        console_err.print(f"[bold red]Out of date:[/] {result['reason']}", soft_wrap=True)
     table = Table("figure", "people", title=f"PHM run {result['run_id']} at {result['index_date']}")
     for key in ("people", "ltc_2plus", "ltc_5plus", "ltc_8plus"):
         table.add_row(key, f"{result[key]:,}")
@@ -80,9 +83,22 @@ def worklist_cmd(
     output_file(out, "--out")
     con = open_warehouse(db)
     try:
+        _refuse_out_of_date(con)
         frame = worklist(con, practice=practice, pcn=pcn)
         export(frame, out)
         record_export(con, "phm worklist", export_scope(practice, pcn), out, len(frame))
     finally:
         con.close()
     console.print(f"{len(frame):,} people written to {out} (recorded in the audit log)")
+
+
+def _refuse_out_of_date(con) -> None:  # noqa: ANN001
+    """A worklist from a run of another population would list other people: refused, with the reason."""
+    from pophealth.errors import ConfigError
+    from pophealth.phm.run import latest_run
+    from pophealth.warehouse.versions import run_currency
+
+    run_id = latest_run(con)
+    currency = run_currency(con, run_id) if run_id else None
+    if currency is not None and not currency.current:
+        raise ConfigError(f"no worklist written: {currency.reason}", hint="run `pophealth phm run` first")

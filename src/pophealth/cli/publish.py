@@ -11,6 +11,16 @@ import typer
 from pophealth.cli.app import DbOption, JsonOption, app, console, open_warehouse, output_folder
 from pophealth.cli.strategy import StrategyOption
 
+VERSIONS_FILE = "data-versions.json"
+
+
+def record_versions(con, product: str, folder: Path) -> None:  # noqa: ANN001
+    """Write the data versions the output was built from beside it, and record them in the warehouse."""
+    from pophealth.warehouse.versions import record_use, versions_of
+
+    (Path(folder) / VERSIONS_FILE).write_text(json.dumps(versions_of(con), indent=2) + "\n", encoding="utf-8")
+    record_use(con, product, str(folder))
+
 
 @app.command("publish")
 def publish(
@@ -28,6 +38,7 @@ def publish(
     con = open_warehouse(db)
     try:
         result = build_site(con, out, strategy=load_strategy(strategy))
+        record_versions(con, "published site", result.out)
     finally:
         con.close()
     if as_json:

@@ -39,6 +39,14 @@ def board(
         finally:
             con.close()
     files = write_board_pack(snap, output_folder(out), pdf=not no_pdf)
+    if snapshot is None:  # a pack rebuilt from a snapshot describes the data of the snapshot's own pack
+        from pophealth.cli.publish import record_versions
+
+        con = open_warehouse(db)
+        try:
+            record_versions(con, "board pack", out)
+        finally:
+            con.close()
     written = {"period": snap.period, "html": str(files.html), "pdf": None if no_pdf else str(files.pdf),
                "xlsx": str(files.xlsx), "snapshot": str(files.snapshot)}
     if as_json:

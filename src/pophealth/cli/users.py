@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 import sys
 from typing import Annotated, Optional
 
@@ -27,8 +26,11 @@ def _by() -> str:
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    if os.environ.get("POPHEALTH_NEW_PASSWORD"):
-        return os.environ["POPHEALTH_NEW_PASSWORD"]
+    from pophealth.settings import current
+
+    password = current().secret("new_password")
+    if password:
+        return password
     return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 

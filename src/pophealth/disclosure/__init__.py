@@ -5,7 +5,8 @@ One configurable policy (default: counts 1-7 suppressed, every other count round
 built on a suppressed count suppressed too).
 """
 
-from pophealth.disclosure.policy import DEFAULT_POLICY, DisclosureError, DisclosurePolicy, check_count, is_count_column
+from pophealth.disclosure.policy import (DEFAULT_POLICY, DisclosureError, DisclosurePolicy, check_count, current_policy,
+                                        is_count_column)
 from pophealth.disclosure.tables import protect_table
 
-__all__ = ["DEFAULT_POLICY", "DisclosureError", "DisclosurePolicy", "check_count", "is_count_column", "protect_table"]
+__all__ = ["DEFAULT_POLICY", "DisclosureError", "DisclosurePolicy", "check_count", "current_policy", "is_count_column", "protect_table"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pophealth.disclosure.policy import DEFAULT_POLICY, DisclosurePolicy
+from pophealth.disclosure.policy import DisclosurePolicy, current_policy
 from pophealth.disclosure.tables import protect_table
 
 COUNTS = ("count", "denominator")
@@ -34,8 +34,9 @@ BY_CATEGORY = ("indicator_id", "area_code", "sex", "age", "time_period", "catego
 _CATEGORY_KEY = "__category_group__"
 
 
-def protect_indicator_values(frame: pd.DataFrame, policy: DisclosurePolicy = DEFAULT_POLICY) -> pd.DataFrame:
+def protect_indicator_values(frame: pd.DataFrame, policy: DisclosurePolicy | None = None) -> pd.DataFrame:
     """A copy of ``indicator_value`` rows fit to publish (see the module's docstring)."""
+    policy = policy or current_policy()
     if frame.empty or "count" not in frame:
         return frame.copy()
     out = frame.copy()

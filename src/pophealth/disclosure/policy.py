@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 
 from pophealth.errors import PophealthError
@@ -51,11 +50,20 @@ class DisclosurePolicy:
 
     @classmethod
     def from_env(cls) -> "DisclosurePolicy":
-        """Read ``POPHEALTH_DISCLOSURE_MAX`` and ``POPHEALTH_DISCLOSURE_ROUND`` when set."""
-        return cls(
-            max_suppressed=int(os.environ.get("POPHEALTH_DISCLOSURE_MAX", cls.max_suppressed)),
-            rounding_base=int(os.environ.get("POPHEALTH_DISCLOSURE_ROUND", cls.rounding_base)),
-        )
+        """The policy of the active settings (``POPHEALTH_DISCLOSURE_MAX`` and ``_ROUND``): see ``current_policy``."""
+        return current_policy()
+
+    @property
+    def largest_withheld(self) -> int:
+        """The largest whole count that is not published.
+
+        Counts above ``max_suppressed`` whose rounded value would be ``max_suppressed`` or less are withheld
+        too: with both set to 10, publishing 11 as 10 would print a number the policy says is never shown.
+        With the defaults (7, 5) this is 7."""
+        count = self.max_suppressed
+        while self.round(count + 1) <= self.max_suppressed:
+            count += 1
+        return count
 
     def is_small(self, count: float) -> bool:
         """Whether a true count must not be published.
@@ -67,7 +75,7 @@ class DisclosurePolicy:
         count = check_count(count)
         if count == 0:
             return self.suppress_zero
-        return 0 < count < self.max_suppressed + 1
+        return 0 < count < self.max_suppressed + 1 or self.round(count) <= self.max_suppressed
 
     def round(self, count: float) -> int:
         """Round half up to the nearest ``rounding_base`` (8 → 10, 12 → 10, 13 → 15)."""
@@ -79,3 +87,11 @@ class DisclosurePolicy:
 
 
 DEFAULT_POLICY = DisclosurePolicy()
+"""The built-in policy (7, 5). Code that publishes uses ``current_policy()``, which honours the settings."""
+
+
+def current_policy() -> DisclosurePolicy:
+    """The policy of the active settings (``pophealth.settings``): what every public output applies."""
+    from pophealth.settings import current
+
+    return current().disclosure_policy()

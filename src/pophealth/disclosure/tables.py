@@ -15,13 +15,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from pophealth.disclosure.policy import DEFAULT_POLICY, DisclosurePolicy, is_count_column
+from pophealth.disclosure.policy import DisclosurePolicy, current_policy, is_count_column
 
 
 def protect_table(
     table: pd.DataFrame,
     *,
-    policy: DisclosurePolicy = DEFAULT_POLICY,
+    policy: DisclosurePolicy | None = None,
     count_columns: Sequence[str] | None = None,
     dependent_columns: Sequence[str] | None = None,
     group_by: Sequence[str] | Sequence[Sequence[str]] | None = None,
@@ -37,6 +37,7 @@ def protect_table(
       such lists for a table with margins in several directions (e.g. ``[["area"], ["age"]]``);
       suppression is repeated until every grouping is safe.
     """
+    policy = policy or current_policy()  # the configured policy unless the caller chose one
     out = table.copy()
     groupings = _groupings(group_by)
     grouping_columns = {c for g in groupings for c in g}

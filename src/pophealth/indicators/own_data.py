@@ -20,7 +20,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from pophealth.disclosure import DEFAULT_POLICY, DisclosurePolicy
+from pophealth.disclosure import DisclosurePolicy
 from pophealth.errors import InputError, NotFoundError, Problem
 from pophealth.indicators.own_definitions import (NOT_RECORDED, AreaLevel, EventDefinition, event, level,
                                                   nested_levels)
@@ -128,7 +128,7 @@ def year_window(year: int) -> tuple[dt.date, dt.date]:
 
 
 def publishable(result: OwnIndicator, nested: tuple[list[OwnIndicator], list[dict[str, str]]] | None = None,
-                policy: DisclosurePolicy = DEFAULT_POLICY) -> pd.DataFrame:
+                policy: DisclosurePolicy | None = None) -> pd.DataFrame:
     """The table fit to leave the secure zone (``pophealth.indicators.own_disclosure``): event counts through
     disclosure control, together with the levels ``result`` nests with when ``nested`` gives them (results
     finest first, and each level's map of area to parent area), so no page can be differenced against another;
@@ -149,7 +149,7 @@ def parent_codes(cdm: Cdm, child: AreaLevel, parent: AreaLevel) -> dict[str, str
 
 
 def published(cdm: Cdm, event: EventDefinition, area_level: AreaLevel, start: dt.date, end: dt.date,
-              policy: DisclosurePolicy = DEFAULT_POLICY) -> tuple[OwnIndicator, pd.DataFrame]:
+              policy: DisclosurePolicy | None = None) -> tuple[OwnIndicator, pd.DataFrame]:
     """The indicator at ``area_level`` and its table fit to publish, protected together with the levels it
     nests with (a practice page and its PCN page show figures of one protection)."""
     chain = nested_levels(area_level)

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from pophealth.disclosure import DEFAULT_POLICY, DisclosurePolicy, protect_table
+from pophealth.disclosure import DisclosurePolicy, current_policy, protect_table
 from pophealth.stats.benchmark import compare
 from pophealth.stats.intervals import byars_lower, byars_upper
 
@@ -35,12 +35,13 @@ DEPENDENT = ("value", "lower95", "upper95", "lower998", "upper998")
 
 
 def protect_nested(tables: Sequence[pd.DataFrame], parents: Sequence[dict[str, str]], *, total_code: str,
-                   polarity: str, policy: DisclosurePolicy = DEFAULT_POLICY) -> list[pd.DataFrame]:
+                   polarity: str, policy: DisclosurePolicy | None = None) -> list[pd.DataFrame]:
     """Protect the tables of nested levels (finest first, each with the total row) together.
 
     ``parents[k]`` maps each area code of level ``k`` to its area of level ``k + 1``. Returns the tables in the
     same order: counts suppressed or rounded, rates and limits from the published counts (see the module).
     """
+    policy = policy or current_policy()
     joint, keys = _joint(tables, parents, total_code)
     protected = protect_table(joint[["events_count", *keys]], policy=policy, count_columns=["events_count"],
                               dependent_columns=[], group_by=[[k] for k in keys])

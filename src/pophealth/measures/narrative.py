@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from pophealth.errors import ConflictError, InputError, Problem
 from pophealth.strategy.models import Strategy
+from pophealth.warehouse import transaction
 
 SEED_AUTHOR = "Five year forward plan: Pledges 1 and 2 (seed 000)"
 SEED_PERIOD = "2023/24"
@@ -64,16 +65,23 @@ def add_version(con: duckdb.DuckDBPyConnection, measure_id: str, period: str, ke
         problems.append(Problem("narrative", "the reporting period must be given", column="period"))
     if problems:
         raise InputError(problems)
-    latest = con.execute("SELECT max(version) FROM measure_narrative WHERE measure_id = ? AND period = ?",
-                         [measure_id, period]).fetchone()[0]
-    if latest is not None and based_on != latest:
-        raise ConflictError(f"The narrative for {measure_id} in {period} is now at version {latest}; "
-                            f"this edit was based on version {based_on}", hint="reload the page and edit again")
-    version = (latest or 0) + 1
     now = dt.datetime.now().replace(microsecond=0)
     items = [m.strip() for m in mitigations if m.strip()]
-    con.execute("INSERT INTO measure_narrative VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [measure_id, period, version, key_issue.strip(), items, author.strip(), now])
+    # read the latest version and insert the next in one transaction: two editors saving at once used to
+    # read the same version and the second insert failed with a 500; now one saves, the other is told
+    try:
+        with transaction(con):
+            latest = con.execute("SELECT max(version) FROM measure_narrative WHERE measure_id = ? AND period = ?",
+                                 [measure_id, period]).fetchone()[0]
+            if latest is not None and based_on != latest:
+                raise ConflictError(f"The narrative for {measure_id} in {period} is now at version {latest}; "
+                                    f"this edit was based on version {based_on}", hint="reload the page and edit again")
+            version = (latest or 0) + 1
+            con.execute("INSERT INTO measure_narrative VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [measure_id, period, version, key_issue.strip(), items, author.strip(), now])
+    except (duckdb.ConstraintException, duckdb.TransactionException):
+        raise ConflictError(f"Someone else saved the narrative for {measure_id} in {period} at the same moment; "
+                            "this edit was not saved", hint="reload the page and edit again") from None
     return NarrativeVersion(measure_id=measure_id, period=period, version=version, key_issue=key_issue.strip(),
                             mitigations=items, author=author.strip(), created_at=now)
 

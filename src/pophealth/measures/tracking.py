@@ -15,7 +15,7 @@ import re
 import duckdb
 from pydantic import BaseModel, Field
 
-from pophealth.disclosure import DisclosurePolicy
+from pophealth.disclosure import DisclosurePolicy, current_policy
 from pophealth.errors import ConfigError
 from pophealth.measures import narrative
 from pophealth.measures.narrative import NarrativeVersion
@@ -121,14 +121,14 @@ def protect_counts(series: MeasureSeries, unit: str, policy: DisclosurePolicy | 
     """
     if unit != "count":
         return series
-    policy = policy or DisclosurePolicy.from_env()
+    policy = policy or current_policy()
 
     def protect(s: MeasureSeries) -> MeasureSeries:
         kept = [p.model_copy(update={"value": float(policy.round(p.value)), "numerator": None, "denominator": None})
                 for p in s.points if not policy.is_small(p.value)]
         note = s.note
         if len(kept) < len(s.points):
-            note = ((note + " ") if note else "") + (f"Counts of 1 to {policy.max_suppressed} are not shown, and "
+            note = ((note + " ") if note else "") + (f"Counts of 1 to {policy.largest_withheld} are not shown, and "
                                                      f"counts are rounded to the nearest {policy.rounding_base}.")
         return s.model_copy(update={"points": kept, "note": note,
                                     "state": s.state if kept or s.state != "ok" else "not_loaded"})

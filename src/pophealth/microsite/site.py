@@ -11,7 +11,7 @@ import pandas as pd
 
 from pophealth.delivery.records import Priority
 from pophealth.delivery.rollup import Rollup
-from pophealth.disclosure import DEFAULT_POLICY, DisclosurePolicy
+from pophealth.disclosure import DisclosurePolicy, current_policy
 from pophealth.microsite.csv_tables import OpenDataFile
 from pophealth.microsite.pages import (DataPage, HomePage, Link, ListPage, PlacePage, PledgeCard, PledgePage,
                                        PrioritiesPage, PriorityPage, ProgrammeLinks, SitePage)
@@ -195,10 +195,11 @@ def place_page(con: duckdb.DuckDBPyConnection, code: str) -> PlacePage:
                      breadcrumbs=[HOME, PLACES], tables=[profile.table], profile=profile, source=profile.source)
 
 
-def policy_text(policy: DisclosurePolicy = DEFAULT_POLICY) -> list[str]:
+def policy_text(policy: DisclosurePolicy | None = None) -> list[str]:
     """The disclosure policy in plain English, from the policy the site was built with."""
+    policy = policy or current_policy()
     return [
-        f"No count between 1 and {policy.max_suppressed} is published: such a cell is left empty in the CSV "
+        f"No count between 1 and {policy.largest_withheld} is published: such a cell is left empty in the CSV "
         "files and shown as [c] on the pages, so that no one can be identified from a small number.",
         f"Every other count is rounded to the nearest {policy.rounding_base}"
         + (" (zero is published as zero)." if not policy.suppress_zero else "; zeros are suppressed too."),

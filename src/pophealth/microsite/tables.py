@@ -16,7 +16,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from pophealth.disclosure import DEFAULT_POLICY, DisclosurePolicy, is_count_column, protect_table
+from pophealth.disclosure import DisclosurePolicy, current_policy, is_count_column, protect_table
 
 Cell = str | int | float | None
 _ROW = "__row__"  # a key column making every row its own group
@@ -74,7 +74,7 @@ def publish(
     labels: dict[str, str],
     group_by: Sequence[str] = (),
     dependent: Sequence[str] = (),
-    policy: DisclosurePolicy = DEFAULT_POLICY,
+    policy: DisclosurePolicy | None = None,
 ) -> PublishedTable:
     """Protect ``frame`` and keep the columns ``labels`` names, in that order.
 
@@ -84,6 +84,7 @@ def publish(
     """
     if not set(group_by) <= set(labels):
         raise ValueError(f"grouping columns {list(group_by)} must be published, so readers can check them")
+    policy = policy or current_policy()
     counts = [c for c in frame.columns if is_count_column(c)]
     if not counts or frame.empty:  # (protect_table cannot group an empty frame; nothing to protect)
         safe = frame

@@ -3,7 +3,8 @@
 ``risk_model`` is read from the admission-risk part's stored run when the warehouse has one (table
 ``phm_risk_run`` with columns ``auroc, baseline_age_sex_auroc, baseline_age_sex_prior_auroc,
 baseline_ltc_auroc, calibration_slope``),
-and is null otherwise.
+and is null otherwise. ``current`` says whether the run was computed on the population now in the warehouse
+(``reason`` says why not; ``pophealth.warehouse.versions``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pophealth.phm.multimorbidity import cms_partial_items
 from pophealth.phm.outputs import EFI_CATEGORIES
 from pophealth.phm.run import latest_run
 from pophealth.phm.segments import SEGMENTS
+from pophealth.warehouse.versions import run_currency
 
 RISK_FIELDS = ("auroc", "baseline_age_sex_auroc", "baseline_age_sex_prior_auroc", "baseline_ltc_auroc",
                "calibration_slope")
@@ -54,6 +56,7 @@ def summary(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> dict[s
         "care_gaps_partial": {g.name: g.partial for g in CARE_GAPS if g.partial},
         "cms_partial_items": cms_partial_items(),
         "risk_model": risk_model(con),
+        **run_currency(con, run_id).as_dict(),
     }
 
 

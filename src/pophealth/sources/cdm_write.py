@@ -25,6 +25,7 @@ from pophealth.sources.cdm_checks import PERSON, SHOWN_PER_COLUMN, Part, check_p
 from pophealth.sources.cdm_schema import CDM_TABLES, CdmTable, cdm_schema
 from pophealth.sources.pseudonymise import Pseudonymiser
 from pophealth.warehouse import transaction
+from pophealth.warehouse.versions import record_population
 
 NHS_NUMBER = "nhs_number"
 # Geography links the CDM does not carry: an LSOA 2021 code in location_source_value, and an ODS
@@ -268,6 +269,7 @@ def _write(con, tables: dict[str, pa.Table], schema: dict[str, CdmTable], person
                 [batch_id, batch.source, batch.layout, batch.folder, json.dumps(batch.files),
                  json.dumps(counts), persons.num_rows, batch.checksum, pseudonymiser.fingerprint],
             )
+            record_population(con, f"load {batch.source} batch {batch_id}")
     finally:
         con.unregister("_persons")
     return LoadSummary(batch_id, batch.source, batch.layout, batch.folder, batch.files, counts,

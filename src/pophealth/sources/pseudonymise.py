@@ -54,10 +54,13 @@ class Pseudonymiser:
 
 def key_from_environment(warehouse: str | os.PathLike[str] | None = None) -> bytes:
     """The key from the environment; refuses a missing key, or a key file beside the warehouse."""
-    value = os.environ.get(KEY_ENV)
+    from pophealth.settings import current
+
+    settings = current()
+    value = settings.secret("pseudonym_key")
     if value:
         return value.strip().encode()
-    file_name = os.environ.get(KEY_FILE_ENV)
+    file_name = settings.pseudonym_key_file
     if not file_name:
         raise ConfigError("No pseudonymisation key is configured; person identifiers cannot be loaded",
                           hint=_HINT)

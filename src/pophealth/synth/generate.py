@@ -21,6 +21,7 @@ from pophealth.synth.population import YEAR, draw_people
 from pophealth.synth.sink import Sink
 from pophealth.synth.writer import Writer, clear, write_reference
 from pophealth.synth.identities import write_synthetic_identities
+from pophealth.warehouse.versions import record_population
 from pophealth.warehouse import connect, transaction
 
 ADMISSION_REASONS = ("copd", "heart_failure", "asthma", "diabetes", "chd", "stroke_tia", "dementia", "ckd", "epilepsy")
@@ -103,6 +104,7 @@ def generate_into(con: duckdb.DuckDBPyConnection, people: int, seed: int,
             if progress:
                 progress(n)
         _record_run(con, people, seed)
+        record_population(con, f"synth {people} people seed {seed}")
     write_synthetic_identities(con, seed)  # identity store beside the warehouse, never in it
     return dict(writer.rows)
 

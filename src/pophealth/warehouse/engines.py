@@ -7,7 +7,6 @@ SQL Server is reached through Ibis's ``mssql`` backend in the same way (see docs
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from typing import Any, Literal
 
@@ -15,13 +14,14 @@ import ibis
 
 from pophealth.config import db_path
 from pophealth.errors import ConfigError
+from pophealth.settings import current
 
 Engine = Literal["duckdb", "pyspark"]
 
 
 def backend(engine: Engine | None = None, *, db: Any = None, session: Any = None) -> ibis.BaseBackend:
     """An Ibis backend for the warehouse: DuckDB on the warehouse file, or PySpark."""
-    engine = engine or os.environ.get("POPHEALTH_ENGINE", "duckdb")  # type: ignore[assignment]
+    engine = engine or current().engine
     if engine == "duckdb":
         target = db_path(db)
         return ibis.duckdb.connect(str(target))
@@ -38,11 +38,12 @@ def local_spark_session() -> Any:
     except ImportError:
         raise ConfigError("PySpark is not installed", hint="pip install 'pophealth[spark]'") from None
     return (
-        SparkSession.builder.master(os.environ.get("POPHEALTH_SPARK_MASTER", "local[2]"))
+        SparkSession.builder.master(current().spark_master)
         .appName("pophealth")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.memory", os.environ.get("POPHEALTH_SPARK_MEMORY", "4g"))
+        .config("spark.driver.memory", current().spark_memory)
         .getOrCreate()
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -13,8 +12,9 @@ from importlib import resources
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pophealth.config import assets_dir, db_path
-from pophealth.errors import NotFoundError, PermissionDenied, PophealthError
+from pophealth.errors import ConflictError, NotFoundError, PermissionDenied, PophealthError
 from pophealth.access.sso import SsoClient, SsoSettings
+from pophealth.settings import Settings, current
 from pophealth.web.freshness import Freshness
 from pophealth.web.pages import PageContext, declare_route, render, route_registry
 from pophealth.web.templating import make_environment
@@ -32,8 +32,12 @@ NAV = [
 ]
 
 
-def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None = None) -> FastAPI:
-    """The web app over the warehouse ``db`` and the strategy folder (default: shipped LLR)."""
+def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None = None,
+               settings: Settings | None = None) -> FastAPI:
+    """The web app over the warehouse ``db`` and the strategy folder (default: shipped LLR).
+
+    ``settings`` (default: the active ones, i.e. the environment) are built once and kept in
+    ``app.state.settings``; ``db`` and ``strategy_dir`` override theirs."""
     from pophealth.strategy import load_strategy
     from pophealth.web.routes import measure_rebases as measure_rebase_routes
     from pophealth.web.routes import measures as measures_routes
@@ -57,12 +61,15 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     # no Swagger UI: it loads its script from a CDN without integrity; /api/docs lists the API from this site
     app = FastAPI(title="pophealth", docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json", swagger_ui_oauth2_redirect_url=None)
-    app.state.db = db_path(db)
+    base = settings or current()
+    app.state.settings = settings = base.model_copy(update={k: Path(v) for k, v in (
+        ("db", db), ("strategy", strategy_dir)) if v})
+    app.state.db = db_path(db) if db else settings.db
     app.state.con = connect(app.state.db)  # one connection; each request takes its own cursor
-    app.state.strategy = load_strategy(strategy_dir or os.environ.get("POPHEALTH_STRATEGY") or None)
+    app.state.strategy = load_strategy(settings.strategy)
     app.state.jinja = make_environment()
     app.state.freshness = Freshness()
-    sso = SsoSettings.from_env()
+    sso = SsoSettings.from_settings(settings)
     app.state.sso = SsoClient(sso) if sso else None
     app.state.nav = NAV
     route_registry(app)
@@ -124,7 +131,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     def respond(request: Request, status: int, message: str):
         if _wants_json(request):
             return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
-        title = {404: "Page not found", 403: "You do not have access to this page"}.get(status, "Sorry, there is a problem")
+        title = {404: "Page not found", 403: "You do not have access to this page",
+                 409: "Someone else saved a change first"}.get(status, "Sorry, there is a problem")
         return render(request, "error.jinja", PageContext(title=title, source=message), status_code=status)
 
     @app.exception_handler(StarletteHTTPException)
@@ -138,6 +146,11 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PermissionDenied)
     async def denied(request: Request, exc: PermissionDenied):
         return respond(request, 403, exc.message)
+
+    @app.exception_handler(ConflictError)
+    async def conflict(request: Request, exc: ConflictError):
+        """Someone else changed the record first: 409, with what to do next."""
+        return respond(request, 409, exc.message + (f" ({exc.hint})" if exc.hint else ""))
 
     @app.exception_handler(PophealthError)
     async def user_error(request: Request, exc: PophealthError):

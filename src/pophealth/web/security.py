@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 import secrets
 from http.cookies import SimpleCookie
@@ -16,6 +15,8 @@ from typing import Any
 from urllib.parse import parse_qs, quote
 
 from starlette.concurrency import run_in_threadpool
+
+from pophealth.settings import Settings, current
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -152,6 +153,12 @@ PRIVATE_PREFIXES = ("/care", "/api/care", "/admin", "/api/admin", "/login", "/de
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
 
 
+def app_settings(app: Any) -> Settings:
+    """The settings the app was created with (``app.state.settings``), else the active ones."""
+    settings = getattr(getattr(app, "state", None), "settings", None)
+    return settings if isinstance(settings, Settings) else current()
+
+
 def protective_headers(scope: Scope, existing: list[tuple[bytes, bytes]], *, private: bool) -> list[tuple[bytes, bytes]]:
     """Headers every answer carries: no sniffing, no framing, no referrer to other sites, HSTS when served over
     TLS (or behind a proxy that ends it: ``POPHEALTH_SECURE_COOKIES=1``), and ``Cache-Control: no-store`` on
@@ -159,7 +166,7 @@ def protective_headers(scope: Scope, existing: list[tuple[bytes, bytes]], *, pri
     have = {k.lower() for k, _ in existing}
     out = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
            (b"referrer-policy", b"same-origin"), (b"cross-origin-opener-policy", b"same-origin")]
-    if scope.get("scheme") == "https" or os.environ.get("POPHEALTH_SECURE_COOKIES") == "1":
+    if scope.get("scheme") == "https" or app_settings(scope.get("app")).secure_cookies:
         out.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
     if (private or scope["path"].startswith(PRIVATE_PREFIXES)) and b"cache-control" not in have:
         out.append((b"cache-control", b"no-store"))

@@ -13,7 +13,6 @@ evaluate there, and each person's top contributing factors are stored with the s
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from dataclasses import dataclass
 
@@ -41,7 +40,9 @@ MODEL_NAME = "L2 logistic regression (age spline, prior use, LTCs, eFI deficits)
 def model_threads() -> int:
     """BLAS and OpenMP threads for fitting and evaluation (``POPHEALTH_MODEL_THREADS``, default 1): on a
     shared, busy machine spinning worker threads made fitting 40 to 60 times slower than one thread."""
-    return max(1, int(os.environ.get("POPHEALTH_MODEL_THREADS", "1")))
+    from pophealth.settings import current
+
+    return current().model_threads
 
 
 @dataclass

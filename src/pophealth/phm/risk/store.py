@@ -13,6 +13,7 @@ import pandas as pd
 
 from pophealth.phm.risk import metrics as m
 from pophealth.warehouse import transaction
+from pophealth.warehouse.versions import record_use
 
 ADMISSION, DEATH = "emergency_admission_12m", "death_12m"
 DEFINITIONS_VERSION = "phm-risk-1"  # bump when features, outcomes or models change meaning
@@ -65,6 +66,7 @@ def save_run(con: duckdb.DuckDBPyConnection, *, run_id: str, outcome: str, cutof
         con.execute("INSERT INTO phm_risk_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, now())",
                     [run_id, outcome, cutoff, training_cutoff, model, json.dumps(metrics), svg,
                      DEFINITIONS_VERSION])
+        record_use(con, "risk run", run_id)  # the population these scores describe (warehouse.versions)
         con.register("_risk_scores", scores)
         con.execute("INSERT INTO phm_risk_score SELECT run_id, person_id, score, rank, top1, top5 FROM _risk_scores")
         con.unregister("_risk_scores")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -101,7 +100,9 @@ def _with_session_cookie(request: Request, session: Session, next_path: str) -> 
 
 def _secure(request: Request) -> bool:
     """Cookies only over HTTPS when served over it (or behind a proxy that ends TLS: the setting)."""
-    return request.url.scheme == "https" or os.environ.get("POPHEALTH_SECURE_COOKIES") == "1"
+    from pophealth.web.security import app_settings
+
+    return request.url.scheme == "https" or app_settings(request.app).secure_cookies
 
 
 def _sso(request: Request) -> SsoClient:

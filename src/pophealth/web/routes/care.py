@@ -24,12 +24,12 @@ from pophealth.access.audit import record_access
 from pophealth.cells import csv_row
 from pophealth.care.identity_store import Identity, identities, record_disclosure, store_path
 from pophealth.care.outcomes import OUTCOMES, latest_outcomes, record_outcome
-from pophealth.care.results import NO_PHM_RUN, Runs, latest_runs, scope_part, scope_people
+from pophealth.care.results import Runs, latest_runs, no_run_reason, scope_part, scope_people
 from pophealth.care.scope import NOT_FOUND, CareScope, require_in_scope
 from pophealth.care.summary import PersonSummary, person_summary
 from pophealth.care.worklists import SORTS, WORKLISTS, WorklistRow, get_worklist, select, to_rows
 from pophealth.errors import NotFoundError
-from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, warehouse
+from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, population_content, warehouse
 
 HOME = Crumb(text="Home", href="/")
 CARE = Crumb(text="My worklists", href="/care")
@@ -124,14 +124,15 @@ def _source(runs: Runs | None) -> str:
 def care_home(request: Request) -> CareHome:
     scope = _scope(request)
     with warehouse(request) as con:
-        runs = latest_runs(con)
+        runs = latest_runs(con, population_content(request))
         counts = {w.name: len(_selection(request, con, runs, scope, w)) for w in WORKLISTS.values()
                   if not w.unavailable(runs)} if runs else {}
+        why_none = None if runs else no_run_reason(con, population_content(request))
         _audit(request, con, scope, detail="worklist counts" if runs else "worklist counts; no PHM run")
     links = [WorklistLink(name=w.name, title=w.title, description=w.description, count=counts.get(w.name),
                           href=f"/care/worklists/{w.name}") for w in WORKLISTS.values()]
     return CareHome(title="My worklists", breadcrumbs=[HOME], scope=str(scope), worklists=links,
-                    as_of=str(runs.index_date) if runs else None, no_run=None if runs else NO_PHM_RUN,
+                    as_of=str(runs.index_date) if runs else None, no_run=why_none,
                     source=_source(runs))
 
 
@@ -148,7 +149,7 @@ def _chosen(request: Request, con, scope: CareScope, name: str):
     the reason nothing can be listed (or None)."""
     worklist = get_worklist(name)
     q = _filters(request)
-    runs = latest_runs(con)
+    runs = latest_runs(con, population_content(request))
     people = scope_people(con, runs, scope, database=_database(request)) if runs else pd.DataFrame()
     practices = sorted(people["practice_code"].dropna().unique().tolist()) if not people.empty else []
     if runs and q["practice"] and q["practice"] not in practices:
@@ -156,7 +157,7 @@ def _chosen(request: Request, con, scope: CareScope, name: str):
         _audit(request, con, scope, detail=f"worklist {worklist.name} refused; practice filter "
                                            f"{q['practice'][:20]!r} outside scope")
         raise NotFoundError("No practice with that code in your practice or PCN")
-    why = worklist.unavailable(runs) if runs else NO_PHM_RUN
+    why = worklist.unavailable(runs) if runs else no_run_reason(con, population_content(request))
     chosen = pd.DataFrame() if why else _selection(request, con, runs, scope, worklist,
                                                        practice=q["practice"] or None, min_age=_age(q["min_age"]),
                                                        max_age=_age(q["max_age"]), sort=q["sort"] or None)
@@ -255,7 +256,7 @@ async def outcome_submit(request: Request, name: str) -> Response:
             raise
         if outcome not in OUTCOMES:
             raise NotFoundError(f"No outcome called {outcome!r}")
-        runs = latest_runs(con)
+        runs = latest_runs(con, population_content(request))
         record_outcome(con, person_id=pid, worklist=worklist.name, outcome=outcome,
                        username=request.state.user.username, phm_run_id=runs.phm_run if runs else None)
         _audit(request, con, scope, person_id=pid, detail=f"outcome {outcome} recorded on worklist {worklist.name}")
@@ -274,7 +275,10 @@ def person_page(request: Request, person_id: str) -> PersonPage:
             raise NotFoundError(NOT_FOUND)
         pid = int(person_id)
         try:
-            person = person_summary(con, scope, pid, latest_runs(con), _store(request), database=_database(request))
+            runs = latest_runs(con, population_content(request))
+            person = person_summary(con, scope, pid, runs, _store(request), database=_database(request))
+            if runs is None:  # no run, or one of another population: say which, show none of its results
+                person = person.model_copy(update={"phm_note": no_run_reason(con, population_content(request))})
         except NotFoundError:
             _audit(request, con, scope, person_id=pid, detail="person not found or outside scope")
             raise

@@ -53,7 +53,8 @@ def _tracking(request: Request) -> Tracking | None:
         except NoDataYet:  # pages still list the catalogue, every measure "data not loaded"
             return None
 
-    return cached(request, "measure_tracking", period, _DATA_VERSION, build, size=8)
+    return cached(request, "measure_tracking", period, _DATA_VERSION, build, size=8,
+                  admit=lambda value: period is None or is_real_period(value, period))
 
 
 def measure_views(request: Request,
@@ -83,7 +84,14 @@ def _all_views(request: Request) -> tuple[str | None, dict[str, MeasureView], bo
         return tracking.period, views, any(v.synthetic for v in views.values())
 
     period = request.query_params.get("period") or None
-    return cached(request, "measure_views", period, _DATA_VERSION, build, size=8)
+    return cached(request, "measure_views", period, _DATA_VERSION, build, size=8,
+                  admit=lambda _: period is None or is_real_period(tracking, period))
+
+
+def is_real_period(tracking: Tracking | None, period: str) -> bool:
+    """Whether some measure has a data point for ``period`` (a visitor's ``?period=`` may be anything)."""
+    return tracking is not None and any(p.label == period for e in tracking.measures.values()
+                                        for p in e.series.points)
 
 
 def pledge_progress(request: Request, number: int) -> PledgeProgress:

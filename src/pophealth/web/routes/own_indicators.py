@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
 from pophealth.charts.caterpillar import CaterpillarRow, caterpillar_chart
+from pophealth.disclosure import current_policy
 from pophealth.indicators.own_data import TOTAL_CODE, published, resolve, year_window
 from pophealth.indicators.own_definitions import LEVELS
 from pophealth.omop import Cdm
@@ -78,9 +79,9 @@ def own_page(request: Request, event_slug: str) -> OwnIndicatorPage:
         source=f"Patient-level records in this warehouse (OMOP CDM), {year}: directly standardised to the "
                f"European Standard Population 2013; pophealth stats engine.",
         unit=event.unit, levels=[Option(value=k, text=v.title) for k, v in LEVELS.items()], rows=areas, total=total,
-        disclosure="Counts from 1 to 7 are suppressed (with one more cell where a total, or the same figures for a "
+        disclosure=f"Counts from 1 to {current_policy().largest_withheld} are suppressed (with one more cell where a total, or the same figures for a "
                    "larger area such as the PCN of a practice, would reveal them) and other counts rounded to the "
-                   "nearest 5; rates of suppressed rows are not shown. Rates and confidence limits are computed "
+                   f"nearest {current_policy().rounding_base}; rates of suppressed rows are not shown. Rates and confidence limits are computed "
                    "from the rounded counts. Rates from fewer than 10 events are not calculated.",
         chart_svg=chart)
 

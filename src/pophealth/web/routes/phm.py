@@ -9,10 +9,12 @@ from pydantic import BaseModel, Field
 from pophealth.care.labels import GAP_LABELS, cohort_label
 from pophealth.care.outcomes import CareLoop, care_loop
 from pophealth.charts.scale import svg, text
+from pophealth.disclosure import current_policy
 from pophealth.phm.outputs import nested_dimensions, published_levels
 from pophealth.phm.run import latest_run
 from pophealth.phm.segments import SEGMENTS
-from pophealth.web.pages import Crumb, PageContext, add_page, warehouse
+from pophealth.warehouse.versions import run_currency
+from pophealth.web.pages import Crumb, PageContext, add_page, population_content, warehouse
 from pophealth.web.routes.phm_risk import RiskReport, risk_report
 
 SEGMENT_LABELS = {"frailty_dementia": "Frailty and dementia", "organ_failure": "Organ failure",
@@ -23,11 +25,13 @@ BY_PLACE = ("ltc_5plus", "ltc_8plus", "efi_moderate", "efi_severe", "cohort_core
             "cohort_severe_mental_illness")
 
 
-SUPPRESSION_NOTE = (
-    "Counts from 1 to 7 are suppressed. So that a total or the other places cannot reveal them, one more "
-    "count in the same table (or the same measure across places) is suppressed with each: this complementary "
-    "suppression can hide a large count. Other counts are rounded to the nearest 5, and percentages are "
-    "worked out from the rounded counts and hidden with them.")
+def suppression_note() -> str:
+    """Why counts are missing or rounded, in the words of the configured policy."""
+    policy = current_policy()
+    return (f"Counts from 1 to {policy.largest_withheld} are suppressed. So that a total or the other places cannot "
+            "reveal them, one more count in the same table (or the same measure across places) is suppressed with "
+            "each: this complementary suppression can hide a large count. Other counts are rounded to the nearest "
+            f"{policy.rounding_base}, and percentages are worked out from the rounded counts and hidden with them.")
 
 
 class Figure(BaseModel):
@@ -45,7 +49,9 @@ class PlaceRow(BaseModel):
 
 class PhmPage(PageContext):
     run_id: str | None = None
-    suppression_note: str = SUPPRESSION_NOTE
+    suppression_note: str = Field(default_factory=suppression_note)
+    rounding_base: int = Field(default_factory=lambda: current_policy().rounding_base)
+    largest_withheld: int = Field(default_factory=lambda: current_policy().largest_withheld)
     index_date: str | None = None
     definitions_version: str | None = None
     headline: list[Figure] = Field(default_factory=list)
@@ -54,6 +60,7 @@ class PhmPage(PageContext):
     care_gaps: list[Figure] = Field(default_factory=list)
     places: list[PlaceRow] = Field(default_factory=list)
     risk: RiskReport | None = None
+    out_of_date: str | None = None  # the run was computed on another population (pophealth.warehouse.versions)
     care_loop: CareLoop | None = None  # worklist outcomes and gaps closed (pophealth.care.outcomes)
     segment_svg: str = Field(default="", exclude=True)
 
@@ -97,7 +104,8 @@ def segment_chart(figures: list[Figure]) -> str:
             body.append(f'<text x="{left + length + 6:.1f}" y="{y + 17}" font-size="13">{f.numerator:,}</text>')
     desc = "; ".join(f"{f.label}: {'suppressed' if f.numerator is None else f'{f.numerator:,}'}" for f in figures)
     return svg(width, 20 + row * len(figures), "phm-segments", "People by Bridges to Health segment",
-               f"Registered people in each segment (counts rounded to 5, small counts suppressed). {desc}.", body)
+               f"Registered people in each segment (counts rounded to {current_policy().rounding_base}, small counts "
+               f"suppressed). {desc}.", body)
 
 
 def phm_summary(request: Request) -> PhmPage:
@@ -109,6 +117,7 @@ def phm_summary(request: Request) -> PhmPage:
             return PhmPage(title=title, breadcrumbs=crumbs, source="No PHM run in this warehouse yet.")
         run = con.execute("SELECT index_date, definitions_version, codelist_version FROM phm_run WHERE run_id = ?",
                           [run_id]).fetchall()[0]
+        currency = run_currency(con, run_id, population_content(request))
         # the whole population and the places from one protection (nested with districts), so the page's
         # figures cannot be differenced against each other or against another level's
         published = published_levels(con, run_id, nested_dimensions("place"))
@@ -122,8 +131,9 @@ def phm_summary(request: Request) -> PhmPage:
     segments = [pick[f"segment_{s}"] for s in SEGMENTS if f"segment_{s}" in pick]
     page = PhmPage(
         title=title, breadcrumbs=crumbs, run_id=run_id, index_date=run[0].isoformat(), definitions_version=run[1],
-        source=f"PHM run {run_id} at {run[0].isoformat()} ({run[1]}, code lists {run[2]}). Counts rounded to 5; "
-               "counts of 1-7 suppressed, with complementary suppression of another count where a total would "
+        out_of_date=None if currency.current else currency.reason,
+        source=f"PHM run {run_id} at {run[0].isoformat()} ({run[1]}, code lists {run[2]}). Counts rounded to "
+               f"{current_policy().rounding_base}; counts of 1-{current_policy().largest_withheld} suppressed, with complementary suppression of another count where a total would "
                "reveal them; percentages computed from the rounded counts.",
         headline=[pick[m] for m in ("people", "ltc_2plus", "ltc_5plus", "ltc_8plus", "efi_fit", "efi_mild",
                                     "efi_moderate", "efi_severe") if m in pick],

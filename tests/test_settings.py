@@ -1,0 +1,64 @@
+"""One settings object: typed, read once, each value's source known, secrets never shown."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pophealth.cli import main
+from pophealth.errors import ConfigError
+from pophealth.settings import MASK, Settings
+
+
+def test_values_come_from_the_environment_then_options_with_their_sources():
+    env = {"POPHEALTH_DISCLOSURE_MAX": "10", "POPHEALTH_ENGINE": "pyspark", "POPHEALTH_DB": "env.duckdb",
+           "POPHEALTH_SECURE_COOKIES": "1", "POPHEALTH_MODEL_THREADS": ""}
+    settings = Settings.load(env, options={"db": (Path("cli.duckdb"), "--db")})
+    assert settings.disclosure_max == 10 and settings.engine == "pyspark" and settings.secure_cookies is True
+    assert settings.db == Path("cli.duckdb") and settings.model_threads == 1
+    assert settings.source("disclosure_max") == "env POPHEALTH_DISCLOSURE_MAX"
+    assert settings.source("db") == "option --db"
+    assert settings.source("model_threads") == "default"  # an empty variable is unset
+    assert settings.disclosure_policy().max_suppressed == 10
+
+
+def test_settings_are_frozen():
+    with pytest.raises(Exception):
+        Settings.load({}).disclosure_max = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("name,value", [("POPHEALTH_ENGINE", "spark"), ("POPHEALTH_DISCLOSURE_ROUND", "0"),
+                                        ("POPHEALTH_MODEL_THREADS", "many")])
+def test_a_bad_value_is_refused_naming_the_variable(name, value):
+    with pytest.raises(ConfigError) as info:
+        Settings.load({name: value})
+    assert name in info.value.message
+
+
+def test_settings_json_shows_sources_and_masks_secrets(monkeypatch, capsys):
+    for name in Settings.env_names():
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("POPHEALTH_PSEUDONYM_KEY", "the-real-key")
+    monkeypatch.setenv("POPHEALTH_SSO_CLIENT_SECRET", "sso-secret")
+    monkeypatch.setenv("POPHEALTH_NEW_PASSWORD", "pw-123456789")
+    monkeypatch.setenv("POPHEALTH_DISCLOSURE_ROUND", "10")
+    main(["settings", "--json", "--db", "x.duckdb"])
+    out = capsys.readouterr().out
+    rows = {r["env"]: r for r in json.loads(out)}
+    assert set(rows) == Settings.env_names()
+    for secret in ("the-real-key", "sso-secret", "pw-123456789"):
+        assert secret not in out
+    assert rows["POPHEALTH_PSEUDONYM_KEY"]["value"] == MASK
+    assert rows["POPHEALTH_DISCLOSURE_ROUND"] == {"name": "disclosure_round", "env": "POPHEALTH_DISCLOSURE_ROUND",
+                                                 "value": 10, "source": "env POPHEALTH_DISCLOSURE_ROUND"}
+    assert rows["POPHEALTH_DISCLOSURE_MAX"]["source"] == "default" and rows["POPHEALTH_DISCLOSURE_MAX"]["value"] == 7
+    assert rows["POPHEALTH_DB"]["source"] == "option --db"
+
+
+def test_the_code_reads_the_environment_only_in_the_settings_module():
+    src = Path(__file__).resolve().parents[1] / "src" / "pophealth"
+    readers = [p.relative_to(src).as_posix() for p in src.rglob("*.py")
+               if "os.environ" in p.read_text(encoding="utf-8") or "getenv(" in p.read_text(encoding="utf-8")]
+    assert readers == ["settings.py"]
