@@ -159,8 +159,10 @@ def test_latest_runs_are_the_engines_latest_runs(care_warehouse, tmp_path):
             con.execute(f"INSERT INTO phm_risk_run SELECT run_id || '-z{step}', outcome, cutoff, training_cutoff, model, "
                         "metrics, calibration_svg, definitions_version, created_at + INTERVAL 1 HOUR FROM phm_risk_run "
                         "WHERE outcome = 'emergency_admission_12m'")
-            con.execute(f"INSERT INTO phm_run SELECT run_id || '-z{step}', index_date, definitions_version, codelist_version, "
-                        "engine, people, started_at, finished_at + INTERVAL 1 HOUR FROM phm_run")
+            con.execute(f"INSERT INTO result_data_version SELECT * REPLACE (product_id || '-z{step}' AS product_id) "
+                        "FROM result_data_version WHERE product = 'risk run'")  # computed on the same population
+            con.execute(f"INSERT INTO phm_run SELECT * REPLACE (run_id || '-z{step}' AS run_id, "
+                        "finished_at + INTERVAL 1 HOUR AS finished_at) FROM phm_run")
         assert latest_runs(con).admission.scored_at is None
     finally:
         con.close()
