@@ -146,6 +146,7 @@ class ControlServer:
         self.path = self.folder / "control"
         self.jobs = threading.Lock()  # one command at a time: they share the process's cwd and environment
         self._sock: socket.socket | None = None
+        self._thread: threading.Thread | None = None
         self._saved: tuple[Any, Any, Any] | None = None
 
     def start(self) -> None:
@@ -162,15 +163,20 @@ class ControlServer:
             os.umask(old)
         os.chmod(self.path, 0o600)
         sock.listen(8)
+        sock.settimeout(0.5)  # the accepting thread looks up twice a second, so stop() can end it
         self._sock = sock
-        threading.Thread(target=self._accept, name="pophealth-control", daemon=True).start()
+        self._thread = threading.Thread(target=self._accept, args=(sock,), name="pophealth-control", daemon=True)
+        self._thread.start()
 
     def stop(self, wait_seconds: float = 60.0) -> None:
         """Stop accepting, let a running command finish (up to ``wait_seconds``), restore the streams."""
-        if self._sock is not None:
+        sock, self._sock = self._sock, None
+        if self._thread is not None:
+            self._thread.join(timeout=5)  # a thread left running at exit would keep the warehouse alive
+            self._thread = None
+        if sock is not None:
             with contextlib.suppress(OSError):
-                self._sock.close()
-            self._sock = None
+                sock.close()
         finished = self.jobs.acquire(timeout=wait_seconds)
         try:
             if self._saved is not None:
@@ -181,12 +187,15 @@ class ControlServer:
             if finished:
                 self.jobs.release()
 
-    def _accept(self) -> None:
-        while self._sock is not None:
+    def _accept(self, sock: socket.socket) -> None:
+        while self._sock is sock:
             try:
-                conn, _ = self._sock.accept()
+                conn, _ = sock.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
+            conn.settimeout(None)
             threading.Thread(target=self._serve_one, args=(conn,), name="pophealth-command", daemon=True).start()
 
     def _serve_one(self, conn: socket.socket) -> None:
@@ -194,7 +203,12 @@ class ControlServer:
             if not _same_user(conn):
                 return
             reader = conn.makefile("r", encoding="utf-8", newline="\n")
-            line = reader.readline()
+            conn.settimeout(10)  # a caller that connects and says nothing does not hold a thread for ever
+            try:
+                line = reader.readline()
+            except OSError:
+                return
+            conn.settimeout(None)
             if not line:
                 return  # a liveness probe (``lease.live_lease``)
             try:
