@@ -37,7 +37,7 @@ def forward_if_served(argv: list[str]) -> int | None:
     lease = live_lease(db)
     if lease is None:
         return None
-    return run_remotely(lease.socket, argv)
+    return run_remotely(lease.socket, argv, db=Path(lease.db))
 
 
 def warehouse_named(argv: list[str]) -> Path:
@@ -55,11 +55,13 @@ def warehouse_named(argv: list[str]) -> Path:
     return db_path(explicit)
 
 
-def run_remotely(socket_path: str, argv: list[str]) -> int:
+def run_remotely(socket_path: str, argv: list[str], db: Path | None = None) -> int:
     """Send ``argv`` to the server at ``socket_path``; relay its output and input; its exit code."""
     from pophealth.cli.app import console
 
     env = {k: v for k, v in os.environ.items() if k.startswith(FORWARDED_ENV_PREFIX) or k in FORWARDED_ENV_NAMES}
+    if db is not None:
+        env["POPHEALTH_DB"] = str(db)  # the warehouse this caller means, whatever the server's own default
     env.setdefault("COLUMNS", str(console.width))  # tables wrap as they would in this terminal
     request = {"argv": argv, "cwd": os.getcwd(), "env": env,
                "tty": {"out": _isatty(sys.stdout), "err": _isatty(sys.stderr), "stdin": _isatty(sys.stdin)}}
@@ -77,7 +79,7 @@ def run_remotely(socket_path: str, argv: list[str]) -> int:
                     sys.stderr.write(payload)
                     sys.stderr.flush()
                 elif kind == "stdin?":
-                    text = sys.stdin.read() if payload == "all" else sys.stdin.readline()
+                    text = _answer(payload)
                     sock.sendall((json.dumps(["stdin", text]) + "\n").encode("utf-8"))
                 elif kind == "exit":
                     return int(payload)
@@ -87,6 +89,15 @@ def run_remotely(socket_path: str, argv: list[str]) -> int:
     sys.stderr.write("Error: the server stopped before the command finished; "
                      "check the warehouse and run the command again\n")
     return 1
+
+
+def _answer(asked: object) -> str:
+    """What the server's command reads: a hidden prompt, a line or all of standard input."""
+    if isinstance(asked, list) and asked and asked[0] == "secret":
+        import getpass
+
+        return getpass.getpass(str(asked[1]))
+    return sys.stdin.read() if asked == "all" else sys.stdin.readline()
 
 
 def _isatty(stream: object) -> bool:

@@ -14,7 +14,7 @@ meant to the caller.
 
 Protocol: one JSON array per line. Client: ``["run", {argv, cwd, env, tty, columns}]`` then
 ``["stdin", text]`` answers. Server: ``["out", text]``, ``["err", text]``, ``["stdin?", mode]``
-(mode ``"line"`` or ``"all"``) and last ``["exit", code]``.
+(mode ``"line"`` or ``"all"``, or ``["secret", prompt]`` for a hidden prompt) and last ``["exit", code]``.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ from typing import Any
 
 FORWARDED_ENV_PREFIX = "POPHEALTH_"
 FORWARDED_ENV_NAMES = ("COLUMNS", "NO_COLOR", "FORCE_COLOR", "TERM")
+# the web app reads these on every request: a command's caller must never change them, even for a moment
+SERVER_HELD_ENV = ("POPHEALTH_SECURE_COOKIES", "POPHEALTH_SSO_")
 
 
 class _Job:
@@ -58,8 +60,12 @@ class _Job:
             except OSError:
                 self.gone = True  # the caller went away (Ctrl+C): the command still finishes
 
-    def ask_stdin(self, mode: str) -> str:
-        self.send("stdin?", mode)
+    def ask_secret(self, prompt: str) -> str:
+        """A hidden prompt (``getpass``), answered at the caller's terminal."""
+        return self.ask_stdin("secret", prompt)
+
+    def ask_stdin(self, mode: str, prompt: str = "") -> str:
+        self.send("stdin?", [mode, prompt] if prompt else mode)
         line = self.reader.readline()
         if not line:
             return ""
@@ -231,7 +237,8 @@ class ControlServer:
         with self.jobs:
             token = _JOB.set(job)
             try:
-                with _callers_world(cwd, env), lending(self.app.state.db, self.app.state.con), _consoles_for_caller():
+                with _callers_world(cwd, env), lending(self.app.state.db, self.app.state.con), \
+                        _consoles_for_caller(), _secrets_from_caller(job):
                     return _run_command(argv)
             finally:
                 _JOB.reset(token)
@@ -260,8 +267,11 @@ def _run_command(argv: list[str]) -> int:
 @contextlib.contextmanager
 def _callers_world(cwd: str, env: dict[str, str]):  # noqa: ANN202
     """The caller's working directory and ``POPHEALTH_*`` (and terminal) environment, for one command."""
-    names = {k for k in os.environ if k.startswith(FORWARDED_ENV_PREFIX) or k in FORWARDED_ENV_NAMES}
-    names |= {k for k in env if k.startswith(FORWARDED_ENV_PREFIX) or k in FORWARDED_ENV_NAMES}
+    def forwarded(name: str) -> bool:
+        return (name.startswith(FORWARDED_ENV_PREFIX) or name in FORWARDED_ENV_NAMES) \
+            and not name.startswith(SERVER_HELD_ENV)
+
+    names = {k for k in os.environ if forwarded(k)} | {k for k in env if forwarded(k)}
     saved = {k: os.environ.get(k) for k in names}
     old_cwd = os.getcwd()
     try:
@@ -295,6 +305,19 @@ def _consoles_for_caller():  # noqa: ANN202
     finally:
         for c, system in saved:
             c._color_system = system  # noqa: SLF001
+
+
+@contextlib.contextmanager
+def _secrets_from_caller(job: _Job):  # noqa: ANN202
+    """Hidden prompts (a new password) are asked at the caller's terminal, never the server's."""
+    import getpass
+
+    saved = getpass.getpass
+    getpass.getpass = lambda prompt="Password: ", stream=None: job.ask_secret(prompt)  # noqa: ARG005
+    try:
+        yield
+    finally:
+        getpass.getpass = saved
 
 
 def _same_user(conn: socket.socket) -> bool:
