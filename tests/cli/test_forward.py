@@ -32,5 +32,5 @@ def test_serve_demo_routes_and_help_are_never_forwarded(tmp_path, monkeypatch):
         raise AssertionError("looked for a server")
 
     monkeypatch.setattr(lease, "live_lease", held)
-    for argv in (["serve"], ["demo", "--no-serve"], ["routes"], ["users", "add", "--help"], ["--help"]):
+    for argv in (["serve"], ["demo"], ["routes"], ["users", "add", "--help"], ["--help"]):
         assert forward_if_served([*argv, "--db", str(tmp_path / "w.duckdb")]) is None

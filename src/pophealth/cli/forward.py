@@ -30,7 +30,8 @@ def forward_if_served(argv: list[str]) -> int | None:
         return None
     command = next((a for a in argv if not a.startswith("-")), None)
     if command is None or command in NOT_FORWARDED or "--help" in argv:
-        return None
+        if not (command == "demo" and "--no-serve" in argv):  # building the demo is a load like any other
+            return None
     db = warehouse_named(argv)
     if str(db) == ":memory:":
         return None
