@@ -229,3 +229,19 @@ def test_a_command_whose_server_died_opens_the_warehouse_directly(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "fay" in result.stdout
     assert not lease_path(db).exists()  # the stale lease was cleared
+
+
+def test_a_second_serve_finds_the_first_again_after_it_restarts_elsewhere(tmp_path):
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    first = _start_server(db, _free_port())
+    front_port = _free_port()
+    front = _start_server(db, front_port)
+    try:
+        assert _stop(first)[0] == 0
+        assert httpx.get(f"http://127.0.0.1:{front_port}/pledges", timeout=10).status_code == 502  # said, not hung
+        first = _start_server(db, _free_port())
+        assert httpx.get(f"http://127.0.0.1:{front_port}/pledges", timeout=10).status_code == 200
+    finally:
+        _stop(front)
+        _stop(first)

@@ -8,24 +8,33 @@ back. Both addresses then show the same pages, from the same data, at the same m
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 HOP_BY_HOP = frozenset({b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization", b"te",
                         b"trailers", b"transfer-encoding", b"upgrade"})
 
 
-def create_front_end(upstream: str) -> Any:
-    """An ASGI app forwarding every HTTP request to ``upstream`` (``http://host:port``)."""
+def create_front_end(upstream: str, db: Any = None) -> Any:
+    """An ASGI app forwarding every HTTP request to ``upstream`` (``http://host:port``). When that stops
+    answering and ``db`` is given, the address is read again from the warehouse's lease, so a first
+    server restarted on another port is found again."""
     import httpx
 
-    state: dict[str, httpx.AsyncClient] = {}
+    state: dict[str, Any] = {"upstream": upstream.rstrip("/")}
+
+    def current_upstream() -> str | None:
+        from pophealth.warehouse.lease import live_lease
+
+        lease = live_lease(db) if db is not None else None
+        return lease.url.rstrip("/") if lease is not None else None
 
     async def app(scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
             while True:
                 message = await receive()
                 if message["type"] == "lifespan.startup":
-                    state["client"] = httpx.AsyncClient(base_url=upstream, timeout=httpx.Timeout(300.0, connect=5.0))
+                    state["client"] = httpx.AsyncClient(timeout=httpx.Timeout(300.0, connect=5.0))
                     await send({"type": "lifespan.startup.complete"})
                 elif message["type"] == "lifespan.shutdown":
                     await state["client"].aclose()
@@ -46,10 +55,22 @@ def create_front_end(upstream: str) -> Any:
         if scope.get("query_string"):
             path += b"?" + scope["query_string"]
         client = state["client"]
-        try:
-            request = client.build_request(scope["method"], path.decode("latin-1"), headers=headers, content=body)
-            response = await client.send(request, stream=True)
-        except httpx.HTTPError:
+        response = None
+        for attempt in range(2):
+            try:
+                request = client.build_request(scope["method"], state["upstream"] + path.decode("latin-1"),
+                                               headers=headers, content=body)
+                response = await client.send(request, stream=True)
+                break
+            except httpx.ConnectError:
+                # nothing was sent, so trying again is safe; the lease check may block: not on the event loop
+                moved = await asyncio.to_thread(current_upstream) if attempt == 0 else None
+                if moved is None or moved == state["upstream"]:
+                    break
+                state["upstream"] = moved
+            except httpx.HTTPError:
+                break
+        if response is None:
             text = b"The server holding this warehouse is not answering; please try again later.\n"
             await send({"type": "http.response.start", "status": 502,
                         "headers": [(b"content-type", b"text/plain; charset=utf-8"),

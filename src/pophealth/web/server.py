@@ -28,7 +28,7 @@ def serve(db: Path | str, host: str, port: int, announce: Callable[[str], None] 
         from pophealth.web.frontend import create_front_end
 
         announce(f"(forwarding to the server already holding {db}, at {held.url})")
-        uvicorn.run(create_front_end(held.url), host=host, port=port, log_level="warning")
+        uvicorn.run(create_front_end(held.url, db), host=host, port=port, log_level="warning")
         return
     app = create_app(db)
     control = ControlServer(app)
