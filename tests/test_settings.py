@@ -61,4 +61,33 @@ def test_the_code_reads_the_environment_only_in_the_settings_module():
     src = Path(__file__).resolve().parents[1] / "src" / "pophealth"
     readers = [p.relative_to(src).as_posix() for p in src.rglob("*.py")
                if "os.environ" in p.read_text(encoding="utf-8") or "getenv(" in p.read_text(encoding="utf-8")]
-    assert readers == ["settings.py"]
+    # besides the settings, only the hand-over of a command to the serving process touches the environment:
+    # it carries the caller's environment across whole, for the command's settings to be built from
+    assert sorted(readers) == ["cli/forward.py", "settings.py", "web/control.py"]
+
+
+def test_a_command_run_in_another_thread_does_not_change_the_process_settings(monkeypatch):
+    """The serving process runs callers' commands in worker threads: their settings stay theirs."""
+    import threading
+
+    from pophealth import settings as s
+
+    server = s.Settings.load({"POPHEALTH_DISCLOSURE_MAX": "7"})
+    caller = s.Settings.load({"POPHEALTH_DISCLOSURE_MAX": "10"})
+    seen = {}
+
+    def command():
+        s.activate(caller)
+        seen["inside"] = s.current().disclosure_max
+        s.activate(None)  # the command's end
+        seen["after"] = s.current().disclosure_max
+
+    s.activate(server)
+    try:
+        worker = threading.Thread(target=command)
+        worker.start()
+        worker.join()
+        assert seen == {"inside": 10, "after": 7}  # after its end, the thread falls back to the process's
+        assert s.current().disclosure_max == 7
+    finally:
+        s.activate(None)

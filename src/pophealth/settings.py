@@ -11,7 +11,9 @@ where it came from, secrets masked.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
@@ -116,15 +118,25 @@ class Settings(BaseModel):
         return DisclosurePolicy(max_suppressed=self.disclosure_max, rounding_base=self.disclosure_round)
 
 
-_active: Settings | None = None
+# A command's settings belong to the thread (context) running it: a command the serving process runs for a
+# caller (``pophealth.web.control``) runs in a worker thread with the caller's settings and must not change
+# the server's. The main thread's settings are also the process's, for threads that start without a context.
+_active: ContextVar[Settings | None] = ContextVar("pophealth_settings", default=None)
+_process: Settings | None = None
 
 
 def activate(settings: Settings | None) -> None:
-    """Make ``settings`` the process's settings (the CLI callback and ``create_app``); None clears them."""
-    global _active
-    _active = settings
+    """Make ``settings`` the running command's settings (the CLI callback); None clears them. In the main
+    thread they are also the process's."""
+    global _process
+    _active.set(settings)
+    if threading.current_thread() is threading.main_thread():
+        _process = settings
 
 
 def current() -> Settings:
     """The active settings, or (outside a command or server, e.g. a notebook) fresh ones from the environment."""
-    return _active if _active is not None else Settings.load()
+    active = _active.get()
+    if active is None:
+        active = _process
+    return active if active is not None else Settings.load()

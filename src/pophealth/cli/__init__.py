@@ -38,6 +38,11 @@ def main(argv: list[str] | None = None) -> None:
     """
     from rich.text import Text
 
+    from pophealth.cli.forward import forward_if_served
+
+    forwarded = forward_if_served(sys.argv[1:] if argv is None else list(argv))  # a server holds the warehouse
+    if forwarded is not None:
+        sys.exit(forwarded)
     try:
         app(args=argv)
     except SystemExit as exc:

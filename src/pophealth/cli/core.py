@@ -57,8 +57,13 @@ def serve(
 def _serve(db, host: str, port: int) -> None:
     from pophealth.web.server import serve
 
-    console.print(f"pophealth is running at [bold]http://{host}:{port}/[/] (Ctrl+C to stop)")
-    serve(db_path(db), host, port)
+    from rich.markup import escape
+
+    def announce(note: str) -> None:  # once the warehouse is open (or its server found): never before a failure
+        console.print(f"pophealth is running at [bold]http://{host}:{port}/[/] (Ctrl+C to stop)"
+                      + (f" {escape(note)}" if note else ""))
+
+    serve(db_path(db), host, port, announce)
 
 
 @app.command()

@@ -11,6 +11,7 @@ import duckdb
 
 from pophealth.config import db_path
 from pophealth.errors import ConfigError
+from pophealth.warehouse.served import served_cursor
 
 
 def connect(
@@ -20,6 +21,9 @@ def connect(
     from pophealth.warehouse.migrate import apply_migrations
 
     target = db_path(path)
+    lent = served_cursor(target)  # a command run inside `pophealth serve`: the server's own database
+    if lent is not None:
+        return lent
     if str(target) != ":memory:":
         if read_only and not target.exists():
             raise ConfigError(f"No warehouse at {target}", hint="run `pophealth init` or `pophealth demo` first")

@@ -15,6 +15,7 @@ import ibis
 from pophealth.config import db_path
 from pophealth.errors import ConfigError
 from pophealth.settings import current
+from pophealth.warehouse.served import served_cursor
 
 Engine = Literal["duckdb", "pyspark"]
 
@@ -24,7 +25,8 @@ def backend(engine: Engine | None = None, *, db: Any = None, session: Any = None
     engine = engine or current().engine
     if engine == "duckdb":
         target = db_path(db)
-        return ibis.duckdb.connect(str(target))
+        lent = served_cursor(target)  # inside `pophealth serve`: the server's own database
+        return ibis.duckdb.from_connection(lent) if lent is not None else ibis.duckdb.connect(str(target))
     if engine == "pyspark":
         return ibis.pyspark.connect(session or local_spark_session())
     raise ConfigError(f"Unknown engine {engine!r}; expected 'duckdb' or 'pyspark'")
