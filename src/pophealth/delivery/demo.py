@@ -7,20 +7,9 @@ command line or the tracker workbook), so the demo's public pages say "Not rated
 from __future__ import annotations
 
 import duckdb
-from rich.console import Console
 
 from pophealth.delivery.actions import load_strategy_actions
 
 
 def build_demo_tracker(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return load_strategy_actions(con)
-
-
-def delivery_demo_step():
-    from pophealth.demo import DemoStep
-
-    def run(con: duckdb.DuckDBPyConnection, console: Console) -> None:
-        counts = build_demo_tracker(con)
-        console.print("  " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
-
-    return DemoStep("delivery", "delivery-v2-no-examples", run)

@@ -6,7 +6,6 @@ import hashlib
 from importlib import resources
 
 import duckdb
-from rich.console import Console
 
 from pophealth.geography import reference as ref
 from pophealth.warehouse import transaction
@@ -45,13 +44,3 @@ def _checksum(files: str) -> str:
     for name in files.split(" + "):
         digest.update(resources.files("pophealth.geography").joinpath("data", name).read_bytes())
     return digest.hexdigest()[:16]
-
-
-def load_geography_step():
-    from pophealth.demo import DemoStep
-
-    def run(con: duckdb.DuckDBPyConnection, console: Console) -> None:
-        counts = load_geography(con)
-        console.print("  " + ", ".join(f"{t}: {n} rows" for t, n in counts.items()))
-
-    return DemoStep("geography", "geography-v1", run)

@@ -1,4 +1,4 @@
-"""The demo step that loads the shipped LLR Fingertips snapshot into the warehouse."""
+"""Loading the shipped LLR Fingertips snapshot into the warehouse (the demo's fingertips step runs it)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from datetime import date
 from importlib import resources
 
 import duckdb
-from rich.console import Console
 
 from pophealth.sources.fingertips_csv import load_batches, read_batch, summarise
 
@@ -23,13 +22,3 @@ def load_shipped_fingertips(con: duckdb.DuckDBPyConnection) -> list:
     batches = [read_batch(str(folder.joinpath(name)), snapshot_date=day) for name, day in SHIPPED]
     load_batches(con, batches)
     return [summarise(b) for b in batches]
-
-
-def load_fingertips_step():
-    from pophealth.demo import DemoStep
-
-    def run(con: duckdb.DuckDBPyConnection, console: Console) -> None:
-        for r in load_shipped_fingertips(con):
-            console.print(f"  {r.source}: {r.rows:,} rows, {r.indicators} indicators, {r.areas} areas")
-
-    return DemoStep("fingertips", "fingertips-v1", run)

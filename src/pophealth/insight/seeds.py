@@ -24,20 +24,3 @@ def seed_insights_path() -> Path:
 def load_seed_insights(con: duckdb.DuckDBPyConnection, strategy: Strategy) -> dict[str, int]:
     """Import the shipped records (idempotent: a second load changes nothing)."""
     return import_insights(con, strategy, seed_insights_path(), by="seed documents")
-
-
-def insight_demo_step():
-    """The demo build step: the seed records, reloaded whenever the shipped file changes."""
-    import hashlib
-
-    from rich.console import Console
-
-    from pophealth.demo import DemoStep
-    from pophealth.strategy import load_strategy
-
-    def run(con: duckdb.DuckDBPyConnection, console: Console) -> None:
-        counts = load_seed_insights(con, load_strategy())
-        console.print(f"  insight records of the strategy documents: {sum(counts.values())}")
-
-    digest = hashlib.sha256(seed_insights_path().read_bytes()).hexdigest()[:12]
-    return DemoStep("insight", f"insight-v1-{digest}", run)

@@ -1,4 +1,5 @@
-"""Demo build step: the published statistics shipped with pophealth, and the seeds' own narratives.
+"""What the demo loads for the measures (``pophealth.demo.measures`` runs it): the published statistics
+shipped with pophealth, and the seeds' own narratives.
 
 Nothing here is made up: the cancer waiting times and the curated extracts of A&E, ambulance,
 waiting-list, bed, discharge, Talking Therapies and Fingertips releases are real published figures
@@ -11,7 +12,6 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
-from rich.console import Console
 
 from pophealth.measures import narrative
 from pophealth.sources.nhse_stats import load_nhse_files
@@ -38,16 +38,3 @@ def load_measures_demo(con: duckdb.DuckDBPyConnection, strategy_dir: str | Path 
         counts["findings"] = len(report.findings)
         counts["narratives"] = narrative.seed_narratives(con, strategy)
     return counts
-
-
-def measures_demo_step():
-    from pophealth.demo import DemoStep
-
-    def run(con: duckdb.DuckDBPyConnection, console: Console) -> None:
-        counts = load_measures_demo(con)
-        files = [k for k in counts if k.endswith(".csv")]
-        console.print(f"  published statistics: {len(files)} files, {sum(counts[k] for k in files):,} rows; "
-                      f"{counts['findings']} rows left out as data-quality findings; "
-                      f"{counts['narratives']} seed narratives")
-
-    return DemoStep("measures", "measures-v2-public", run)

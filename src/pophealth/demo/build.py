@@ -6,36 +6,26 @@ rebuilds only steps whose fingerprint changed, so a second ``make demo`` is quic
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 from rich.console import Console
 
+from pophealth.demo.boards import boards_step
+from pophealth.demo.delivery import delivery_step
+from pophealth.demo.fingertips import fingertips_step
+from pophealth.demo.geography import geography_step
+from pophealth.demo.insight import insight_step
+from pophealth.demo.measures import measures_step
+from pophealth.demo.phm import phm_step
+from pophealth.demo.step import DemoStep
+from pophealth.demo.synth import synth_step
 from pophealth.warehouse import connect
 
 
-@dataclass(frozen=True)
-class DemoStep:
-    name: str
-    fingerprint: str  # change it (e.g. bump a version) to force a rebuild of this step
-    run: Callable[[duckdb.DuckDBPyConnection, Console], None]
-
-
 def demo_steps() -> list[DemoStep]:
-    """Every step of the demo build, in order. Each part of the product adds its own."""
-    from pophealth.boards.demo import boards_demo_step
-    from pophealth.delivery.demo import delivery_demo_step
-    from pophealth.geography.load import load_geography_step
-    from pophealth.indicators.load import load_fingertips_step
-    from pophealth.insight.seeds import insight_demo_step
-    from pophealth.measures.demo import measures_demo_step
-    from pophealth.phm.demo_step import phm_step
-    from pophealth.synth.demo_step import synth_step
-
-    return [load_geography_step(), load_fingertips_step(), measures_demo_step(), delivery_demo_step(),
-            boards_demo_step(), insight_demo_step(), synth_step(), phm_step()]
+    """Every step of the demo build, in order (one module of this package per part of the product)."""
+    return [geography_step(), fingertips_step(), measures_step(), delivery_step(),
+            boards_step(), insight_step(), synth_step(), phm_step()]
 
 
 def build_demo(db: Path, *, console: Console | None = None) -> None:

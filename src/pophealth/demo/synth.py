@@ -1,18 +1,18 @@
-"""The demo build step: 50,000 synthetic people, seed 1, rebuilt only when size, seed or generator change."""
+"""Demo step: 50,000 synthetic people, seed 1, rebuilt only when size, seed or generator change."""
 
 from __future__ import annotations
 
 import duckdb
 from rich.console import Console
 
+from pophealth.demo.step import DemoStep
 from pophealth.synth.params import fingerprint
 
 DEMO_PEOPLE = 50_000
 DEMO_SEED = 1
 
 
-def synth_step():
-    from pophealth.demo import DemoStep
+def synth_step() -> DemoStep:
     from pophealth.synth.generate import generate_into
 
     def run(con: duckdb.DuckDBPyConnection, console: Console) -> None:
