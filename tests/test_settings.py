@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pophealth.cli import main
+from pophealth.disclosure.policy import policy_of
 from pophealth.errors import ConfigError
 from pophealth.settings import MASK, Settings
 
@@ -21,7 +22,7 @@ def test_values_come_from_the_environment_then_options_with_their_sources():
     assert settings.source("disclosure_max") == "env POPHEALTH_DISCLOSURE_MAX"
     assert settings.source("db") == "option --db"
     assert settings.source("model_threads") == "default"  # an empty variable is unset
-    assert settings.disclosure_policy().max_suppressed == 10
+    assert policy_of(settings).max_suppressed == 10
 
 
 def test_settings_are_frozen():

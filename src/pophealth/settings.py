@@ -112,11 +112,6 @@ class Settings(BaseModel):
         value = getattr(self, field)
         return value.get_secret_value() if isinstance(value, SecretStr) else value
 
-    def disclosure_policy(self):  # noqa: ANN201 - DisclosurePolicy (imported late: no import cycle)
-        from pophealth.disclosure.policy import DisclosurePolicy
-
-        return DisclosurePolicy(max_suppressed=self.disclosure_max, rounding_base=self.disclosure_round)
-
 
 # A command's settings belong to the thread (context) running it: a command the serving process runs for a
 # caller (``pophealth.web.control``) runs in a worker thread with the caller's settings and must not change

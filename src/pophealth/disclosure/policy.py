@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pophealth.errors import PophealthError
+
+if TYPE_CHECKING:
+    from pophealth.settings import Settings
 
 COUNT_NAMES = ("count", "numerator", "denominator")
 
@@ -90,8 +94,16 @@ DEFAULT_POLICY = DisclosurePolicy()
 """The built-in policy (7, 5). Code that publishes uses ``current_policy()``, which honours the settings."""
 
 
+def policy_of(settings: Settings) -> DisclosurePolicy:
+    """The policy a settings object asks for (``POPHEALTH_DISCLOSURE_MAX`` and ``_ROUND``).
+
+    It is built here, not by ``Settings``: the settings sit below every engine and import none of them.
+    """
+    return DisclosurePolicy(max_suppressed=settings.disclosure_max, rounding_base=settings.disclosure_round)
+
+
 def current_policy() -> DisclosurePolicy:
     """The policy of the active settings (``pophealth.settings``): what every public output applies."""
     from pophealth.settings import current
 
-    return current().disclosure_policy()
+    return policy_of(current())
