@@ -57,10 +57,6 @@ EXCEPTIONS: dict[tuple[str, str], tuple[set[str], str]] = {
         {"sources/omop.py"},
         "loading an OMOP extract with NHS numbers writes the care identity store (care.identity_load) in the "
         "same load; to fix, care should read the loaded identities after the load, or be handed to it"),
-    ("sources", "indicators"): (
-        {"sources/public_extracts.py"},
-        "the public extracts drop Fingertips rows that the newer shipped extract replaces, and read the list of "
-        "shipped files from indicators.load.SHIPPED; to fix, the caller should pass the newer pairs in"),
     ("delivery", "boards"): (
         {"delivery/seed.py"},
         "the tracker's seed names each programme's board from the boards register (boards.loader), while "

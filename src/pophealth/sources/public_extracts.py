@@ -315,11 +315,11 @@ def parse_fingertips_snapshot(raw: pd.DataFrame, path: Path) -> Parsed:
 
 
 def _newer_pairs() -> set[tuple[int, str]]:
-    from pophealth.indicators.load import SHIPPED
+    from pophealth.sources.fingertips_csv import SHIPPED_EXTRACTS
 
     folder = resources.files("pophealth.indicators").joinpath("data")
     pairs: set[tuple[int, str]] = set()
-    for name, _day in SHIPPED:
+    for name, _day in SHIPPED_EXTRACTS:
         frame, _ = read_fingertips_csv(folder.joinpath(name).read_bytes(), name=name)
         pairs.update(zip(frame["indicator_id"].astype(int), frame["area_code"]))
     return pairs
