@@ -11,8 +11,8 @@ files that make them and the reason; a test fails when one grows, and when one i
 from __future__ import annotations
 
 import ast
-import sys
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -72,9 +72,9 @@ def _layer_of(package: str) -> str:
     return next(layer for layer, members in LAYERS.items() if package in members)
 
 
-def _imported(path: Path) -> list[str]:
+def _imported(path: Path, src: Path) -> list[str]:
     """Every pophealth module ``path`` imports, relative imports resolved, at any depth of the file."""
-    package = ["pophealth", *path.relative_to(SRC).parts[:-1]]
+    package = ["pophealth", *path.relative_to(src).parts[:-1]]
     found: list[str] = []
     for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
         if isinstance(node, ast.Import):
@@ -93,15 +93,16 @@ def _top(name_parts: tuple[str, ...]) -> str:
     return name_parts[0].removesuffix(".py")
 
 
-def import_graph() -> dict[str, dict[str, set[str]]]:
-    """importer package -> imported package -> the files (relative to src/pophealth) that import it."""
+@cache
+def import_graph(src: Path = SRC) -> dict[str, dict[str, set[str]]]:
+    """importer package -> imported package -> the files (relative to ``src``) that import it."""
     graph: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for path in SRC.rglob("*.py"):
-        rel = path.relative_to(SRC)
+    for path in src.rglob("*.py"):
+        rel = path.relative_to(src)
         if rel.parts == ("__init__.py",) or rel.parts == ("__main__.py",):
             continue
         importer = _top(rel.parts)
-        for name in _imported(path):
+        for name in _imported(path, src):
             imported = name.split(".")[1]
             if imported != importer:
                 graph[importer][imported].add(rel.as_posix())
@@ -198,14 +199,13 @@ def test_the_cycle_finder_finds_cycles_and_only_cycles():
     assert cycles({"a": {"b", "c"}, "b": {"c"}, "c": set()}) == []
 
 
-def test_the_import_graph_sees_imports_inside_functions_and_relative_ones(tmp_path, monkeypatch):
+def test_the_import_graph_sees_imports_inside_functions_and_relative_ones(tmp_path):
     pkg = tmp_path / "pophealth" / "alpha"
     pkg.mkdir(parents=True)
     (pkg / "__init__.py").write_text("")
     (pkg / "mod.py").write_text("def f():\n    from pophealth.beta import x\n    from ..gamma import y\n"
                                 "    import pophealth.delta.z\n")
-    monkeypatch.setattr(sys.modules[__name__], "SRC", tmp_path / "pophealth")
-    assert {k: dict(v) for k, v in import_graph().items()} == {
+    assert {k: dict(v) for k, v in import_graph(tmp_path / "pophealth").items()} == {
         "alpha": {"beta": {"alpha/mod.py"}, "gamma": {"alpha/mod.py"}, "delta": {"alpha/mod.py"}}}
 
 
