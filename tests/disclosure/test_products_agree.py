@@ -41,6 +41,8 @@ NO_INDICATOR_FIGURES = {
     "/api/measures/{measure_id}", "/measures/{measure_id}/narrative", "/api/measures/{measure_id}/narrative",
     "/pledges/{number:int}/measures", "/api/pledges/{number:int}/measures", "/login", "/api/login", "/login/sso",
     "/login/sso/callback", "/api/docs", "/api/openapi.json", "/places", "/api/places",
+    # the register's own words: Rutland's JHWS priorities, the enablers and the figures their case studies print
+    "/rutland", "/api/rutland", "/enablers", "/api/enablers", "/enablers/{slug}", "/api/enablers/{slug}",
 }
 # HTML pages are rendered from the same typed context as their JSON twin, which is what is crawled
 CRAWLED = {"/places/{area_code}.csv", "/places/{area_code}.xlsx", "/api/places/{area_code}", "/places/{area_code}",

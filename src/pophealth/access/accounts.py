@@ -15,7 +15,7 @@ import duckdb
 
 from pophealth.access.passwords import MIN_LENGTH, hash_password
 from pophealth.access.roles import ROLES
-from pophealth.errors import ConfigError, ConflictError, NotFoundError
+from pophealth.errors import ConfigError, NotFoundError
 from pophealth.warehouse import transaction
 
 
@@ -123,7 +123,8 @@ def _change(con: duckdb.DuckDBPyConnection, username: str, by: str, change: str,
 
 def _not_self(username: str, acting: str | None, what: str) -> None:
     if acting is not None and acting == username:
-        raise ConflictError(f"You cannot {what} your own account; ask another administrator")
+        # a refused request (400), not a conflict with someone else's change (409)
+        raise ConfigError(f"You cannot {what} your own account; ask another administrator")
 
 
 def disable(con: duckdb.DuckDBPyConnection, username: str, *, by: str, acting: str | None = None) -> None:

@@ -275,7 +275,7 @@ def _care_loop(con: duckdb.DuckDBPyConnection, m: Measure) -> MeasureSeries:
                              note=None if points else empty)
 
     head = make(PHM_ALL, "People on the frailty worklist reviewed", reviewed_points,
-                "No data yet: needs a population health management run (`pophealth phm run`).")
+                "No data yet: needs a population health management run.")
     closed_series = make(GAPS_CLOSED_ORG, "Care gaps closed since the previous run (frailty worklist)", closed_points,
                          "No data yet: needs two population health management runs.")
     return head.model_copy(update={"compare": [closed_series]})
