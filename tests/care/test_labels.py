@@ -48,3 +48,14 @@ def test_the_packaged_labels_are_the_reference_catalogues(reference):
     labels._catalogue.cache_clear()
     assert labels._catalogue("condition") == conditions
     assert labels._catalogue("deficit") == deficits
+
+
+def test_every_medicine_the_synthetic_population_issues_has_a_name():
+    """A person summary names each medicine from the package's table: a code the generator writes without a
+    name there would show as a bare code (found once: three epilepsy medicines added without names)."""
+    from pophealth.care.labels import medicine_name
+    from pophealth.synth.params import load_params
+
+    written = load_params()["drugs"]
+    assert written and {drug: code for drug, code in written.items() if not medicine_name(code)} == {}
+    assert all(medicine_name(code).lower() == drug for drug, code in written.items())

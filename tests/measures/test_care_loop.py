@@ -78,7 +78,7 @@ def test_one_run_gives_no_gaps_closed_and_no_run_gives_no_data(tmp_path, warehou
         nothing = read_series(empty, llr.measure(MEASURE))
     finally:
         empty.close()
-    assert nothing.state == "not_loaded" and not nothing.points and "phm run" in nothing.note
+    assert nothing.state == "not_loaded" and not nothing.points and "population health management run" in nothing.note
 
 
 def test_on_the_demonstration_population_it_is_withheld_like_other_phm_measures(warehouse, llr):
