@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pophealth.config import reference_dir, shared_dir
+# imported here, not inside a fuzz example: importing that module applies its own @given decorators
+from tests.sources.test_qof_workbook_input import write_qof
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STRATEGY_MIN = Path(__file__).parents[1] / "fixtures" / "strategy_min"
@@ -321,8 +323,6 @@ register(Importer("local_measure_return", seed=_write(
 
 # --- NHS Digital QOF CCG-level workbook (through the NHS England statistics loader) ---------------------
 def _qof_seed(folder: Path) -> Path:
-    from tests.sources.test_qof_workbook_input import write_qof
-
     return write_qof(folder / "qof.xlsx")
 
 
