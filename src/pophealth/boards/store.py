@@ -9,12 +9,12 @@ one sets its ``ends`` date, so who sat on a board on any date can be answered la
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import duckdb
 
 from pophealth.boards.models import Board, Level, Meeting, Membership, Organisation, Person, Register
+from pophealth.delivery import audit
 from pophealth.delivery.db import fetch_dicts, write
 from pophealth.errors import ConflictError, InputError, NotFoundError, Problem
 
@@ -25,25 +25,16 @@ def _source(s) -> str | None:  # noqa: ANN001 - a strategy Source or None
     return None if s is None else f"seed {s.document}: {s.section}" if s.section else f"seed {s.document}"
 
 
-def _json(value: dict[str, Any] | None) -> str | None:
-    return None if value is None else json.dumps(value, default=str, ensure_ascii=False, sort_keys=True)
-
-
 def record_change(con: duckdb.DuckDBPyConnection, entity: str, key: str, who: str,
                   before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
-    con.execute("INSERT INTO board_change (entity, key, who, changed_at, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-                [entity, key, who, dt.datetime.now().replace(microsecond=0), _json(before), _json(after)])
+    """One row of the register's own change log (``board_change``), written like the tracker's."""
+    audit.record_change(con, entity, key, who, before, after, at=dt.datetime.now().replace(microsecond=0),
+                        log="board_change")
 
 
 def changes(con: duckdb.DuckDBPyConnection, entity: str | None = None, key: str | None = None) -> list[dict[str, Any]]:
-    """The change log, oldest first, with ``before``/``after`` decoded."""
-    rows = fetch_dicts(con, """SELECT change_id, entity, key, who, changed_at, before, after FROM board_change
-                               WHERE (? IS NULL OR entity = ?) AND (? IS NULL OR key = ?) ORDER BY change_id""",
-                       [entity, entity, key, key])
-    for r in rows:
-        r["before"] = json.loads(r["before"]) if r["before"] else None
-        r["after"] = json.loads(r["after"]) if r["after"] else None
-    return rows
+    """The register's change log, oldest first, with ``before``/``after`` decoded."""
+    return audit.changes(con, entity, key, log="board_change")
 
 
 # ---------------------------------------------------------------- loading the shipped register
