@@ -43,3 +43,23 @@ def test_same_seed_same_identities(care_records):
     finally:
         con.close()
     assert first == again and first != other
+
+
+def test_a_population_larger_than_the_test_range_gives_identities_to_as_many_as_it_holds(care_records, monkeypatch):
+    """The full LLR (1.12 million) is larger than the test range (909,091 valid numbers): generation must not
+    fail, no number outside the range is made up, and each number goes to one person only."""
+    import pophealth.synth.identities as identities
+    from pophealth.care.nhs_number import valid_test_numbers
+
+    small = valid_test_numbers()[:1_000]
+    monkeypatch.setattr(identities, "valid_test_numbers", lambda: small)
+    con = connect(care_records, read_only=True, migrate=False)
+    try:
+        rows = synthetic_identities(con, 3)
+        people = {r[0] for r in con.execute("SELECT person_id FROM person").fetchall()}
+    finally:
+        con.close()
+    assert len(rows) == 1_000 < len(people)
+    assert {r["nhs_number"] for r in rows} == set(small)
+    assert {r["person_id"] for r in rows} <= people and len({r["person_id"] for r in rows}) == 1_000
+    assert [r["person_id"] for r in rows] == sorted(r["person_id"] for r in rows)

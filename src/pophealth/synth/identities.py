@@ -4,6 +4,11 @@ Each synthetic person gets an NHS number from the range reserved for testing (99
 valid check digit, so it can be typed into a test practice system but is never a real patient's), a name
 drawn from lists reflecting LLR's population, the date of birth the record holds, a made-up street address
 in the person's place, and their practice. Same seed, same identities.
+
+The test range holds 909,091 valid numbers, fewer than the full LLR population (1.12 million). A larger
+population gives identities to as many people as the range allows, chosen at random; the others have none, as
+people loaded without an NHS number have none, and care views show their pseudonymised id instead. No number
+outside the test range is ever made up.
 """
 
 from __future__ import annotations
@@ -15,7 +20,6 @@ import numpy as np
 
 from pophealth.care.identity_store import replace_identities, store_path, warehouse_file
 from pophealth.care.nhs_number import valid_test_numbers
-from pophealth.errors import ConfigError
 
 SOURCE = "synthetic"
 GIVEN_F = ("Olivia", "Amelia", "Isla", "Ava", "Mia", "Sophia", "Grace", "Lily", "Emily", "Ella", "Margaret", "Patricia",
@@ -44,9 +48,10 @@ def synthetic_identities(con: duckdb.DuckDBPyConnection, seed: int) -> list[dict
                g.practice_code, coalesce(g.place, 'Leicester') AS place
         FROM person p LEFT JOIN person_geography g USING (person_id) ORDER BY p.person_id""").fetchall()
     numbers = valid_test_numbers()
-    if len(people) > numbers.size:
-        raise ConfigError(f"The test range holds {numbers.size:,} valid NHS numbers; {len(people):,} people need more")
     rng = np.random.default_rng([seed, 999])
+    if len(people) > numbers.size:  # more people than test numbers: a random subset gets identities
+        keep = np.sort(rng.choice(len(people), size=numbers.size, replace=False))
+        people = [people[i] for i in keep]
     chosen = numbers[rng.choice(numbers.size, size=len(people), replace=False)]
     pick = rng.random((len(people), 4))
     rows = []
