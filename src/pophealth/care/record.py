@@ -1,62 +1,97 @@
 """What the record itself says about one person, read straight from OMOP: who they are, the medicines
-issued and the latest hospital and A&E contacts. Lists of facts, no clinical definitions (those are the
-PHM engine's); nothing dated after the as-at date is read.
+issued and the latest hospital and A&E contacts. Lists of facts, no clinical definitions of its own: age,
+registration and what counts as an emergency admission are the Ibis definitions the PHM engine uses
+(``pophealth.omop``), so a summary can never show an age or an admission the engine would not count.
+Nothing dated after the as-at date is read.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 import duckdb
-import pandas as pd
+import ibis
+import ibis.expr.types as ir
 
-# Emergency admission: ER-and-inpatient (262), or inpatient (9201) admitted from the emergency room (8870)
-# (the convention of pophealth.omop.queries.emergency_admissions).
-EMERGENCY_ADMISSION = "(v.visit_concept_id = 262 OR (v.visit_concept_id = 9201 AND v.admitted_from_concept_id = 8870))"
+from pophealth import omop
+from pophealth.omop import Cdm
+
 VISIT_KINDS = {262: "Emergency admission (via A&E)", 9201: "Inpatient stay", 9202: "Outpatient visit",
                9203: "A&E attendance"}
 
 
+def cdm_of(con: duckdb.DuckDBPyConnection) -> Cdm:
+    """The warehouse's OMOP tables through Ibis, on the caller's connection (a request's cursor)."""
+    return Cdm(ibis.duckdb.from_connection(con))
+
+
 def as_of_date(con: duckdb.DuckDBPyConnection) -> dt.date:
     """With no PHM run: the end of the latest registration in the data, but never after today."""
-    row = con.execute("SELECT max(observation_period_end_date) FROM observation_period").fetchone()
-    latest = row[0] if row and row[0] else dt.date.today()
-    return min(latest, dt.date.today())
+    op = cdm_of(con).table("observation_period")
+    latest = op.observation_period_end_date.max().to_pyarrow().as_py()
+    latest = latest.date() if isinstance(latest, dt.datetime) else latest
+    return min(latest or dt.date.today(), dt.date.today())
+
+
+def _one(expr: ir.Table) -> dict | None:
+    rows = expr.to_pyarrow().to_pylist()
+    return rows[0] if rows else None
 
 
 def identity(con: duckdb.DuckDBPyConnection, person_id: int, as_of: dt.date) -> dict:
     """Identifier, sex, age at ``as_of``, practice, PCN, place, IMD decile, death date and registration."""
-    frame = con.execute("""
-        SELECT coalesce(p.person_source_value, CAST(p.person_id AS VARCHAR)) AS identifier, p.gender_source_value AS sex,
-               year($as_of::DATE) - p.year_of_birth
-                 - CASE WHEN (coalesce(p.month_of_birth, 1), coalesce(p.day_of_birth, 1))
-                             > (month($as_of::DATE), day($as_of::DATE)) THEN 1 ELSE 0 END AS age,
-               g.practice_code, g.pcn_code, g.pcn_name, g.imd2025_decile AS imd_decile, g.place,
-               (SELECT min(death_date) FROM death d WHERE d.person_id = p.person_id) AS death_date,
-               EXISTS (SELECT 1 FROM observation_period op WHERE op.person_id = p.person_id
-                       AND $as_of::DATE BETWEEN op.observation_period_start_date AND op.observation_period_end_date)
-                   AS registered
-        FROM person p JOIN person_geography g USING (person_id) WHERE p.person_id = $person_id""",
-        {"person_id": person_id, "as_of": as_of}).df()
-    row = frame.iloc[0].to_dict()
-    return {k: (None if not isinstance(v, (list, str)) and pd.isna(v) else v) for k, v in row.items()}
+    cdm = cdm_of(con)
+    p = cdm.person.filter(ibis._.person_id == person_id)
+    geo = cdm.table("person_geography").filter(ibis._.person_id == person_id)
+    age = omop.age_on(cdm, as_of).filter(ibis._.person_id == person_id).rename(age="value")
+    registered = omop.observed_on(cdm, as_of).filter(ibis._.person_id == person_id).rename(registered="value")
+    death = cdm.table("death").filter(ibis._.person_id == person_id)
+    died = death.group_by("person_id").aggregate(death_date=death.death_date.min())
+    found = (p.join(geo, "person_id").join(age, "person_id").join(registered, "person_id")
+             .left_join(died, "person_id"))
+    row = _one(found.select(
+        identifier=p.person_source_value.fill_null(p.person_id.cast("string")), sex=p.gender_source_value,
+        age=found.age, practice_code=geo.practice_code, pcn_code=geo.pcn_code, pcn_name=geo.pcn_name,
+        imd_decile=geo.imd2025_decile, place=geo.place, death_date=died.death_date, registered=found.registered))
+    if row is None:
+        raise KeyError(person_id)
+    if isinstance(row["death_date"], dt.datetime):
+        row["death_date"] = row["death_date"].date()
+    return row
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` months earlier, or that month's last day when it is shorter (as SQL's
+    ``date - INTERVAL n MONTH``): 12 months before 29 February 2024 is 28 February 2023."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def medicines(con: duckdb.DuckDBPyConnection, person_id: int, as_of: dt.date) -> list[dict]:
     """Medicines (by code) issued in the 12 months to ``as_of``: issues and last issue, latest first."""
-    rows = con.execute("""
-        SELECT drug_source_value AS code, count(*) AS issues_12m, max(drug_exposure_start_date) AS last_issue
-        FROM drug_exposure
-        WHERE person_id = $person_id AND drug_exposure_start_date <= $as_of::DATE
-          AND drug_exposure_start_date > $as_of::DATE - INTERVAL 12 MONTH
-        GROUP BY 1 ORDER BY last_issue DESC, code""", {"person_id": person_id, "as_of": as_of}).fetchall()
-    return [{"code": str(r[0]), "issues_12m": int(r[1]), "last_issue": r[2]} for r in rows]
+    d = cdm_of(con).table("drug_exposure")
+    issued = d.filter(d.person_id == person_id, d.drug_exposure_start_date <= as_of,
+                      d.drug_exposure_start_date > months_before(as_of, 12))
+    rows = (issued.group_by(code=issued.drug_source_value)
+            .aggregate(issues_12m=issued.count(), last_issue=issued.drug_exposure_start_date.max())
+            .order_by([ibis.desc("last_issue"), "code"]).to_pyarrow().to_pylist())
+    return [{"code": str(r["code"]), "issues_12m": int(r["issues_12m"]), "last_issue": _date(r["last_issue"])}
+            for r in rows]
 
 
 def recent_contacts(con: duckdb.DuckDBPyConnection, person_id: int, as_of: dt.date, limit: int = 10) -> list[dict]:
     """The person's latest visits (hospital and A&E contacts), newest first."""
-    rows = con.execute(f"""
-        SELECT v.visit_start_date, v.visit_concept_id, v.visit_source_value, {EMERGENCY_ADMISSION} AS emergency
-        FROM visit_occurrence v WHERE v.person_id = ? AND v.visit_start_date <= ?
-        ORDER BY v.visit_start_date DESC, v.visit_occurrence_id DESC LIMIT ?""", [person_id, as_of, limit]).fetchall()
-    return [{"date": r[0], "kind": VISIT_KINDS.get(r[1], r[2] or "Contact"), "emergency": bool(r[3])} for r in rows]
+    v = cdm_of(con).table("visit_occurrence")
+    mine = v.filter(v.person_id == person_id, v.visit_start_date <= as_of)
+    rows = (mine.select("visit_start_date", "visit_concept_id", "visit_source_value", "visit_occurrence_id",
+                        emergency=omop.is_emergency_admission(mine))
+            .order_by([ibis.desc("visit_start_date"), ibis.desc("visit_occurrence_id")]).limit(limit)
+            .to_pyarrow().to_pylist())
+    return [{"date": _date(r["visit_start_date"]),
+             "kind": VISIT_KINDS.get(r["visit_concept_id"], r["visit_source_value"] or "Contact"),
+             "emergency": bool(r["emergency"])} for r in rows]
+
+
+def _date(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value

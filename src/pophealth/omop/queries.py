@@ -127,18 +127,18 @@ def visit_count(cdm: Cdm, start: dt.date, end: dt.date, visit_concept_ids: Seque
     return _per_person(cdm, found, {"value": 0})
 
 
+def is_emergency_admission(v: ir.Table) -> ir.BooleanValue:
+    """Whether a visit row is an emergency admission: an ER-and-inpatient visit (262), or an inpatient visit
+    (9201) admitted from the emergency room (``admitted_from_concept_id`` 8870). Elective inpatient stays
+    (9201 from anywhere else) and A&E attendances that did not lead to admission (9203) are not. The one
+    definition: the PHM engine counts with it and the care team's record view labels contacts with it."""
+    return (v.visit_concept_id == ER_AND_INPATIENT) | (
+        (v.visit_concept_id == INPATIENT) & (v.admitted_from_concept_id == ADMITTED_FROM_EMERGENCY_ROOM).fill_null(False))
+
+
 def emergency_admissions(cdm: Cdm, start: dt.date, end: dt.date) -> ir.Table:
-    """Emergency admissions starting in the window.
-
-    An emergency admission is an ER-and-inpatient visit (262), or an inpatient visit (9201) admitted
-    from the emergency room (``admitted_from_concept_id`` 8870). Elective inpatient stays (9201 from
-    anywhere else) and A&E attendances that did not lead to admission (9203) are not counted.
-    """
-    def from_emergency(v: ir.Table) -> ir.BooleanValue:
-        return (v.visit_concept_id == ER_AND_INPATIENT) | (
-            v.admitted_from_concept_id == ADMITTED_FROM_EMERGENCY_ROOM).fill_null(False)
-
-    return visit_count(cdm, start, end, EMERGENCY_ADMISSION, extra=from_emergency)
+    """Emergency admissions starting in the window (``is_emergency_admission``)."""
+    return visit_count(cdm, start, end, EMERGENCY_ADMISSION, extra=is_emergency_admission)
 
 
 def emergency_attendances(cdm: Cdm, start: dt.date, end: dt.date) -> ir.Table:
