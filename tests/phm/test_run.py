@@ -111,6 +111,34 @@ def test_worklist_exports_one_practice(synth_db, tmp_path):
     assert len(pd.read_excel(out)) == len(frame)
 
 
+@pytest.mark.slow
+def test_worklist_holds_exactly_the_people_in_need_highest_need_first(synth_db):
+    """Everyone of the PCN with an open care gap, 5+ long-term conditions or moderate/severe frailty, and
+    nobody else; their cohorts and open gaps listed in name order; highest CMS, then LTC count, first."""
+    con = connect(synth_db)
+    try:
+        run = con.execute("SELECT run_id FROM phm_run ORDER BY finished_at DESC LIMIT 1").fetchall()[0][0]
+        pcn = con.execute("SELECT pcn_code FROM phm_person WHERE run_id = ? GROUP BY 1 ORDER BY count(*) DESC "
+                          "LIMIT 1", [run]).fetchall()[0][0]
+        people = con.execute("SELECT * FROM phm_person WHERE run_id = ? AND pcn_code = ?", [run, pcn]).df()
+        gaps = con.execute("SELECT person_id, care_gap FROM phm_care_gap WHERE run_id = ? AND gap", [run]).df()
+        cohorts = con.execute("SELECT person_id, cohort FROM phm_person_cohort WHERE run_id = ?", [run]).df()
+        frame = worklist(con, pcn=pcn)
+    finally:
+        con.close()
+    open_gaps = gaps.groupby("person_id").care_gap.apply(lambda s: ",".join(sorted(s))).to_dict()
+    named = cohorts.groupby("person_id").cohort.apply(lambda s: ",".join(sorted(s))).to_dict()
+    in_need = people[people.person_id.isin(open_gaps) | people.ltc_5plus
+                     | people.efi_category.isin(["moderate", "severe"])]
+    assert set(frame.person_id) == set(in_need.person_id) and len(frame) == len(in_need) > 0
+    for row in frame.itertuples():
+        assert row.open_care_gaps == open_gaps.get(row.person_id, None) or (
+            pd.isna(row.open_care_gaps) and row.person_id not in open_gaps)
+        assert row.cohorts == named.get(row.person_id) or (pd.isna(row.cohorts) and row.person_id not in named)
+    keys = list(zip(-frame.cms_score, -frame.ltc_count, frame.person_id))
+    assert keys == sorted(keys)
+
+
 def test_outside_data_with_unmatched_codes_gives_empty_registers(tmp_path):
     db = tmp_path / "outside.duckdb"
     con = connect(db)

@@ -1,5 +1,7 @@
 """Patient-level worklists for a practice or PCN: who is in which cohort, with which open care gaps.
 
+Read from the run's stored results through Ibis, the one way into patient-level data.
+
 Worklists are patient-level and stay inside the secure zone: they carry the pseudonymised person id,
 never a name, and are for the care team of that practice or PCN.
 """
@@ -9,7 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import ibis
 import pandas as pd
+from ibis import _
 
 from pophealth.cells import csv_frame, text_only
 from pophealth.errors import InputError, NotFoundError, Problem
@@ -28,20 +32,21 @@ def worklist(con: duckdb.DuckDBPyConnection, *, practice: str | None = None, pcn
     if run_id is None:
         raise NotFoundError("No PHM run in this warehouse", hint="Run `pophealth phm run` first.")
     column, code = ("practice_code", practice) if practice else ("pcn_code", pcn)
-    frame = con.execute(f"""
-        WITH gaps AS (SELECT person_id, string_agg(care_gap, ',' ORDER BY care_gap) AS open_care_gaps
-                      FROM phm_care_gap WHERE run_id = $run AND gap GROUP BY person_id),
-             coh AS (SELECT person_id, string_agg(cohort, ',' ORDER BY cohort) AS cohorts
-                     FROM phm_person_cohort WHERE run_id = $run GROUP BY person_id)
-        SELECT p.person_id, p.practice_code, p.pcn_code, p.age, p.sex, p.segment, p.ltc_count, p.cms_score,
-               p.efi_category, p.efi_score, coh.cohorts, gaps.open_care_gaps
-        FROM phm_person p LEFT JOIN gaps USING (person_id) LEFT JOIN coh USING (person_id)
-        WHERE p.run_id = $run AND p.{column} = $code
-          AND (gaps.open_care_gaps IS NOT NULL OR p.ltc_5plus OR p.efi_category IN ('moderate', 'severe'))
-        ORDER BY p.cms_score DESC, p.ltc_count DESC, p.person_id""", {"run": run_id, "code": code}).df()
-    if frame.empty and not con.execute(f"SELECT count(*) FROM phm_person WHERE run_id = ? AND {column} = ?",
-                                       [run_id, code]).fetchall()[0][0]:
+    stored = ibis.duckdb.from_connection(con)
+    person = stored.table("phm_person").filter(_.run_id == run_id, _[column] == code)
+    if not person.count().to_pyarrow().as_py():
         raise NotFoundError(f"No registered people for {column.split('_')[0]} {code!r} in run {run_id}")
+    gap = stored.table("phm_care_gap").filter(_.run_id == run_id, _.gap)
+    gaps = gap.group_by("person_id").aggregate(open_care_gaps=gap.care_gap.group_concat(",", order_by=gap.care_gap))
+    cohort = stored.table("phm_person_cohort").filter(_.run_id == run_id)
+    cohorts = cohort.group_by("person_id").aggregate(cohorts=cohort.cohort.group_concat(",", order_by=cohort.cohort))
+    joined = (person.left_join(gaps, person.person_id == gaps.person_id)
+              .left_join(cohorts, person.person_id == cohorts.person_id)
+              .select(*[person[c] for c in COLUMNS if c not in ("cohorts", "open_care_gaps")], "ltc_5plus",
+                      cohorts=cohorts.cohorts, open_care_gaps=gaps.open_care_gaps))
+    needs = joined.open_care_gaps.notnull() | joined.ltc_5plus | joined.efi_category.isin(["moderate", "severe"])
+    frame = (joined.filter(needs).select(*COLUMNS)
+             .order_by([ibis.desc("cms_score"), ibis.desc("ltc_count"), "person_id"]).to_pandas())
     return frame[COLUMNS]
 
 
