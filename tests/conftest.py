@@ -18,7 +18,7 @@ settings.load_profile("ci" if os.environ.get("CI") else "pophealth")
 
 # The synthetic care warehouse is used by the web, CLI and care tests: registered once here so that
 # each test process builds it once (imported into several conftests it would be built once per import).
-pytest_plugins = ["tests.care_support"]
+pytest_plugins = ["tests.care_support", "tests.engine_gaps"]
 
 
 @pytest.fixture
@@ -61,3 +61,4 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+

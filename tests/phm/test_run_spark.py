@@ -68,3 +68,26 @@ def test_an_unknown_engine_is_refused_before_anything_is_stored(tmp_path):
         assert con.execute("SELECT count(*) FROM phm_run").fetchone()[0] == 0
     finally:
         con.close()
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_risk_training_on_spark_stores_the_same_scores_as_duckdb(care_records, tmp_path):
+    """``POPHEALTH_ENGINE=pyspark pophealth phm risk train``: the features come from Spark, the models and
+    scores are stored in the warehouse, and they equal the DuckDB run's (2,500 people: enough deaths to fit)."""
+    duck, spark = tmp_path / "duck.duckdb", tmp_path / "spark.duckdb"
+    shutil.copy(care_records, duck)
+    shutil.copy(care_records, spark)
+    scores = []
+    for db, engine in ((duck, "duckdb"), (spark, "pyspark")):
+        _invoke("phm", "risk", "train", "--bootstrap", "0", "--db", str(db), env={"POPHEALTH_ENGINE": engine})
+        con = connect(db)
+        try:
+            scores.append(con.execute("""SELECT r.outcome, s.* EXCLUDE (run_id) FROM phm_risk_score s
+                                         JOIN phm_risk_run r USING (run_id) ORDER BY ALL""").df())
+        finally:
+            con.close()
+    import pandas as pd
+
+    assert len(scores[0]) > 1_000
+    pd.testing.assert_frame_equal(scores[0], scores[1], check_dtype=False, atol=1e-9)

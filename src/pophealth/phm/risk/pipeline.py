@@ -13,8 +13,10 @@ evaluate there, and each person's top contributing factors are stored with the s
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import ibis
@@ -23,6 +25,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from pophealth.errors import ConfigError
+from pophealth.settings import current
 from pophealth.omop import Cdm
 from pophealth.phm.risk import eol, evaluate, store
 from pophealth.phm.risk.factors import top_factors
@@ -40,8 +43,6 @@ MODEL_NAME = "L2 logistic regression (age spline, prior use, LTCs, eFI deficits)
 def model_threads() -> int:
     """BLAS and OpenMP threads for fitting and evaluation (``POPHEALTH_MODEL_THREADS``, default 1): on a
     shared, busy machine spinning worker threads made fitting 40 to 60 times slower than one thread."""
-    from pophealth.settings import current
-
     return current().model_threads
 
 
@@ -133,17 +134,25 @@ def run_risk(con: duckdb.DuckDBPyConnection, cutoff: dt.date = DEFAULT_CUTOFF, *
     their ids, reports and scoring date.
 
     ``score_on`` defaults to ``default_score_date``; it cannot be before the cut-off. ``cdm`` lets the
-    features come from another engine (e.g. Spark); results are stored in ``con``.
+    features come from another engine; without it they come from the ``POPHEALTH_ENGINE`` setting's engine
+    (the warehouse's OMOP tables exported to Parquet for PySpark, as ``phm run`` does). Results are stored
+    in ``con`` either way.
     """
     if score_on is not None and score_on < cutoff:
         raise ConfigError(f"The scoring date {score_on} is before the cut-off {cutoff}",
                           hint="score at the cut-off or later (the latest PHM run's index date by default)")
+    if cdm is None and current().engine == "pyspark":
+        from pophealth.warehouse.spark import spark_cdm
+
+        with tempfile.TemporaryDirectory(prefix="pophealth-spark-") as folder:
+            return run_risk(con, cutoff, seed=seed, reps=reps, eol_fraction=eol_fraction, score_on=score_on,
+                            cdm=spark_cdm(con, Path(folder)))
     cdm = cdm or Cdm(ibis.duckdb.from_connection(con))
     check_follow_up(cdm, cutoff)
     score_on = score_on or default_score_date(con, cutoff)
     t0 = cutoff - dt.timedelta(days=365)
     train, test = load_year(cdm, t0), load_year(cdm, cutoff)
-    current = test.features if score_on == cutoff else load_current(cdm, score_on)
+    at_score_date = test.features if score_on == cutoff else load_current(cdm, score_on)
     ids = test.features.index.to_numpy()
     result = {}
     for outcome in (store.ADMISSION, store.DEATH):
@@ -158,6 +167,6 @@ def run_risk(con: duckdb.DuckDBPyConnection, cutoff: dt.date = DEFAULT_CUTOFF, *
                                       f"cut-off {cutoff.isoformat()}")
         store.save_run(con, run_id=run_id, outcome=outcome, cutoff=cutoff, training_cutoff=t0, model=MODEL_NAME,
                        metrics=report, svg=svg, scores=store.score_table(run_id, ids, score), worklist=wl,
-                       scoring=score_only(model, current, outcome, score_on, eol_fraction))
+                       scoring=score_only(model, at_score_date, outcome, score_on, eol_fraction))
         result[outcome] = {"run_id": run_id, "metrics": report, "scored_at": score_on}
     return result
