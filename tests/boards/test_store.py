@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pophealth.boards import reviews, store
-from pophealth.boards.models import Level, Person
+from pophealth.strategy.boards_models import Level, Person
 from pophealth.delivery.governance import list_governance
 from pophealth.errors import ConflictError, InputError, NotFoundError
 

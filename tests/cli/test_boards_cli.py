@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pophealth.cli import main
-from pophealth.boards.loader import load_register
+from pophealth.strategy.boards_register import load_register
 
 
 def _run(capsys, *args: str):

@@ -53,14 +53,6 @@ SAME_LAYER: dict[str, set[str]] = {
 
 # Known breaches, (importer, imported) -> (the files that make them, why they are not fixed yet).
 EXCEPTIONS: dict[tuple[str, str], tuple[set[str], str]] = {
-    ("sources", "care"): (
-        {"sources/omop.py"},
-        "loading an OMOP extract with NHS numbers writes the care identity store (care.identity_load) in the "
-        "same load; to fix, care should read the loaded identities after the load, or be handed to it"),
-    ("delivery", "boards"): (
-        {"delivery/seed.py"},
-        "the tracker's seed names each programme's board from the boards register (boards.loader), while "
-        "boards.store sets governance on the tracker; to fix, the register's reading belongs below both"),
     ("web", "cli"): (
         {"web/control.py"},
         "the serving process runs a forwarded command (pophealth.cli.main) and re-decides the command "

@@ -96,7 +96,7 @@ def test_care_accounts_only_for_practices_and_pcns_that_exist(tmp_path):
 def test_an_account_linked_to_a_person_the_lead_field_names_may_edit_the_action(tmp_path):
     from pophealth.access.roles import User
     from pophealth.access.users import add_user
-    from pophealth.boards.models import Person
+    from pophealth.strategy.boards_models import Person
     from pophealth.boards.store import add_person
     from pophealth.warehouse import connect
 

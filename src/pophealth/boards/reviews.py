@@ -13,7 +13,7 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from pophealth.boards.models import Level
+from pophealth.strategy.boards_models import Level
 
 ANNUAL = {"sponsor": "Annual sponsor review and highlight report to the board",
           "watch": "Annual review of the watch list"}

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from pophealth.boards.models import Board, Level, Meeting, Membership, Organisation, Person, Register
+from pophealth.strategy.boards_models import Board, Level, Meeting, Membership, Organisation, Person, Register
 from pophealth.delivery import audit
 from pophealth.delivery.db import fetch_dicts, write
 from pophealth.errors import ConflictError, InputError, NotFoundError, Problem
@@ -72,7 +72,7 @@ def load_register_into(con: duckdb.DuckDBPyConnection, register: Register) -> di
 
 
 def load_shipped(con: duckdb.DuckDBPyConnection, strategy_dir=None) -> dict[str, int]:  # noqa: ANN001
-    from pophealth.boards.loader import load_register
+    from pophealth.strategy.boards_register import load_register
 
     return load_register_into(con, load_register(strategy_dir))
 

@@ -51,9 +51,13 @@ def _run(loader: Callable, folder: Path, db: Path | None, as_json: bool, create:
 @load_app.command("omop")
 def omop(folder: FolderArg, db: DbOption = None, create: CreateOption = False, as_json: JsonOption = False) -> None:
     """Load an OMOP CDM v5.4 export (CSV, TSV or Parquet; any file-name case), all or nothing."""
+    from pophealth.care.identity_load import identity_sink
     from pophealth.sources.omop import load_omop
 
-    _run(load_omop, folder, db, as_json, create)
+    def load(con, folder, pseudonymiser, progress):
+        return load_omop(con, folder, pseudonymiser, progress, identities=identity_sink(con, "omop"))
+
+    _run(load, folder, db, as_json, create)
 
 
 @load_app.command("synthea")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pophealth.boards.loader import programme_boards
+from pophealth.strategy.boards_register import programme_boards
 from pophealth.delivery.records import Action, Activity, Governance, Priority
 from pophealth.strategy.models import MeasureSlot, Strategy
 

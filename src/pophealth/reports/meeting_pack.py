@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 from pydantic import BaseModel
 
-from pophealth.boards.models import Board, Meeting
+from pophealth.strategy.boards_models import Board, Meeting
 from pophealth.boards.store import current_levels, get_board, get_meeting, list_people, previous_meeting
 from pophealth.delivery.actions import list_priorities
 from pophealth.delivery.governance import list_governance

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from pophealth.care.identity_load import IDENTITY_COLUMNS, identities_from_person, write_loaded_identities
+from pophealth.sources.identities import IDENTITY_COLUMNS, IdentitySink, identities_from_person
 from pophealth.errors import InputError, NotFoundError, Problem
 from pophealth.sources.cdm_checks import Part
 from pophealth.sources.cdm_schema import CDM_TABLES
@@ -57,18 +57,21 @@ def find_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
 
 
 def load_omop(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike[str], pseudonymiser: Pseudonymiser,
-              progress: Progress | None = None) -> LoadSummary:
-    """Load every CDM table file in ``folder`` in one transaction; raise InputError on any problem."""
+              progress: Progress | None = None, identities: IdentitySink | None = None) -> LoadSummary:
+    """Load every CDM table file in ``folder`` in one transaction; raise InputError on any problem.
+
+    Identifiers in the person file never reach the warehouse; after the load they are handed to
+    ``identities`` (the command line gives the care identity store's writer), or dropped without one."""
     folder = Path(folder)
     files, skipped = find_files(folder)
     parts = []
-    identities: list[dict] = []
+    found: list[dict] = []
     for table, path in files.items():
         if progress:
             progress(f"reading {path.name}")
         data = read_table(path)
         if table == "person":
-            identities = identities_from_person(data, pseudonymiser)  # to the identity store, not the warehouse
+            found = identities_from_person(data, pseudonymiser)  # to the identity sink, not the warehouse
             data = data.drop_columns([c for c in data.column_names if c.lower() in _DROPPED + IDENTITY_COLUMNS])
         parts.append(Part(table, path.name, data,
                           extra_columns=frozenset({NHS_NUMBER}) if table == "person" else frozenset()))
@@ -77,5 +80,6 @@ def load_omop(con: duckdb.DuckDBPyConnection, folder: str | os.PathLike[str], ps
                   files=sorted(p.name for p in files.values()), checksum=checksum(files.values(), folder),
                   namespace=NAMESPACE, skipped=skipped)
     summary = load_parts(con, parts, batch, pseudonymiser, progress)
-    write_loaded_identities(con, identities, source="omop", origin=files["person"].name if "person" in files else "")
+    if identities is not None and found:
+        identities(found, files["person"].name)
     return summary

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ValidationError
 
 from pophealth.boards import reviews, store
-from pophealth.boards.models import Board, Level, Meeting, Organisation, Person
+from pophealth.strategy.boards_models import Board, Level, Meeting, Organisation, Person
 from pophealth.delivery.actions import list_priorities
 from pophealth.delivery.governance import list_governance
 from pophealth.errors import ConfigError
@@ -197,7 +197,7 @@ def board_page(request: Request, board_id: str) -> BoardPage:
 
 
 def organisations_page(request: Request) -> OrganisationsPage:
-    from pophealth.boards.loader import load_register
+    from pophealth.strategy.boards_register import load_register
 
     with warehouse(request) as con:
         orgs = store.list_organisations(con)

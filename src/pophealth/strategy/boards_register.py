@@ -2,6 +2,8 @@
 
 The register sits in a sub-folder so the strategy loader, which reads every YAML file at the top of the
 folder, is not asked to know it. Problems name the file and the path inside it; nothing is half-read.
+It lives with the strategy, below the delivery tracker (which names each programme's board from it) and the
+boards store (which records meetings and level decisions against it), so neither imports the other.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from pophealth.boards.models import Board, Organisation, Person, Register, Stakeholders
+from pophealth.strategy.boards_models import Board, Organisation, Person, Register, Stakeholders
 from pophealth.errors import ConfigError, InputError, Problem
 from pophealth.sources.safe_yaml import load_yaml
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pophealth.boards.loader import load_register, programme_boards, register_dir
+from pophealth.strategy.boards_register import load_register, programme_boards, register_dir
 from pophealth.errors import InputError
 
 SEEDS = Path(__file__).parents[3] / "shared" / "seeds"
