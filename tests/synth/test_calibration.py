@@ -71,3 +71,34 @@ def test_leicester_lowest_allows_noise_but_not_a_clear_reversal():
     # 9.3 years below with a combined SE of about 1.04: a real reversal
     assert not leicester_lowest({"Leicester": (79.3, 0.3), "Rutland": (70.0, 1.0)})
     assert not leicester_lowest({"Rutland": (80.0, 1.0)})
+
+
+def test_checks_count_ages_in_completed_years_and_admissions_by_the_engines_definition(small_db):
+    """The calibration counts the people the PHM registers count: age in completed years on the as-of date
+    (a calendar-year difference makes someone 74 whose 74th birthday is still to come), and emergency
+    admissions as the engine defines them (262, or 9201 admitted from the emergency room)."""
+    import datetime as dt
+
+    from pophealth.synth.calibration import _alive_table, emergency_admissions_ever
+    from pophealth.synth.params import load_params
+    from pophealth.warehouse import connect
+
+    as_of = dt.date.fromisoformat(str(load_params()["as_of"]))
+    con = connect(small_db)
+    try:
+        _alive_table(con, str(as_of))
+        ages = dict(con.execute("SELECT person_id, age FROM _alive").fetchall())
+        born = {pid: dt.date(y, m, d) for pid, y, m, d in con.execute(
+            "SELECT person_id, year_of_birth, month_of_birth, day_of_birth FROM person").fetchall()}
+        con.execute("INSERT INTO visit_occurrence (visit_occurrence_id, person_id, visit_concept_id, visit_start_date, "
+                    "visit_end_date, visit_type_concept_id, admitted_from_concept_id) VALUES "
+                    "(-1, 1, 9201, DATE '2020-01-01', DATE '2020-01-02', 32817, 8870), "
+                    "(-2, 1, 9201, DATE '2020-01-01', DATE '2020-01-02', 32817, 0)")
+        before = con.execute("SELECT count(*) FROM visit_occurrence WHERE visit_concept_id = 262").fetchone()[0]
+        counted = emergency_admissions_ever(con)
+        con.execute("DELETE FROM visit_occurrence WHERE visit_occurrence_id < 0")
+    finally:
+        con.close()
+    assert ages and all(age == as_of.year - born[pid].year - ((as_of.month, as_of.day) < (born[pid].month, born[pid].day))
+                        for pid, age in ages.items())
+    assert counted == before + 1

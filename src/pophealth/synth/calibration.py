@@ -10,9 +10,14 @@ three standard errors.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict
 
 import duckdb
+import ibis
+
+from pophealth import omop
+from pophealth.omop import Cdm
 
 from pophealth.synth.calibration_mortality import mortality_checks
 from pophealth.synth.checks import Check, rate_check
@@ -26,12 +31,30 @@ EFI_REL = 0.30      # the 2016 derivation cohort is not LLR's registered 65+ pop
 
 
 def _alive_table(con: duckdb.DuckDBPyConnection, as_of: str) -> None:
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _alive AS
-        SELECT p.person_id, date_diff('year', make_date(p.year_of_birth::INT, p.month_of_birth::INT,
-               p.day_of_birth::INT), DATE '{as_of}') AS age, gp.sub_icb_code FROM person p
-        JOIN observation_period o USING (person_id)
-        LEFT JOIN care_site_practice c USING (care_site_id) LEFT JOIN geo_practice gp USING (practice_code)
-        WHERE o.observation_period_end_date >= DATE '{as_of}'""")
+    """People registered on ``as_of`` with their age then and their practice's sub-ICB, as ``_alive``.
+
+    Age is the engine's own definition (``pophealth.omop.age_on``: completed years), not a calendar-year
+    difference, so a check counts the same people the PHM registers do."""
+    cdm = Cdm(ibis.duckdb.from_connection(con))
+    age = omop.age_on(cdm, dt.date.fromisoformat(str(as_of)))
+    op, links, geo = cdm.table("observation_period"), cdm.table("care_site_practice"), cdm.table("geo_practice")
+    p = cdm.person
+    alive = (p.join(op, "person_id").join(age, "person_id")
+             .left_join(links, p.care_site_id == links.care_site_id)
+             .left_join(geo, links.practice_code == geo.practice_code)
+             .filter(op.observation_period_end_date >= dt.date.fromisoformat(str(as_of)))
+             .select(p.person_id, age=age.value, sub_icb_code=geo.sub_icb_code))
+    con.register("_alive_rows", alive.to_pyarrow())
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _alive AS SELECT * FROM _alive_rows")
+    finally:
+        con.unregister("_alive_rows")
+
+
+def emergency_admissions_ever(con: duckdb.DuckDBPyConnection) -> int:
+    """Every emergency admission in the records, by the engine's definition (``omop.is_emergency_admission``)."""
+    v = Cdm(ibis.duckdb.from_connection(con)).table("visit_occurrence")
+    return int(v.filter(omop.is_emergency_admission(v)).count().to_pyarrow().as_py())
 
 
 def prevalence_checks(con: duckdb.DuckDBPyConnection) -> list[Check]:
@@ -146,7 +169,7 @@ def calibration_report(con: duckdb.DuckDBPyConnection, real: bool = False) -> di
     checks = prevalence_checks(con) + ethnicity_checks(con)
     years = con.execute(f"""SELECT sum(date_diff('day', greatest(observation_period_start_date,
         DATE '{params['history_start']}'), observation_period_end_date)) / 365.25 FROM observation_period""").fetchone()[0]
-    adm = con.execute("SELECT count(*) FROM visit_occurrence WHERE visit_concept_id = 262").fetchone()[0]
+    adm = emergency_admissions_ever(con)
     checks.append(rate_check("emergency admissions per person-year", adm, years or 0,
                              params["admissions"]["target_rate"], params["sources"]["hes"], rel=0.15, poisson=True))
     mortality, life = mortality_checks(con)
