@@ -222,7 +222,7 @@ def test_the_scope_cache_is_safe_under_concurrent_readers(con):
     runs = latest_runs(con)
     practices = [r[0] for r in con.execute("SELECT DISTINCT practice_code FROM phm_person WHERE run_id = ? "
                                            "ORDER BY 1 LIMIT 6", [runs.phm_run]).fetchall()]
-    truth = {p: _people(con, runs, "p.practice_code = $code", {"code": p}) for p in practices}
+    truth = {p: _people(con, runs, lambda t, p=p: t.practice_code == p) for p in practices}
 
     def read(i: int) -> tuple[str, pd.DataFrame]:
         practice = practices[i % len(practices)]

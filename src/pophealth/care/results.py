@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
 
 from pophealth.care.scope import CareScope
@@ -103,34 +105,6 @@ def no_run_reason(con: duckdb.DuckDBPyConnection, content: str | None = None) ->
     return f"Population health results are not shown: {currency.reason}."
 
 
-PEOPLE_SQL = """
-    WITH chosen AS (SELECT * FROM phm_person p WHERE p.run_id = $run AND {where}),
-    reg AS (SELECT person_id, list(register ORDER BY register) AS registers FROM phm_person_register
-            WHERE run_id = $run AND person_id IN (SELECT person_id FROM chosen) GROUP BY 1),
-    coh AS (SELECT person_id, list(cohort ORDER BY cohort) AS cohorts FROM phm_person_cohort
-            WHERE run_id = $run AND person_id IN (SELECT person_id FROM chosen) GROUP BY 1),
-    gap AS (SELECT person_id, list(care_gap ORDER BY care_gap) FILTER (WHERE gap) AS open_gaps FROM phm_care_gap
-            WHERE run_id = $run AND person_id IN (SELECT person_id FROM chosen) GROUP BY 1),
-    fac AS (SELECT run_id, person_id, list(struct_pack(feature := feature, value := value,
-                                                       contribution := contribution) ORDER BY position) AS factors
-            FROM phm_risk_factor WHERE run_id IN ($admission_scored, $death_scored)
-              AND person_id IN (SELECT person_id FROM chosen) GROUP BY ALL)
-    SELECT c.person_id, coalesce(pe.person_source_value, CAST(c.person_id AS VARCHAR)) AS identifier,
-           c.age, c.sex, c.practice_code, c.pcn_code, c.imd_decile, c.segment, c.ltc_count, c.cms_score,
-           c.efi_deficits, c.efi_score, c.efi_category, c.efi_deficit_list,
-           reg.registers, coh.cohorts, gap.open_gaps,
-           rs.score AS admission_risk, rs.rank AS admission_rank, rs.top1 AS admission_top1,
-           rs.top5 AS admission_top5, fa.factors AS admission_factors,
-           ds.score AS death_score, fd.factors AS death_factors,
-           eol.death_risk, eol.rank AS eol_rank, eol.reasons AS eol_reasons
-    FROM chosen c JOIN person pe USING (person_id)
-    LEFT JOIN reg USING (person_id) LEFT JOIN coh USING (person_id) LEFT JOIN gap USING (person_id)
-    LEFT JOIN {admission_scores} rs ON rs.person_id = c.person_id AND rs.run_id = $admission
-    LEFT JOIN fac fa ON fa.person_id = c.person_id AND fa.run_id = $admission
-    LEFT JOIN {death_scores} ds ON ds.person_id = c.person_id AND ds.run_id = $death
-    LEFT JOIN fac fd ON fd.person_id = c.person_id AND fd.run_id = $death
-    LEFT JOIN {eol} eol ON eol.person_id = c.person_id AND eol.run_id = $death
-    ORDER BY c.person_id"""
 CURRENT = {"scores": "phm_risk_current_score", "eol": "phm_eol_current"}
 AT_CUTOFF = {"scores": "phm_risk_score", "eol": "phm_eol_worklist"}
 
@@ -151,15 +125,66 @@ def _tables(run: RiskRun | None) -> dict[str, str]:
     return CURRENT if run is not None and run.scored_at is not None else AT_CUTOFF
 
 
-def _people(con: duckdb.DuckDBPyConnection, runs: Runs, where: str, params: dict) -> pd.DataFrame:
-    sql = PEOPLE_SQL.format(where=where, admission_scores=_tables(runs.admission)["scores"],
-                            death_scores=_tables(runs.death)["scores"], eol=_tables(runs.death)["eol"])
-    frame = con.execute(sql, {
-        **params, "run": runs.phm_run, "admission": runs.admission.run_id if runs.admission else None,
-        "death": runs.death.run_id if runs.death else None,
-        # factors belong to the index-date scores: none beside a run's cut-off scores
-        "admission_scored": runs.admission.run_id if runs.admission and runs.admission.scored_at else None,
-        "death_scored": runs.death.run_id if runs.death and runs.death.scored_at else None}).df()
+def _of_run(table: ir.Table, run_id: str | None) -> ir.Table:
+    """The rows of one run; none at all when there is no such run (the columns then stay null). A view of its
+    own, so two joins of one table (both models' cut-off scores, both models' factors) stay apart."""
+    rows = table.filter(table.run_id == run_id) if run_id is not None else table.filter(ibis.literal(False))
+    return rows.view()
+
+
+def _people(con: duckdb.DuckDBPyConnection, runs: Runs, chosen_by: Callable[[ir.Table], ir.BooleanValue]) -> pd.DataFrame:
+    """The stored results of the people ``chosen_by`` picks from the run's ``phm_person`` rows, one row each,
+    with their registers, cohorts and open gaps as lists, their risk scores, top factors and last-year-of-life
+    entry; read through Ibis like every patient-level query."""
+    db = ibis.duckdb.from_connection(con)
+    person = db.table("phm_person")
+    chosen = person.filter(person.run_id == runs.phm_run, chosen_by(person))
+    ids = chosen.select("person_id")
+
+    def per_person(table: str, column: str, *, where: Callable[[ir.Table], ir.BooleanValue] | None = None,
+                   name: str) -> ir.Table:
+        t = db.table(table)
+        t = t.filter(t.run_id == runs.phm_run, t.person_id.isin(ids.person_id))
+        return t.group_by("person_id").aggregate(**{name: t[column].collect(
+            order_by=t[column], where=where(t) if where else None)})
+
+    registers = per_person("phm_person_register", "register", name="registers")
+    cohorts = per_person("phm_person_cohort", "cohort", name="cohorts")
+    gaps = per_person("phm_care_gap", "care_gap", where=lambda t: t.gap, name="open_gaps")
+    admission, death = runs.admission, runs.death
+    scored = [r.run_id for r in (admission, death) if r is not None and r.scored_at is not None]
+    f = db.table("phm_risk_factor")
+    f = f.filter(f.run_id.isin(scored or [""]), f.person_id.isin(ids.person_id))
+    factors = f.group_by(["run_id", "person_id"]).aggregate(factors=ibis.struct(
+        {"feature": f.feature, "value": f.value, "contribution": f.contribution}).collect(order_by=f.position))
+    # factors belong to the index-date scores: none beside a run's cut-off scores
+    admission_scores = _of_run(db.table(_tables(admission)["scores"]), admission.run_id if admission else None)
+    death_scores = _of_run(db.table(_tables(death)["scores"]), death.run_id if death else None)
+    eol = _of_run(db.table(_tables(death)["eol"]), death.run_id if death else None)
+    admission_factors = _of_run(factors, admission.run_id if admission and admission.scored_at else None)
+    death_factors = _of_run(factors, death.run_id if death and death.scored_at else None)
+    pe = db.table("person")
+    c = chosen
+    joined = (c.join(pe, c.person_id == pe.person_id)
+              .left_join(registers, c.person_id == registers.person_id)
+              .left_join(cohorts, c.person_id == cohorts.person_id)
+              .left_join(gaps, c.person_id == gaps.person_id)
+              .left_join(admission_scores, c.person_id == admission_scores.person_id)
+              .left_join(admission_factors, c.person_id == admission_factors.person_id)
+              .left_join(death_scores, c.person_id == death_scores.person_id)
+              .left_join(death_factors, c.person_id == death_factors.person_id)
+              .left_join(eol, c.person_id == eol.person_id))
+    frame = joined.select(
+        c.person_id, identifier=pe.person_source_value.fill_null(c.person_id.cast("string")),
+        **{k: c[k] for k in ("age", "sex", "practice_code", "pcn_code", "imd_decile", "segment", "ltc_count",
+                             "cms_score", "efi_deficits", "efi_score", "efi_category", "efi_deficit_list")},
+        registers=registers.registers, cohorts=cohorts.cohorts, open_gaps=gaps.open_gaps,
+        admission_risk=admission_scores.score, admission_rank=admission_scores["rank"],
+        admission_top1=admission_scores.top1, admission_top5=admission_scores.top5,
+        admission_factors=admission_factors.factors, death_score=death_scores.score,
+        death_factors=death_factors.factors, death_risk=eol.death_risk, eol_rank=eol["rank"],
+        eol_reasons=eol.reasons,
+    ).order_by("person_id").to_pandas()
     for column in LIST_COLUMNS:  # absent lists become empty lists, so rules can test membership directly
         frame[column] = frame[column].map(_as_list)
     for column in ("admission_factors", "death_factors"):
@@ -218,7 +243,7 @@ def scope_people(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, *
     cache when the same runs were read before. ``database`` is the warehouse file when the caller knows it
     (saves a query). Do not change the frame in place."""
     def load() -> pd.DataFrame:
-        return _people(con, runs, f"p.{scope.column} = $code", {"code": scope.code})
+        return _people(con, runs, lambda p: p[scope.column] == scope.code)
 
     key = _key(con, runs, scope, database)
     return load() if key is None else SCOPE_CACHE.get(key, load)
@@ -242,5 +267,5 @@ def person_results(con: duckdb.DuckDBPyConnection, runs: Runs, person_id: int,
         people = scope_people(con, runs, scope, database=database)
         frame = people[people["person_id"] == person_id]
     if frame.empty:  # not in the scope's results (e.g. registered elsewhere at the run's index date)
-        frame = _people(con, runs, "p.person_id = $person_id", {"person_id": person_id})
+        frame = _people(con, runs, lambda p: p.person_id == person_id)
     return None if frame.empty else frame.iloc[0]

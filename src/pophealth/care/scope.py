@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import duckdb
+import ibis
 
 from pophealth.errors import NotFoundError, PermissionDenied
 
@@ -38,9 +39,9 @@ class CareScope:
 
 
 def in_scope(con: duckdb.DuckDBPyConnection, scope: CareScope, person_id: int) -> bool:
-    row = con.execute(f"SELECT 1 FROM person_geography WHERE person_id = ? AND {scope.column} = ?",
-                      [person_id, scope.code]).fetchone()
-    return row is not None
+    """Whether the person is registered with the scope's practice (or a practice of its PCN) now."""
+    g = ibis.duckdb.from_connection(con).table("person_geography")
+    return bool(g.filter(g.person_id == person_id, g[scope.column] == scope.code).count().to_pyarrow().as_py())
 
 
 def require_in_scope(con: duckdb.DuckDBPyConnection, scope: CareScope, person_id: int) -> None:

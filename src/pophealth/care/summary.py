@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import ibis
 import pandas as pd
 from pydantic import BaseModel
 
@@ -147,8 +148,10 @@ def _lists(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, row: pd
 
 
 def _phm(con: duckdb.DuckDBPyConnection, runs: Runs, row: pd.Series, worklists: list[str]) -> PersonPhm:
-    gaps = con.execute("SELECT care_gap, gap, last_done FROM phm_care_gap WHERE run_id = ? AND person_id = ? "
-                       "ORDER BY gap DESC, care_gap", [runs.phm_run, int(row["person_id"])]).fetchall()
+    g = ibis.duckdb.from_connection(con).table("phm_care_gap")
+    gaps = [(r["care_gap"], r["gap"], r["last_done"]) for r in
+            g.filter(g.run_id == runs.phm_run, g.person_id == int(row["person_id"]))
+            .select("care_gap", "gap", "last_done").order_by([ibis.desc("gap"), "care_gap"]).to_pyarrow().to_pylist()]
     deficits = str(row["efi_deficit_list"]).split(",") if isinstance(row["efi_deficit_list"], str) else []
     return PersonPhm(
         run_id=runs.phm_run,
