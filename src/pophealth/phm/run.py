@@ -92,18 +92,19 @@ def _engine(raw: duckdb.DuckDBPyConnection, engine: str, folder: Path, session: 
     if engine == "pyspark":
         from pophealth.warehouse.spark import spark_cdm
 
-        return spark_cdm(raw, folder, session), lambda table, run_id, expr: _insert_arrow(raw, table, run_id, expr)
+        return spark_cdm(raw, folder, session), lambda table, run_id, expr: _insert_parquet(
+            raw, folder / "results" / table, table, run_id, expr)
     raise ConfigError(f"Unknown engine {engine!r}; expected 'duckdb' or 'pyspark'")
 
 
-def _insert_arrow(raw: duckdb.DuckDBPyConnection, table: str, run_id: str, expr: ir.Table) -> None:
-    """Results computed elsewhere (Spark) come back as Arrow and are inserted by column name."""
-    name = f"_phm_{table}"
-    raw.register(name, expr.to_pyarrow())
-    try:
-        raw.execute(f"INSERT INTO {table} BY NAME SELECT ? AS run_id, * FROM {name}", [run_id])
-    finally:
-        raw.unregister(name)
+def _insert_parquet(raw: duckdb.DuckDBPyConnection, path: Path, table: str, run_id: str, expr: ir.Table) -> None:
+    """Results computed on Spark are written by Spark's own workers to Parquet and read by DuckDB by column
+    name. Never collected through the Spark driver: a million people's rows brought back as pandas ran the
+    driver out of memory, where Parquet streams from the workers to disk and from disk into the warehouse."""
+    expr.to_parquet(path)
+    files = sorted(str(f) for f in path.glob("*.parquet"))
+    if files:  # no rows may mean no file at all
+        raw.execute(f"INSERT INTO {table} BY NAME SELECT ? AS run_id, * FROM read_parquet(?)", [run_id, files])
 
 
 def _store(raw: duckdb.DuckDBPyConnection, sink: Sink, results: PhmResults, run: dict, step: Progress) -> None:
