@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pophealth.config import assets_dir, db_path
 from pophealth.errors import ConflictError, NotFoundError, PermissionDenied, PophealthError
+from pophealth.access.audit import AuditWriter
 from pophealth.access.sso import SsoClient, SsoSettings
 from pophealth.settings import Settings, current
 from pophealth.web.freshness import Freshness
@@ -69,6 +70,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     app.state.strategy = load_strategy(settings.strategy)
     app.state.jinja = make_environment()
     app.state.freshness = Freshness()
+    app.state.audit = AuditWriter(app.state.con)  # patient-level reads, appended with group commit
     sso = SsoSettings.from_settings(settings)
     app.state.sso = SsoClient(sso) if sso else None
     app.state.nav = NAV
@@ -165,15 +167,9 @@ def _add_error_handlers(app: FastAPI) -> None:
         if path.startswith(("/care", "/api/care")) and user is not None and user.role == "care_team":
             from starlette.concurrency import run_in_threadpool
 
-            from pophealth.access.audit import record_access
-
             def audit() -> None:
-                con = request.app.state.con.cursor()
-                try:
-                    record_access(con, user, method=request.method, route=path[:200], scope=user.scope,
-                                  detail=f"failed: {type(exc).__name__}")
-                finally:
-                    con.close()
+                request.app.state.audit.record(user, method=request.method, route=path[:200], scope=user.scope,
+                                               detail=f"failed: {type(exc).__name__}")
 
             try:
                 await run_in_threadpool(audit)

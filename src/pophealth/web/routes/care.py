@@ -20,7 +20,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
-from pophealth.access.audit import record_access
 from pophealth.cells import csv_row
 from pophealth.care.identity_store import Identity, identities, record_disclosure, store_path
 from pophealth.care.outcomes import OUTCOMES, latest_outcomes, record_outcome
@@ -113,8 +112,10 @@ def _disclose(request: Request, shown: list[Identity]) -> str:
 
 
 def _audit(request: Request, con, scope: CareScope, *, person_id: int | None = None, detail: str | None = None) -> None:
-    record_access(con, request.state.user, method=request.method, route=request.url.path, person_id=person_id,
-                  scope=str(scope), detail=detail)
+    """Append the read to the audit log (group commit with other readers: ``access.audit.AuditWriter``); the
+    row is committed before the page is answered."""
+    request.app.state.audit.record(request.state.user, method=request.method, route=request.url.path,
+                                   person_id=person_id, scope=str(scope), detail=detail)
 
 
 def _source(runs: Runs | None) -> str:
