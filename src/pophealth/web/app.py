@@ -14,9 +14,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pophealth.config import assets_dir, db_path
 from pophealth.errors import ConflictError, NotFoundError, PermissionDenied, PophealthError
 from pophealth.access.audit import AuditWriter
+from pophealth.cache import DataCache
 from pophealth.access.sso import SsoClient, SsoSettings
 from pophealth.settings import Settings, current
-from pophealth.web.freshness import Freshness
 from pophealth.web.pages import PageContext, declare_route, render, route_registry
 from pophealth.web.templating import make_environment
 
@@ -69,7 +69,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     app.state.con = connect(app.state.db)  # one connection; each request takes its own cursor
     app.state.strategy = load_strategy(settings.strategy)
     app.state.jinja = make_environment()
-    app.state.freshness = Freshness()
+    app.state.cache = DataCache()  # sessions, data versions, built pages, care results: one lock, one bound
     app.state.audit = AuditWriter(app.state.con)  # patient-level reads, appended with group commit
     sso = SsoSettings.from_settings(settings)
     app.state.sso = SsoClient(sso) if sso else None

@@ -8,7 +8,6 @@ context as JSON, so every figure on a page can be read by machines and tested wi
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Literal, TypeVar
@@ -71,44 +70,36 @@ def warehouse(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-_CACHE_LOCK = threading.Lock()
-
-
 def cached(request: Request, name: str, key: Hashable, version_sql: str,
            build: Callable[[duckdb.DuckDBPyConnection], T], *, size: int = 64,
            admit: Callable[[T], bool] = lambda _: True) -> T:
-    """``build(con)``, remembered until the data behind it changes.
+    """``build(con)``, remembered until the data behind it changes (the app's ``DataCache``).
 
     Pages such as a place profile or the delivery tracker are read far more often than their data
     changes; ``version_sql`` is a cheap query whose answer changes whenever that data does (a row
     count, a latest load time, a change-log id), and it is part of the cache key. It is asked again
-    only after a write or a second (``freshness.Freshness``), not on every request.
+    only after a write or a second (``DataCache.remembered``), not on every request.
 
-    Requests run in a thread pool, so the store is read and changed under one lock (evicting from a
-    shared dict without it raised KeyError and "dictionary changed size" under load). A key that comes
-    from the visitor (``?period=``) is kept only when ``admit(value)`` says it is a real one, so made-up
-    values are answered but cannot push real pages out of the cache.
+    A key that comes from the visitor (``?period=``) is kept only when ``admit(value)`` says it is a
+    real one, so made-up values are answered but cannot push real pages out of the cache.
     """
-    with _CACHE_LOCK:
-        store: dict = request.app.state.__dict__.setdefault("_page_cache", {}).setdefault(name, {})
+    cache = request.app.state.cache
+    version = data_version(request, version_sql)
 
+    def build_now() -> T:
+        with warehouse(request) as con:
+            return build(con)
+
+    return cache.get(name, key, version, build_now, size=size, admit=admit)
+
+
+def data_version(request: Request, version_sql: str) -> tuple:
+    """The answer to ``version_sql``, asked again only after a write or ``recheck_seconds``."""
     def ask() -> tuple:
         with warehouse(request) as con:
             return con.execute(version_sql).fetchone()
 
-    full_key = (key, request.app.state.freshness.remembered(("data version", version_sql), ask))
-    with _CACHE_LOCK:
-        if full_key in store:
-            return store[full_key]
-    with warehouse(request) as con:
-        value = build(con)
-    if not admit(value):
-        return value
-    with _CACHE_LOCK:
-        while len(store) >= size:
-            store.pop(next(iter(store)))
-        store[full_key] = value
-    return value
+    return request.app.state.cache.remembered("data version", version_sql, ask)
 
 
 def population_content(request: Request) -> str:
@@ -121,7 +112,7 @@ def population_content(request: Request) -> str:
         with warehouse(request) as con:
             return population_content_id(con)[0]
 
-    return request.app.state.freshness.remembered(("population content",), ask)
+    return request.app.state.cache.remembered("population content", None, ask)
 
 
 def add_page(

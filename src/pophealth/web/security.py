@@ -31,6 +31,7 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # and a body sent without one is refused as soon as it passes the limit, so an anonymous 20 MB post cannot
 # hold the event loop (it used to be read and parsed before the CSRF check: 22-24 s of stalled requests).
 MAX_FORM_BYTES = 1_000_000
+SESSIONS_KEPT = 10_000  # sessions are remembered by token: bound the memory that many of them can take
 
 
 class SecurityMiddleware:
@@ -84,7 +85,7 @@ class SecurityMiddleware:
                 return
             receive = _replay(body)
 
-        freshness = self.fastapi_app.state.freshness
+        cache = self.fastapi_app.state.cache
         writing = scope["method"] in UNSAFE
 
         held: dict | None = None  # the start of the answer, held until its body shows which inline scripts it has
@@ -93,7 +94,7 @@ class SecurityMiddleware:
             nonlocal held
             if message["type"] == "http.response.start":
                 if writing:  # the handler has written by now: no answer remembered before may be served after
-                    freshness.wrote()
+                    cache.bump()
                 headers = list(message.get("headers", []))
                 if not session and CSRF_COOKIE not in cookies:
                     headers.append((b"set-cookie", f"{CSRF_COOKIE}={anon_csrf}; Path=/; HttpOnly; SameSite=Strict".encode()))
@@ -111,7 +112,7 @@ class SecurityMiddleware:
             await self.app(scope, receive, send_with_cookie)
         finally:
             if writing:
-                freshness.wrote()
+                cache.bump()
 
     def _session(self, token: str | None):
         """The live session for the cookie, asked of the warehouse again after any write (sign-out,
@@ -126,7 +127,8 @@ class SecurityMiddleware:
             finally:
                 con.close()
 
-        return self.fastapi_app.state.freshness.remembered(("session", token), ask, keep=lambda s: s is not None)
+        return self.fastapi_app.state.cache.remembered("session", token, ask, size=SESSIONS_KEPT,
+                                                       keep=lambda s: s is not None)
 
     def _required_role(self, scope: Scope) -> str | None:
         from pophealth.web.pages import route_registry

@@ -153,7 +153,7 @@ def sso_callback(request: Request) -> Response:
         return render(request, "account/login.jinja", page, status_code=403)
     finally:
         con.close()
-        request.app.state.freshness.wrote()  # a GET that changed sessions
+        request.app.state.cache.bump()  # a GET that changed sessions
     response = _with_session_cookie(request, session, _safe_next(next_path))
     response.delete_cookie(SSO_COOKIE, path="/login/sso")
     return response

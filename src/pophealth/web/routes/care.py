@@ -86,7 +86,7 @@ def _scope(request: Request) -> CareScope:
 
 
 def _database(request: Request) -> str:
-    """The app's warehouse file: the key of the care views' cache of stored results."""
+    """The app's warehouse file: part of the key of the scopes' stored results in the app's cache."""
     return str(request.app.state.db)
 
 
@@ -95,7 +95,7 @@ def _selection(request: Request, con, runs: Runs, scope: CareScope, worklist, **
     with them per run (identifiers and outcomes are read per request, never cached)."""
     part = ("select", worklist.name, *(filters.get(k) for k in ("practice", "min_age", "max_age", "sort")))
     return scope_part(con, runs, scope, part, lambda people: select(people, worklist, **filters),
-                      database=_database(request))
+                      database=_database(request), cache=request.app.state.cache)
 
 
 def _store(request: Request) -> Path | None:
@@ -151,7 +151,8 @@ def _chosen(request: Request, con, scope: CareScope, name: str):
     worklist = get_worklist(name)
     q = _filters(request)
     runs = latest_runs(con, population_content(request))
-    people = scope_people(con, runs, scope, database=_database(request)) if runs else pd.DataFrame()
+    people = scope_people(con, runs, scope, database=_database(request),
+                          cache=request.app.state.cache) if runs else pd.DataFrame()
     practices = sorted(people["practice_code"].dropna().unique().tolist()) if not people.empty else []
     if runs and q["practice"] and q["practice"] not in practices:
         # a refused filter is an attempt to read outside the scope: audited like a refused person read
@@ -277,7 +278,8 @@ def person_page(request: Request, person_id: str) -> PersonPage:
         pid = int(person_id)
         try:
             runs = latest_runs(con, population_content(request))
-            person = person_summary(con, scope, pid, runs, _store(request), database=_database(request))
+            person = person_summary(con, scope, pid, runs, _store(request), database=_database(request),
+                                    cache=request.app.state.cache)
             if runs is None:  # no run, or one of another population: say which, show none of its results
                 person = person.model_copy(update={"phm_note": no_run_reason(con, population_content(request))})
         except NotFoundError:
