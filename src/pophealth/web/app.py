@@ -17,7 +17,7 @@ from pophealth.access.audit import AuditWriter
 from pophealth.cache import DataCache
 from pophealth.access.sso import SsoClient, SsoSettings
 from pophealth.settings import Settings, current
-from pophealth.web.pages import PageContext, declare_route, render, route_registry
+from pophealth.web.pages import PageContext, action, declare_route, render, route_registry
 from pophealth.web.templating import make_environment
 
 NAV = [
@@ -89,9 +89,8 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     indicator_routes.register(app)
     own_indicator_routes.register(app)
     phm_routes.register(app)
-    app.add_api_route("/api/docs", _api_docs, methods=["GET"], include_in_schema=False)
-    declare_route(app, "/api/docs", ("GET",), "public")
-    declare_route(app, "/api/openapi.json", ("GET",), "public")
+    action(app, "/api/docs", role="public", methods=("GET",))(_api_docs)
+    declare_route(app, "/api/openapi.json", ("GET",), "public")  # FastAPI's own route
     app.add_middleware(SecurityMiddleware, fastapi_app=app)
     delivery_routes.register(app)
     delivery_risk_routes.register(app)

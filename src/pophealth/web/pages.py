@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import duckdb
 from fastapi import FastAPI, Request
@@ -50,8 +50,62 @@ def route_registry(app: FastAPI) -> list[RouteInfo]:
 
 
 def declare_route(app: FastAPI, path: str, methods: tuple[str, ...], role: Role) -> None:
-    """Record the role a hand-written route needs; the security middleware enforces it."""
+    """Record the role a route needs; the security middleware enforces it. Route modules do not call this:
+    ``page`` and ``action`` register a route and its role in one step."""
     route_registry(app).append(RouteInfo(path, methods, role))
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Routes:
+    """A route module's routes, declared by decorators where their handlers are written (``page``, ``action``)
+    and added to an app, in the order declared, by ``register(app)``."""
+
+    def __init__(self) -> None:
+        self._adds: list[Callable[[FastAPI], None]] = []
+
+    def register(self, app: FastAPI) -> None:
+        for add in self._adds:
+            add(app)
+
+
+def page(target: FastAPI | Routes, path: str, template: str, *, role: Role = "public",
+         name: str | None = None) -> Callable[[F], F]:
+    """Decorate a page builder: ``path`` (HTML, rendered with ``template``) and its ``/api`` JSON twin, for
+    ``role``, added to ``target`` (an app at once, or a module's ``Routes`` when it is registered)."""
+    def decorate(builder: F) -> F:
+        _add(target, lambda app: add_page(app, path, template, builder, role=role, name=name))
+        return builder
+
+    return decorate
+
+
+def action(target: FastAPI | Routes, path: str, *, role: Role, methods: tuple[str, ...] = ("POST",),
+           name: str | None = None, **options: Any) -> Callable[[F], F]:
+    """Decorate any other handler (a form's POST, a download): the route and the role it needs, in one step.
+    Not in the OpenAPI description unless ``include_in_schema=True`` is passed (only page twins are API).
+
+    A handler that blocks (DuckDB, Argon2, files) must be a plain ``def``: FastAPI runs it in its thread
+    pool. An ``async def`` handler may only await; blocking work goes through ``run_in_threadpool``."""
+    options.setdefault("include_in_schema", False)
+
+    def decorate(handler: F) -> F:
+        def add(app: FastAPI) -> None:
+            app.add_api_route(path, handler, methods=list(methods), name=name, **options)
+            declare_route(app, path, tuple(methods), role)
+
+        _add(target, add)
+        return handler
+
+    return decorate
+
+
+def _add(target: FastAPI | Routes, add: Callable[[FastAPI], None]) -> None:
+    if isinstance(target, Routes):
+        target._adds.append(add)
+    else:
+        add(target)
 
 
 def cursor(request: Request):

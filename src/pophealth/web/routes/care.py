@@ -28,7 +28,9 @@ from pophealth.care.scope import NOT_FOUND, CareScope, require_in_scope
 from pophealth.care.summary import PersonSummary, person_summary
 from pophealth.care.worklists import SORTS, WORKLISTS, WorklistRow, get_worklist, select, to_rows
 from pophealth.errors import NotFoundError
-from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, population_content, warehouse
+from pophealth.web.pages import Crumb, PageContext, population_content, warehouse, Routes, action, page
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 HOME = Crumb(text="Home", href="/")
 CARE = Crumb(text="My worklists", href="/care")
@@ -122,6 +124,7 @@ def _source(runs: Runs | None) -> str:
     return SOURCE.format(run=runs.phm_run, as_of=runs.index_date) if runs else SOURCE_NO_RUN
 
 
+@page(routes, "/care", "care/home.jinja", role="care_team", name="care")
 def care_home(request: Request) -> CareHome:
     scope = _scope(request)
     with warehouse(request) as con:
@@ -189,6 +192,7 @@ def _risk_note(runs: Runs | None, needs: str | None) -> str | None:
     return note
 
 
+@page(routes, "/care/worklists/{name}", "care/worklist.jinja", role="care_team", name="care_worklist")
 def worklist_page(request: Request, name: str) -> WorklistPage:
     scope = _scope(request)
     with warehouse(request) as con:
@@ -210,6 +214,7 @@ def worklist_page(request: Request, name: str) -> WorklistPage:
         recorded="Outcome recorded." if recorded == "1" else None, source=_source(runs))
 
 
+@action(routes, "/care/worklists/{name}/csv", role="care_team", methods=("GET",))
 def worklist_csv(request: Request, name: str) -> Response:
     scope = _scope(request)
     with warehouse(request) as con:
@@ -239,6 +244,7 @@ def worklist_csv(request: Request, name: str) -> Response:
         "Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "no-store"})
 
 
+@action(routes, "/care/worklists/{name}/outcome", role="care_team")
 async def outcome_submit(request: Request, name: str) -> Response:
     """POST: record an outcome for one person on a worklist (in scope), audit it, and go back to the list."""
     scope = _scope(request)
@@ -269,6 +275,7 @@ async def outcome_submit(request: Request, name: str) -> Response:
     return RedirectResponse(f"/care/worklists/{worklist.name}{query}{sep}recorded=1", status_code=303)
 
 
+@page(routes, "/care/people/{person_id}", "care/person.jinja", role="care_team", name="care_person")
 def person_page(request: Request, person_id: str) -> PersonPage:
     scope = _scope(request)
     with warehouse(request) as con:
@@ -295,10 +302,4 @@ def person_page(request: Request, person_id: str) -> PersonPage:
 
 
 def register(app: FastAPI) -> None:
-    add_page(app, "/care", "care/home.jinja", care_home, role="care_team", name="care")
-    add_page(app, "/care/worklists/{name}", "care/worklist.jinja", worklist_page, role="care_team", name="care_worklist")
-    app.add_api_route("/care/worklists/{name}/csv", worklist_csv, methods=["GET"], include_in_schema=False)
-    declare_route(app, "/care/worklists/{name}/csv", ("GET",), "care_team")
-    app.add_api_route("/care/worklists/{name}/outcome", outcome_submit, methods=["POST"], include_in_schema=False)
-    declare_route(app, "/care/worklists/{name}/outcome", ("POST",), "care_team")
-    add_page(app, "/care/people/{person_id}", "care/person.jinja", person_page, role="care_team", name="care_person")
+    routes.register(app)

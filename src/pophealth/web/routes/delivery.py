@@ -29,7 +29,10 @@ from pophealth.delivery.risks import ScoredRisk, list_risks
 from pophealth.delivery.updates import history, record_update
 from pophealth.access.roles import User
 from pophealth.errors import ConflictError, PermissionDenied
-from pophealth.web.pages import Crumb, PageContext, RouteInfo, add_page, render, route_registry, warehouse, cached
+from pophealth.web.pages import Crumb, PageContext, render, warehouse, cached, Routes, page
+from pophealth.web.pages import action as route_action  # "action" is this module's action page
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 HOME = Crumb(text="Home", href="/")
 TRACKER = Crumb(text="Delivery tracker", href="/delivery")
@@ -125,6 +128,7 @@ def _page_number(text: str) -> int:
     return int(text) if text.isdigit() else 1
 
 
+@page(routes, "/delivery", "delivery/tracker.jinja", role="analyst", name="delivery")
 def tracker(request: Request) -> TrackerPage:
     """Filters, sort and page come from the query string, so the page works without JavaScript."""
     q = {k: request.query_params.get(k, "").strip() for k in FILTERS}
@@ -220,6 +224,7 @@ def lead_names(leads: str | None) -> set[str]:
     return {n for n in (_norm(part) for part in _LEAD_SEPARATORS.split(leads or "")) if n}
 
 
+@page(routes, "/delivery/actions/{ref}", "delivery/action.jinja", role="analyst", name="delivery_action")
 def action(request: Request, ref: str) -> ActionPage:
     return _action_page(request, ref)
 
@@ -229,6 +234,7 @@ FORM_FIELDS = {"stage": "Select the delivery stage", "overall_rag": "Select the 
                "narrative": "Enter a progress narrative"}
 
 
+@route_action(routes, "/delivery/actions/{ref}/update", role="action_lead", response_class=HTMLResponse)
 async def submit_update(request: Request, ref: str):
     """POST handler: the form is read here, the warehouse work runs in the thread pool (off the event loop)."""
     form = {k: str(v).strip() for k, v in (await request.form()).items() if k != "csrf_token"}
@@ -260,6 +266,7 @@ def _submit_update(request: Request, ref: str, form: dict[str, str]):
     return render(request, "delivery/action.jinja", page, status_code=400)
 
 
+@page(routes, "/delivery/highlight", "delivery/highlight.jinja", role="analyst", name="delivery_highlight")
 def highlight(request: Request) -> HighlightPage:
     board = request.query_params.get("board", "").strip()
     boards = _tracker_state(request)[3]
@@ -271,11 +278,4 @@ def highlight(request: Request) -> HighlightPage:
 
 
 def register(app: FastAPI) -> None:
-    add_page(app, "/delivery", "delivery/tracker.jinja", tracker, role="analyst", name="delivery")
-    add_page(app, "/delivery/highlight", "delivery/highlight.jinja", highlight, role="analyst",
-             name="delivery_highlight")
-    add_page(app, "/delivery/actions/{ref}", "delivery/action.jinja", action, role="analyst",
-             name="delivery_action")
-    app.add_api_route("/delivery/actions/{ref}/update", submit_update, methods=["POST"],
-                      response_class=HTMLResponse, include_in_schema=False)
-    route_registry(app).append(RouteInfo("/delivery/actions/{ref}/update", ("POST",), "action_lead"))
+    routes.register(app)
