@@ -19,6 +19,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from pophealth.cells import csv_row
 from pophealth.care.identity_store import Identity, identities, record_disclosure, store_path
@@ -246,9 +247,14 @@ def worklist_csv(request: Request, name: str) -> Response:
 
 @action(routes, "/care/worklists/{name}/outcome", role="care_team")
 async def outcome_submit(request: Request, name: str) -> Response:
-    """POST: record an outcome for one person on a worklist (in scope), audit it, and go back to the list."""
-    scope = _scope(request)
+    """POST: the form is read here; the warehouse work runs in the thread pool (off the event loop)."""
     form = {k: str(v).strip() for k, v in (await request.form()).items() if k != "csrf_token"}
+    return await run_in_threadpool(_record_outcome, request, name, form)
+
+
+def _record_outcome(request: Request, name: str, form: dict[str, str]) -> Response:
+    """Record an outcome for one person on a worklist (in scope), audit it, and go back to the list."""
+    scope = _scope(request)
     worklist = get_worklist(name)
     back = form.get("back", "")
     with warehouse(request) as con:
