@@ -111,16 +111,19 @@ class AuditWriter:
             try:
                 last = con.execute("SELECT row_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
                 prev = last[0] if last else GENESIS
-                values = []
-                for queued in batch:
-                    seq = con.execute("SELECT nextval('audit_seq')").fetchone()[0]
+                # the batch's numbers in one query, handed out in increasing order
+                seqs = [r[0] for r in con.execute("SELECT nextval('audit_seq') AS seq FROM range(?) ORDER BY seq",
+                                                  [len(batch)]).fetchall()]
+                values: list = []
+                for seq, queued in zip(seqs, batch, strict=True):
                     row = {"seq": seq, **queued.row}
                     row_hash = _row_hash(prev, row)
-                    values.append([row[c] for c in COLUMNS] + [prev, row_hash])
+                    values += [row[c] for c in COLUMNS] + [prev, row_hash]
                     prev = row_hash
-                con.executemany(
+                con.execute(  # one statement for the whole batch (executemany ran one insert per row)
                     "INSERT INTO audit_log (seq, accessed_at, username, role, method, route, person_id, scope, detail,"
-                    " prev_hash, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+                    " prev_hash, row_hash) VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(batch)),
+                    values)
             except BaseException:
                 con.execute("ROLLBACK")
                 raise

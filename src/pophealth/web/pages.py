@@ -184,8 +184,9 @@ def add_page(
     # Plain functions, not coroutines: builders query DuckDB (blocking), so FastAPI runs them in its
     # thread pool and concurrent requests proceed in parallel, each on its own cursor.
     def links(request: Request, context: PageContext) -> PageContext:
-        context.api_href = request.url_for(f"{name or path}:api", **request.path_params).path
-        context.html_href = request.url_for(name or path, **request.path_params).path
+        # from the page's own two routes: request.url_for would search every route of the app, twice a page
+        context.api_href = str(routes["api"].url_path_for(f"{name or path}:api", **request.path_params))
+        context.html_href = str(routes["html"].url_path_for(name or path, **request.path_params))
         return context
 
     def html(request: Request) -> HTMLResponse:
@@ -196,8 +197,10 @@ def add_page(
         return JSONResponse(context.model_dump(mode="json"))
 
     model = _context_model(builder)
+    routes: dict[str, Any] = {}
     app.add_api_route(path, html, methods=["GET"], response_class=HTMLResponse, name=name or path,
                       include_in_schema=False)
+    routes["html"] = app.router.routes[-1]
     # The twin's schema is its context model (serialised: markup fields are excluded), so the OpenAPI
     # document says what every /api response holds; tests validate the demo's answers against it.
     app.add_api_route(api_path, api, methods=["GET"], name=f"{name or path}:api", response_model=model,
@@ -205,6 +208,7 @@ def add_page(
                       responses={401: {"model": ErrorBody, "description": "Not signed in"},
                                  403: {"model": ErrorBody, "description": "The role does not allow this page"},
                                  404: {"model": ErrorBody, "description": "Nothing by that name"}})
+    routes["api"] = app.router.routes[-1]
     registry = route_registry(app)
     registry.append(RouteInfo(path, ("GET",), role))
     registry.append(RouteInfo(api_path, ("GET",), role))

@@ -31,6 +31,7 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # and a body sent without one is refused as soon as it passes the limit, so an anonymous 20 MB post cannot
 # hold the event loop (it used to be read and parsed before the CSRF check: 22-24 s of stalled requests).
 MAX_FORM_BYTES = 1_000_000
+ROUTES_KEPT = 4096  # (path, method) -> role: pages with parameters are many paths
 SESSIONS_KEPT = 10_000  # sessions are remembered by token: bound the memory that many of them can take
 
 
@@ -139,15 +140,23 @@ class SecurityMiddleware:
             self._roles_size, self._roles = len(registry), {(r.path, m): r.role for r in registry for m in r.methods}
         roles = self._roles
         method = "GET" if scope["method"] == "HEAD" else scope["method"]
-        # a path can have several routes (GET page, POST form): only a FULL match (path and method)
-        # decides; a PARTIAL match (same path, other method) must not end the search
-        for route in self.fastapi_app.router.routes:
-            match, _ = route.matches(scope)
-            if match == Match.FULL:
-                if isinstance(route, Mount):
-                    return "public"  # static assets
-                return roles.get((route.path, method))
-        return "public"  # no route for this method or path: the router answers 405 or 404
+
+        def match() -> tuple[str | None, bool]:
+            # a path can have several routes (GET page, POST form): only a FULL match (path and method)
+            # decides; a PARTIAL match (same path, other method) must not end the search
+            for route in self.fastapi_app.router.routes:
+                found, _ = route.matches(scope)
+                if found == Match.FULL:
+                    if isinstance(route, Mount):
+                        return "public", False  # static assets (any file name: not remembered)
+                    return roles.get((route.path, method)), True
+            return "public", False  # no route for this method or path: the router answers 405 or 404
+
+        # Which route a path and method reach changes only when routes are declared: remembered in the app's
+        # cache under the number declared. Paths of no route (anyone can make them up) are never kept.
+        found = self.fastapi_app.state.cache.get("route roles", (scope["path"], scope["method"]), len(registry),
+                                                 match, size=ROUTES_KEPT, admit=lambda answer: answer[1])
+        return found[0]
 
 
 PRIVATE_PREFIXES = ("/care", "/api/care", "/admin", "/api/admin", "/login", "/delivery", "/api/delivery", "/phm",

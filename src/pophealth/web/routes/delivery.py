@@ -161,21 +161,32 @@ def tracker(request: Request) -> TrackerPage:
 
 def _action_page(request: Request, ref: str, form: dict[str, str] | None = None,
                  errors: list[FieldError] | None = None) -> ActionPage:
+    action, activities, changes, period, risks, resources = _action_state(request, ref)
+    row = next(r for r in _tracker_state(request)[0] if r.action.ref == ref)
     with warehouse(request) as con:
-        action = get_action(con, ref)
-        row = next(r for r in _tracker_state(request)[0] if r.action.ref == ref)
-        period = open_period_now(con)
         page = ActionPage(
             title=f"Action {ref}", breadcrumbs=[HOME, TRACKER], action=action, row=row,
-            activities=list_activities(con, ref), history=history(con, ref), period_id=period and period.period_id,
-            risks=[ScoredRisk.of(r) for r in list_risks(con, action_ref=ref)],
-            resources=_resources(list_resources(con, action_ref=ref), action),
+            activities=list(activities), history=list(changes), period_id=period and period.period_id,
+            risks=list(risks), resources=resources,
             stages=list(STAGES), rags=list(RAGS), errors=errors or [], source=SOURCE,
             form=form or {"version": str(action.version), "stage": row.stage or "", "overall_rag": row.overall_rag or "",
                           "risk_rag": (row.latest and row.latest.risk_rag) or "", "trajectory_rag": row.trajectory_rag or "",
                           "narrative": "", "evidence": ""},
             may_edit=may_edit(request.state.user, action, con))
     return page
+
+
+def _action_state(request: Request, ref: str) -> tuple:
+    """One action's own records (the action, activities, change history, open period, scored risks, resources),
+    cached like the tracker until a delivery change (or the date turning over). An unknown ref raises
+    ``NotFoundError`` before anything is kept, so made-up refs never take a place in the cache."""
+    def build(con):  # noqa: ANN001 - a warehouse cursor
+        action = get_action(con, ref)
+        return (action, tuple(list_activities(con, ref)), tuple(history(con, ref)), open_period_now(con),
+                tuple(ScoredRisk.of(r) for r in list_risks(con, action_ref=ref)),
+                _resources(list_resources(con, action_ref=ref), action))
+
+    return cached(request, "delivery_action", ref, TRACKER_VERSION, build, size=256)
 
 
 def _resources(items: list[Resource], action: Action) -> ResourceSummary:
