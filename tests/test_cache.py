@@ -138,3 +138,16 @@ def test_never_an_answer_from_before_the_last_write(steps):
         assert served == writes
 
 
+
+
+def test_peek_serves_only_what_remembered_would_serve_and_works_nothing_out():
+    cache = DataCache(recheck_seconds=60)
+    missing = object()
+    assert cache.peek("n", "k", missing) is missing
+    cache.remembered("n", "k", lambda: "answer")
+    assert cache.peek("n", "k", missing) == "answer"
+    cache.bump()
+    assert cache.peek("n", "k", missing) is missing
+    cache.remembered("n", "k", lambda: "again")
+    cache.recheck_seconds = 0
+    assert cache.peek("n", "k", missing) is missing

@@ -79,6 +79,18 @@ class DataCache:
             self._put(name, key, (generation, now, value), size)
         return value
 
+    def peek(self, name: str, key: Hashable, default: Any = None) -> Any:
+        """The remembered answer for ``(name, key)`` if ``remembered`` would serve it now, else ``default``.
+        Never works anything out, so it is safe on the event loop (a lookup under the lock)."""
+        generation, now = self._generation, time.monotonic()
+        with self._lock:
+            store = self._stores.get(name)
+            hit = store.get(key) if store is not None else None
+            if hit is not None and hit[0] == generation and now - hit[1] < self.recheck_seconds:
+                store.move_to_end(key)
+                return hit[2]
+        return default
+
     def get(self, name: str, key: Hashable, version: Hashable, build: Callable[[], T], *,
             size: int = DEFAULT_SIZE, admit: Callable[[T], bool] = lambda _: True) -> T:
         """The value for ``(name, key)`` at ``version``, built by ``build()`` the first time. Built outside the

@@ -32,7 +32,8 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # hold the event loop (it used to be read and parsed before the CSRF check: 22-24 s of stalled requests).
 MAX_FORM_BYTES = 1_000_000
 ROUTES_KEPT = 4096  # (path, method) -> role: pages with parameters are many paths
-SESSIONS_KEPT = 10_000  # sessions are remembered by token: bound the memory that many of them can take
+SESSIONS_KEPT = 10_000
+_UNKNOWN = object()  # sessions are remembered by token: bound the memory that many of them can take
 
 
 class SecurityMiddleware:
@@ -46,7 +47,12 @@ class SecurityMiddleware:
             return
         cookies = _cookies(scope)
         state = scope.setdefault("state", {})
-        session = await run_in_threadpool(self._session, cookies.get(SESSION_COOKIE))
+        token = cookies.get(SESSION_COOKIE)
+        # a remembered session is read here, on the loop (a dict lookup); only a session not remembered (or
+        # remembered too long ago) is asked of the warehouse, in the thread pool
+        session = self.fastapi_app.state.cache.peek("session", token, _UNKNOWN) if token else None
+        if session is _UNKNOWN:
+            session = await run_in_threadpool(self._session, token)
         user = session.user if session else ANONYMOUS
         anon_csrf = cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
         state["user"] = user
