@@ -105,29 +105,22 @@ class AuditWriter:
             raise mine.error
 
     def _write(self, batch: list[_Queued]) -> None:
+        """Two statements per batch, under the append lock: the chain's head with the batch's numbers, then one
+        INSERT of every row (one statement is one transaction: all rows are written, or none)."""
         con = self._con.cursor()
         try:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                last = con.execute("SELECT row_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-                prev = last[0] if last else GENESIS
-                # the batch's numbers in one query, handed out in increasing order
-                seqs = [r[0] for r in con.execute("SELECT nextval('audit_seq') AS seq FROM range(?) ORDER BY seq",
-                                                  [len(batch)]).fetchall()]
-                values: list = []
-                for seq, queued in zip(seqs, batch, strict=True):
-                    row = {"seq": seq, **queued.row}
-                    row_hash = _row_hash(prev, row)
-                    values += [row[c] for c in COLUMNS] + [prev, row_hash]
-                    prev = row_hash
-                con.execute(  # one statement for the whole batch (executemany ran one insert per row)
-                    "INSERT INTO audit_log (seq, accessed_at, username, role, method, route, person_id, scope, detail,"
-                    " prev_hash, row_hash) VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(batch)),
-                    values)
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
+            numbered = con.execute("SELECT (SELECT arg_max(row_hash, seq) FROM audit_log), nextval('audit_seq') AS seq "
+                                   "FROM range(?) ORDER BY seq", [len(batch)]).fetchall()
+            prev = numbered[0][0] or GENESIS
+            values: list = []
+            for (_, seq), queued in zip(numbered, batch, strict=True):
+                row = {"seq": seq, **queued.row}
+                row_hash = _row_hash(prev, row)
+                values += [row[c] for c in COLUMNS] + [prev, row_hash]
+                prev = row_hash
+            con.execute(
+                "INSERT INTO audit_log (seq, accessed_at, username, role, method, route, person_id, scope, detail,"
+                " prev_hash, row_hash) VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(batch)), values)
         finally:
             con.close()
 

@@ -93,6 +93,19 @@ def _database(request: Request) -> str:
     return str(request.app.state.db)
 
 
+def _runs(request: Request, con) -> Runs | None:  # noqa: ANN001 - a warehouse cursor
+    """The latest runs (``care.results.latest_runs``), remembered like a data version: asked again after any
+    write or a second at most. Runs are not about any one person: which runs exist, not what they hold."""
+    content = population_content(request)
+    return request.app.state.cache.remembered("care runs", content, lambda: latest_runs(con, content))
+
+
+def _no_run(request: Request, con) -> str:  # noqa: ANN001 - a warehouse cursor
+    """Why there are no runs to show (``care.results.no_run_reason``), remembered as ``_runs`` is."""
+    content = population_content(request)
+    return request.app.state.cache.remembered("care no run", content, lambda: no_run_reason(con, content))
+
+
 def _selection(request: Request, con, runs: Runs, scope: CareScope, worklist, **filters) -> pd.DataFrame:
     """A worklist's people with filters and sort: derived from the scope's stored results only, so cached
     with them per run (identifiers and outcomes are read per request, never cached)."""
@@ -129,10 +142,10 @@ def _source(runs: Runs | None) -> str:
 def care_home(request: Request) -> CareHome:
     scope = _scope(request)
     with warehouse(request) as con:
-        runs = latest_runs(con, population_content(request))
+        runs = _runs(request, con)
         counts = {w.name: len(_selection(request, con, runs, scope, w)) for w in WORKLISTS.values()
                   if not w.unavailable(runs)} if runs else {}
-        why_none = None if runs else no_run_reason(con, population_content(request))
+        why_none = None if runs else _no_run(request, con)
         _audit(request, con, scope, detail="worklist counts" if runs else "worklist counts; no PHM run")
     links = [WorklistLink(name=w.name, title=w.title, description=w.description, count=counts.get(w.name),
                           href=f"/care/worklists/{w.name}") for w in WORKLISTS.values()]
@@ -154,7 +167,7 @@ def _chosen(request: Request, con, scope: CareScope, name: str):
     the reason nothing can be listed (or None)."""
     worklist = get_worklist(name)
     q = _filters(request)
-    runs = latest_runs(con, population_content(request))
+    runs = _runs(request, con)
     people = scope_people(con, runs, scope, database=_database(request),
                           cache=request.app.state.cache) if runs else pd.DataFrame()
     practices = sorted(people["practice_code"].dropna().unique().tolist()) if not people.empty else []
@@ -163,7 +176,7 @@ def _chosen(request: Request, con, scope: CareScope, name: str):
         _audit(request, con, scope, detail=f"worklist {worklist.name} refused; practice filter "
                                            f"{q['practice'][:20]!r} outside scope")
         raise NotFoundError("No practice with that code in your practice or PCN")
-    why = worklist.unavailable(runs) if runs else no_run_reason(con, population_content(request))
+    why = worklist.unavailable(runs) if runs else _no_run(request, con)
     chosen = pd.DataFrame() if why else _selection(request, con, runs, scope, worklist,
                                                        practice=q["practice"] or None, min_age=_age(q["min_age"]),
                                                        max_age=_age(q["max_age"]), sort=q["sort"] or None)
@@ -270,7 +283,7 @@ def _record_outcome(request: Request, name: str, form: dict[str, str]) -> Respon
             raise
         if outcome not in OUTCOMES:
             raise NotFoundError(f"No outcome called {outcome!r}")
-        runs = latest_runs(con, population_content(request))
+        runs = _runs(request, con)
         record_outcome(con, person_id=pid, worklist=worklist.name, outcome=outcome,
                        username=request.state.user.username, phm_run_id=runs.phm_run if runs else None)
         _audit(request, con, scope, person_id=pid, detail=f"outcome {outcome} recorded on worklist {worklist.name}")
@@ -290,11 +303,11 @@ def person_page(request: Request, person_id: str) -> PersonPage:
             raise NotFoundError(NOT_FOUND)
         pid = int(person_id)
         try:
-            runs = latest_runs(con, population_content(request))
+            runs = _runs(request, con)
             person = person_summary(con, scope, pid, runs, _store(request), database=_database(request),
                                     cache=request.app.state.cache)
             if runs is None:  # no run, or one of another population: say which, show none of its results
-                person = person.model_copy(update={"phm_note": no_run_reason(con, population_content(request))})
+                person = person.model_copy(update={"phm_note": _no_run(request, con)})
         except NotFoundError:
             _audit(request, con, scope, person_id=pid, detail="person not found or outside scope")
             raise
