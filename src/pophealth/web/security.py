@@ -32,8 +32,8 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # hold the event loop (it used to be read and parsed before the CSRF check: 22-24 s of stalled requests).
 MAX_FORM_BYTES = 1_000_000
 ROUTES_KEPT = 4096  # (path, method) -> role: pages with parameters are many paths
-SESSIONS_KEPT = 10_000  # sessions are remembered by token: bound the memory that many of them can take
-_UNKNOWN = object()  # no session remembered for the token (not the same as "no live session": None)
+SESSIONS_KEPT = 10_000
+_UNKNOWN = object()  # sessions are remembered by token: bound the memory that many of them can take
 
 
 class SecurityMiddleware:

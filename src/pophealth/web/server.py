@@ -8,9 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-YOUNG_THRESHOLD = 20_000
-
-
 def serve(db: Path | str, host: str, port: int, announce: Callable[[str], None] = lambda _: None) -> None:
     """Serve until interrupted, then close the warehouse cleanly (DuckDB checkpoints its log).
 
@@ -36,7 +33,6 @@ def serve(db: Path | str, host: str, port: int, announce: Callable[[str], None] 
     app = create_app(db)
     control = ControlServer(app)
     served = str(db) != ":memory:"
-    thresholds = gc.get_threshold()
     try:
         if served:
             control.start()
@@ -50,7 +46,6 @@ def serve(db: Path | str, host: str, port: int, announce: Callable[[str], None] 
             remove_lease(db, os.getpid())
             control.stop()
         gc.unfreeze()
-        gc.set_threshold(*thresholds)
         app.state.con.close()
 
 
@@ -67,11 +62,6 @@ def settle_heap() -> None:
     """Put what start-up loaded (libraries, the strategy, compiled templates) out of the garbage
     collector's reach. It lives as long as the process, yet every full collection walked it all:
     about 200,000 objects, pausing every request for up to 100 ms under load. Frozen, a full
-    collection walks only what requests made (5 ms; ``benchmarks/bench_web_latency.py``).
-
-    Young collections are then made less often: a page's rendering allocates tens of thousands of short-lived
-    objects, and at the default threshold (700) the collector ran dozens of times per page, mostly finding
-    nothing, since reference counting frees almost all of them."""
+    collection walks only what requests made (5 ms; ``benchmarks/bench_web_latency.py``)."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
