@@ -12,7 +12,7 @@ from tests.auth_support import PASSWORD, csrf_of, signed_in_client
 @pytest.fixture
 def app(tmp_path):
     app = create_app(tmp_path / "w.duckdb")
-    app.state.freshness.recheck_seconds = 3600  # changes must take effect because they were posted
+    app.state.cache.recheck_seconds = 3600  # changes must take effect because they were posted
     return app
 
 

@@ -20,7 +20,7 @@ def app(db_file):
     load_shipped(con)
     con.close()
     app = create_app(db_file)
-    app.state.freshness.recheck_seconds = 3600
+    app.state.cache.recheck_seconds = 3600
     return app
 
 

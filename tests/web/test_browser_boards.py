@@ -23,7 +23,7 @@ def base_url(tmp_path_factory):
     load_shipped(con)
     con.close()
     app = create_app(db)
-    app.state.freshness.recheck_seconds = 0
+    app.state.cache.recheck_seconds = 0
     with live_server(app) as url:
         yield url, app
 

@@ -22,7 +22,7 @@ def base_url(tmp_path_factory):
     edit_action(con, "L2.1", get_action(con, "L2.1").version, {"leads": "Money Lead"}, "test")
     con.close()
     app = create_app(db)
-    app.state.freshness.recheck_seconds = 3600
+    app.state.cache.recheck_seconds = 3600
     with live_server(app) as url:
         yield url, app
 

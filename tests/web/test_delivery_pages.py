@@ -25,7 +25,7 @@ def app(db_file):
     build_demo_tracker(con)
     con.close()
     app = create_app(db_file)
-    app.state.freshness.recheck_seconds = 3600  # an update must show at once because it was posted, not by timing
+    app.state.cache.recheck_seconds = 3600  # an update must show at once because it was posted, not by timing
     return app
 
 

@@ -28,7 +28,7 @@ def app(db_file):
     edit_action(con, "L2.3", get_action(con, "L2.3").version, {"leads": "Someone Else"}, "test")
     con.close()
     app = create_app(db_file)
-    app.state.freshness.recheck_seconds = 3600
+    app.state.cache.recheck_seconds = 3600
     return app
 
 

@@ -23,7 +23,7 @@ def app(db_file):
     build_demo_tracker(con)
     con.close()
     app = create_app(db_file)
-    app.state.freshness.recheck_seconds = 3600
+    app.state.cache.recheck_seconds = 3600
     return app
 
 

@@ -24,7 +24,7 @@ def app(db_file):
     load_seed_insights(con, load_strategy())
     con.close()
     app = create_app(db_file)
-    app.state.freshness.recheck_seconds = 3600
+    app.state.cache.recheck_seconds = 3600
     return app
 
 

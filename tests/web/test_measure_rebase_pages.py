@@ -15,7 +15,7 @@ PAGE = "/measures/cancer-62-day/rebases"
 @pytest.fixture
 def app(tmp_path):
     app = create_app(demo_measures_db(tmp_path))
-    app.state.freshness.recheck_seconds = 3600  # a decision must show at once because it was posted
+    app.state.cache.recheck_seconds = 3600  # a decision must show at once because it was posted
     return app
 
 

@@ -15,12 +15,12 @@ from fastapi.testclient import TestClient
 from pophealth.errors import ConflictError
 from pophealth.measures import narrative
 from pophealth.warehouse import connect
-from pophealth.web.freshness import Freshness
+from pophealth.cache import DataCache
 from pophealth.web.pages import cached, declare_route
 
 
 def _request(con):
-    state = SimpleNamespace(con=con, freshness=Freshness())
+    state = SimpleNamespace(con=con, cache=DataCache())
     return SimpleNamespace(app=SimpleNamespace(state=state))
 
 

@@ -8,15 +8,14 @@ latest mortality run: their scores at the index date (``phm_risk_current_score``
 (``phm_risk_score``, ``phm_eol_worklist``). One number, one engine.
 
 A scope's stored results depend only on the runs they are read from, so they are cached per warehouse
-file, run ids and scope (``ScopeCache``): a new PHM or risk run is a new key. Identifiers, outcomes and the
+file, run ids and scope (in a ``pophealth.cache.DataCache``: the web app's own, else ``SCOPE_CACHE``): a new
+PHM or risk run is a new key. Identifiers, outcomes and the
 audit are never cached.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +24,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from pophealth.cache import DataCache
 from pophealth.care.scope import CareScope
 from pophealth.phm.run import latest_run
 from pophealth.warehouse.versions import population_content_id, product_current, run_currency
@@ -193,37 +193,11 @@ def _people(con: duckdb.DuckDBPyConnection, runs: Runs, chosen_by: Callable[[ir.
     return frame
 
 
-class ScopeCache:
-    """A small thread-safe LRU of scopes' stored results, keyed by warehouse file, run ids and scope.
-
-    The frames it hands out are shared between requests: callers select from them (which copies) and
-    never change them in place.
-    """
-
-    def __init__(self, size: int = 32) -> None:
-        self._size = size
-        self._frames: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple, load) -> pd.DataFrame:
-        with self._lock:
-            if key in self._frames:
-                self._frames.move_to_end(key)
-                return self._frames[key]
-        frame = load()  # outside the lock: two first readers may both load; the frames are equal
-        with self._lock:
-            self._frames[key] = frame
-            self._frames.move_to_end(key)
-            while len(self._frames) > self._size:
-                self._frames.popitem(last=False)
-        return frame
-
-    def clear(self) -> None:
-        with self._lock:
-            self._frames.clear()
-
-
-SCOPE_CACHE = ScopeCache(size=256)
+SCOPE_RESULTS = "care scope results"
+SCOPE_RESULTS_KEPT = 256
+# Where scopes' results are kept when the caller has no cache of its own (the command line, tests); the web
+# app passes its one ``app.state.cache``. Entries are keyed by warehouse file, run ids and scope, never stale.
+SCOPE_CACHE = DataCache()
 
 
 def _database_file(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -237,8 +211,14 @@ def _key(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, database:
     return None if path is None else (path, runs, scope.kind, scope.code)
 
 
+def _cached(cache: DataCache | None, key: tuple, load: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """The frames handed out are shared between requests: callers select from them (which copies) and never
+    change them in place."""
+    return (cache or SCOPE_CACHE).get(SCOPE_RESULTS, key, None, load, size=SCOPE_RESULTS_KEPT)
+
+
 def scope_people(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, *,
-                 database: str | None = None) -> pd.DataFrame:
+                 database: str | None = None, cache: DataCache | None = None) -> pd.DataFrame:
     """Everyone of the practice or PCN in the PHM run (registered and alive at its index date), from the
     cache when the same runs were read before. ``database`` is the warehouse file when the caller knows it
     (saves a query). Do not change the frame in place."""
@@ -246,25 +226,27 @@ def scope_people(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, *
         return _people(con, runs, lambda p: p[scope.column] == scope.code)
 
     key = _key(con, runs, scope, database)
-    return load() if key is None else SCOPE_CACHE.get(key, load)
+    return load() if key is None else _cached(cache, key, load)
 
 
 def scope_part(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, part: tuple,
-               derive: Callable[[pd.DataFrame], pd.DataFrame], *, database: str | None = None) -> pd.DataFrame:
+               derive: Callable[[pd.DataFrame], pd.DataFrame], *, database: str | None = None,
+               cache: DataCache | None = None) -> pd.DataFrame:
     """Something derived only from the scope's stored results (a worklist's selection, with its filters and
     sort), cached beside them under the same runs. ``part`` names it. Do not change the frame in place."""
-    people = scope_people(con, runs, scope, database=database)
+    people = scope_people(con, runs, scope, database=database, cache=cache)
     key = _key(con, runs, scope, database)
-    return derive(people) if key is None else SCOPE_CACHE.get(key + part, lambda: derive(people))
+    return derive(people) if key is None else _cached(cache, key + part, lambda: derive(people))
 
 
 def person_results(con: duckdb.DuckDBPyConnection, runs: Runs, person_id: int,
-                   scope: CareScope | None = None, *, database: str | None = None) -> pd.Series | None:
+                   scope: CareScope | None = None, *, database: str | None = None,
+                   cache: DataCache | None = None) -> pd.Series | None:
     """One person's stored results, or None when the run does not hold them (left or died by its index date).
     With the person's ``scope`` they come from the scope's cached results."""
     frame = pd.DataFrame()
     if scope is not None:
-        people = scope_people(con, runs, scope, database=database)
+        people = scope_people(con, runs, scope, database=database, cache=cache)
         frame = people[people["person_id"] == person_id]
     if frame.empty:  # not in the scope's results (e.g. registered elsewhere at the run's index date)
         frame = _people(con, runs, lambda p: p.person_id == person_id)

@@ -15,6 +15,7 @@ import ibis
 import pandas as pd
 from pydantic import BaseModel
 
+from pophealth.cache import DataCache
 from pophealth.care.identity_store import identities
 from pophealth.care.labels import (GAP_LABELS, REGISTER_LABELS, cohort_label, condition_label, deficit_label,
                                    in_ltc_count, list_label, medicine_name)
@@ -111,15 +112,17 @@ class PersonSummary(BaseModel):
 
 
 def person_summary(con: duckdb.DuckDBPyConnection, scope: CareScope, person_id: int, runs: Runs | None,
-                   identity_store: Path | None = None, *, database: str | None = None) -> PersonSummary:
+                   identity_store: Path | None = None, *, database: str | None = None,
+                   cache: DataCache | None = None) -> PersonSummary:
     """The summary, or ``NotFoundError`` if the person is not in the scope (or does not exist). Identifiers
     come from ``identity_store`` only after the scope check, and only when the store holds the person."""
     require_in_scope(con, scope, person_id)
     known = identities(identity_store, [person_id]).get(person_id)
     as_of = runs.index_date if runs else as_of_date(con)
     who = identity(con, person_id, as_of)
-    stored = person_results(con, runs, person_id, scope, database=database) if runs else None
-    phm = _phm(con, runs, stored, _lists(con, runs, scope, stored, database)) if runs and stored is not None else None
+    stored = person_results(con, runs, person_id, scope, database=database, cache=cache) if runs else None
+    phm = _phm(con, runs, stored, _lists(con, runs, scope, stored, database, cache)) \
+        if runs and stored is not None else None
     return PersonSummary(
         person_id=person_id, identifier=str(who["identifier"]),
         nhs_number=known.nhs_number_display if known else None, name=known.name if known else None,
@@ -134,7 +137,7 @@ def person_summary(con: duckdb.DuckDBPyConnection, scope: CareScope, person_id: 
 
 
 def _lists(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, row: pd.Series,
-           database: str | None) -> list[str]:
+           database: str | None, cache: DataCache | None) -> list[str]:
     """The worklists the person is on: the scope's (cached) selections when the person is of the scope at
     the run, else the lists' rules applied to the person's row alone."""
     pid = int(row["person_id"])
@@ -142,7 +145,8 @@ def _lists(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, row: pd
     if row[scope.column] == scope.code:
         return [w.title for w in available
                 if pid in set(scope_part(con, runs, scope, ("select", w.name, None, None, None, None),
-                                         lambda people, w=w: select(people, w), database=database)["person_id"])]
+                                         lambda people, w=w: select(people, w), database=database,
+                                         cache=cache)["person_id"])]
     frame = row.to_frame().T.infer_objects()
     return [w.title for w in available if not select(frame, w).empty]
 

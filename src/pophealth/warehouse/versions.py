@@ -83,7 +83,7 @@ def run_currency(con: duckdb.DuckDBPyConnection, run_id: str, content: str | Non
     """Whether PHM run ``run_id`` was computed on the population now in the warehouse.
 
     ``content`` is the population's content id when the caller already knows it (the web app remembers it
-    between writes: ``web.freshness``), else it is computed."""
+    between writes: ``pophealth.cache``), else it is computed."""
     row = con.execute("SELECT population_version, population_content_id FROM phm_run WHERE run_id = ?",
                       [run_id]).fetchone()
     run_version, run_content = row if row else (None, None)

@@ -13,10 +13,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pophealth.config import assets_dir, db_path
 from pophealth.errors import ConflictError, NotFoundError, PermissionDenied, PophealthError
+from pophealth.access.audit import AuditWriter
+from pophealth.cache import DataCache
 from pophealth.access.sso import SsoClient, SsoSettings
 from pophealth.settings import Settings, current
-from pophealth.web.freshness import Freshness
-from pophealth.web.pages import PageContext, declare_route, render, route_registry
+from pophealth.web.pages import PageContext, action, declare_route, render, route_registry
 from pophealth.web.templating import make_environment
 
 NAV = [
@@ -68,7 +69,8 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     app.state.con = connect(app.state.db)  # one connection; each request takes its own cursor
     app.state.strategy = load_strategy(settings.strategy)
     app.state.jinja = make_environment()
-    app.state.freshness = Freshness()
+    app.state.cache = DataCache()  # sessions, data versions, built pages, care results: one lock, one bound
+    app.state.audit = AuditWriter(app.state.con)  # patient-level reads, appended with group commit
     sso = SsoSettings.from_settings(settings)
     app.state.sso = SsoClient(sso) if sso else None
     app.state.nav = NAV
@@ -87,9 +89,8 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     indicator_routes.register(app)
     own_indicator_routes.register(app)
     phm_routes.register(app)
-    app.add_api_route("/api/docs", _api_docs, methods=["GET"], include_in_schema=False)
-    declare_route(app, "/api/docs", ("GET",), "public")
-    declare_route(app, "/api/openapi.json", ("GET",), "public")
+    action(app, "/api/docs", role="public", methods=("GET",))(_api_docs)
+    declare_route(app, "/api/openapi.json", ("GET",), "public")  # FastAPI's own route
     app.add_middleware(SecurityMiddleware, fastapi_app=app)
     delivery_routes.register(app)
     delivery_risk_routes.register(app)
@@ -165,15 +166,9 @@ def _add_error_handlers(app: FastAPI) -> None:
         if path.startswith(("/care", "/api/care")) and user is not None and user.role == "care_team":
             from starlette.concurrency import run_in_threadpool
 
-            from pophealth.access.audit import record_access
-
             def audit() -> None:
-                con = request.app.state.con.cursor()
-                try:
-                    record_access(con, user, method=request.method, route=path[:200], scope=user.scope,
-                                  detail=f"failed: {type(exc).__name__}")
-                finally:
-                    con.close()
+                request.app.state.audit.record(user, method=request.method, route=path[:200], scope=user.scope,
+                                               detail=f"failed: {type(exc).__name__}")
 
             try:
                 await run_in_threadpool(audit)

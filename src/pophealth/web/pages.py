@@ -8,10 +8,9 @@ context as JSON, so every figure on a page can be read by machines and tested wi
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import duckdb
 from fastapi import FastAPI, Request
@@ -51,8 +50,62 @@ def route_registry(app: FastAPI) -> list[RouteInfo]:
 
 
 def declare_route(app: FastAPI, path: str, methods: tuple[str, ...], role: Role) -> None:
-    """Record the role a hand-written route needs; the security middleware enforces it."""
+    """Record the role a route needs; the security middleware enforces it. Route modules do not call this:
+    ``page`` and ``action`` register a route and its role in one step."""
     route_registry(app).append(RouteInfo(path, methods, role))
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Routes:
+    """A route module's routes, declared by decorators where their handlers are written (``page``, ``action``)
+    and added to an app, in the order declared, by ``register(app)``."""
+
+    def __init__(self) -> None:
+        self._adds: list[Callable[[FastAPI], None]] = []
+
+    def register(self, app: FastAPI) -> None:
+        for add in self._adds:
+            add(app)
+
+
+def page(target: FastAPI | Routes, path: str, template: str, *, role: Role = "public",
+         name: str | None = None) -> Callable[[F], F]:
+    """Decorate a page builder: ``path`` (HTML, rendered with ``template``) and its ``/api`` JSON twin, for
+    ``role``, added to ``target`` (an app at once, or a module's ``Routes`` when it is registered)."""
+    def decorate(builder: F) -> F:
+        _add(target, lambda app: add_page(app, path, template, builder, role=role, name=name))
+        return builder
+
+    return decorate
+
+
+def action(target: FastAPI | Routes, path: str, *, role: Role, methods: tuple[str, ...] = ("POST",),
+           name: str | None = None, **options: Any) -> Callable[[F], F]:
+    """Decorate any other handler (a form's POST, a download): the route and the role it needs, in one step.
+    Not in the OpenAPI description unless ``include_in_schema=True`` is passed (only page twins are API).
+
+    A handler that blocks (DuckDB, Argon2, files) must be a plain ``def``: FastAPI runs it in its thread
+    pool. An ``async def`` handler may only await; blocking work goes through ``run_in_threadpool``."""
+    options.setdefault("include_in_schema", False)
+
+    def decorate(handler: F) -> F:
+        def add(app: FastAPI) -> None:
+            app.add_api_route(path, handler, methods=list(methods), name=name, **options)
+            declare_route(app, path, tuple(methods), role)
+
+        _add(target, add)
+        return handler
+
+    return decorate
+
+
+def _add(target: FastAPI | Routes, add: Callable[[FastAPI], None]) -> None:
+    if isinstance(target, Routes):
+        target._adds.append(add)
+    else:
+        add(target)
 
 
 def cursor(request: Request):
@@ -71,44 +124,36 @@ def warehouse(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-_CACHE_LOCK = threading.Lock()
-
-
 def cached(request: Request, name: str, key: Hashable, version_sql: str,
            build: Callable[[duckdb.DuckDBPyConnection], T], *, size: int = 64,
            admit: Callable[[T], bool] = lambda _: True) -> T:
-    """``build(con)``, remembered until the data behind it changes.
+    """``build(con)``, remembered until the data behind it changes (the app's ``DataCache``).
 
     Pages such as a place profile or the delivery tracker are read far more often than their data
     changes; ``version_sql`` is a cheap query whose answer changes whenever that data does (a row
     count, a latest load time, a change-log id), and it is part of the cache key. It is asked again
-    only after a write or a second (``freshness.Freshness``), not on every request.
+    only after a write or a second (``DataCache.remembered``), not on every request.
 
-    Requests run in a thread pool, so the store is read and changed under one lock (evicting from a
-    shared dict without it raised KeyError and "dictionary changed size" under load). A key that comes
-    from the visitor (``?period=``) is kept only when ``admit(value)`` says it is a real one, so made-up
-    values are answered but cannot push real pages out of the cache.
+    A key that comes from the visitor (``?period=``) is kept only when ``admit(value)`` says it is a
+    real one, so made-up values are answered but cannot push real pages out of the cache.
     """
-    with _CACHE_LOCK:
-        store: dict = request.app.state.__dict__.setdefault("_page_cache", {}).setdefault(name, {})
+    cache = request.app.state.cache
+    version = data_version(request, version_sql)
 
+    def build_now() -> T:
+        with warehouse(request) as con:
+            return build(con)
+
+    return cache.get(name, key, version, build_now, size=size, admit=admit)
+
+
+def data_version(request: Request, version_sql: str) -> tuple:
+    """The answer to ``version_sql``, asked again only after a write or ``recheck_seconds``."""
     def ask() -> tuple:
         with warehouse(request) as con:
             return con.execute(version_sql).fetchone()
 
-    full_key = (key, request.app.state.freshness.remembered(("data version", version_sql), ask))
-    with _CACHE_LOCK:
-        if full_key in store:
-            return store[full_key]
-    with warehouse(request) as con:
-        value = build(con)
-    if not admit(value):
-        return value
-    with _CACHE_LOCK:
-        while len(store) >= size:
-            store.pop(next(iter(store)))
-        store[full_key] = value
-    return value
+    return request.app.state.cache.remembered("data version", version_sql, ask)
 
 
 def population_content(request: Request) -> str:
@@ -121,7 +166,7 @@ def population_content(request: Request) -> str:
         with warehouse(request) as con:
             return population_content_id(con)[0]
 
-    return request.app.state.freshness.remembered(("population content",), ask)
+    return request.app.state.cache.remembered("population content", None, ask)
 
 
 def add_page(
@@ -139,8 +184,9 @@ def add_page(
     # Plain functions, not coroutines: builders query DuckDB (blocking), so FastAPI runs them in its
     # thread pool and concurrent requests proceed in parallel, each on its own cursor.
     def links(request: Request, context: PageContext) -> PageContext:
-        context.api_href = request.url_for(f"{name or path}:api", **request.path_params).path
-        context.html_href = request.url_for(name or path, **request.path_params).path
+        # from the page's own two routes: request.url_for would search every route of the app, twice a page
+        context.api_href = str(routes["api"].url_path_for(f"{name or path}:api", **request.path_params))
+        context.html_href = str(routes["html"].url_path_for(name or path, **request.path_params))
         return context
 
     def html(request: Request) -> HTMLResponse:
@@ -151,8 +197,10 @@ def add_page(
         return JSONResponse(context.model_dump(mode="json"))
 
     model = _context_model(builder)
+    routes: dict[str, Any] = {}
     app.add_api_route(path, html, methods=["GET"], response_class=HTMLResponse, name=name or path,
                       include_in_schema=False)
+    routes["html"] = app.router.routes[-1]
     # The twin's schema is its context model (serialised: markup fields are excluded), so the OpenAPI
     # document says what every /api response holds; tests validate the demo's answers against it.
     app.add_api_route(api_path, api, methods=["GET"], name=f"{name or path}:api", response_model=model,
@@ -160,6 +208,7 @@ def add_page(
                       responses={401: {"model": ErrorBody, "description": "Not signed in"},
                                  403: {"model": ErrorBody, "description": "The role does not allow this page"},
                                  404: {"model": ErrorBody, "description": "Nothing by that name"}})
+    routes["api"] = app.router.routes[-1]
     registry = route_registry(app)
     registry.append(RouteInfo(path, ("GET",), role))
     registry.append(RouteInfo(api_path, ("GET",), role))

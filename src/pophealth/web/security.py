@@ -31,6 +31,9 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # and a body sent without one is refused as soon as it passes the limit, so an anonymous 20 MB post cannot
 # hold the event loop (it used to be read and parsed before the CSRF check: 22-24 s of stalled requests).
 MAX_FORM_BYTES = 1_000_000
+ROUTES_KEPT = 4096  # (path, method) -> role: pages with parameters are many paths
+SESSIONS_KEPT = 10_000
+_UNKNOWN = object()  # sessions are remembered by token: bound the memory that many of them can take
 
 
 class SecurityMiddleware:
@@ -44,7 +47,12 @@ class SecurityMiddleware:
             return
         cookies = _cookies(scope)
         state = scope.setdefault("state", {})
-        session = await run_in_threadpool(self._session, cookies.get(SESSION_COOKIE))
+        token = cookies.get(SESSION_COOKIE)
+        # a remembered session is read here, on the loop (a dict lookup); only a session not remembered (or
+        # remembered too long ago) is asked of the warehouse, in the thread pool
+        session = self.fastapi_app.state.cache.peek("session", token, _UNKNOWN) if token else None
+        if session is _UNKNOWN:
+            session = await run_in_threadpool(self._session, token)
         user = session.user if session else ANONYMOUS
         anon_csrf = cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
         state["user"] = user
@@ -84,7 +92,7 @@ class SecurityMiddleware:
                 return
             receive = _replay(body)
 
-        freshness = self.fastapi_app.state.freshness
+        cache = self.fastapi_app.state.cache
         writing = scope["method"] in UNSAFE
 
         held: dict | None = None  # the start of the answer, held until its body shows which inline scripts it has
@@ -93,7 +101,7 @@ class SecurityMiddleware:
             nonlocal held
             if message["type"] == "http.response.start":
                 if writing:  # the handler has written by now: no answer remembered before may be served after
-                    freshness.wrote()
+                    cache.bump()
                 headers = list(message.get("headers", []))
                 if not session and CSRF_COOKIE not in cookies:
                     headers.append((b"set-cookie", f"{CSRF_COOKIE}={anon_csrf}; Path=/; HttpOnly; SameSite=Strict".encode()))
@@ -111,7 +119,7 @@ class SecurityMiddleware:
             await self.app(scope, receive, send_with_cookie)
         finally:
             if writing:
-                freshness.wrote()
+                cache.bump()
 
     def _session(self, token: str | None):
         """The live session for the cookie, asked of the warehouse again after any write (sign-out,
@@ -126,7 +134,8 @@ class SecurityMiddleware:
             finally:
                 con.close()
 
-        return self.fastapi_app.state.freshness.remembered(("session", token), ask, keep=lambda s: s is not None)
+        return self.fastapi_app.state.cache.remembered("session", token, ask, size=SESSIONS_KEPT,
+                                                       keep=lambda s: s is not None)
 
     def _required_role(self, scope: Scope) -> str | None:
         from pophealth.web.pages import route_registry
@@ -137,15 +146,23 @@ class SecurityMiddleware:
             self._roles_size, self._roles = len(registry), {(r.path, m): r.role for r in registry for m in r.methods}
         roles = self._roles
         method = "GET" if scope["method"] == "HEAD" else scope["method"]
-        # a path can have several routes (GET page, POST form): only a FULL match (path and method)
-        # decides; a PARTIAL match (same path, other method) must not end the search
-        for route in self.fastapi_app.router.routes:
-            match, _ = route.matches(scope)
-            if match == Match.FULL:
-                if isinstance(route, Mount):
-                    return "public"  # static assets
-                return roles.get((route.path, method))
-        return "public"  # no route for this method or path: the router answers 405 or 404
+
+        def match() -> tuple[str | None, bool]:
+            # a path can have several routes (GET page, POST form): only a FULL match (path and method)
+            # decides; a PARTIAL match (same path, other method) must not end the search
+            for route in self.fastapi_app.router.routes:
+                found, _ = route.matches(scope)
+                if found == Match.FULL:
+                    if isinstance(route, Mount):
+                        return "public", False  # static assets (any file name: not remembered)
+                    return roles.get((route.path, method)), True
+            return "public", False  # no route for this method or path: the router answers 405 or 404
+
+        # Which route a path and method reach changes only when routes are declared: remembered in the app's
+        # cache under the number declared. Paths of no route (anyone can make them up) are never kept.
+        found = self.fastapi_app.state.cache.get("route roles", (scope["path"], scope["method"]), len(registry),
+                                                 match, size=ROUTES_KEPT, admit=lambda answer: answer[1])
+        return found[0]
 
 
 PRIVATE_PREFIXES = ("/care", "/api/care", "/admin", "/api/admin", "/login", "/delivery", "/api/delivery", "/phm",

@@ -39,7 +39,8 @@ def serve(db: Path | str, host: str, port: int, announce: Callable[[str], None] 
             write_lease(Lease(pid=os.getpid(), socket=str(control.path), url=_reachable(host, port), db=str(db)))
         announce("")
         settle_heap()
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        # no access log: nothing was written at "warning", yet each request still built its log call
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:
         if served:
             remove_lease(db, os.getpid())

@@ -16,7 +16,9 @@ from pophealth.access.sessions import LIFETIME, SESSION_COOKIE, Session, create_
 from pophealth.access.sso import PENDING_FOR, SsoClient
 from pophealth.access.users import authenticate
 from pophealth.errors import NotFoundError, PermissionDenied
-from pophealth.web.pages import Crumb, PageContext, add_page, cursor, declare_route, render
+from pophealth.web.pages import Crumb, PageContext, cursor, render, Routes, action, page
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 HOME = Crumb(text="Home", href="/")
 SSO_COOKIE = "pophealth_sso"
@@ -50,11 +52,13 @@ def _sso_label(request: Request) -> str | None:
     return request.app.state.sso.settings.label if request.app.state.sso else None
 
 
+@page(routes, "/login", "account/login.jinja", name="login")
 def login_form(request: Request) -> LoginPage:
     return LoginPage(title="Sign in", breadcrumbs=[HOME], next=_safe_next(request.query_params.get("next")),
                      sso_label=_sso_label(request))
 
 
+@action(routes, "/login", role="public", response_class=HTMLResponse)
 async def login_submit(request: Request) -> Response:
     form = await request.form()
     username = str(form.get("username", "")).strip()
@@ -116,6 +120,7 @@ def _sso_redirect_url(request: Request, client: SsoClient) -> str:
     return client.settings.redirect_url or str(request.url_for("sso_callback"))
 
 
+@action(routes, "/login/sso", role="public", methods=("GET",), name="sso_start")
 def sso_start(request: Request) -> Response:
     """Send the browser to the sign-in provider, remembering (server-side) what to check on its return."""
     client = _sso(request)
@@ -132,6 +137,7 @@ def sso_start(request: Request) -> Response:
     return response
 
 
+@action(routes, "/login/sso/callback", role="public", methods=("GET",), name="sso_callback")
 def sso_callback(request: Request) -> Response:
     """The provider's answer: a verified identity with a local account gets a new session."""
     client = _sso(request)
@@ -153,12 +159,13 @@ def sso_callback(request: Request) -> Response:
         return render(request, "account/login.jinja", page, status_code=403)
     finally:
         con.close()
-        request.app.state.freshness.wrote()  # a GET that changed sessions
+        request.app.state.cache.bump()  # a GET that changed sessions
     response = _with_session_cookie(request, session, _safe_next(next_path))
     response.delete_cookie(SSO_COOKIE, path="/login/sso")
     return response
 
 
+@action(routes, "/logout", role="public")
 def logout(request: Request) -> Response:
     con = cursor(request)
     try:
@@ -170,6 +177,7 @@ def logout(request: Request) -> Response:
     return response
 
 
+@page(routes, "/admin/audit", "account/audit.jinja", role="admin", name="audit")
 def audit_page(request: Request) -> AuditPage:
     con = cursor(request)
     try:
@@ -180,6 +188,7 @@ def audit_page(request: Request) -> AuditPage:
         con.close()
 
 
+@action(routes, "/admin/audit.csv", role="admin", methods=("GET",))
 def audit_csv(request: Request) -> Response:
     con = cursor(request)
     try:
@@ -196,16 +205,4 @@ def audit_csv(request: Request) -> Response:
 
 
 def register(app: FastAPI) -> None:
-    add_page(app, "/login", "account/login.jinja", login_form, name="login")
-    app.add_api_route("/login", login_submit, methods=["POST"], response_class=HTMLResponse, include_in_schema=False)
-    declare_route(app, "/login", ("POST",), "public")
-    app.add_api_route("/logout", logout, methods=["POST"], include_in_schema=False)
-    declare_route(app, "/logout", ("POST",), "public")
-    app.add_api_route("/login/sso", sso_start, methods=["GET"], include_in_schema=False, name="sso_start")
-    declare_route(app, "/login/sso", ("GET",), "public")
-    app.add_api_route("/login/sso/callback", sso_callback, methods=["GET"], include_in_schema=False,
-                      name="sso_callback")
-    declare_route(app, "/login/sso/callback", ("GET",), "public")
-    add_page(app, "/admin/audit", "account/audit.jinja", audit_page, role="admin", name="audit")
-    app.add_api_route("/admin/audit.csv", audit_csv, methods=["GET"], include_in_schema=False)
-    declare_route(app, "/admin/audit.csv", ("GET",), "admin")
+    routes.register(app)

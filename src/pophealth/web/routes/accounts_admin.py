@@ -19,8 +19,10 @@ from pophealth.access.users import add_user
 from pophealth.errors import ConfigError, NotFoundError
 from pophealth.measures import editors
 from pophealth.warehouse import transaction
-from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, warehouse
+from pophealth.web.pages import Crumb, PageContext, warehouse, Routes, action, page
 from pophealth.web.routes.strategy import HOME
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 USERS = Crumb(text="Accounts", href="/admin/users")
 ASSIGNABLE = [r for r in ROLES if r != "public"]
@@ -69,6 +71,7 @@ def _row(a: accounts.Account) -> AccountRow:
                       href=f"/admin/users/{a.username}")
 
 
+@page(routes, "/admin/users", "account/users.jinja", role="admin", name="admin_users")
 def accounts_page(request: Request) -> AccountsPage:
     with warehouse(request) as con:
         rows = [_row(a) for a in accounts.list_accounts(con)]
@@ -77,6 +80,7 @@ def accounts_page(request: Request) -> AccountsPage:
                         source="app_user table (passwords are stored only as Argon2id hashes)")
 
 
+@page(routes, "/admin/users/{username}", "account/user.jinja", role="admin", name="admin_user")
 def account_page(request: Request, username: str) -> AccountPage:
     measures = request.app.state.strategy.measures
     with warehouse(request) as con:
@@ -100,10 +104,9 @@ def _admin(request: Request) -> str:
 
 
 def register(app: FastAPI) -> None:
-    add_page(app, "/admin/users", "account/users.jinja", accounts_page, role="admin", name="admin_users")
-    add_page(app, "/admin/users/{username}", "account/user.jinja", account_page, role="admin", name="admin_user")
+    routes.register(app)
 
-    @app.post("/admin/users/new", include_in_schema=False)
+    @action(app, "/admin/users/new", role="admin")
     def create(request: Request, username: str = Form(""), display_name: str = Form(""), role: str = Form(""),
                practice_code: str = Form(""), pcn_code: str = Form(""), password: str = Form("")) -> RedirectResponse:
         username = username.strip()
@@ -115,7 +118,7 @@ def register(app: FastAPI) -> None:
                      created_by=_admin(request))
         return RedirectResponse(f"/admin/users/{username}", status_code=303)
 
-    @app.post("/admin/users/{username}/{action}", include_in_schema=False)
+    @action(app, "/admin/users/{username}/{action}", role="admin")
     def change(request: Request, username: str, action: str, role: str = Form(""), practice_code: str = Form(""),
                pcn_code: str = Form(""), password: str = Form(""), measure_id: str = Form("")) -> RedirectResponse:
         by, acting, strategy = _admin(request), request.state.user.username, request.app.state.strategy
@@ -147,5 +150,3 @@ def register(app: FastAPI) -> None:
             actions[action](con)
         return RedirectResponse(f"/admin/users/{username}", status_code=303)
 
-    declare_route(app, "/admin/users/new", ("POST",), "admin")
-    declare_route(app, "/admin/users/{username}/{action}", ("POST",), "admin")

@@ -19,8 +19,10 @@ from pophealth.delivery.audit import changes
 from pophealth.delivery.records import EDITABLE_FIELDS, YES_NO, Action
 from pophealth.delivery.timescales import parse_timescale
 from pophealth.errors import ConflictError, PermissionDenied
-from pophealth.web.pages import Crumb, PageContext, RouteInfo, add_page, render, route_registry, warehouse
+from pophealth.web.pages import Crumb, PageContext, render, warehouse, Routes, action, page
 from pophealth.web.routes.delivery import HOME, SOURCE, TRACKER, may_edit
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 # The seed 003 column headings, as the tracker workbook prints them (delivery/xlsx_layout.py).
 LABELS = {
@@ -98,6 +100,7 @@ def _page(request: Request, ref: str, form: dict[str, str] | None = None,
         may_edit=editable, source=SOURCE)
 
 
+@page(routes, "/delivery/actions/{ref}/plan", "boards/action_plan.jinja", role="analyst", name="delivery_action_plan")
 def plan_page(request: Request, ref: str) -> ActionPlanPage:
     return _page(request, ref)
 
@@ -121,6 +124,7 @@ def validate(form: dict[str, str]) -> tuple[dict[str, str | None], list[FieldErr
     return values, errors
 
 
+@action(routes, "/delivery/actions/{ref}/plan", role="action_lead", response_class=HTMLResponse)
 async def submit(request: Request, ref: str):
     form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
     return await run_in_threadpool(_submit, request, ref, form)
@@ -152,8 +156,4 @@ def _submit(request: Request, ref: str, form: dict[str, str]):
 
 
 def register(app: FastAPI) -> None:
-    add_page(app, "/delivery/actions/{ref}/plan", "boards/action_plan.jinja", plan_page, role="analyst",
-             name="delivery_action_plan")
-    app.add_api_route("/delivery/actions/{ref}/plan", submit, methods=["POST"], response_class=HTMLResponse,
-                      include_in_schema=False)
-    route_registry(app).append(RouteInfo("/delivery/actions/{ref}/plan", ("POST",), "action_lead"))
+    routes.register(app)

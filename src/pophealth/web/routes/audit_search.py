@@ -23,7 +23,9 @@ from pophealth.access.audit_search import AuditQuery, last_activity, search_audi
 from pophealth.care.identity_store import disclosures, person_for_nhs_number, store_path
 from pophealth.care.nhs_number import is_valid
 from pophealth.errors import InputError, Problem
-from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, warehouse
+from pophealth.web.pages import Crumb, PageContext, warehouse, Routes, action, page
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 HOME = Crumb(text="Home", href="/")
 AUDIT = Crumb(text="Audit log", href="/admin/audit")
@@ -90,6 +92,7 @@ def _audit_search(request: Request, con, q: AuditQuery, what: str) -> None:
                   f"route={q.route or ''} from={q.date_from or ''} to={q.date_to or ''}")
 
 
+@page(routes, "/admin/audit/search", "account/audit_search.jinja", role="admin", name="audit_search")
 def audit_search(request: Request) -> AuditSearchPage:
     f, q, note = _query(request)
     searched = any(f.values())
@@ -112,6 +115,7 @@ def audit_search(request: Request) -> AuditSearchPage:
         source="Append-only audit log in the warehouse; disclosure log in the identity store")
 
 
+@action(routes, "/admin/audit/search.csv", role="admin", methods=("GET",))
 def audit_search_csv(request: Request) -> Response:
     _, q, _ = _query(request)
     with warehouse(request) as con:
@@ -128,7 +132,4 @@ def audit_search_csv(request: Request) -> Response:
 
 
 def register(app: FastAPI) -> None:
-    add_page(app, "/admin/audit/search", "account/audit_search.jinja", audit_search, role="admin",
-             name="audit_search")
-    app.add_api_route("/admin/audit/search.csv", audit_search_csv, methods=["GET"], include_in_schema=False)
-    declare_route(app, "/admin/audit/search.csv", ("GET",), "admin")
+    routes.register(app)

@@ -18,7 +18,9 @@ from pophealth.strategy.boards_models import Board, Level, Meeting, Organisation
 from pophealth.delivery.actions import list_priorities
 from pophealth.delivery.governance import list_governance
 from pophealth.errors import ConfigError
-from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, warehouse
+from pophealth.web.pages import Crumb, PageContext, warehouse, Routes, action, page
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 HOME = Crumb(text="Home", href="/")
 BOARDS = Crumb(text="Boards", href="/boards")
@@ -163,6 +165,7 @@ def _seats(con, *, board_id: str | None = None, person_id: str | None = None) ->
             for m in store.memberships(con, board_id=board_id, person_id=person_id)]
 
 
+@page(routes, "/boards", "boards/boards.jinja", role="analyst", name="boards")
 def boards_page(request: Request) -> BoardsPage:
     with warehouse(request) as con:
         boards = store.list_boards(con)
@@ -180,6 +183,7 @@ def boards_page(request: Request) -> BoardsPage:
                       source=SOURCE)
 
 
+@page(routes, "/boards/{board_id}", "boards/board.jinja", role="analyst", name="board")
 def board_page(request: Request, board_id: str) -> BoardPage:
     with warehouse(request) as con:
         board = store.get_board(con, board_id)
@@ -196,6 +200,7 @@ def board_page(request: Request, board_id: str) -> BoardPage:
                      people=[Option(value=p.id, text=p.name) for p in people], is_admin=_is_admin(request), source=SOURCE)
 
 
+@page(routes, "/organisations", "boards/organisations.jinja", role="analyst", name="organisations")
 def organisations_page(request: Request) -> OrganisationsPage:
     from pophealth.strategy.boards_register import load_register
 
@@ -219,6 +224,7 @@ def organisations_page(request: Request) -> OrganisationsPage:
         kinds=["nhs", "council", "healthwatch", "vcse", "other"], is_admin=_is_admin(request), source=SOURCE)
 
 
+@page(routes, "/people/{person_id}", "boards/person.jinja", role="analyst", name="person")
 def person_page(request: Request, person_id: str) -> PersonPage:
     with warehouse(request) as con:
         p = store.get_person(con, person_id)
@@ -252,6 +258,7 @@ def _level_rows(con) -> list[PriorityLevelRow]:  # noqa: ANN001
     return rows
 
 
+@page(routes, "/levels", "boards/levels.jinja", role="analyst", name="levels")
 def levels_page(request: Request) -> LevelsPage:
     today = dt.date.today()
     with warehouse(request) as con:
@@ -285,20 +292,15 @@ def _valid(work):  # noqa: ANN001, ANN202 - a callable doing one validated write
 
 
 def register(app: FastAPI) -> None:
-    add_page(app, "/boards", "boards/boards.jinja", boards_page, role="analyst", name="boards")
-    add_page(app, "/boards/{board_id}", "boards/board.jinja", board_page, role="analyst", name="board")
-    add_page(app, "/organisations", "boards/organisations.jinja", organisations_page, role="analyst",
-             name="organisations")
-    add_page(app, "/people/{person_id}", "boards/person.jinja", person_page, role="analyst", name="person")
-    add_page(app, "/levels", "boards/levels.jinja", levels_page, role="analyst", name="levels")
+    routes.register(app)
 
-    @app.post("/admin/boards/{board_id}/meetings", include_in_schema=False)
+    @action(app, "/admin/boards/{board_id}/meetings", role="admin")
     def add_meeting(request: Request, board_id: str, meeting_date: str = Form(""), demo: str = Form("")):
         with warehouse(request) as con:
             store.add_meeting(con, board_id, _date(meeting_date, "meeting date"), _who(request), demo=demo == "yes")
         return RedirectResponse(f"/boards/{board_id}", status_code=303)
 
-    @app.post("/admin/boards/{board_id}/meetings/{meeting_id}/remove", include_in_schema=False)
+    @action(app, "/admin/boards/{board_id}/meetings/{meeting_id}/remove", role="admin")
     def remove_meeting(request: Request, board_id: str, meeting_id: str):
         with warehouse(request) as con:
             if store.get_meeting(con, meeting_id).board_id != board_id:
@@ -306,14 +308,14 @@ def register(app: FastAPI) -> None:
             store.remove_meeting(con, meeting_id, _who(request))
         return RedirectResponse(f"/boards/{board_id}", status_code=303)
 
-    @app.post("/admin/boards/{board_id}/members", include_in_schema=False)
+    @action(app, "/admin/boards/{board_id}/members", role="admin")
     def add_member(request: Request, board_id: str, person_id: str = Form(""), role: str = Form(""),
                    starts: str = Form("")):
         with warehouse(request) as con:
             store.add_membership(con, board_id, person_id, role, _date(starts, "start date"), _who(request))
         return RedirectResponse(f"/boards/{board_id}", status_code=303)
 
-    @app.post("/admin/boards/{board_id}/members/{membership_id}/end", include_in_schema=False)
+    @action(app, "/admin/boards/{board_id}/members/{membership_id}/end", role="admin")
     def end_member(request: Request, board_id: str, membership_id: int, ends: str = Form("")):
         with warehouse(request) as con:
             if not any(m.membership_id == membership_id for m in store.memberships(con, board_id=board_id)):
@@ -321,7 +323,7 @@ def register(app: FastAPI) -> None:
             store.end_membership(con, membership_id, _date(ends, "end date"), _who(request))
         return RedirectResponse(f"/boards/{board_id}", status_code=303)
 
-    @app.post("/admin/organisations", include_in_schema=False)
+    @action(app, "/admin/organisations", role="admin")
     def add_organisation(request: Request, org_id: str = Form(""), name: str = Form(""), short_name: str = Form(""),
                          kind: str = Form("other")):
         org = _valid(lambda: Organisation(id=org_id.strip(), name=name.strip(), short_name=short_name.strip() or None,
@@ -330,7 +332,7 @@ def register(app: FastAPI) -> None:
             store.add_organisation(con, org, _who(request))
         return RedirectResponse("/organisations", status_code=303)
 
-    @app.post("/admin/organisations/rename", include_in_schema=False)
+    @action(app, "/admin/organisations/rename", role="admin")
     def rename_organisation(request: Request, org_id: str = Form(""), new_name: str = Form(""),
                             new_short_name: str = Form("")):
         with warehouse(request) as con:
@@ -338,7 +340,7 @@ def register(app: FastAPI) -> None:
                                                      _who(request)))
         return RedirectResponse("/organisations", status_code=303)
 
-    @app.post("/admin/people", include_in_schema=False)
+    @action(app, "/admin/people", role="admin")
     def add_person(request: Request, person_id: str = Form(""), person_name: str = Form(""),
                    organisation: str = Form("")):
         person = _valid(lambda: Person(id=person_id.strip(), name=person_name.strip(), organisation=organisation or None))
@@ -346,7 +348,7 @@ def register(app: FastAPI) -> None:
             store.add_person(con, person, _who(request))
         return RedirectResponse(f"/people/{person.id}", status_code=303)
 
-    @app.post("/admin/people/{person_id}", include_in_schema=False)
+    @action(app, "/admin/people/{person_id}", role="admin")
     def edit_person(request: Request, person_id: str, name: str = Form(""), organisation: str = Form(""),
                     username: str = Form("")):
         with warehouse(request) as con:
@@ -354,7 +356,7 @@ def register(app: FastAPI) -> None:
                                              username=username.strip() or None, who=_who(request)))
         return RedirectResponse(f"/people/{person_id}", status_code=303)
 
-    @app.post("/admin/levels", include_in_schema=False)
+    @action(app, "/admin/levels", role="admin")
     def set_level(request: Request, priority_id: str = Form(""), level: str = Form(""), board_id: str = Form(""),
                   officer_person_id: str = Form(""), decided_on: str = Form(""), reason: str = Form("")):
         day = _date(decided_on, "date of the decision")
@@ -364,7 +366,3 @@ def register(app: FastAPI) -> None:
                                            officer_person_id=officer_person_id or None))
         return RedirectResponse("/levels", status_code=303)
 
-    for path in ("/admin/boards/{board_id}/meetings", "/admin/boards/{board_id}/meetings/{meeting_id}/remove",
-                 "/admin/boards/{board_id}/members", "/admin/boards/{board_id}/members/{membership_id}/end",
-                 "/admin/organisations", "/admin/organisations/rename", "/admin/people", "/admin/people/{person_id}", "/admin/levels"):
-        declare_route(app, path, ("POST",), "admin")

@@ -19,8 +19,8 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
-from pophealth.access.audit import record_access
 from pophealth.cells import csv_row
 from pophealth.care.identity_store import Identity, identities, record_disclosure, store_path
 from pophealth.care.outcomes import OUTCOMES, latest_outcomes, record_outcome
@@ -29,7 +29,9 @@ from pophealth.care.scope import NOT_FOUND, CareScope, require_in_scope
 from pophealth.care.summary import PersonSummary, person_summary
 from pophealth.care.worklists import SORTS, WORKLISTS, WorklistRow, get_worklist, select, to_rows
 from pophealth.errors import NotFoundError
-from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, population_content, warehouse
+from pophealth.web.pages import Crumb, PageContext, population_content, warehouse, Routes, action, page
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 HOME = Crumb(text="Home", href="/")
 CARE = Crumb(text="My worklists", href="/care")
@@ -87,8 +89,21 @@ def _scope(request: Request) -> CareScope:
 
 
 def _database(request: Request) -> str:
-    """The app's warehouse file: the key of the care views' cache of stored results."""
+    """The app's warehouse file: part of the key of the scopes' stored results in the app's cache."""
     return str(request.app.state.db)
+
+
+def _runs(request: Request, con) -> Runs | None:  # noqa: ANN001 - a warehouse cursor
+    """The latest runs (``care.results.latest_runs``), remembered like a data version: asked again after any
+    write or a second at most. Runs are not about any one person: which runs exist, not what they hold."""
+    content = population_content(request)
+    return request.app.state.cache.remembered("care runs", content, lambda: latest_runs(con, content))
+
+
+def _no_run(request: Request, con) -> str:  # noqa: ANN001 - a warehouse cursor
+    """Why there are no runs to show (``care.results.no_run_reason``), remembered as ``_runs`` is."""
+    content = population_content(request)
+    return request.app.state.cache.remembered("care no run", content, lambda: no_run_reason(con, content))
 
 
 def _selection(request: Request, con, runs: Runs, scope: CareScope, worklist, **filters) -> pd.DataFrame:
@@ -96,7 +111,7 @@ def _selection(request: Request, con, runs: Runs, scope: CareScope, worklist, **
     with them per run (identifiers and outcomes are read per request, never cached)."""
     part = ("select", worklist.name, *(filters.get(k) for k in ("practice", "min_age", "max_age", "sort")))
     return scope_part(con, runs, scope, part, lambda people: select(people, worklist, **filters),
-                      database=_database(request))
+                      database=_database(request), cache=request.app.state.cache)
 
 
 def _store(request: Request) -> Path | None:
@@ -113,21 +128,24 @@ def _disclose(request: Request, shown: list[Identity]) -> str:
 
 
 def _audit(request: Request, con, scope: CareScope, *, person_id: int | None = None, detail: str | None = None) -> None:
-    record_access(con, request.state.user, method=request.method, route=request.url.path, person_id=person_id,
-                  scope=str(scope), detail=detail)
+    """Append the read to the audit log (group commit with other readers: ``access.audit.AuditWriter``); the
+    row is committed before the page is answered."""
+    request.app.state.audit.record(request.state.user, method=request.method, route=request.url.path,
+                                   person_id=person_id, scope=str(scope), detail=detail)
 
 
 def _source(runs: Runs | None) -> str:
     return SOURCE.format(run=runs.phm_run, as_of=runs.index_date) if runs else SOURCE_NO_RUN
 
 
+@page(routes, "/care", "care/home.jinja", role="care_team", name="care")
 def care_home(request: Request) -> CareHome:
     scope = _scope(request)
     with warehouse(request) as con:
-        runs = latest_runs(con, population_content(request))
+        runs = _runs(request, con)
         counts = {w.name: len(_selection(request, con, runs, scope, w)) for w in WORKLISTS.values()
                   if not w.unavailable(runs)} if runs else {}
-        why_none = None if runs else no_run_reason(con, population_content(request))
+        why_none = None if runs else _no_run(request, con)
         _audit(request, con, scope, detail="worklist counts" if runs else "worklist counts; no PHM run")
     links = [WorklistLink(name=w.name, title=w.title, description=w.description, count=counts.get(w.name),
                           href=f"/care/worklists/{w.name}") for w in WORKLISTS.values()]
@@ -149,15 +167,16 @@ def _chosen(request: Request, con, scope: CareScope, name: str):
     the reason nothing can be listed (or None)."""
     worklist = get_worklist(name)
     q = _filters(request)
-    runs = latest_runs(con, population_content(request))
-    people = scope_people(con, runs, scope, database=_database(request)) if runs else pd.DataFrame()
+    runs = _runs(request, con)
+    people = scope_people(con, runs, scope, database=_database(request),
+                          cache=request.app.state.cache) if runs else pd.DataFrame()
     practices = sorted(people["practice_code"].dropna().unique().tolist()) if not people.empty else []
     if runs and q["practice"] and q["practice"] not in practices:
         # a refused filter is an attempt to read outside the scope: audited like a refused person read
         _audit(request, con, scope, detail=f"worklist {worklist.name} refused; practice filter "
                                            f"{q['practice'][:20]!r} outside scope")
         raise NotFoundError("No practice with that code in your practice or PCN")
-    why = worklist.unavailable(runs) if runs else no_run_reason(con, population_content(request))
+    why = worklist.unavailable(runs) if runs else _no_run(request, con)
     chosen = pd.DataFrame() if why else _selection(request, con, runs, scope, worklist,
                                                        practice=q["practice"] or None, min_age=_age(q["min_age"]),
                                                        max_age=_age(q["max_age"]), sort=q["sort"] or None)
@@ -187,6 +206,7 @@ def _risk_note(runs: Runs | None, needs: str | None) -> str | None:
     return note
 
 
+@page(routes, "/care/worklists/{name}", "care/worklist.jinja", role="care_team", name="care_worklist")
 def worklist_page(request: Request, name: str) -> WorklistPage:
     scope = _scope(request)
     with warehouse(request) as con:
@@ -208,6 +228,7 @@ def worklist_page(request: Request, name: str) -> WorklistPage:
         recorded="Outcome recorded." if recorded == "1" else None, source=_source(runs))
 
 
+@action(routes, "/care/worklists/{name}/csv", role="care_team", methods=("GET",))
 def worklist_csv(request: Request, name: str) -> Response:
     scope = _scope(request)
     with warehouse(request) as con:
@@ -237,10 +258,16 @@ def worklist_csv(request: Request, name: str) -> Response:
         "Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "no-store"})
 
 
+@action(routes, "/care/worklists/{name}/outcome", role="care_team")
 async def outcome_submit(request: Request, name: str) -> Response:
-    """POST: record an outcome for one person on a worklist (in scope), audit it, and go back to the list."""
-    scope = _scope(request)
+    """POST: the form is read here; the warehouse work runs in the thread pool (off the event loop)."""
     form = {k: str(v).strip() for k, v in (await request.form()).items() if k != "csrf_token"}
+    return await run_in_threadpool(_record_outcome, request, name, form)
+
+
+def _record_outcome(request: Request, name: str, form: dict[str, str]) -> Response:
+    """Record an outcome for one person on a worklist (in scope), audit it, and go back to the list."""
+    scope = _scope(request)
     worklist = get_worklist(name)
     back = form.get("back", "")
     with warehouse(request) as con:
@@ -256,7 +283,7 @@ async def outcome_submit(request: Request, name: str) -> Response:
             raise
         if outcome not in OUTCOMES:
             raise NotFoundError(f"No outcome called {outcome!r}")
-        runs = latest_runs(con, population_content(request))
+        runs = _runs(request, con)
         record_outcome(con, person_id=pid, worklist=worklist.name, outcome=outcome,
                        username=request.state.user.username, phm_run_id=runs.phm_run if runs else None)
         _audit(request, con, scope, person_id=pid, detail=f"outcome {outcome} recorded on worklist {worklist.name}")
@@ -267,6 +294,7 @@ async def outcome_submit(request: Request, name: str) -> Response:
     return RedirectResponse(f"/care/worklists/{worklist.name}{query}{sep}recorded=1", status_code=303)
 
 
+@page(routes, "/care/people/{person_id}", "care/person.jinja", role="care_team", name="care_person")
 def person_page(request: Request, person_id: str) -> PersonPage:
     scope = _scope(request)
     with warehouse(request) as con:
@@ -275,10 +303,11 @@ def person_page(request: Request, person_id: str) -> PersonPage:
             raise NotFoundError(NOT_FOUND)
         pid = int(person_id)
         try:
-            runs = latest_runs(con, population_content(request))
-            person = person_summary(con, scope, pid, runs, _store(request), database=_database(request))
+            runs = _runs(request, con)
+            person = person_summary(con, scope, pid, runs, _store(request), database=_database(request),
+                                    cache=request.app.state.cache)
             if runs is None:  # no run, or one of another population: say which, show none of its results
-                person = person.model_copy(update={"phm_note": no_run_reason(con, population_content(request))})
+                person = person.model_copy(update={"phm_note": _no_run(request, con)})
         except NotFoundError:
             _audit(request, con, scope, person_id=pid, detail="person not found or outside scope")
             raise
@@ -292,10 +321,4 @@ def person_page(request: Request, person_id: str) -> PersonPage:
 
 
 def register(app: FastAPI) -> None:
-    add_page(app, "/care", "care/home.jinja", care_home, role="care_team", name="care")
-    add_page(app, "/care/worklists/{name}", "care/worklist.jinja", worklist_page, role="care_team", name="care_worklist")
-    app.add_api_route("/care/worklists/{name}/csv", worklist_csv, methods=["GET"], include_in_schema=False)
-    declare_route(app, "/care/worklists/{name}/csv", ("GET",), "care_team")
-    app.add_api_route("/care/worklists/{name}/outcome", outcome_submit, methods=["POST"], include_in_schema=False)
-    declare_route(app, "/care/worklists/{name}/outcome", ("POST",), "care_team")
-    add_page(app, "/care/people/{person_id}", "care/person.jinja", person_page, role="care_team", name="care_person")
+    routes.register(app)

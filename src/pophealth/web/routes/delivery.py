@@ -29,7 +29,10 @@ from pophealth.delivery.risks import ScoredRisk, list_risks
 from pophealth.delivery.updates import history, record_update
 from pophealth.access.roles import User
 from pophealth.errors import ConflictError, PermissionDenied
-from pophealth.web.pages import Crumb, PageContext, RouteInfo, add_page, render, route_registry, warehouse, cached
+from pophealth.web.pages import Crumb, PageContext, render, warehouse, cached, Routes, page
+from pophealth.web.pages import action as route_action  # "action" is this module's action page
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 HOME = Crumb(text="Home", href="/")
 TRACKER = Crumb(text="Delivery tracker", href="/delivery")
@@ -125,6 +128,7 @@ def _page_number(text: str) -> int:
     return int(text) if text.isdigit() else 1
 
 
+@page(routes, "/delivery", "delivery/tracker.jinja", role="analyst", name="delivery")
 def tracker(request: Request) -> TrackerPage:
     """Filters, sort and page come from the query string, so the page works without JavaScript."""
     q = {k: request.query_params.get(k, "").strip() for k in FILTERS}
@@ -157,21 +161,32 @@ def tracker(request: Request) -> TrackerPage:
 
 def _action_page(request: Request, ref: str, form: dict[str, str] | None = None,
                  errors: list[FieldError] | None = None) -> ActionPage:
+    action, activities, changes, period, risks, resources = _action_state(request, ref)
+    row = next(r for r in _tracker_state(request)[0] if r.action.ref == ref)
     with warehouse(request) as con:
-        action = get_action(con, ref)
-        row = next(r for r in _tracker_state(request)[0] if r.action.ref == ref)
-        period = open_period_now(con)
         page = ActionPage(
             title=f"Action {ref}", breadcrumbs=[HOME, TRACKER], action=action, row=row,
-            activities=list_activities(con, ref), history=history(con, ref), period_id=period and period.period_id,
-            risks=[ScoredRisk.of(r) for r in list_risks(con, action_ref=ref)],
-            resources=_resources(list_resources(con, action_ref=ref), action),
+            activities=list(activities), history=list(changes), period_id=period and period.period_id,
+            risks=list(risks), resources=resources,
             stages=list(STAGES), rags=list(RAGS), errors=errors or [], source=SOURCE,
             form=form or {"version": str(action.version), "stage": row.stage or "", "overall_rag": row.overall_rag or "",
                           "risk_rag": (row.latest and row.latest.risk_rag) or "", "trajectory_rag": row.trajectory_rag or "",
                           "narrative": "", "evidence": ""},
             may_edit=may_edit(request.state.user, action, con))
     return page
+
+
+def _action_state(request: Request, ref: str) -> tuple:
+    """One action's own records (the action, activities, change history, open period, scored risks, resources),
+    cached like the tracker until a delivery change (or the date turning over). An unknown ref raises
+    ``NotFoundError`` before anything is kept, so made-up refs never take a place in the cache."""
+    def build(con):  # noqa: ANN001 - a warehouse cursor
+        action = get_action(con, ref)
+        return (action, tuple(list_activities(con, ref)), tuple(history(con, ref)), open_period_now(con),
+                tuple(ScoredRisk.of(r) for r in list_risks(con, action_ref=ref)),
+                _resources(list_resources(con, action_ref=ref), action))
+
+    return cached(request, "delivery_action", ref, TRACKER_VERSION, build, size=256)
 
 
 def _resources(items: list[Resource], action: Action) -> ResourceSummary:
@@ -220,6 +235,7 @@ def lead_names(leads: str | None) -> set[str]:
     return {n for n in (_norm(part) for part in _LEAD_SEPARATORS.split(leads or "")) if n}
 
 
+@page(routes, "/delivery/actions/{ref}", "delivery/action.jinja", role="analyst", name="delivery_action")
 def action(request: Request, ref: str) -> ActionPage:
     return _action_page(request, ref)
 
@@ -229,6 +245,7 @@ FORM_FIELDS = {"stage": "Select the delivery stage", "overall_rag": "Select the 
                "narrative": "Enter a progress narrative"}
 
 
+@route_action(routes, "/delivery/actions/{ref}/update", role="action_lead", response_class=HTMLResponse)
 async def submit_update(request: Request, ref: str):
     """POST handler: the form is read here, the warehouse work runs in the thread pool (off the event loop)."""
     form = {k: str(v).strip() for k, v in (await request.form()).items() if k != "csrf_token"}
@@ -260,6 +277,7 @@ def _submit_update(request: Request, ref: str, form: dict[str, str]):
     return render(request, "delivery/action.jinja", page, status_code=400)
 
 
+@page(routes, "/delivery/highlight", "delivery/highlight.jinja", role="analyst", name="delivery_highlight")
 def highlight(request: Request) -> HighlightPage:
     board = request.query_params.get("board", "").strip()
     boards = _tracker_state(request)[3]
@@ -271,11 +289,4 @@ def highlight(request: Request) -> HighlightPage:
 
 
 def register(app: FastAPI) -> None:
-    add_page(app, "/delivery", "delivery/tracker.jinja", tracker, role="analyst", name="delivery")
-    add_page(app, "/delivery/highlight", "delivery/highlight.jinja", highlight, role="analyst",
-             name="delivery_highlight")
-    add_page(app, "/delivery/actions/{ref}", "delivery/action.jinja", action, role="analyst",
-             name="delivery_action")
-    app.add_api_route("/delivery/actions/{ref}/update", submit_update, methods=["POST"],
-                      response_class=HTMLResponse, include_in_schema=False)
-    route_registry(app).append(RouteInfo("/delivery/actions/{ref}/update", ("POST",), "action_lead"))
+    routes.register(app)

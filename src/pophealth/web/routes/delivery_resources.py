@@ -20,8 +20,10 @@ from pophealth.delivery.actions import get_action
 from pophealth.delivery.resources import (Resource, add_resource, edit_resource, financial_year, get_resource,
                                           list_resources, pounds, resource_history)
 from pophealth.errors import ConflictError, InputError, NotFoundError, PermissionDenied
-from pophealth.web.pages import Crumb, PageContext, RouteInfo, add_page, render, route_registry, warehouse
+from pophealth.web.pages import Crumb, PageContext, render, warehouse, Routes, action, page
 from pophealth.web.routes.delivery import HOME, SOURCE, TRACKER, FieldError, may_edit
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 FORM_FIELDS = {"amount_gbp": "Enter the amount in pounds, 0 or more, like 125000 or 125000.50",
                "funding_source": "Enter where the money comes from",
@@ -87,14 +89,19 @@ def _form_page(request: Request, *, ref: str | None = None, pid: str | None = No
                             prevention=PREVENTION, source=SOURCE)
 
 
+@page(routes, "/delivery/actions/{ref}/resources/new", "delivery/resource.jinja",
+      role="analyst", name="delivery_resource_new")
 def new_resource(request: Request, ref: str) -> ResourceFormPage:
     return _form_page(request, ref=ref)
 
 
+@page(routes, "/delivery/priorities/{pid}/resources/new", "delivery/resource.jinja",
+      role="analyst", name="delivery_priority_resource_new")
 def new_priority_resource(request: Request, pid: str) -> ResourceFormPage:
     return _form_page(request, pid=pid)
 
 
+@page(routes, "/delivery/resources/{resource_id}", "delivery/resource.jinja", role="analyst", name="delivery_resource")
 def resource_page(request: Request, resource_id: str) -> ResourceFormPage:
     if not resource_id.isdigit():
         raise NotFoundError(f"There is no resource {resource_id[:20]!r}")
@@ -126,11 +133,13 @@ def _field_errors(exc: InputError, field: str = "amount_gbp") -> list[FieldError
             for p in exc.problems]
 
 
+@action(routes, "/delivery/actions/{ref}/resources", role="action_lead", response_class=HTMLResponse)
 async def submit_new(request: Request, ref: str):
     form = {k: str(v).strip() for k, v in (await request.form()).items() if k != "csrf_token"}
     return await run_in_threadpool(_submit_new, request, ref, None, form)
 
 
+@action(routes, "/delivery/priorities/{pid}/resources", role="admin", response_class=HTMLResponse)
 async def submit_new_priority(request: Request, pid: str):
     form = {k: str(v).strip() for k, v in (await request.form()).items() if k != "csrf_token"}
     return await run_in_threadpool(_submit_new, request, None, pid, form)
@@ -162,6 +171,7 @@ def _submit_new(request: Request, ref: str | None, pid: str | None, form: dict[s
     return render(request, "delivery/resource.jinja", page, status_code=400)
 
 
+@action(routes, "/delivery/resources/{resource_id}", role="action_lead", response_class=HTMLResponse)
 async def submit_edit(request: Request, resource_id: int):
     form = {k: str(v).strip() for k, v in (await request.form()).items() if k != "csrf_token"}
     return await run_in_threadpool(_submit_edit, request, resource_id, form)
@@ -195,14 +205,4 @@ def _submit_edit(request: Request, resource_id: int, form: dict[str, str]):
 
 
 def register(app: FastAPI) -> None:
-    add_page(app, "/delivery/resources/{resource_id}", "delivery/resource.jinja", resource_page, role="analyst",
-             name="delivery_resource")
-    add_page(app, "/delivery/actions/{ref}/resources/new", "delivery/resource.jinja", new_resource, role="analyst",
-             name="delivery_resource_new")
-    add_page(app, "/delivery/priorities/{pid}/resources/new", "delivery/resource.jinja", new_priority_resource,
-             role="analyst", name="delivery_priority_resource_new")
-    for path, handler, role in (("/delivery/actions/{ref}/resources", submit_new, "action_lead"),
-                                ("/delivery/priorities/{pid}/resources", submit_new_priority, "admin"),
-                                ("/delivery/resources/{resource_id}", submit_edit, "action_lead")):
-        app.add_api_route(path, handler, methods=["POST"], response_class=HTMLResponse, include_in_schema=False)
-        route_registry(app).append(RouteInfo(path, ("POST",), role))
+    routes.register(app)

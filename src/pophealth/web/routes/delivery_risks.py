@@ -22,8 +22,10 @@ from pophealth.delivery.actions import get_action
 from pophealth.delivery.risks import (BANDS, KINDS, MATRIX_SOURCE, Risk, ScoredRisk, add_risk, edit_risk, get_risk,
                                       list_risks, risk_history)
 from pophealth.errors import ConflictError, InputError, NotFoundError, PermissionDenied
-from pophealth.web.pages import Crumb, PageContext, RouteInfo, add_page, render, route_registry, warehouse
+from pophealth.web.pages import Crumb, PageContext, render, warehouse, Routes, action, page
 from pophealth.web.routes.delivery import HOME, SOURCE, TRACKER, FieldError, may_edit
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 RISKS = Crumb(text="Risk and issue log", href="/delivery/risks")
 LEVELS = ["1", "2", "3", "4", "5"]
@@ -65,6 +67,7 @@ class RiskFormPage(PageContext):
     matrix_source: str
 
 
+@page(routes, "/delivery/risks", "delivery/risks.jinja", role="analyst", name="delivery_risks")
 def risk_log(request: Request) -> RiskLogPage:
     with warehouse(request) as con:
         risks = list_risks(con)
@@ -104,10 +107,12 @@ def _form_page(request: Request, *, ref: str | None = None, risk_id: int | None 
                         source=SOURCE)
 
 
+@page(routes, "/delivery/actions/{ref}/risks/new", "delivery/risk.jinja", role="analyst", name="delivery_risk_new")
 def new_risk(request: Request, ref: str) -> RiskFormPage:
     return _form_page(request, ref=ref)
 
 
+@page(routes, "/delivery/risks/{risk_id}", "delivery/risk.jinja", role="analyst", name="delivery_risk")
 def risk_page(request: Request, risk_id: str) -> RiskFormPage:
     if not risk_id.isdigit():
         raise NotFoundError(f"There is no risk or issue {risk_id[:20]!r}")
@@ -138,6 +143,7 @@ def _validate(form: dict[str, str]) -> tuple[dict[str, Any], list[FieldError]]:
     return values, []
 
 
+@action(routes, "/delivery/actions/{ref}/risks", role="action_lead", response_class=HTMLResponse)
 async def submit_new(request: Request, ref: str):
     form = {k: str(v).strip() for k, v in (await request.form()).items() if k != "csrf_token"}
     return await run_in_threadpool(_submit_new, request, ref, form)
@@ -161,6 +167,7 @@ def _submit_new(request: Request, ref: str, form: dict[str, str]):
     return render(request, "delivery/risk.jinja", page, status_code=400)
 
 
+@action(routes, "/delivery/risks/{risk_id}", role="action_lead", response_class=HTMLResponse)
 async def submit_edit(request: Request, risk_id: int):
     form = {k: str(v).strip() for k, v in (await request.form()).items() if k != "csrf_token"}
     return await run_in_threadpool(_submit_edit, request, risk_id, form)
@@ -192,14 +199,4 @@ def _submit_edit(request: Request, risk_id: int, form: dict[str, str]):
 
 
 def register(app: FastAPI) -> None:
-    add_page(app, "/delivery/risks", "delivery/risks.jinja", risk_log, role="analyst", name="delivery_risks")
-    add_page(app, "/delivery/risks/{risk_id}", "delivery/risk.jinja", risk_page, role="analyst",
-             name="delivery_risk")
-    add_page(app, "/delivery/actions/{ref}/risks/new", "delivery/risk.jinja", new_risk, role="analyst",
-             name="delivery_risk_new")
-    app.add_api_route("/delivery/actions/{ref}/risks", submit_new, methods=["POST"], response_class=HTMLResponse,
-                      include_in_schema=False)
-    app.add_api_route("/delivery/risks/{risk_id}", submit_edit, methods=["POST"], response_class=HTMLResponse,
-                      include_in_schema=False)
-    route_registry(app).append(RouteInfo("/delivery/actions/{ref}/risks", ("POST",), "action_lead"))
-    route_registry(app).append(RouteInfo("/delivery/risks/{risk_id}", ("POST",), "action_lead"))
+    routes.register(app)

@@ -20,7 +20,9 @@ from pophealth.indicators.metadata import catalogue, fallback_meta
 from pophealth.indicators.models import InequalitySeries, MeasureComparison, Profile, Trend
 from pophealth.indicators.profile import build_profile
 from pophealth.indicators.trend import trends
-from pophealth.web.pages import Crumb, PageContext, RouteInfo, add_page, route_registry, warehouse, cached
+from pophealth.web.pages import Crumb, PageContext, warehouse, cached, Routes, action, page
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 HOME = Crumb(text="Home", href="/")
 PLACES = Crumb(text="Places", href="/places")
@@ -73,6 +75,7 @@ class PledgePlacesPage(PageContext):
     comparisons: list[MeasureComparison]
 
 
+@page(routes, "/places", "indicators/places.jinja", name="places")
 def place_list(request: Request) -> PlaceListPage:
     with warehouse(request) as con:
         counts = dict(con.execute("SELECT area_code, count(DISTINCT indicator_id) FROM indicator_value "
@@ -98,6 +101,7 @@ def _profile(request: Request, area_code: str) -> tuple[Profile, str]:
     return cached(request, "place_profile", area_code, INDICATOR_DATA_VERSION, build)
 
 
+@page(routes, "/places/{area_code}", "indicators/place.jinja", name="place")
 def place(request: Request, area_code: str) -> PlacePage:
     profile, source = _profile(request, area_code)
     spine = spine_chart([SpineRow(f"{r.indicator} ({r.sex}, {r.period})", r.value, r.england_value, r.area_min,
@@ -110,6 +114,7 @@ def place(request: Request, area_code: str) -> PlacePage:
                      spine_svg=spine)
 
 
+@page(routes, "/indicators/{indicator_id:int}", "indicators/indicator.jinja", name="indicator")
 def indicator(request: Request, indicator_id: int) -> IndicatorPage:
     with warehouse(request) as con:
         rows = store.indicator_rows(con, indicator_id)
@@ -144,6 +149,7 @@ def _default_area(present: set[str]) -> str:
     return next((c for c in preferred if c in present), min(present))
 
 
+@page(routes, "/pledges/{number:int}/places", "indicators/pledge_places.jinja", name="pledge_places")
 def pledge_places(request: Request, number: int) -> PledgePlacesPage:
     with warehouse(request) as con:
         comparisons = pledge_comparisons(con, number)
@@ -173,11 +179,5 @@ def _download(kind: str):
 def register(app: FastAPI) -> None:
     # Downloads first: "/places/{area_code}" would otherwise also match "E06000016.xlsx".
     for kind in ("csv", "xlsx"):
-        path = f"/places/{{area_code}}.{kind}"
-        app.add_api_route(path, _download(kind), methods=["GET"], name=f"place_{kind}", include_in_schema=False)
-        route_registry(app).append(RouteInfo(path, ("GET",), "public"))
-    add_page(app, "/places", "indicators/places.jinja", place_list, name="places")
-    add_page(app, "/places/{area_code}", "indicators/place.jinja", place, name="place")
-    add_page(app, "/indicators/{indicator_id:int}", "indicators/indicator.jinja", indicator, name="indicator")
-    add_page(app, "/pledges/{number:int}/places", "indicators/pledge_places.jinja", pledge_places,
-             name="pledge_places")
+        action(app, f"/places/{{area_code}}.{kind}", role="public", methods=("GET",), name=f"place_{kind}")(_download(kind))
+    routes.register(app)

@@ -23,7 +23,9 @@ from pophealth.insight.public import publishable
 from pophealth.insight.store import insight_for_priorities, list_insights, save_insights
 from pophealth.strategy.models import Observation, Strategy
 from pophealth.strategy.priorities import priority_index
-from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, render, warehouse
+from pophealth.web.pages import Crumb, PageContext, render, warehouse, Routes, action, page
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 HOME = Crumb(text="Home", href="/")
 INSIGHT = Crumb(text="Engagement and insight", href="/insight")
@@ -128,6 +130,7 @@ def item(record) -> InsightItem:  # noqa: ANN001 - an insight.models.Insight
                        public=publishable(record))
 
 
+@page(routes, "/insight", "insight/list.jinja", role="analyst", name="insight")
 def insight_list(request: Request) -> InsightListPage:
     with warehouse(request) as con:
         records = list_insights(con)
@@ -137,6 +140,7 @@ def insight_list(request: Request) -> InsightListPage:
                            saved=saved if saved and any(r.id == saved for r in records) else None, source=SOURCE)
 
 
+@page(routes, "/insight/gaps", "insight/gaps.jinja", role="analyst", name="insight_gaps")
 def gaps(request: Request) -> GapMapPage:
     s = _strategy(request)
     with warehouse(request) as con:
@@ -149,6 +153,7 @@ def gaps(request: Request) -> GapMapPage:
         without_plus_group=sum(not r.plus_groups_heard for r in rows))
 
 
+@page(routes, "/insight/priorities/{kind}/{slug}", "insight/priority.jinja", role="analyst", name="insight_priority")
 def priority_insight(request: Request, kind: str, slug: str) -> PriorityInsightPage:
     s = _strategy(request)
     ref = f"{kind}:{slug}"
@@ -176,10 +181,12 @@ def _form_page(request: Request, form: dict[str, str], errors: list[FieldError])
         priorities=[Option(value=p.ref, text=f"{p.name} ({p.kind_label})") for p in priority_index(s).values()])
 
 
+@page(routes, "/insight/new", "insight/new.jinja", role="action_lead", name="insight_new")
 def new_insight(request: Request) -> InsightFormPage:
     return _form_page(request, {"published": "no"}, [])
 
 
+@action(routes, "/insight/new", role="action_lead", response_class=HTMLResponse)
 async def submit_insight(request: Request):
     """POST handler: the form is read here; checks and the warehouse work run in the thread pool."""
     raw = await request.form()
@@ -206,11 +213,4 @@ def _submit_insight(request: Request, form: dict[str, str]):
 
 
 def register(app: FastAPI) -> None:
-    add_page(app, "/insight", "insight/list.jinja", insight_list, role="analyst", name="insight")
-    add_page(app, "/insight/gaps", "insight/gaps.jinja", gaps, role="analyst", name="insight_gaps")
-    add_page(app, "/insight/priorities/{kind}/{slug}", "insight/priority.jinja", priority_insight, role="analyst",
-             name="insight_priority")
-    add_page(app, "/insight/new", "insight/new.jinja", new_insight, role="action_lead", name="insight_new")
-    app.add_api_route("/insight/new", submit_insight, methods=["POST"], response_class=HTMLResponse,
-                      include_in_schema=False)
-    declare_route(app, "/insight/new", ("POST",), "action_lead")
+    routes.register(app)

@@ -18,9 +18,11 @@ from pophealth.errors import ConfigError, NotFoundError, PermissionDenied
 from pophealth.measures import editors
 from pophealth.measures.series import read_series
 from pophealth.spc.rebase import RebaseRecord, decide, list_rebases, propose_rebase
-from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, warehouse
+from pophealth.web.pages import Crumb, PageContext, warehouse, Routes, action, page
 from pophealth.web.routes.measures import MEASURES, catalogue_measure
 from pophealth.web.routes.strategy import HOME
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 STATE_TEXT = {"pending": "Awaiting a decision", "approved": "In effect", "rejected": "Rejected",
               "withdrawn": "Withdrawn"}
@@ -63,6 +65,7 @@ def _row(r: RebaseRecord, labels: dict[dt.date, str]) -> RebaseRow:
                     if r.withdrawn_at else None))
 
 
+@page(routes, "/measures/{measure_id}/rebases", "measures/rebases.jinja", role="analyst", name="measure_rebases")
 def rebase_page(request: Request, measure_id: str) -> RebasePage:
     m = catalogue_measure(request, measure_id)
     user = request.state.user
@@ -88,10 +91,9 @@ def _editor(request: Request, con, measure_id: str) -> str:  # noqa: ANN001 - a 
 
 
 def register(app: FastAPI) -> None:
-    add_page(app, "/measures/{measure_id}/rebases", "measures/rebases.jinja", rebase_page, role="analyst",
-             name="measure_rebases")
+    routes.register(app)
 
-    @app.post("/measures/{measure_id}/rebases/new", include_in_schema=False)
+    @action(app, "/measures/{measure_id}/rebases/new", role="action_lead")
     def propose(request: Request, measure_id: str, point_date: str = Form(""),
                 note: str = Form("")) -> RedirectResponse:
         m = catalogue_measure(request, measure_id)
@@ -103,7 +105,7 @@ def register(app: FastAPI) -> None:
             propose_rebase(con, m.id, day, proposed_by=_editor(request, con, m.id), note=note.strip() or None)
         return RedirectResponse(f"/measures/{m.id}/rebases", status_code=303)
 
-    @app.post("/measures/{measure_id}/rebases/{proposal_id:int}", include_in_schema=False)
+    @action(app, "/measures/{measure_id}/rebases/{proposal_id:int}", role="action_lead")
     def record_decision(request: Request, measure_id: str, proposal_id: int, decision: str = Form(""),
                         reason: str = Form("")) -> RedirectResponse:
         m = catalogue_measure(request, measure_id)
@@ -114,5 +116,3 @@ def register(app: FastAPI) -> None:
             decide(con, proposal_id, decision, by=by, reason=reason.strip())
         return RedirectResponse(f"/measures/{m.id}/rebases", status_code=303)
 
-    declare_route(app, "/measures/{measure_id}/rebases/new", ("POST",), "action_lead")
-    declare_route(app, "/measures/{measure_id}/rebases/{proposal_id:int}", ("POST",), "action_lead")

@@ -17,9 +17,11 @@ from pophealth.measures.narrative import NarrativeVersion
 from pophealth.measures.series import read_series
 from pophealth.measures.view import SYNTHETIC_TEXT, MeasureView
 from pophealth.strategy.measures import Measure
-from pophealth.web.pages import Crumb, PageContext, add_page, declare_route, warehouse
+from pophealth.web.pages import Crumb, PageContext, warehouse, Routes, action, page
 from pophealth.web.routes.measure_views import MeasureRow, measure_views, pledge_progress
 from pophealth.web.routes.strategy import HOME
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 MEASURES = Crumb(text="Measures", href="/measures")
 
@@ -78,6 +80,7 @@ def _pledge_link(request: Request, number: int) -> PledgeLink:
     return PledgeLink(number=p.number, text=p.text, href=f"/pledges/{p.number}")
 
 
+@page(routes, "/measures", "measures/list.jinja", name="measures")
 def measure_list(request: Request) -> MeasureListPage:
     period, views, synthetic = measure_views(request)
     strategy = request.app.state.strategy
@@ -90,6 +93,7 @@ def measure_list(request: Request) -> MeasureListPage:
         source="Measure catalogue (strategy data) and the pophealth warehouse")
 
 
+@page(routes, "/measures/{measure_id}", "measures/measure.jinja", name="measure")
 def measure_page(request: Request, measure_id: str) -> MeasurePage:
     m = catalogue_measure(request, measure_id)
     period, views, _synthetic = measure_views(request, {m.id})
@@ -104,6 +108,7 @@ def measure_page(request: Request, measure_id: str) -> MeasurePage:
         can_edit=can_edit, source=source)
 
 
+@page(routes, "/pledges/{number:int}/measures", "measures/pledge.jinja", name="pledge_measures")
 def pledge_measures(request: Request, number: int) -> PledgeMeasuresPage:
     strategy = request.app.state.strategy
     if number not in {p.number for p in strategy.pledges}:
@@ -121,6 +126,7 @@ def _may_edit(con, request: Request, measure_id: str) -> bool:  # noqa: ANN001 -
     return user is not None and editors.may_edit(con, user, measure_id)
 
 
+@page(routes, "/measures/{measure_id}/narrative", "measures/history.jinja", name="measure_narrative")
 def narrative_history(request: Request, measure_id: str) -> NarrativeHistoryPage:
     m = catalogue_measure(request, measure_id)
     with warehouse(request) as con:
@@ -140,13 +146,9 @@ def narrative_history(request: Request, measure_id: str) -> NarrativeHistoryPage
 
 def register(app: FastAPI) -> None:
     app.state.jinja.filters["svg"] = Markup  # chart and icon SVG are built with every text escaped
-    add_page(app, "/measures", "measures/list.jinja", measure_list, name="measures")
-    add_page(app, "/measures/{measure_id}", "measures/measure.jinja", measure_page, name="measure")
-    add_page(app, "/measures/{measure_id}/narrative", "measures/history.jinja", narrative_history,
-             name="measure_narrative")
-    add_page(app, "/pledges/{number:int}/measures", "measures/pledge.jinja", pledge_measures, name="pledge_measures")
+    routes.register(app)
 
-    @app.post("/measures/{measure_id}/narrative/new", include_in_schema=False)
+    @action(app, "/measures/{measure_id}/narrative/new", role="action_lead")
     def add_narrative(request: Request, measure_id: str, period: str = Form(""), key_issue: str = Form(""),
                             mitigations: str = Form(""), based_on: int | None = Form(None)) -> RedirectResponse:
         # blank fields are checked by add_version, which names each one in its error; the author is
@@ -161,4 +163,3 @@ def register(app: FastAPI) -> None:
                                   f"{user.display_name} ({user.username})", based_on=based_on)
         return RedirectResponse(f"/measures/{m.id}/narrative?period={period}", status_code=303)
 
-    declare_route(app, "/measures/{measure_id}/narrative/new", ("POST",), "action_lead")

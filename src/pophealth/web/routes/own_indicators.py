@@ -15,7 +15,9 @@ from pophealth.disclosure import current_policy
 from pophealth.indicators.own_data import TOTAL_CODE, published, resolve, year_window
 from pophealth.indicators.own_definitions import LEVELS
 from pophealth.omop import Cdm
-from pophealth.web.pages import Crumb, PageContext, add_page, warehouse
+from pophealth.web.pages import Crumb, PageContext, warehouse, Routes, page
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 HOME = Crumb(text="Home", href="/")
 
@@ -64,6 +66,7 @@ def _row(r) -> OwnRow:
                   compared95=str(r.label95), compared998=str(r.label998))
 
 
+@page(routes, "/indicators/own/{event_slug}", "indicators/own.jinja", role="analyst", name="own_indicator")
 def own_page(request: Request, event_slug: str) -> OwnIndicatorPage:
     event, level, year = resolve(event_slug, request.query_params.get("by", "pcn"), request.query_params.get("year"))
     with warehouse(request) as con:
@@ -87,5 +90,4 @@ def own_page(request: Request, event_slug: str) -> OwnIndicatorPage:
 
 
 def register(app: FastAPI) -> None:
-    add_page(app, "/indicators/own/{event_slug}", "indicators/own.jinja", own_page, role="analyst",
-             name="own_indicator")
+    routes.register(app)

@@ -14,8 +14,10 @@ from pophealth.phm.outputs import nested_dimensions, published_levels
 from pophealth.phm.run import latest_run
 from pophealth.phm.segments import SEGMENTS
 from pophealth.warehouse.versions import run_currency
-from pophealth.web.pages import Crumb, PageContext, add_page, population_content, warehouse
+from pophealth.web.pages import Crumb, PageContext, population_content, warehouse, Routes, page
 from pophealth.web.routes.phm_risk import RiskReport, risk_report
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 SEGMENT_LABELS = {"frailty_dementia": "Frailty and dementia", "organ_failure": "Organ failure",
                   "incurable_cancer": "Incurable cancer", "disability": "Disability",
@@ -108,6 +110,7 @@ def segment_chart(figures: list[Figure]) -> str:
                f"suppressed). {desc}.", body)
 
 
+@page(routes, "/phm", "phm/summary.jinja", role="analyst", name="phm")
 def phm_summary(request: Request) -> PhmPage:
     crumbs = [Crumb(text="Home", href="/")]
     title = "Population health management"
@@ -149,4 +152,4 @@ def phm_summary(request: Request) -> PhmPage:
 
 
 def register(app: FastAPI) -> None:
-    add_page(app, "/phm", "phm/summary.jinja", phm_summary, role="analyst", name="phm")
+    routes.register(app)

@@ -11,10 +11,12 @@ from pophealth.strategy.models import Strategy
 from pophealth.indicators.jhws_figure import FigureRow, figure_rows
 from pophealth.access.roles import allowed
 from pophealth.insight.store import insight_for_priorities
-from pophealth.web.pages import Crumb, PageContext, add_page, cached, warehouse
+from pophealth.web.pages import Crumb, PageContext, cached, warehouse, Routes, page
 from pophealth.web.routes.insight import InsightItem, priority_href
 from pophealth.web.routes.insight import item as insight_item
 from pophealth.web.routes.measure_views import MeasureRow, PledgeProgress, pledge_progress, slot_rows
+
+routes = Routes()  # this module's pages and actions, added to the app by register()
 
 HOME = Crumb(text="Home", href="/")
 SOURCE = "Strategy register transcribed from the LLR strategy documents"
@@ -151,6 +153,7 @@ def _pledge_links(s: Strategy, numbers: list[int]) -> list[Link]:
     return [_pledge_link(s.pledge(n)) for n in sorted(set(numbers))]
 
 
+@page(routes, "/", "strategy/home.jinja", name="home")
 def home(request: Request) -> HomePage:
     s = _strategy(request)
     sections = [
@@ -176,6 +179,7 @@ def home(request: Request) -> HomePage:
     return HomePage(title=s.about.name, visions=visions, pledges=s.pledges, sections=sections, source=SOURCE)
 
 
+@page(routes, "/pledges", "strategy/pledges.jinja", name="pledges")
 def pledge_list(request: Request) -> PledgeListPage:
     s = _strategy(request)
     groups: dict[str, list[m.Pledge]] = {}
@@ -185,6 +189,7 @@ def pledge_list(request: Request) -> PledgeListPage:
                           source=SOURCE)
 
 
+@page(routes, "/pledges/{number:int}", "strategy/pledge.jinja", name="pledge")
 def pledge(request: Request, number: int) -> PledgePage:
     s = _strategy(request)
     p = _one((p for p in s.pledges if p.number == number), f"There is no pledge {number}")
@@ -206,12 +211,14 @@ def pledge(request: Request, number: int) -> PledgePage:
     )
 
 
+@page(routes, "/delivery-priorities", "strategy/delivery_priorities.jinja", name="delivery_priorities")
 def delivery_priority_list(request: Request) -> DeliveryPriorityListPage:
     s = _strategy(request)
     return DeliveryPriorityListPage(title="Our delivery priorities", breadcrumbs=[HOME],
                                     priorities=s.delivery_priorities, source=SOURCE)
 
 
+@page(routes, "/delivery-priorities/{slug}", "strategy/delivery_priority.jinja", name="delivery_priority")
 def delivery_priority(request: Request, slug: str) -> DeliveryPriorityPage:
     s = _strategy(request)
     d = _one((d for d in s.delivery_priorities if d.id == slug), f"There is no delivery priority {slug!r}")
@@ -222,12 +229,14 @@ def delivery_priority(request: Request, slug: str) -> DeliveryPriorityPage:
         insight=_staff_insight(request, f"delivery:{d.id}"))
 
 
+@page(routes, "/focuses", "strategy/focuses.jinja", name="focuses")
 def focus_list(request: Request) -> FocusListPage:
     s = _strategy(request)
     return FocusListPage(title="Areas of focus", breadcrumbs=[HOME], focuses=s.focuses,
                          life_course_priorities=s.life_course_priorities, source=SOURCE)
 
 
+@page(routes, "/focuses/{slug}", "strategy/focus.jinja", name="focus")
 def focus(request: Request, slug: str) -> FocusPage:
     s = _strategy(request)
     f = _one((f for f in s.focuses if f.id == slug), f"There is no area of focus {slug!r}")
@@ -238,6 +247,7 @@ def focus(request: Request, slug: str) -> FocusPage:
                      insight=_staff_insight(request, f"focus:{f.id}"))
 
 
+@page(routes, "/jhws", "strategy/jhws.jinja", name="jhws")
 def jhws_list(request: Request) -> JhwsListPage:
     s = _strategy(request)
     return JhwsListPage(title="Leicestershire Joint Health and Wellbeing Strategy", breadcrumbs=[HOME],
@@ -255,6 +265,7 @@ def _figure(request: Request) -> list[FigureRow]:
                   size=2)
 
 
+@page(routes, "/jhws/{slug}", "strategy/jhws_priority.jinja", name="jhws_priority")
 def jhws_priority(request: Request, slug: str) -> JhwsPriorityPage:
     s = _strategy(request)
     j = _one((j for j in s.jhws.priorities if j.id == slug), f"There is no JHWS priority {slug!r}")
@@ -264,6 +275,7 @@ def jhws_priority(request: Request, slug: str) -> JhwsPriorityPage:
                             insight=_staff_insight(request, f"jhws:{j.id}"))
 
 
+@page(routes, "/enablers", "strategy/enablers.jinja", name="enablers")
 def enabler_list(request: Request) -> EnablerListPage:
     enablers = _strategy(request).enablers
     return EnablerListPage(title="Enabling the strategy to be delivered", breadcrumbs=[HOME], enablers=enablers,
@@ -272,6 +284,7 @@ def enabler_list(request: Request) -> EnablerListPage:
                                   for e in enablers], source=SOURCE)
 
 
+@page(routes, "/enablers/{slug}", "strategy/enabler.jinja", name="enabler")
 def enabler(request: Request, slug: str) -> EnablerPage:
     s = _strategy(request)
     e = _one((e for e in s.enablers if e.id == slug), f"There is no enabler {slug!r}")
@@ -281,11 +294,13 @@ def enabler(request: Request, slug: str) -> EnablerPage:
                        insight=_staff_insight(request, f"enabler:{e.id}"))
 
 
+@page(routes, "/rutland", "strategy/rutland.jinja", name="rutland")
 def rutland(request: Request) -> RutlandPage:
     return RutlandPage(title="Rutland Joint Health and Wellbeing Strategy priorities", breadcrumbs=[HOME],
                        rutland=_strategy(request).rutland, source=SOURCE)
 
 
+@page(routes, "/leicester", "strategy/leicester.jinja", name="leicester")
 def leicester(request: Request) -> LeicesterPage:
     s = _strategy(request)
     return LeicesterPage(title="Leicester Health, Care and Wellbeing Strategy delivery plan", breadcrumbs=[HOME],
@@ -297,6 +312,7 @@ def _theme(s: Strategy, letter: str) -> m.LeicesterTheme:
     return _one((t for t in s.leicester.themes if t.id == letter.upper()), f"There is no Leicester theme {letter!r}")
 
 
+@page(routes, "/leicester/themes/{letter}", "strategy/leicester_theme.jinja", name="leicester_theme")
 def leicester_theme(request: Request, letter: str) -> LeicesterThemePage:
     t = _theme(_strategy(request), letter)
     return LeicesterThemePage(title=f"{t.id}. {t.name.title()}",
@@ -304,6 +320,7 @@ def leicester_theme(request: Request, letter: str) -> LeicesterThemePage:
                               theme=t, source=SOURCE)
 
 
+@page(routes, "/leicester/priorities/{pid}", "strategy/leicester_priority.jinja", name="leicester_priority")
 def leicester_priority(request: Request, pid: str) -> LeicesterPriorityPage:
     s = _strategy(request)
     for t in s.leicester.themes:
@@ -318,22 +335,4 @@ def leicester_priority(request: Request, pid: str) -> LeicesterPriorityPage:
 
 
 def register(app: FastAPI) -> None:
-    add_page(app, "/", "strategy/home.jinja", home, name="home")
-    add_page(app, "/pledges", "strategy/pledges.jinja", pledge_list, name="pledges")
-    add_page(app, "/pledges/{number:int}", "strategy/pledge.jinja", pledge, name="pledge")
-    add_page(app, "/delivery-priorities", "strategy/delivery_priorities.jinja", delivery_priority_list,
-             name="delivery_priorities")
-    add_page(app, "/delivery-priorities/{slug}", "strategy/delivery_priority.jinja", delivery_priority,
-             name="delivery_priority")
-    add_page(app, "/focuses", "strategy/focuses.jinja", focus_list, name="focuses")
-    add_page(app, "/focuses/{slug}", "strategy/focus.jinja", focus, name="focus")
-    add_page(app, "/jhws", "strategy/jhws.jinja", jhws_list, name="jhws")
-    add_page(app, "/jhws/{slug}", "strategy/jhws_priority.jinja", jhws_priority, name="jhws_priority")
-    add_page(app, "/enablers", "strategy/enablers.jinja", enabler_list, name="enablers")
-    add_page(app, "/enablers/{slug}", "strategy/enabler.jinja", enabler, name="enabler")
-    add_page(app, "/rutland", "strategy/rutland.jinja", rutland, name="rutland")
-    add_page(app, "/leicester", "strategy/leicester.jinja", leicester, name="leicester")
-    add_page(app, "/leicester/themes/{letter}", "strategy/leicester_theme.jinja", leicester_theme,
-             name="leicester_theme")
-    add_page(app, "/leicester/priorities/{pid}", "strategy/leicester_priority.jinja", leicester_priority,
-             name="leicester_priority")
+    routes.register(app)

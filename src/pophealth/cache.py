@@ -1,0 +1,126 @@
+"""One thread-safe, bounded cache for what is read far more often than it changes.
+
+The web server keeps one ``DataCache`` (``app.state.cache``) for everything it remembers between
+requests, so there is one lock, one bound and one rule for when an answer may no longer be served:
+
+- **Remembered answers** (``remembered``): a question put to the warehouse moments ago, such as "is
+  this session live?", "what is the data version behind this page?" or "which population is loaded?".
+  While the server runs it holds DuckDB's lock on the warehouse, so the data changes only through the
+  server: its unsafe requests (the security middleware calls ``bump`` when one finishes) and the
+  commands forwarded to it (``web.invalidation.invalidate_all`` calls ``bump``). An answer is served
+  until the next ``bump``, and for ``recheck_seconds`` at most, so that anything changing outside those
+  (the date turning over, a test writing through the app's connection) is seen within that time.
+- **Versioned values** (``get``): a built page part keyed by ``(name, key, version)``, where the version
+  is an answer that changes whenever the data behind the value does (a row count, a latest load time,
+  a run id). A new version is a new key, so nothing stale is ever served; old entries simply age out.
+
+Each name has its own bound (``size``), evicting its least recently used entry first, so one busy page,
+or a visitor making up keys, cannot push the others out; a value built from a visitor-supplied key is
+kept only when ``admit(value)`` says the key was a real one. Values are shared between threads: callers
+never change them in place. Never cached here: identities, the audit, outcomes, a person's own record.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+RECHECK_SECONDS = 1.0
+DEFAULT_SIZE = 64
+
+
+class DataCache:
+    """Remembered answers (until the next ``bump`` or ``recheck_seconds``) and versioned values, per name."""
+
+    def __init__(self, recheck_seconds: float = RECHECK_SECONDS) -> None:
+        self.recheck_seconds = recheck_seconds
+        self._generation = 0  # bumped by every write the app knows about
+        self._lock = threading.Lock()
+        self._stores: dict[str, OrderedDict[Hashable, Any]] = {}
+        self._remembering: set[str] = set()  # names holding remembered answers (dropped on bump)
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    def bump(self) -> None:
+        """The warehouse may have changed: no answer remembered before this is served after it."""
+        with self._lock:
+            self._generation += 1
+            for name in self._remembering:
+                self._stores[name].clear()
+
+    def clear(self) -> None:
+        """Forget everything (versioned values too)."""
+        with self._lock:
+            self._generation += 1
+            for store in self._stores.values():
+                store.clear()
+
+    def remembered(self, name: str, key: Hashable, work: Callable[[], T], *, size: int = DEFAULT_SIZE,
+                   keep: Callable[[T], bool] = lambda _: True) -> T:
+        """``work()``, or its answer for ``(name, key)`` if worked out since the last ``bump`` and less than
+        ``recheck_seconds`` ago. Answers failing ``keep`` are not remembered."""
+        generation, now = self._generation, time.monotonic()  # read first: a bump during work() makes it stale
+        with self._lock:
+            store = self._store(name)
+            self._remembering.add(name)
+            hit = store.get(key)
+            if hit is not None and hit[0] == generation and now - hit[1] < self.recheck_seconds:
+                store.move_to_end(key)
+                return hit[2]
+        value = work()
+        if keep(value):
+            self._put(name, key, (generation, now, value), size)
+        return value
+
+    def peek(self, name: str, key: Hashable, default: Any = None) -> Any:
+        """The remembered answer for ``(name, key)`` if ``remembered`` would serve it now, else ``default``.
+        Never works anything out, so it is safe on the event loop (a lookup under the lock)."""
+        generation, now = self._generation, time.monotonic()
+        with self._lock:
+            store = self._stores.get(name)
+            hit = store.get(key) if store is not None else None
+            if hit is not None and hit[0] == generation and now - hit[1] < self.recheck_seconds:
+                store.move_to_end(key)
+                return hit[2]
+        return default
+
+    def get(self, name: str, key: Hashable, version: Hashable, build: Callable[[], T], *,
+            size: int = DEFAULT_SIZE, admit: Callable[[T], bool] = lambda _: True) -> T:
+        """The value for ``(name, key)`` at ``version``, built by ``build()`` the first time. Built outside the
+        lock: two first readers may both build it (the values are equal); the cache stays consistent."""
+        full_key = (key, version)
+        with self._lock:
+            store = self._store(name)
+            if full_key in store:
+                store.move_to_end(full_key)
+                return store[full_key]
+        value = build()
+        if admit(value):
+            self._put(name, full_key, value, size)
+        return value
+
+    def entries(self, name: str) -> int:
+        """How many entries ``name`` holds (for tests and diagnostics)."""
+        with self._lock:
+            return len(self._stores.get(name, ()))
+
+    def _store(self, name: str) -> OrderedDict[Hashable, Any]:
+        store = self._stores.get(name)
+        if store is None:
+            store = self._stores[name] = OrderedDict()
+        return store
+
+    def _put(self, name: str, key: Hashable, value: Any, size: int) -> None:
+        with self._lock:
+            store = self._store(name)
+            store[key] = value
+            store.move_to_end(key)
+            while len(store) > max(1, size):
+                store.popitem(last=False)

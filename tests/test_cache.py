@@ -1,0 +1,153 @@
+"""The one cache: answers remembered between writes for a short time and never served after a write; versioned
+values per name, bounded; safe when many threads use it at once."""
+
+from __future__ import annotations
+
+import time
+
+import sys
+import threading
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pophealth.cache import DataCache
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> int:
+        self.calls += 1
+        return self.calls
+
+
+def test_an_answer_is_reused_until_a_write():
+    cache, work = DataCache(recheck_seconds=60), Counter()
+    assert [cache.remembered("n", "k", work) for _ in range(3)] == [1, 1, 1]
+    cache.bump()
+    assert cache.remembered("n", "k", work) == 2
+    assert work.calls == 2
+
+
+def test_an_answer_is_asked_again_after_recheck_seconds():
+    cache, work = DataCache(recheck_seconds=0.05), Counter()
+    assert cache.remembered("n", "k", work) == 1
+    time.sleep(0.06)
+    assert cache.remembered("n", "k", work) == 2
+
+
+def test_answers_failing_keep_are_not_remembered():
+    cache, work = DataCache(recheck_seconds=60), Counter()
+    cache.remembered("n", "k", work, keep=lambda v: False)
+    cache.remembered("n", "k", work, keep=lambda v: False)
+    assert work.calls == 2
+
+
+def test_a_write_during_the_work_makes_its_answer_stale():
+    cache, calls = DataCache(recheck_seconds=60), []
+
+    def work() -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            cache.bump()  # a write lands while the first answer is being worked out
+        return len(calls)
+
+    assert cache.remembered("n", "k", work) == 1
+    assert cache.remembered("n", "k", work) == 2
+
+
+def test_memory_is_bounded_per_name():
+    cache = DataCache(recheck_seconds=60)
+    cache.get("pinned", "k", 1, lambda: "kept", size=5)
+    for i in range(110):
+        cache.remembered("answers", i, lambda: 0, size=100)
+        cache.get("pages", i, "v1", lambda: 0, size=10)
+    assert cache.entries("answers") == 100 and cache.entries("pages") == 10
+    assert cache.get("pinned", "k", 1, lambda: "rebuilt") == "kept"  # other names' floods do not evict it
+
+
+def test_the_least_recently_used_value_goes_first():
+    cache, built = DataCache(), []
+
+    def build(key: str):
+        built.append(key)
+        return key
+
+    for key in ("a", "b", "a", "c"):  # "a" used again after "b": "b" is the one evicted
+        cache.get("n", key, 1, lambda k=key: build(k), size=2)
+    cache.get("n", "a", 1, lambda: build("a"), size=2)
+    cache.get("n", "b", 1, lambda: build("b"), size=2)
+    assert built == ["a", "b", "c", "b"]
+
+
+def test_a_new_version_is_a_new_value_and_a_bump_does_not_drop_versioned_values():
+    cache = DataCache(recheck_seconds=60)
+    assert cache.get("page", "k", "v1", lambda: "one") == "one"
+    assert cache.get("page", "k", "v2", lambda: "two") == "two"
+    cache.bump()
+    assert cache.get("page", "k", "v1", lambda: "again") == "one"
+    cache.clear()
+    assert cache.get("page", "k", "v1", lambda: "again") == "again"
+
+
+def test_many_threads_hammering_the_cache_raise_nothing_and_get_their_own_values():
+    cache, errors = DataCache(recheck_seconds=0.001), []
+    start = threading.Barrier(8)
+
+    def hammer(worker: int) -> None:
+        start.wait()
+        try:
+            for i in range(500):
+                key = (worker * 7 + i) % 23
+                assert cache.get("page", key, i % 3, lambda k=key, v=i % 3: (k, v), size=4) == (key, i % 3)
+                assert cache.remembered("answer", key, lambda k=key: k * 2, size=5) == key * 2
+                if i % 50 == worker:
+                    cache.bump()
+                if i % 199 == worker:
+                    cache.clear()
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=hammer, args=(w,)) for w in range(8)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, so an unguarded eviction races
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert cache.entries("page") <= 4 and cache.entries("answer") <= 5
+
+
+@settings(max_examples=200)
+@given(st.lists(st.one_of(st.just("write"), st.sampled_from(["a", "b", "c"])), max_size=40))
+def test_never_an_answer_from_before_the_last_write(steps):
+    """The answer served always comes from work done after the most recent write."""
+    cache, writes = DataCache(recheck_seconds=60), 0
+    for step in steps:
+        if step == "write":
+            cache.bump()
+            writes += 1
+            continue
+        served = cache.remembered("n", step, lambda: writes)
+        assert served == writes
+
+
+
+
+def test_peek_serves_only_what_remembered_would_serve_and_works_nothing_out():
+    cache = DataCache(recheck_seconds=60)
+    missing = object()
+    assert cache.peek("n", "k", missing) is missing
+    cache.remembered("n", "k", lambda: "answer")
+    assert cache.peek("n", "k", missing) == "answer"
+    cache.bump()
+    assert cache.peek("n", "k", missing) is missing
+    cache.remembered("n", "k", lambda: "again")
+    cache.recheck_seconds = 0
+    assert cache.peek("n", "k", missing) is missing
