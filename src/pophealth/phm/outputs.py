@@ -48,29 +48,34 @@ def aggregates(person: ir.Table, cohorts: ir.Table, gaps: ir.Table, cohort_names
         **{f"c_{c}": (cohorts.cohort == c).any() for c in cohort_names})
     p = person.left_join(flags, "person_id")
     p = p.drop("person_id_right") if "person_id_right" in p.columns else p
-    p = p.mutate(**{f"c_{c}": p[f"c_{c}"].fill_null(False) for c in cohort_names}).cache()
-    g = gaps.join(person.select("person_id", *[d for d in DIMENSIONS if d != "all"]), "person_id").cache()
-    try:
-        return _reshape(p, g, person_measures(p, cohorts, cohort_names))
-    finally:
-        p.release()
-        g.release()
+    p = p.mutate(**{f"c_{c}": p[f"c_{c}"].fill_null(False) for c in cohort_names})
+    g = gaps.join(person.select("person_id", *[d for d in DIMENSIONS if d != "all"]), "person_id")
+    return _reshape(p, g, person_measures(p, cohorts, cohort_names))
 
 
 def _reshape(p: ir.Table, g: ir.Table, measures: list[tuple[str, ir.Value, ir.Value]]) -> pd.DataFrame:
-    frames = []
+    """Every dimension's grouped pass in one query per table (a union of the per-dimension aggregates), so the
+    warehouse is asked twice, not twice per dimension."""
+    people, gaps = [], []
     for dim in DIMENSIONS:
         category = ibis.literal("all") if dim == "all" else p[dim].cast("string")
-        wide = p.group_by(category=category).aggregate(
+        people.append(p.group_by(category=category).aggregate(
             **{f"n{i}": num.ifelse(1, 0).sum() for i, (_, num, _) in enumerate(measures)},
-            **{f"d{i}": den.ifelse(1, 0).sum() for i, (_, _, den) in enumerate(measures)}).to_pandas()
+            **{f"d{i}": den.ifelse(1, 0).sum() for i, (_, _, den) in enumerate(measures)}).mutate(
+            dimension=ibis.literal(dim)))
+        gcat = ibis.literal("all") if dim == "all" else g[dim].cast("string")
+        gaps.append(g.group_by(care_gap=g.care_gap, category=gcat).aggregate(
+            numerator=g.gap.ifelse(1, 0).sum(), denominator=g.count()).mutate(dimension=ibis.literal(dim)))
+    wide_all = ibis.union(*people).to_pandas()
+    gaps_all = ibis.union(*gaps).to_pandas()
+    frames = []
+    for dim in DIMENSIONS:
+        wide = wide_all[wide_all.dimension == dim]
         for i, (measure, _, _) in enumerate(measures):
             frames.append(pd.DataFrame({"measure": measure, "dimension": dim, "category": wide.category,
                                         "numerator": wide[f"n{i}"], "denominator": wide[f"d{i}"]}))
-        gcat = ibis.literal("all") if dim == "all" else g[dim].cast("string")
-        gaps_by = g.group_by(care_gap=g.care_gap, category=gcat).aggregate(
-            numerator=g.gap.ifelse(1, 0).sum(), denominator=g.count()).to_pandas()
-        frames.append(gaps_by.assign(measure="care_gap_" + gaps_by.care_gap, dimension=dim).drop(columns="care_gap"))
+        gaps_by = gaps_all[gaps_all.dimension == dim]
+        frames.append(gaps_by.assign(measure="care_gap_" + gaps_by.care_gap).drop(columns="care_gap"))
     out = pd.concat(frames, ignore_index=True)[["measure", "dimension", "category", "numerator", "denominator"]]
     return out.astype({"numerator": "int64", "denominator": "int64"})
 
