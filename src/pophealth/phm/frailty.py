@@ -102,7 +102,8 @@ class CleggEfi:
 
     def score(self, deficits: ir.Table, people: ir.Table) -> ir.Table:
         eligible = people.filter(people.age >= self.min_age).select("person_id")
-        d = deficits.filter(deficits.deficit.isin(EFI_DEFICITS))
+        # only the people scored are counted (most people are too young to have a score)
+        d = deficits.filter(deficits.deficit.isin(EFI_DEFICITS)).semi_join(eligible, "person_id")
         per = d.group_by("person_id").aggregate(n=d.deficit.nunique(), names=d.deficit.collect())
         t = eligible.left_join(per, "person_id").drop("person_id_right")
         n = t.n.fill_null(0)

@@ -54,14 +54,19 @@ def aggregates(person: ir.Table, cohorts: ir.Table, gaps: ir.Table, cohort_names
 
 
 def _reshape(p: ir.Table, g: ir.Table, measures: list[tuple[str, ir.Value, ir.Value]]) -> pd.DataFrame:
-    """Every dimension's grouped pass in one query per table (a union of the per-dimension aggregates), so the
-    warehouse is asked twice, not twice per dimension."""
+    """The person measures counted once per combination of all the dimensions' categories (tens of thousands
+    of cells rather than a million people), each dimension's figures then added up from those cells; the care
+    gaps grouped per dimension. All dimensions in one query per table (a union), so the warehouse is asked
+    twice, not twice per dimension."""
+    dims = [d for d in DIMENSIONS if d != "all"]
+    cells = p.group_by(dims).aggregate(
+        **{f"n{i}": num.ifelse(1, 0).sum() for i, (_, num, _) in enumerate(measures)},
+        **{f"d{i}": den.ifelse(1, 0).sum() for i, (_, _, den) in enumerate(measures)})
     people, gaps = [], []
     for dim in DIMENSIONS:
-        category = ibis.literal("all") if dim == "all" else p[dim].cast("string")
-        people.append(p.group_by(category=category).aggregate(
-            **{f"n{i}": num.ifelse(1, 0).sum() for i, (_, num, _) in enumerate(measures)},
-            **{f"d{i}": den.ifelse(1, 0).sum() for i, (_, _, den) in enumerate(measures)}).mutate(
+        category = ibis.literal("all") if dim == "all" else cells[dim].cast("string")
+        people.append(cells.group_by(category=category).aggregate(
+            **{c: cells[c].sum() for i in range(len(measures)) for c in (f"n{i}", f"d{i}")}).mutate(
             dimension=ibis.literal(dim)))
         gcat = ibis.literal("all") if dim == "all" else g[dim].cast("string")
         gaps.append(g.group_by(care_gap=g.care_gap, category=gcat).aggregate(
