@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
@@ -15,9 +16,17 @@ from pophealth.phm.matching import run_codes, run_systems
 from pophealth.phm.plausibility import plausible_ranges
 
 
+def numbered(codes: pd.DataFrame) -> pd.DataFrame:
+    """``codes`` (``list_id, code``) with ``list_no``: the list's position among the sorted list ids."""
+    names = sorted(codes.list_id.unique())
+    number = {name: i for i, name in enumerate(names)}
+    return codes.assign(list_no=codes.list_id.map(number).astype("int64"))
+
+
 @dataclass(frozen=True)
 class PhmContext:
-    """The inputs of one run. ``codes`` has ``list_id, code``; ``rules`` the eFI value rules; ``ranges`` the
+    """The inputs of one run. ``codes`` has ``list_id, code, list_no`` (a number per list, in list order:
+    events.py groups and pivots on it; ``list_numbers`` maps each list id to it); ``rules`` the eFI value rules; ``ranges`` the
     plausible values per code (``code, low, high``); ``read_system`` the Read system of the data's 5-character
     codes (matching.py)."""
 
@@ -27,6 +36,7 @@ class PhmContext:
     rules: ir.Table
     ranges: ir.Table
     read_system: str = "read2"
+    list_numbers: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def create(cls, cdm: Cdm, index_date: dt.date, codes: pd.DataFrame | None = None,
@@ -34,8 +44,10 @@ class PhmContext:
         frame = package_codelists() if codes is None else codes
         rules = value_rules()
         rules = rules[rules.system.isin(run_systems(read_system))].reset_index(drop=True)
-        return cls(cdm, index_date, ibis.memtable(run_codes(frame, read_system)), ibis.memtable(rules),
-                   ibis.memtable(plausible_ranges(frame, rules)), read_system)
+        matched = numbered(run_codes(frame, read_system))
+        return cls(cdm, index_date, ibis.memtable(matched), ibis.memtable(rules),
+                   ibis.memtable(plausible_ranges(frame, rules)), read_system,
+                   dict(zip(matched.list_id, matched.list_no.astype(int))))
 
     def days_before(self, days: int) -> dt.date:
         """The first day of a window of ``days`` days ending on the index date (both ends included)."""
@@ -48,7 +60,9 @@ class PhmContext:
         """Materialise an intermediate result (a temporary table on DuckDB, a cached DataFrame on Spark).
 
         Spark resolves in-memory tables (the code lists) only when a query runs, not when it caches, so
-        they are registered first; without that hook the result is left lazy rather than failing.
+        they are registered first; without that hook the result is left lazy rather than failing. The cache
+        is made on this engine (``Table.cache`` would put an expression of in-memory tables alone, such as
+        the code lists, on Ibis's default backend instead).
         """
         con = self.cdm.con
         if con.name == "pyspark":
@@ -56,4 +70,5 @@ class PhmContext:
             if register is None:
                 return expr
             register(expr)
-        return expr.cache()
+        cached = getattr(con, "_cached_table", None)
+        return expr.cache() if cached is None else cached(expr)

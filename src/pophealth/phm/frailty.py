@@ -36,11 +36,13 @@ def code_deficits(summary: ir.Table) -> ir.Table:
     return e.select("person_id", deficit=e.list_id.substr(4))
 
 
-def value_deficits(ctx: PhmContext, records: ir.Table) -> ir.Table:
-    """Deficits met by a recorded value (efi_value_rules: eGFR < 60, Hb below the sex-specific range ...)."""
+def value_deficits(ctx: PhmContext, valued: ir.Table) -> ir.Table:
+    """Deficits met by a recorded value (efi_value_rules: eGFR < 60, Hb below the sex-specific range ...).
+
+    ``valued``: records with a plausible value (``events.valued_records``)."""
     rules = ctx.rules
     p = ctx.cdm.person.select("person_id", gender_concept_id="gender_concept_id")
-    t = records.filter(records.value.notnull()).join(rules, records.code == rules.code).join(p, "person_id")
+    t = valued.filter(valued.value.notnull()).join(rules, valued.code == rules.code).join(p, "person_id")
     v = t.value
     ok = t.low.isnull() | (v > t.low) | (t.low_inclusive & (v == t.low))
     ok &= t.high.isnull() | (v < t.high) | (t.high_inclusive & (v == t.high))
@@ -67,10 +69,11 @@ def polypharmacy(ctx: PhmContext) -> ir.Table:
     return n.filter(n.medicines >= POLYPHARMACY_MEDICINES).select("person_id", deficit=ibis.literal("polypharmacy"))
 
 
-def deficits(ctx: PhmContext, summary: ir.Table, records: ir.Table) -> ir.Table:
-    """Every deficit present per person: ``person_id, deficit`` (distinct)."""
+def deficits(ctx: PhmContext, summary: ir.Table, valued: ir.Table) -> ir.Table:
+    """Every deficit present per person: ``person_id, deficit`` (distinct). ``valued``: records with a plausible
+    value whose code is in an eFI value rule, at least (``events.valued_records``)."""
     parts = [t.select(person_id=t.person_id.cast(NULLABLE_ID), deficit=t.deficit)
-             for t in (code_deficits(summary), value_deficits(ctx, records), polypharmacy(ctx))]
+             for t in (code_deficits(summary), value_deficits(ctx, valued), polypharmacy(ctx))]
     return ibis.union(*parts, distinct=True)
 
 
@@ -99,7 +102,8 @@ class CleggEfi:
 
     def score(self, deficits: ir.Table, people: ir.Table) -> ir.Table:
         eligible = people.filter(people.age >= self.min_age).select("person_id")
-        d = deficits.filter(deficits.deficit.isin(EFI_DEFICITS))
+        # only the people scored are counted (most people are too young to have a score)
+        d = deficits.filter(deficits.deficit.isin(EFI_DEFICITS)).semi_join(eligible, "person_id")
         per = d.group_by("person_id").aggregate(n=d.deficit.nunique(), names=d.deficit.collect())
         t = eligible.left_join(per, "person_id").drop("person_id_right")
         n = t.n.fill_null(0)

@@ -1,13 +1,15 @@
 """All PHM definitions for one index date as Ibis expressions, on whichever engine holds the OMOP tables.
 
-Records are matched against the code lists once (``events``); every definition then reads the small
-per-person, per-list summary. Intermediate results are cached (a temporary table on DuckDB, a cached
-DataFrame on Spark) where several definitions read them.
+Records are matched against the code lists without ever being stored (``events``): the lists whose first and
+last dates the definitions compare are reduced to a small per-person, per-list summary, the care-process
+lists straight to their last date per person, and the records with values (latest values, eFI value rules)
+are read from the two tables that carry them. Intermediate results are cached (a temporary table on DuckDB, a
+cached DataFrame on Spark) where several definitions read them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ibis.expr.types as ir
 
@@ -15,11 +17,11 @@ from pophealth import omop
 from pophealth.phm import cohorts as cohort_defs
 from pophealth.phm.care_gaps import CARE_LISTS, care_gaps, last_column, season_end
 from pophealth.phm.context import PhmContext
-from pophealth.phm.events import coded_records, latest_values, list_events, list_summary
+from pophealth.phm.events import coded_records, latest_dates, latest_values, list_summary, valued_records
 from pophealth.phm.frailty import FrailtyScorer, deficits, frailty
-from pophealth.phm.multimorbidity import ltc_conditions, multimorbidity
+from pophealth.phm.multimorbidity import ltc_conditions, ltc_specs, multimorbidity
 from pophealth.phm.population import population
-from pophealth.phm.registers import register_flags, register_names, registers
+from pophealth.phm.registers import register_flags, register_names, register_specs, registers
 from pophealth.phm.segments import with_segments
 
 VALUE_LISTS = {"sbp": "care.systolic_blood_pressure", "dbp": "care.diastolic_blood_pressure", "egfr": "care.egfr",
@@ -55,31 +57,30 @@ def _left(t: ir.Table, other: ir.Table) -> ir.Table:
     return joined.drop("person_id_right") if "person_id_right" in joined.columns else joined
 
 
-def _list_dates(summary: ir.Table, lists: list[str]) -> ir.Table:
-    s = summary.filter(summary.list_id.isin(lists))
-    return s.group_by("person_id").aggregate(
-        **{last_column(x): s.last_date.max(where=s.list_id == x) for x in lists})
-
-
-def _values(events: ir.Table) -> ir.Table:
-    v = latest_values(events, list(VALUE_LISTS.values()))
-    out = {}
-    for name, list_id in VALUE_LISTS.items():
-        out[f"{name}_latest"] = v.value.max(where=v.list_id == list_id)
-        out[f"{name}_date"] = v.value_date.max(where=v.list_id == list_id)
-    return v.group_by("person_id").aggregate(**out)
+def summary_lists(ctx: PhmContext) -> list[str]:
+    """The lists whose per-person first and last dates the definitions read from the summary: the registers'
+    and long-term conditions' lists (with their resolved and prescribed lists), the eFI deficits' lists and
+    the ethnicity lists. Lists read only for their last date (care processes) are pivoted straight from the
+    records instead (``events.latest_dates``), so the summary stays small."""
+    named = {x for s in register_specs() + ltc_specs() for x in (*s["lists"], s.get("resolved"), s.get("prescribed"))
+             if x}
+    return sorted(x for x in ctx.list_numbers if x in named or x.startswith(("efi.", "ethnicity.")))
 
 
 def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
     """Every definition at ``ctx.index_date``."""
+    # the code lists as engine tables: a planner that knows their size matches records to them before it
+    # groups (DuckDB, given an in-memory table of unknown size, pre-grouped all 45 million records by code)
+    tables = (ctx.cache(ctx.codes), ctx.cache(ctx.rules), ctx.cache(ctx.ranges))
+    ctx = replace(ctx, codes=tables[0], rules=tables[1], ranges=tables[2])
     records = coded_records(ctx)
-    events = ctx.cache(list_events(ctx, records))
-    summary = ctx.cache(list_summary(events))
+    summary = ctx.cache(list_summary(ctx, records, summary_lists(ctx)))
+    valued = ctx.cache(valued_records(ctx, list(VALUE_LISTS.values())))
     people = ctx.cache(population(ctx, summary))
     regs = ctx.cache(registers(summary, people, ctx.index_date))
     ltc = ltc_conditions(summary, people, ctx.index_date)
     mm = multimorbidity(ltc, ctx.index_date)
-    defs = ctx.cache(deficits(ctx, summary, records))
+    defs = ctx.cache(deficits(ctx, summary, valued))
     efi = frailty(defs, people, scorer)
     lists = sorted(set(CARE_LISTS) | cohort_defs.recorded_lists())
     admissions = omop.emergency_admissions(ctx.cdm, ctx.days_before(365), ctx.index_date).rename(
@@ -90,8 +91,9 @@ def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
     facts = people
     used = sorted(cohort_defs.ltc_conditions_used())
     ltc_flags = ltc.group_by("person_id").aggregate(**{f"ltc_{c}": (ltc.condition == c).any() for c in used})
-    for part in (register_flags(regs), ltc_flags, mm, efi, _list_dates(summary, lists), _values(events), admissions, attendances,
-                 season_age):
+    last_dates = latest_dates(ctx, records, {last_column(x): x for x in lists})
+    for part in (register_flags(regs), ltc_flags, mm, efi, last_dates, latest_values(ctx, valued, VALUE_LISTS),
+                 admissions, attendances, season_age):
         facts = _left(facts, part)
     fill = {f"reg_{n}": False for n in register_names()} | {f"ltc_{c}": False for c in used} | {"ltc_count": 0, "ltc_count_qof": 0, "cms_score": 0.0}
     facts = facts.mutate(**{k: facts[k].fill_null(v) for k, v in fill.items()})
@@ -106,6 +108,6 @@ def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
     return PhmResults(
         facts=facts, person=facts.select(*PERSON_COLUMNS), registers=regs, ltc=ltc, deficits=defs,
         cohorts=cohort_defs.cohorts_long(facts), care_gaps=care_gaps(facts, ctx),
-        cached=(events, summary, people, regs, defs, facts),
+        cached=(*tables, summary, valued, people, regs, defs, facts),
     )
 
