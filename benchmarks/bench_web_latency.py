@@ -31,6 +31,7 @@ from pophealth.access.users import add_user
 from pophealth.delivery.demo import build_demo_tracker
 from pophealth.indicators.load import load_shipped_fingertips
 from pophealth.measures.demo import load_measures_demo
+from pophealth.phm.run import run_phm
 from pophealth.synth.generate import generate
 from pophealth.warehouse import connect
 
@@ -49,6 +50,7 @@ def prepare(db: Path, people: int) -> None:
         load_shipped_fingertips(con)
         build_demo_tracker(con)
         load_measures_demo(con)
+        run_phm(con=con)  # the care pages then show real worklists, not "no population health run yet"
         practice = con.execute("SELECT practice_code FROM person_geography GROUP BY ALL "
                                "ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
         add_user(con, "bench.analyst", PASSWORD, "analyst", display_name="Benchmark Analyst")
@@ -102,8 +104,9 @@ def run(base: str, username: str, pages: list[str], clients: int,
     errors: list[str] = []
     lock = threading.Lock()
     sessions = [signed_in(base, username) for _ in range(clients)]
-    for path in pages:  # warm-up, not timed
-        sessions[0].get(path)
+    for path in pages:  # warm-up, not timed; a care page without results would measure the wrong page
+        if "No population health run yet" in sessions[0].get(path).text:
+            raise RuntimeError(f"{path} shows no PHM results: the benchmark warehouse needs a PHM run")
     start = threading.Barrier(clients)
 
     def worker(client: httpx.Client, offset: int) -> None:
