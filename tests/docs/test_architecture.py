@@ -53,10 +53,6 @@ SAME_LAYER: dict[str, set[str]] = {
 
 # Known breaches, (importer, imported) -> (the files that make them, why they are not fixed yet).
 EXCEPTIONS: dict[tuple[str, str], tuple[set[str], str]] = {
-    ("web", "cli"): (
-        {"web/control.py"},
-        "the serving process runs a forwarded command (pophealth.cli.main) and re-decides the command "
-        "line's console colours; to fix, `pophealth serve` should hand the runner to the app"),
 }
 
 

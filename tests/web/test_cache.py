@@ -88,7 +88,9 @@ def test_a_forwarded_command_shows_its_new_data_at_once(tmp_path):
     client = signed_in_client(app, "analyst", "leaver")
     assert client.get("/api/delivery").status_code == 200 and _count_page(app) == 0
     _write_outside_a_request(app)
-    control = ControlServer(app)
+    from pophealth.cli.served import run_forwarded
+
+    control = ControlServer(app, run_forwarded)
     try:
         code = control.run(_Job(Caller(), {}), ["users", "disable", "leaver", "--db", str(app.state.db)],  # type: ignore[arg-type]
                            str(tmp_path), {})

@@ -63,7 +63,9 @@ def _serve(db, host: str, port: int) -> None:
         console.print(f"pophealth is running at [bold]http://{host}:{port}/[/] (Ctrl+C to stop)"
                       + (f" {escape(note)}" if note else ""))
 
-    serve(db_path(db), host, port, announce)
+    from pophealth.cli.served import run_forwarded
+
+    serve(db_path(db), host, port, announce, runner=run_forwarded)
 
 
 @app.command()

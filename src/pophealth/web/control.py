@@ -19,6 +19,8 @@ Protocol: one JSON array per line. Client: ``["run", {argv, cwd, env, tty, colum
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import contextlib
 import contextvars
 import io
@@ -30,7 +32,6 @@ import struct
 import sys
 import tempfile
 import threading
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -146,8 +147,12 @@ class _RoutedInput(io.TextIOBase):
 class ControlServer:
     """Listens on a private Unix socket and runs forwarded commands on the app's database."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, runner: Callable[[list[str]], int] | None = None) -> None:
+        """``runner(argv)`` runs one command line and returns its exit code; the command line hands it over
+        when it starts the server (``pophealth serve``), so the web layer never imports the command line.
+        Without one, forwarded commands are refused with a message saying so."""
         self.app = app
+        self.runner = runner
         self.folder = Path(tempfile.mkdtemp(prefix="pophealth-"))  # 0700: only this user can reach it
         self.path = self.folder / "control"
         self.jobs = threading.Lock()  # one command at a time: they share the process's cwd and environment
@@ -237,31 +242,16 @@ class ControlServer:
         with self.jobs:
             token = _JOB.set(job)
             try:
+                if self.runner is None:
+                    print("This server was started without the command line and runs no commands; stop it, "
+                          "or start it with `pophealth serve`.", file=sys.stderr)
+                    return 1
                 with _callers_world(cwd, env), lending(self.app.state.db, self.app.state.con), \
-                        _consoles_for_caller(), _secrets_from_caller(job):
-                    return _run_command(argv)
+                        _secrets_from_caller(job):
+                    return self.runner(argv)
             finally:
                 _JOB.reset(token)
                 invalidate_all(self.app)  # whatever the command wrote, pages show it from now on
-
-
-def _run_command(argv: list[str]) -> int:
-    from pophealth.cli import main
-
-    try:
-        main(argv)
-    except SystemExit as exc:
-        code = exc.code
-        if code is None:
-            return 0
-        if isinstance(code, int):
-            return code
-        print(code, file=sys.stderr)
-        return 1
-    except BaseException:  # noqa: BLE001 - the caller sees the traceback a direct run would print
-        traceback.print_exc(file=sys.stderr)
-        return 1
-    return 0
 
 
 @contextlib.contextmanager
@@ -289,22 +279,6 @@ def _callers_world(cwd: str, env: dict[str, str]):  # noqa: ANN202
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-
-
-@contextlib.contextmanager
-def _consoles_for_caller():  # noqa: ANN202
-    """The command line's rich consoles decided on colour when the server started; decide again
-    for the caller's terminal (a pipe gets no colour codes, as in a direct run)."""
-    from pophealth.cli.app import console, console_err
-
-    saved = [(c, c._color_system) for c in (console, console_err)]  # noqa: SLF001
-    try:
-        for c in (console, console_err):
-            c._color_system = c._detect_color_system() if c.is_terminal else None  # noqa: SLF001
-        yield
-    finally:
-        for c, system in saved:
-            c._color_system = system  # noqa: SLF001
 
 
 @contextlib.contextmanager

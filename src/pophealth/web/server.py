@@ -8,13 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def serve(db: Path | str, host: str, port: int, announce: Callable[[str], None] = lambda _: None) -> None:
+def serve(db: Path | str, host: str, port: int, announce: Callable[[str], None] = lambda _: None,
+          runner: Callable[[list[str]], int] | None = None) -> None:
     """Serve until interrupted, then close the warehouse cleanly (DuckDB checkpoints its log).
 
     While serving, this process is the warehouse's one writer: it leaves a lease beside the file
     and runs the command line's commands for it (``web.control``). If another server already holds
     the warehouse, this one forwards its requests there instead (``web.frontend``). ``announce`` is
-    told what is running once it is sure to start, never before a failure.
+    told what is running once it is sure to start, never before a failure. ``runner`` runs a forwarded
+    command line (``pophealth serve`` hands over ``pophealth.cli.served.run_forwarded``).
     """
     import uvicorn
 
@@ -31,7 +33,7 @@ def serve(db: Path | str, host: str, port: int, announce: Callable[[str], None] 
         uvicorn.run(create_front_end(held.url, db), host=host, port=port, log_level="warning")
         return
     app = create_app(db)
-    control = ControlServer(app)
+    control = ControlServer(app, runner)
     served = str(db) != ":memory:"
     try:
         if served:
