@@ -9,8 +9,8 @@ happen as one step, or two readers at once (two care-team users, each on their o
 chain onto the same row and fork the chain. DuckDB's transactions alone do not prevent that (two inserts
 never conflict), and only one process can hold the warehouse open for writing, so a process lock suffices.
 
-A server with many readers at once appends through an ``AuditWriter`` (group commit): each reader queues its
-row and waits; whoever holds the append lock next writes every queued row, in order, in one transaction. A
+A server with many readers at once appends through an ``AuditWriter`` (``pophealth.group_commit``): each reader
+queues its row and waits; whoever holds the append lock next writes every queued row, in order, in one transaction. A
 commit costs milliseconds (the write-ahead log is synced), so one commit per reader made fifty care-team
 readers queue behind each other; one commit per batch keeps each reader's guarantee (its row is committed
 before its page is answered, or its page fails) at a fraction of the cost.
@@ -21,12 +21,13 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
 
 from pophealth.access.roles import User
+from pophealth.group_commit import GroupCommit
 
 GENESIS = "0" * 64
 _APPEND = threading.Lock()
@@ -65,46 +66,21 @@ def _append(con: duckdb.DuckDBPyConnection, user: User, *, method: str, route: s
     con.execute("COMMIT")
 
 
-@dataclass
-class _Queued:
-    row: dict
-    done: bool = False
-    error: BaseException | None = field(default=None, repr=False)
-
-
 class AuditWriter:
     """Appends for one connection's warehouse with group commit (see the module docstring). Thread-safe."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self._con = con
-        self._queue: list[_Queued] = []
-        self._queue_lock = threading.Lock()
+        self._commits: GroupCommit[dict] = GroupCommit(self._write, _APPEND)
 
     def record(self, user: User, *, method: str, route: str, person_id: int | None = None,
                scope: str | None = None, detail: str | None = None) -> None:
         """Append one audit row; returns once it is committed, raises if its batch could not be."""
-        mine = _Queued({"accessed_at": datetime.now().replace(microsecond=0), "username": user.username,
-                        "role": user.role, "method": method, "route": route, "person_id": person_id,
-                        "scope": scope, "detail": detail})
-        with self._queue_lock:
-            self._queue.append(mine)
-        with _APPEND:
-            if not mine.done:  # nobody has written it yet: write it and everything queued behind it
-                with self._queue_lock:
-                    batch, self._queue = self._queue, []
-                try:
-                    self._write(batch)
-                except BaseException as exc:
-                    for queued in batch:
-                        queued.error = exc
-                    raise
-                finally:
-                    for queued in batch:
-                        queued.done = True
-        if mine.error is not None:
-            raise mine.error
+        self._commits.submit([{"accessed_at": datetime.now().replace(microsecond=0), "username": user.username,
+                               "role": user.role, "method": method, "route": route, "person_id": person_id,
+                               "scope": scope, "detail": detail}])
 
-    def _write(self, batch: list[_Queued]) -> None:
+    def _write(self, batch: list[dict]) -> None:
         """Two statements per batch, under the append lock: the chain's head with the batch's numbers, then one
         INSERT of every row (one statement is one transaction: all rows are written, or none)."""
         con = self._con.cursor()
@@ -114,7 +90,7 @@ class AuditWriter:
             prev = numbered[0][0] or GENESIS
             values: list = []
             for (_, seq), queued in zip(numbered, batch, strict=True):
-                row = {"seq": seq, **queued.row}
+                row = {"seq": seq, **queued}
                 row_hash = _row_hash(prev, row)
                 values += [row[c] for c in COLUMNS] + [prev, row_hash]
                 prev = row_hash

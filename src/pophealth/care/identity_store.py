@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ import duckdb
 
 from pophealth.care.nhs_number import formatted, is_valid
 from pophealth.errors import InputError, Problem
+from pophealth.group_commit import GroupCommit
 
 SUFFIX = ".identity.sqlite"
 SCHEMA = """
@@ -144,14 +146,28 @@ def person_for_nhs_number(path: Path | None, nhs_number: str) -> int | None:
     return int(row[0]) if row else None
 
 
+_DISCLOSURE_LOGS: dict[Path, GroupCommit[tuple]] = {}
+_DISCLOSURE_LOGS_LOCK = threading.Lock()
+
+
+def _disclosure_log(path: Path) -> GroupCommit[tuple]:
+    """One group commit per store: fifty care-team views at once write one SQLite transaction per batch,
+    not fifty that wait on each other through SQLite's busy-wait backoff (seconds at the tail)."""
+    def write(rows: list[tuple]) -> None:
+        with open_store(path) as db, db:
+            db.executemany("INSERT INTO identity_disclosure VALUES (?, ?, ?, ?, ?)", rows)
+
+    with _DISCLOSURE_LOGS_LOCK:
+        return _DISCLOSURE_LOGS.setdefault(path.resolve(), GroupCommit(write))
+
+
 def record_disclosure(path: Path | None, username: str, route: str, shown: Iterable[Identity]) -> int:
-    """Log each person whose identifiers a view showed; returns how many."""
+    """Log each person whose identifiers a view showed; returns how many once they are committed."""
     rows = [(dt.datetime.now().replace(microsecond=0).isoformat(sep=" "), username, route, i.person_id, i.nhs_number)
             for i in shown]
     if path is None or not rows:
         return 0
-    with open_store(path) as db, db:
-        db.executemany("INSERT INTO identity_disclosure VALUES (?, ?, ?, ?, ?)", rows)
+    _disclosure_log(path).submit(rows)
     return len(rows)
 
 
