@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import time
 
-import sys
-import threading
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.racing import race
 from pophealth.cache import DataCache
 
 
@@ -93,34 +92,19 @@ def test_a_new_version_is_a_new_value_and_a_bump_does_not_drop_versioned_values(
 
 
 def test_many_threads_hammering_the_cache_raise_nothing_and_get_their_own_values():
-    cache, errors = DataCache(recheck_seconds=0.001), []
-    start = threading.Barrier(8)
+    cache = DataCache(recheck_seconds=0.001)
 
     def hammer(worker: int) -> None:
-        start.wait()
-        try:
-            for i in range(500):
-                key = (worker * 7 + i) % 23
-                assert cache.get("page", key, i % 3, lambda k=key, v=i % 3: (k, v), size=4) == (key, i % 3)
-                assert cache.remembered("answer", key, lambda k=key: k * 2, size=5) == key * 2
-                if i % 50 == worker:
-                    cache.bump()
-                if i % 199 == worker:
-                    cache.clear()
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
+        for i in range(500):
+            key = (worker * 7 + i) % 23
+            assert cache.get("page", key, i % 3, lambda k=key, v=i % 3: (k, v), size=4) == (key, i % 3)
+            assert cache.remembered("answer", key, lambda k=key: k * 2, size=5) == key * 2
+            if i % 50 == worker:
+                cache.bump()
+            if i % 199 == worker:
+                cache.clear()
 
-    threads = [threading.Thread(target=hammer, args=(w,)) for w in range(8)]
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads as often as possible, so an unguarded eviction races
-    try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        sys.setswitchinterval(interval)
-    assert errors == []
+    assert race(hammer) == []
     assert cache.entries("page") <= 4 and cache.entries("answer") <= 5
 
 

@@ -4,7 +4,6 @@ error shape for HTML and JSON (500s included), and API docs that need no network
 from __future__ import annotations
 
 import re
-import sys
 import threading
 from types import SimpleNamespace
 
@@ -17,6 +16,7 @@ from pophealth.measures import narrative
 from pophealth.warehouse import connect
 from pophealth.cache import DataCache
 from pophealth.web.pages import cached, declare_route
+from tests.racing import race
 
 
 def _request(con):
@@ -27,30 +27,15 @@ def _request(con):
 def test_the_page_cache_is_safe_under_threads():
     con = duckdb.connect()
     request = _request(con)
-    errors: list[BaseException] = []
-    start = threading.Barrier(8)
 
     def hammer(worker: int) -> None:
-        start.wait()
-        try:
-            for i in range(400):
-                key = (worker * 1000 + i) % 37
-                value = cached(request, "page", key, "SELECT 1", lambda c, k=key: (c.execute("SELECT 1").fetchone(),
-                                                                               ("built", k))[1], size=4)
-                assert value == ("built", key)
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
+        for i in range(400):
+            key = (worker * 1000 + i) % 37
+            value = cached(request, "page", key, "SELECT 1", lambda c, k=key: (c.execute("SELECT 1").fetchone(),
+                                                                           ("built", k))[1], size=4)
+            assert value == ("built", key)
 
-    threads = [threading.Thread(target=hammer, args=(w,)) for w in range(8)]
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads as often as possible, so an unguarded eviction races
-    try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        sys.setswitchinterval(interval)
+    errors = race(hammer)
     con.close()
     assert errors == []
 
