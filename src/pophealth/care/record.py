@@ -16,22 +16,15 @@ import ibis.expr.types as ir
 
 from pophealth import omop
 from pophealth.omop import Cdm
+from pophealth.phm.run import default_index_date
 
 VISIT_KINDS = {262: "Emergency admission (via A&E)", 9201: "Inpatient stay", 9202: "Outpatient visit",
                9203: "A&E attendance"}
 
 
-def cdm_of(con: duckdb.DuckDBPyConnection) -> Cdm:
-    """The warehouse's OMOP tables through Ibis, on the caller's connection (a request's cursor)."""
-    return Cdm(ibis.duckdb.from_connection(con))
-
-
 def as_of_date(con: duckdb.DuckDBPyConnection) -> dt.date:
-    """With no PHM run: the end of the latest registration in the data, but never after today."""
-    op = cdm_of(con).table("observation_period")
-    latest = op.observation_period_end_date.max().to_pyarrow().as_py()
-    latest = latest.date() if isinstance(latest, dt.datetime) else latest
-    return min(latest or dt.date.today(), dt.date.today())
+    """With no PHM run: the date a run would take (the end of the latest registration), but never after today."""
+    return min(default_index_date(con), dt.date.today())
 
 
 def _one(expr: ir.Table) -> dict | None:
@@ -41,7 +34,7 @@ def _one(expr: ir.Table) -> dict | None:
 
 def identity(con: duckdb.DuckDBPyConnection, person_id: int, as_of: dt.date) -> dict:
     """Identifier, sex, age at ``as_of``, practice, PCN, place, IMD decile, death date and registration."""
-    cdm = cdm_of(con)
+    cdm = Cdm.of_warehouse(con)
     p = cdm.person.filter(ibis._.person_id == person_id)
     geo = cdm.table("person_geography").filter(ibis._.person_id == person_id)
     age = omop.age_on(cdm, as_of).filter(ibis._.person_id == person_id).rename(age="value")
@@ -70,7 +63,7 @@ def months_before(day: dt.date, months: int) -> dt.date:
 
 def medicines(con: duckdb.DuckDBPyConnection, person_id: int, as_of: dt.date) -> list[dict]:
     """Medicines (by code) issued in the 12 months to ``as_of``: issues and last issue, latest first."""
-    d = cdm_of(con).table("drug_exposure")
+    d = Cdm.of_warehouse(con).table("drug_exposure")
     issued = d.filter(d.person_id == person_id, d.drug_exposure_start_date <= as_of,
                       d.drug_exposure_start_date > months_before(as_of, 12))
     rows = (issued.group_by(code=issued.drug_source_value)
@@ -82,7 +75,7 @@ def medicines(con: duckdb.DuckDBPyConnection, person_id: int, as_of: dt.date) ->
 
 def recent_contacts(con: duckdb.DuckDBPyConnection, person_id: int, as_of: dt.date, limit: int = 10) -> list[dict]:
     """The person's latest visits (hospital and A&E contacts), newest first."""
-    v = cdm_of(con).table("visit_occurrence")
+    v = Cdm.of_warehouse(con).table("visit_occurrence")
     mine = v.filter(v.person_id == person_id, v.visit_start_date <= as_of)
     rows = (mine.select("visit_start_date", "visit_concept_id", "visit_source_value", "visit_occurrence_id",
                         emergency=omop.is_emergency_admission(mine))

@@ -18,7 +18,6 @@ indicators_app.add_typer(own_app, name="own")
 
 
 def _run(event_slug: str, by: str, year: Optional[int], out: Optional[Path], unprotected: bool, db, as_json: bool) -> None:
-    import ibis
     import pandas as pd
 
     from pophealth.cli.app import open_warehouse, output_file
@@ -30,7 +29,7 @@ def _run(event_slug: str, by: str, year: Optional[int], out: Optional[Path], unp
         output_file(out, "--out")
     con = open_warehouse(db)
     try:
-        cdm = Cdm(ibis.duckdb.from_connection(con))
+        cdm = Cdm.of_warehouse(con)
         window = year_window(year)
         table = own_indicator(cdm, event, level, *window).table if unprotected else \
             published(cdm, event, level, *window)[1]

@@ -31,6 +31,11 @@ class Cdm:
 
     con: ibis.BaseBackend
 
+    @classmethod
+    def of_warehouse(cls, con: Any) -> "Cdm":
+        """The warehouse's OMOP tables through Ibis, on the caller's DuckDB connection (or a request's cursor)."""
+        return cls(ibis.duckdb.from_connection(con))
+
     def table(self, name: str) -> ir.Table:
         return self.con.table(name)
 

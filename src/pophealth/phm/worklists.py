@@ -34,8 +34,6 @@ def worklist(con: duckdb.DuckDBPyConnection, *, practice: str | None = None, pcn
     column, code = ("practice_code", practice) if practice else ("pcn_code", pcn)
     stored = ibis.duckdb.from_connection(con)
     person = stored.table("phm_person").filter(_.run_id == run_id, _[column] == code)
-    if not person.count().to_pyarrow().as_py():
-        raise NotFoundError(f"No registered people for {column.split('_')[0]} {code!r} in run {run_id}")
     gap = stored.table("phm_care_gap").filter(_.run_id == run_id, _.gap)
     gaps = gap.group_by("person_id").aggregate(open_care_gaps=gap.care_gap.group_concat(",", order_by=gap.care_gap))
     cohort = stored.table("phm_person_cohort").filter(_.run_id == run_id)
@@ -47,6 +45,8 @@ def worklist(con: duckdb.DuckDBPyConnection, *, practice: str | None = None, pcn
     needs = joined.open_care_gaps.notnull() | joined.ltc_5plus | joined.efi_category.isin(["moderate", "severe"])
     frame = (joined.filter(needs).select(*COLUMNS)
              .order_by([ibis.desc("cms_score"), ibis.desc("ltc_count"), "person_id"]).to_pandas())
+    if frame.empty and not person.count().to_pyarrow().as_py():  # nobody in need, or nobody there at all?
+        raise NotFoundError(f"No registered people for {column.split('_')[0]} {code!r} in run {run_id}")
     return frame[COLUMNS]
 
 

@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import asdict
 
 import duckdb
-import ibis
 
 from pophealth import omop
 from pophealth.omop import Cdm
@@ -35,7 +34,7 @@ def _alive_table(con: duckdb.DuckDBPyConnection, as_of: str) -> None:
 
     Age is the engine's own definition (``pophealth.omop.age_on``: completed years), not a calendar-year
     difference, so a check counts the same people the PHM registers do."""
-    cdm = Cdm(ibis.duckdb.from_connection(con))
+    cdm = Cdm.of_warehouse(con)
     age = omop.age_on(cdm, dt.date.fromisoformat(str(as_of)))
     op, links, geo = cdm.table("observation_period"), cdm.table("care_site_practice"), cdm.table("geo_practice")
     p = cdm.person
@@ -53,7 +52,7 @@ def _alive_table(con: duckdb.DuckDBPyConnection, as_of: str) -> None:
 
 def emergency_admissions_ever(con: duckdb.DuckDBPyConnection) -> int:
     """Every emergency admission in the records, by the engine's definition (``omop.is_emergency_admission``)."""
-    v = Cdm(ibis.duckdb.from_connection(con)).table("visit_occurrence")
+    v = Cdm.of_warehouse(con).table("visit_occurrence")
     return int(v.filter(omop.is_emergency_admission(v)).count().to_pyarrow().as_py())
 
 

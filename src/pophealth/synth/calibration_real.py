@@ -18,7 +18,6 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
-import ibis
 
 from pophealth.config import shared_dir
 from pophealth.omop import Cdm
@@ -72,7 +71,7 @@ def _phm_people(con: duckdb.DuckDBPyConnection, as_of: dt.date):
     from pophealth.phm.context import PhmContext
     from pophealth.phm.pipeline import compute
 
-    res = compute(PhmContext.create(Cdm(ibis.duckdb.from_connection(con)), as_of))
+    res = compute(PhmContext.create(Cdm.of_warehouse(con), as_of))
     try:
         person = res.person.select("person_id", "age", "place", "ltc_5plus", "ltc_8plus", "ltc_count").to_pandas()
         regs = res.registers.select("person_id", "register").to_pandas()

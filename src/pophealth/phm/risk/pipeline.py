@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import ibis
 import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
@@ -147,7 +146,7 @@ def run_risk(con: duckdb.DuckDBPyConnection, cutoff: dt.date = DEFAULT_CUTOFF, *
         with tempfile.TemporaryDirectory(prefix="pophealth-spark-") as folder:
             return run_risk(con, cutoff, seed=seed, reps=reps, eol_fraction=eol_fraction, score_on=score_on,
                             cdm=spark_cdm(con, Path(folder)))
-    cdm = cdm or Cdm(ibis.duckdb.from_connection(con))
+    cdm = cdm or Cdm.of_warehouse(con)
     check_follow_up(cdm, cutoff)
     score_on = score_on or default_score_date(con, cutoff)
     t0 = cutoff - dt.timedelta(days=365)

@@ -5,7 +5,6 @@ Every count on the page and in its JSON twin has passed disclosure control first
 
 from __future__ import annotations
 
-import ibis
 import pandas as pd
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
@@ -70,7 +69,7 @@ def _row(r) -> OwnRow:
 def own_page(request: Request, event_slug: str) -> OwnIndicatorPage:
     event, level, year = resolve(event_slug, request.query_params.get("by", "pcn"), request.query_params.get("year"))
     with warehouse(request) as con:
-        _, table = published(Cdm(ibis.duckdb.from_connection(con)), event, level, *year_window(year))
+        _, table = published(Cdm.of_warehouse(con), event, level, *year_window(year))
     rows = [_row(r) for r in table.itertuples(index=False)]
     total = next(r for r in rows if r.area_code == TOTAL_CODE)
     areas = [r for r in rows if r.area_code != TOTAL_CODE]
