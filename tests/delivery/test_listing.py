@@ -1,23 +1,10 @@
-"""Sorting and paging the tracker: every row appears exactly once, whatever the sort or page size."""
+"""Sorting the tracker: every row appears exactly once, whatever the sort (paging: tests/test_paging.py)."""
 
 from __future__ import annotations
 
-from hypothesis import given
-from hypothesis import strategies as st
-
-from pophealth.delivery.listing import SORTS, page_of, sort_rows
+from pophealth.delivery.listing import SORTS, sort_rows
 from pophealth.delivery.tracker import tracker_rows
 from tests.delivery.conftest import rate
-
-
-@given(st.integers(min_value=0, max_value=120), st.integers(min_value=1, max_value=40))
-def test_pages_partition_the_rows(n, size):
-    rows = list(range(n))
-    pages = page_of(rows, 1, size).pages  # type: ignore[arg-type]
-    seen = [r for number in range(1, pages + 1) for r in page_of(rows, number, size).rows]  # type: ignore[arg-type]
-    assert seen == rows
-    assert page_of(rows, pages + 5, size).number == pages  # type: ignore[arg-type]  # clamped, never empty past the end
-    assert page_of(rows, -3, size).number == 1  # type: ignore[arg-type]
 
 
 def test_every_sort_is_a_permutation_with_missing_values_last(open_con):

@@ -21,7 +21,7 @@ SRC = Path(__file__).parents[2] / "src" / "pophealth"
 
 # Bottom to top: data moves up (sources -> warehouse -> engines -> products), imports point down.
 LAYERS: dict[str, set[str]] = {
-    "core": {"errors", "settings", "config", "cells", "stats_catalogue", "cache", "group_commit"},
+    "core": {"errors", "settings", "config", "cells", "stats_catalogue", "cache", "group_commit", "paging"},
     # the DuckDB warehouse and the OMOP CDM it holds (omop/ is the Ibis view of those tables)
     "warehouse": {"warehouse", "omop"},
     "sources": {"sources"},

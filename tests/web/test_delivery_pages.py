@@ -41,6 +41,8 @@ def test_tracker_filters(client):
     assert [r["action"]["ref"] for r in red] == ["L2.3"]  # the demo's only Red at the latest period
     places = client.get("/api/delivery", params={"theme": "Healthy Places"}).json()["rows"]
     assert len(client.get("/api/delivery", params={"overdue": "yes", "page": 99}).json()["rows"]) > 0
+    for odd in ("²", "０", "9" * 5000):  # digits to str.isdigit, not to int(): the first page, never a 500
+        assert client.get("/api/delivery", params={"page": odd}).json()["page_number"] == 1
     assert places and all(r["theme"] == "Healthy Places" for r in places)
     overdue = client.get("/api/delivery", params={"overdue": "yes"}).json()["rows"]
     assert overdue and all(r["overdue"] for r in overdue)

@@ -7,9 +7,10 @@ rows, with links that carry the filters and the sort.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pophealth import paging
 from pophealth.delivery.records import RAGS
 from pophealth.delivery.tracker import TrackerRow
+from pophealth.paging import Page
 
 PAGE_SIZE = 25
 _RAG_ORDER = {r: i for i, r in enumerate(RAGS)}  # Red first
@@ -53,23 +54,6 @@ def sort_rows(rows: list[TrackerRow], key: str, descending: bool = False) -> lis
     return present + missing
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of a list: its rows and where it sits in the whole."""
-
-    rows: list[TrackerRow]
-    number: int
-    pages: int
-    total: int
-    first: int  # 1-based position of the first row shown (0 when empty)
-    last: int
-
-
-def page_of(rows: list[TrackerRow], number: int, size: int = PAGE_SIZE) -> Page:
-    """Page ``number`` (1-based, clamped to the pages that exist) of ``size`` rows."""
-    pages = max(1, -(-len(rows) // size))
-    number = min(max(1, number), pages)
-    start = (number - 1) * size
-    chosen = rows[start:start + size]
-    return Page(rows=chosen, number=number, pages=pages, total=len(rows),
-                first=start + 1 if chosen else 0, last=start + len(chosen))
+def page_of(rows: list[TrackerRow], number: int, size: int = PAGE_SIZE) -> Page[TrackerRow]:
+    """Page ``number`` of the tracker's rows, ``PAGE_SIZE`` to a page (``pophealth.paging``)."""
+    return paging.page_of(rows, number, size)

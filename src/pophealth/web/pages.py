@@ -17,6 +17,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
+from pophealth import paging
+
 T = TypeVar("T")
 Role = Literal["public", "analyst", "action_lead", "care_team", "admin"]
 
@@ -24,6 +26,38 @@ Role = Literal["public", "analyst", "action_lead", "care_team", "admin"]
 class Crumb(BaseModel):
     text: str
     href: str
+
+
+class PageLink(BaseModel):
+    """A link to another page of the same filtered, sorted list."""
+
+    number: int
+    href: str
+
+
+class Paged(BaseModel):
+    """The fields of a page that shows one page of a long list (``pophealth.paging``): the same names in
+    every such page and its JSON twin, with links that keep the list's filters and sort."""
+
+    matching: int  # rows in the whole list, after filters
+    page_number: int
+    pages: int
+    first: int  # 1-based position of the first row on this page (0 when empty)
+    last: int
+    previous: PageLink | None
+    next: PageLink | None
+    page_links: list[PageLink]
+
+
+def paged(window: "paging.Window | paging.Page", href: Callable[[int], str]) -> dict[str, Any]:
+    """``Paged``'s fields for ``window``; ``href(n)`` is the address of page ``n``."""
+    def link(n: int) -> PageLink:
+        return PageLink(number=n, href=href(n))
+
+    return {"matching": window.total, "page_number": window.number, "pages": window.pages, "first": window.first,
+            "last": window.last, "previous": link(window.number - 1) if window.number > 1 else None,
+            "next": link(window.number + 1) if window.number < window.pages else None,
+            "page_links": [link(n) for n in range(1, window.pages + 1)]}
 
 
 class PageContext(BaseModel):

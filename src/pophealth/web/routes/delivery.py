@@ -29,7 +29,8 @@ from pophealth.delivery.risks import ScoredRisk, list_risks
 from pophealth.delivery.updates import history, record_update
 from pophealth.access.roles import User
 from pophealth.errors import ConflictError, PermissionDenied
-from pophealth.web.pages import Crumb, PageContext, render, warehouse, cached, Routes, page
+from pophealth.paging import page_number
+from pophealth.web.pages import Crumb, PageContext, Paged, render, warehouse, cached, Routes, page, paged
 from pophealth.web.pages import action as route_action  # "action" is this module's action page
 
 routes = Routes()  # this module's pages and actions, added to the app by register()
@@ -47,14 +48,7 @@ class Option(BaseModel):
     text: str
 
 
-class PageLink(BaseModel):
-    """A link to another page of the same filtered, sorted list."""
-
-    number: int
-    href: str
-
-
-class TrackerPage(PageContext):
+class TrackerPage(PageContext, Paged):
     filters: dict[str, str]
     themes: list[Option]
     priorities: list[Option]
@@ -65,14 +59,6 @@ class TrackerPage(PageContext):
     descending: bool
     rows: list[TrackerRow]  # this page's rows
     total: int  # every action in the tracker
-    matching: int  # actions matching the filters
-    page_number: int
-    pages: int
-    first: int
-    last: int
-    previous: PageLink | None
-    next: PageLink | None
-    page_links: list[PageLink]
     rollups: list[Rollup]
     period_id: str | None
     boards: list[str]
@@ -124,10 +110,6 @@ def _tracker_state(request: Request):
     return cached(request, "delivery_tracker", None, TRACKER_VERSION, build, size=4)
 
 
-def _page_number(text: str) -> int:
-    return int(text) if text.isdigit() else 1
-
-
 @page(routes, "/delivery", "delivery/tracker.jinja", role="analyst", name="delivery")
 def tracker(request: Request) -> TrackerPage:
     """Filters, sort and page come from the query string, so the page works without JavaScript."""
@@ -139,12 +121,9 @@ def tracker(request: Request) -> TrackerPage:
     chosen = filter_rows(rows, theme=q["theme"] or None, priority=q["priority"] or None, rag=q["rag"] or None,
                          lead=q["lead"] or None, overdue={"yes": True, "no": False}.get(q["overdue"]),
                          programme=q["organisation"] or None)
-    page = page_of(sort_rows(chosen, sort, descending), _page_number(request.query_params.get("page", "")))
+    page = page_of(sort_rows(chosen, sort, descending), page_number(request.query_params.get("page", "")))
     kept = {**{k: v for k, v in q.items() if v}, **({"sort": sort} if sort != "plan" else {}),
             **({"dir": "desc"} if descending else {})}
-
-    def link(number: int) -> PageLink:
-        return PageLink(number=number, href="/delivery?" + urlencode({**kept, "page": number}))
 
     themes = list(dict.fromkeys(p.theme for p in priorities))
     return TrackerPage(
@@ -152,10 +131,7 @@ def tracker(request: Request) -> TrackerPage:
         priorities=[Option(value=p.priority_id, text=p.name[:90]) for p in priorities],
         organisations=[Option(value=k, text=v) for k, v in ORGANISATIONS.items()], rags=[*RAGS, "Not rated"],
         sorts=[Option(value=k, text=v) for k, v in SORTS.items()], sort=sort, descending=descending,
-        rows=page.rows, total=len(rows), matching=page.total, page_number=page.number, pages=page.pages,
-        first=page.first, last=page.last, previous=link(page.number - 1) if page.number > 1 else None,
-        next=link(page.number + 1) if page.number < page.pages else None,
-        page_links=[link(n) for n in range(1, page.pages + 1)],
+        rows=page.rows, total=len(rows), **paged(page, lambda n: "/delivery?" + urlencode({**kept, "page": n})),
         rollups=rollup(chosen, "theme"), period_id=period and period.period_id, boards=boards, source=SOURCE)
 
 

@@ -1,0 +1,72 @@
+"""One page of a long list: which rows, and where the page sits in the whole.
+
+Lists that can run to hundreds of rows (the delivery tracker, the care teams' worklists) are sent to the
+browser a page at a time, with links that carry the filters and the sort, so they work without JavaScript,
+stay readable at 320 px and, for worklists, show (and log) identifiers only for the people on the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
+@dataclass(frozen=True)
+class Window:
+    """Page ``number`` of ``pages`` over ``total`` rows: rows ``start`` to ``stop`` (0-based, stop excluded)."""
+
+    number: int
+    pages: int
+    total: int
+    start: int
+    stop: int
+
+    @property
+    def first(self) -> int:
+        """1-based position of the first row shown (0 when the list is empty)."""
+        return self.start + 1 if self.stop > self.start else 0
+
+    @property
+    def last(self) -> int:
+        """1-based position of the last row shown (0 when the list is empty)."""
+        return self.stop
+
+
+def window(total: int, number: int, size: int) -> Window:
+    """Page ``number`` (1-based, clamped to the pages that exist, so never empty past the end) of ``size`` rows."""
+    if size < 1:
+        raise ValueError(f"a page holds at least one row, not {size}")
+    pages = max(1, -(-total // size))
+    number = min(max(1, number), pages)
+    start = min((number - 1) * size, total)
+    return Window(number=number, pages=pages, total=total, start=start, stop=min(start + size, total))
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list: its rows and where it sits in the whole."""
+
+    rows: list[T]
+    number: int
+    pages: int
+    total: int
+    first: int  # 1-based position of the first row shown (0 when empty)
+    last: int
+
+
+def page_of(rows: Sequence[T], number: int, size: int) -> Page[T]:
+    """Page ``number`` of ``rows`` (see ``window``)."""
+    w = window(len(rows), number, size)
+    return Page(rows=list(rows[w.start:w.stop]), number=w.number, pages=w.pages, total=w.total,
+                first=w.first, last=w.last)
+
+
+def page_number(text: str) -> int:
+    """The page asked for in a query string; anything but up to nine ASCII digits is the first page
+    (``str.isdigit`` accepts "²" and "０", which ``int`` refuses or reads as 0)."""
+    return int(text) if _DIGITS.fullmatch(text) else 1
