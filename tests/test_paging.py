@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pophealth.paging import page_number, page_of, window
+from pophealth.paging import page_number, page_of, shown_pages, window
 
 
 @given(st.integers(min_value=0, max_value=300), st.integers(min_value=1, max_value=60))
@@ -39,3 +39,14 @@ def test_a_page_holds_at_least_one_row():
 @pytest.mark.parametrize(("text", "number"), [("3", 3), ("", 1), ("-2", 1), ("2.5", 1), ("x", 1), ("０", 1), ("²", 1), ("9" * 5000, 1), ("007", 7)])
 def test_page_number_reads_digits_only(text, number):
     assert page_number(text) == number
+
+
+@given(st.integers(min_value=1, max_value=500), st.data())
+def test_the_links_of_a_long_list_keep_first_last_and_neighbours(pages, data):
+    number = data.draw(st.integers(min_value=1, max_value=pages))
+    shown = shown_pages(number, pages)
+    assert shown == sorted(set(shown)) and {1, number, pages} <= set(shown)
+    assert all(n in shown for n in range(max(1, number - 2), min(pages, number + 2) + 1))
+    assert len(shown) <= 9  # a line of links, however long the list
+    if pages <= 9:
+        assert shown == list(range(1, pages + 1))

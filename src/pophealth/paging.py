@@ -70,3 +70,11 @@ def page_number(text: str) -> int:
     """The page asked for in a query string; anything but up to nine ASCII digits is the first page
     (``str.isdigit`` accepts "²" and "０", which ``int`` refuses or reads as 0)."""
     return int(text) if _DIGITS.fullmatch(text) else 1
+
+
+def shown_pages(number: int, pages: int, around: int = 2) -> list[int]:
+    """The page numbers to link to: every page of a short list; of a long one (a worklist of thousands) the
+    first, the last and ``around`` either side of this one, so the links stay a line, not hundreds."""
+    if pages <= 2 * around + 5:
+        return list(range(1, pages + 1))
+    return sorted({1, pages, *range(max(1, number - around), min(pages, number + around) + 1)})

@@ -3,6 +3,8 @@ practice's people; nobody else sees them on any route; every view with identifie
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -188,3 +190,48 @@ def test_last_year_of_life_list_never_holds_anyone_on_the_palliative_register(ap
     assert not listed_by_model & on_register
     assert shown and not shown & on_register
     assert shown == listed_by_model & in_run
+
+
+def test_a_long_worklist_is_paged_and_each_page_discloses_only_its_own_people(app, setting, monkeypatch):
+    """Pages of three: walking every page gives the whole list once, in the list's order; each view logs
+    the identifiers of its own page's people only; the CSV download is still the whole list."""
+    import pophealth.web.routes.care as care_routes
+
+    monkeypatch.setattr(care_routes, "WORKLIST_PAGE_SIZE", 3)
+    con = app.state.con.cursor()
+    try:
+        whole = select(scope_people(con, latest_runs(con), CareScope("practice", setting["A"])), WORKLISTS["care-gaps"])
+    finally:
+        con.close()
+    expected = [int(p) for p in whole["person_id"]]
+    assert len(expected) > 6, "the fixture needs a list of more than two pages"
+    client = signed_in_client(app, "care_team", "id_pages", practice_code=setting["A"])
+    first = client.get("/api/care/worklists/care-gaps", params={"sort": "age"}).json()
+    assert first["pages"] == -(-len(expected) // 3) and first["matching"] == len(expected)
+    by_age = select(whole, WORKLISTS["care-gaps"], sort="age")["person_id"].tolist()
+    seen = []
+    shown_per_view = [{r["nhs_number"].replace(" ", "") for r in first["rows"] if r["nhs_number"]}]
+    for n in range(1, first["pages"] + 1):
+        body = client.get("/api/care/worklists/care-gaps", params={"sort": "age", "page": n}).json()
+        assert body["page_number"] == n and len(body["rows"]) == (3 if n < first["pages"] else len(expected) - 3 * (n - 1))
+        assert (body["first"], body["last"]) == (3 * (n - 1) + 1, 3 * (n - 1) + len(body["rows"]))
+        if body["next"]:  # the links keep the sort
+            assert "sort=age" in body["next"]["href"] and f"page={n + 1}" in body["next"]["href"]
+        seen += [r["person_id"] for r in body["rows"]]
+        shown_per_view.append({r["nhs_number"].replace(" ", "") for r in body["rows"] if r["nhs_number"]})
+    assert seen == by_age
+    # the pages are disjoint: every person logged exactly once over the walk means no view logged anyone
+    # from another page
+    logged = [d["nhs_number"] for d in disclosures(setting["store"], username="id_pages")
+              if d["route"] == "/api/care/worklists/care-gaps"]
+    assert sorted(logged) == sorted(n for shown in shown_per_view for n in shown)
+    con = app.state.con.cursor()
+    try:
+        details = [r[0] for r in con.execute("SELECT detail FROM audit_log WHERE username = 'id_pages' ORDER BY seq").fetchall()]
+    finally:
+        con.close()
+    assert f"{len(expected)} rows; page 2 of {first['pages']}, rows 4 to 6" in details[2]
+    page_html = client.get("/care/worklists/care-gaps", params={"page": 2}).text
+    assert f"People 4 to 6 of {len(expected)}" in page_html and 'aria-current="page">Page 2<' in page_html
+    download = client.get("/care/worklists/care-gaps/csv").text
+    assert len(list(csv.reader(io.StringIO(download)))) == len(expected) + 1  # the whole list, not one page

@@ -8,8 +8,9 @@ flag) was computed and stored by the PHM engine or the risk models (see ``pophea
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -23,6 +24,8 @@ from pophealth.care.results import NO_RISK_RUN, Runs, scope_people
 from pophealth.care.scope import CareScope
 from pophealth.errors import NotFoundError
 from pophealth.phm.definitions import cohort_definitions
+
+Row = Mapping[str, Any]  # one person of a worklist: a DataFrame row as a record (or a Series)
 
 # The care gaps in Core20PLUS5 clinical areas: SMI health checks, hypertension case-finding and
 # management, chronic respiratory disease (COPD vaccinations).
@@ -43,7 +46,7 @@ class Worklist:
     description: str
     include: Callable[[pd.DataFrame], pd.Series]
     sort: tuple[tuple[str, bool], ...]  # (column, ascending)
-    columns: tuple[tuple[str, Callable[[pd.Series], str]], ...]  # (heading, formatter of a row)
+    columns: tuple[tuple[str, Callable[[Row], str]], ...]  # (heading, formatter of a row)
     needs: str | None = None  # "admission" or "death": the risk run the list is read from
 
     def unavailable(self, runs: Runs) -> str | None:
@@ -55,7 +58,7 @@ def _gaps(gaps: list[str]) -> str:
     return "; ".join(GAP_LABELS.get(g, g) for g in gaps)
 
 
-def _efi(row: pd.Series) -> str:
+def _efi(row: Row) -> str:
     return f"{row['efi_score']:.2f} ({row['efi_category']})" if pd.notna(row["efi_score"]) else "not scored"
 
 
@@ -70,7 +73,7 @@ def _factors(stored: list[dict]) -> str:
     return "; ".join(describe(f["feature"], f["value"], f["contribution"]) for f in stored) or "Not stored for this run"
 
 
-def c5_gaps(row: pd.Series) -> list[str]:
+def c5_gaps(row: Row) -> list[str]:
     return [g for g in row["open_gaps"] if g in CORE20PLUS5_GAPS]
 
 
@@ -185,7 +188,7 @@ def to_rows(chosen: pd.DataFrame, worklist: Worklist, *, identify: bool, identit
         display_id=str(r["identifier"]) if identify else display_pseudonym(int(r["person_id"])),
         age=int(r["age"]), sex=str(r["sex"]), practice_code=str(r["practice_code"]),
         imd_decile=int(r["imd_decile"]) if pd.notna(r["imd_decile"]) else None,
-        values=[fmt(r) for _, fmt in worklist.columns]) for _, r in chosen.iterrows()]
+        values=[fmt(r) for _, fmt in worklist.columns]) for r in chosen.to_dict("records")]
 
 
 def worklist_rows(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, name: str, *, identify: bool,

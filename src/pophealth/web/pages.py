@@ -57,7 +57,7 @@ def paged(window: "paging.Window | paging.Page", href: Callable[[int], str]) -> 
     return {"matching": window.total, "page_number": window.number, "pages": window.pages, "first": window.first,
             "last": window.last, "previous": link(window.number - 1) if window.number > 1 else None,
             "next": link(window.number + 1) if window.number < window.pages else None,
-            "page_links": [link(n) for n in range(1, window.pages + 1)]}
+            "page_links": [link(n) for n in paging.shown_pages(window.number, window.pages)]}
 
 
 class PageContext(BaseModel):

@@ -29,7 +29,8 @@ from pophealth.care.scope import NOT_FOUND, CareScope, require_in_scope
 from pophealth.care.summary import PersonSummary, person_summary
 from pophealth.care.worklists import SORTS, WORKLISTS, WorklistRow, get_worklist, select, to_rows
 from pophealth.errors import NotFoundError
-from pophealth.web.pages import Crumb, PageContext, population_content, warehouse, Routes, action, page
+from pophealth.paging import page_number, window
+from pophealth.web.pages import Crumb, PageContext, Paged, population_content, warehouse, Routes, action, page, paged
 
 routes = Routes()  # this module's pages and actions, added to the app by register()
 
@@ -42,6 +43,9 @@ IDENTIFIER_LABEL = "Record identifier"
 # The practice-system import layout (docs/methods/care-team-views.md): one NHS number per line, ten digits,
 # no spaces, no header, CRLF line ends.
 IMPORT_LAYOUT = "nhs-numbers"
+# People per page of a worklist: a page a care team works through at a sitting; identifiers are read, shown
+# and logged for that page's people only (the CSV download is the whole list, and is logged as such).
+WORKLIST_PAGE_SIZE = 50
 SAFE_QUERY = re.compile(r"\?[A-Za-z0-9=&_%+.\-]*")
 
 
@@ -60,7 +64,7 @@ class CareHome(PageContext):
     worklists: list[WorklistLink]
 
 
-class WorklistPage(PageContext):
+class WorklistPage(PageContext, Paged):
     name: str
     description: str
     scope: str
@@ -68,7 +72,7 @@ class WorklistPage(PageContext):
     no_run: str | None = None  # no PHM run, or no risk run for this list
     identifier_label: str = IDENTIFIER_LABEL
     headings: list[str]
-    rows: list[WorklistRow]
+    rows: list[WorklistRow]  # this page's people (``WORKLIST_PAGE_SIZE`` at most)
     filters: dict[str, str]
     practices: list[str]
     sorts: dict[str, str]
@@ -211,15 +215,18 @@ def worklist_page(request: Request, name: str) -> WorklistPage:
     scope = _scope(request)
     with warehouse(request) as con:
         worklist, q, chosen, practices, runs, why = _chosen(request, con, scope, name)
-        rows, shown = _identified_rows(request, con, chosen, worklist)
-        _audit(request, con, scope, detail=f"worklist {worklist.name}; {len(chosen)} rows" + (f"; {why}" if why else "")
-               + _disclose(request, shown))
+        part = window(len(chosen), page_number(request.query_params.get("page", "")), WORKLIST_PAGE_SIZE)
+        rows, shown = _identified_rows(request, con, chosen.iloc[part.start:part.stop], worklist)
+        _audit(request, con, scope, detail=f"worklist {worklist.name}; {len(chosen)} rows; page {part.number} of "
+               f"{part.pages}, rows {part.first} to {part.last}" + (f"; {why}" if why else "") + _disclose(request, shown))
     query = urlencode({k: v for k, v in q.items() if v})
+    base = f"/care/worklists/{worklist.name}?"
     recorded = request.query_params.get("recorded", "")
     return WorklistPage(
         title=worklist.title, breadcrumbs=[HOME, CARE], name=worklist.name, description=worklist.description,
         scope=str(scope), as_of=str(runs.index_date) if runs else None, no_run=why,
         headings=[h for h, _ in worklist.columns], rows=rows, filters=q,
+        **paged(part, lambda n: base + urlencode({**{k: v for k, v in q.items() if v}, "page": n})),
         practices=practices, sorts={k: v[0] for k, v in SORTS.items()}, outcomes=OUTCOMES,
         csv_href=f"/care/worklists/{worklist.name}/csv" + (f"?{query}" if query else ""),
         import_href=f"/care/worklists/{worklist.name}/csv?" + urlencode({**{k: v for k, v in q.items() if v},
