@@ -91,6 +91,19 @@ class DataCache:
                 return hit[2]
         return default
 
+    def stamp(self) -> tuple[int, float]:
+        """The moment an answer is worked out from: take it before the work, give it to ``keep`` after, so a
+        ``bump`` during the work makes the answer stale rather than served."""
+        return self._generation, time.monotonic()
+
+    def keep(self, name: str, key: Hashable, value: Any, stamp: tuple[int, float], *, size: int = DEFAULT_SIZE) -> None:
+        """Remember ``value`` for ``(name, key)`` as ``remembered`` would, for a caller that chooses the key only
+        after the work (``peek`` serves it)."""
+        with self._lock:
+            self._store(name)
+            self._remembering.add(name)
+        self._put(name, key, (*stamp, value), size)
+
     def get(self, name: str, key: Hashable, version: Hashable, build: Callable[[], T], *,
             size: int = DEFAULT_SIZE, admit: Callable[[T], bool] = lambda _: True) -> T:
         """The value for ``(name, key)`` at ``version``, built by ``build()`` the first time. Built outside the

@@ -8,6 +8,7 @@ context as JSON, so every figure on a page can be read by machines and tested wi
 from __future__ import annotations
 
 import contextlib
+import secrets
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -15,6 +16,7 @@ from typing import Any, Literal, TypeVar
 import duckdb
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
+from markupsafe import escape
 from pydantic import BaseModel, Field
 
 from pophealth import paging
@@ -105,11 +107,14 @@ class Routes:
 
 
 def page(target: FastAPI | Routes, path: str, template: str, *, role: Role = "public",
-         name: str | None = None) -> Callable[[F], F]:
+         name: str | None = None, reuse: bool = False) -> Callable[[F], F]:
     """Decorate a page builder: ``path`` (HTML, rendered with ``template``) and its ``/api`` JSON twin, for
-    ``role``, added to ``target`` (an app at once, or a module's ``Routes`` when it is registered)."""
+    ``role``, added to ``target`` (an app at once, or a module's ``Routes`` when it is registered).
+
+    ``reuse``: the rendered page may be served again (``reused_page``). Only for pages whose builder has no
+    side effect (no audit row, no write) and reads nothing of the visitor but what the user object gives."""
     def decorate(builder: F) -> F:
-        _add(target, lambda app: add_page(app, path, template, builder, role=role, name=name))
+        _add(target, lambda app: add_page(app, path, template, builder, role=role, name=name, reuse=reuse))
         return builder
 
     return decorate
@@ -211,6 +216,7 @@ def add_page(
     *,
     role: Role = "public",
     name: str | None = None,
+    reuse: bool = False,
 ) -> None:
     """Add ``path`` (HTML) and ``/api`` + ``path`` (JSON) built by ``builder(request, **path_params)``."""
     api_path = "/api" + (path if path != "/" else "")
@@ -224,6 +230,8 @@ def add_page(
         return context
 
     def html(request: Request) -> HTMLResponse:
+        if reuse:
+            return reused_page(request, template, lambda: links(request, builder(request, **request.path_params)))
         return render(request, template, links(request, builder(request, **request.path_params)))
 
     def api(request: Request) -> JSONResponse:
@@ -273,6 +281,75 @@ def _context_model(builder: Callable[..., PageContext]) -> type[PageContext]:
 def _tag(path: str) -> str:
     first = path.strip("/").split("/")[0]
     return first or "home"
+
+
+# Reused pages are rendered with these marks where the visitor's own name and form token go, and the marks
+# are replaced per request (random per process, so no loaded text can contain them).
+NAME_MARK = f"\ue000name-{secrets.token_hex(8)}\ue001"
+CSRF_MARK = f"\ue000csrf-{secrets.token_hex(8)}\ue001"
+REUSED = "rendered page"
+REUSED_PAGES = 256
+_PERSONAL = object()  # the shared entry of a page whose builder read who the visitor is
+
+
+@dataclass(frozen=True)
+class ShownUser:
+    """What a reused page's template may show of the signed-in user: the role, and a mark for the name.
+    Templates read nothing else of ``user`` (``tests/web/test_pipeline.py`` checks every template)."""
+
+    role: str
+    display_name: str = NAME_MARK
+
+
+class WatchedUser:
+    """The signed-in user as a reusable page's builder sees it. The page is shared by everyone of the same
+    role unless the builder reads anything but the role (a username for an edit right, a practice); then it
+    is kept for that user alone."""
+
+    def __init__(self, user: Any) -> None:
+        object.__setattr__(self, "_user", user)
+        object.__setattr__(self, "personal", False)
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute != "role":
+            object.__setattr__(self, "personal", True)
+        return getattr(object.__getattribute__(self, "_user"), attribute)
+
+
+def reused_page(request: Request, template: str, build: Callable[[], PageContext]) -> HTMLResponse:
+    """The page as rendered moments ago for the same address, role (and, if its builder asked who the visitor
+    is, the same user), else built and rendered now.
+
+    Board members, officers and the public read the same pages many times a minute while they change a few
+    times a day; rendering is most of a page's cost. A rendered page is a remembered answer of the app's
+    cache: served until the next write the app knows of (``DataCache.bump``) and ``recheck_seconds`` at most,
+    the rule every remembered answer follows. The visitor's own name and form token are put in per request.
+    """
+    cache = request.app.state.cache
+    user = getattr(request.state, "user", None)
+    csrf = getattr(request.state, "csrf_token", "")
+    key: tuple = (request.url.path, request.url.query, user.role if user else None)  # None: not signed in
+    body = cache.peek(REUSED, key)
+    if body is _PERSONAL:
+        key, body = (*key, user.username), cache.peek(REUSED, (*key, user.username))
+    if body is None:
+        stamp = cache.stamp()
+        watched = WatchedUser(user) if user else None
+        request.state.user = watched
+        try:
+            context = build()
+        finally:
+            request.state.user = user
+        env = request.app.state.jinja
+        body = env.get_template(template).render(
+            page=context, request=request, nav=request.app.state.nav,
+            user=ShownUser(user.role) if user else None, csrf_token=CSRF_MARK)
+        if watched is not None and watched.personal:
+            cache.keep(REUSED, key, _PERSONAL, stamp, size=REUSED_PAGES)
+            key = (*key, user.username)
+        cache.keep(REUSED, key, body, stamp, size=REUSED_PAGES)
+    name = str(escape(user.display_name)) if user else ""
+    return HTMLResponse(body.replace(NAME_MARK, name).replace(CSRF_MARK, str(escape(csrf))))
 
 
 def render(request: Request, template: str, context: PageContext, status_code: int = 200) -> HTMLResponse:

@@ -110,7 +110,7 @@ def _tracker_state(request: Request):
     return cached(request, "delivery_tracker", None, TRACKER_VERSION, build, size=4)
 
 
-@page(routes, "/delivery", "delivery/tracker.jinja", role="analyst", name="delivery")
+@page(routes, "/delivery", "delivery/tracker.jinja", role="analyst", name="delivery", reuse=True)
 def tracker(request: Request) -> TrackerPage:
     """Filters, sort and page come from the query string, so the page works without JavaScript."""
     q = {k: request.query_params.get(k, "").strip() for k in FILTERS}
@@ -211,7 +211,7 @@ def lead_names(leads: str | None) -> set[str]:
     return {n for n in (_norm(part) for part in _LEAD_SEPARATORS.split(leads or "")) if n}
 
 
-@page(routes, "/delivery/actions/{ref}", "delivery/action.jinja", role="analyst", name="delivery_action")
+@page(routes, "/delivery/actions/{ref}", "delivery/action.jinja", role="analyst", name="delivery_action", reuse=True)
 def action(request: Request, ref: str) -> ActionPage:
     return _action_page(request, ref)
 
@@ -253,7 +253,7 @@ def _submit_update(request: Request, ref: str, form: dict[str, str]):
     return render(request, "delivery/action.jinja", page, status_code=400)
 
 
-@page(routes, "/delivery/highlight", "delivery/highlight.jinja", role="analyst", name="delivery_highlight")
+@page(routes, "/delivery/highlight", "delivery/highlight.jinja", role="analyst", name="delivery_highlight", reuse=True)
 def highlight(request: Request) -> HighlightPage:
     board = request.query_params.get("board", "").strip()
     boards = _tracker_state(request)[3]

@@ -75,7 +75,7 @@ class PledgePlacesPage(PageContext):
     comparisons: list[MeasureComparison]
 
 
-@page(routes, "/places", "indicators/places.jinja", name="places")
+@page(routes, "/places", "indicators/places.jinja", name="places", reuse=True)
 def place_list(request: Request) -> PlaceListPage:
     with warehouse(request) as con:
         counts = dict(con.execute("SELECT area_code, count(DISTINCT indicator_id) FROM indicator_value "
@@ -101,7 +101,7 @@ def _profile(request: Request, area_code: str) -> tuple[Profile, str]:
     return cached(request, "place_profile", area_code, INDICATOR_DATA_VERSION, build)
 
 
-@page(routes, "/places/{area_code}", "indicators/place.jinja", name="place")
+@page(routes, "/places/{area_code}", "indicators/place.jinja", name="place", reuse=True)
 def place(request: Request, area_code: str) -> PlacePage:
     profile, source = _profile(request, area_code)
     spine = spine_chart([SpineRow(f"{r.indicator} ({r.sex}, {r.period})", r.value, r.england_value, r.area_min,
@@ -114,7 +114,7 @@ def place(request: Request, area_code: str) -> PlacePage:
                      spine_svg=spine)
 
 
-@page(routes, "/indicators/{indicator_id:int}", "indicators/indicator.jinja", name="indicator")
+@page(routes, "/indicators/{indicator_id:int}", "indicators/indicator.jinja", name="indicator", reuse=True)
 def indicator(request: Request, indicator_id: int) -> IndicatorPage:
     with warehouse(request) as con:
         rows = store.indicator_rows(con, indicator_id)
@@ -149,7 +149,7 @@ def _default_area(present: set[str]) -> str:
     return next((c for c in preferred if c in present), min(present))
 
 
-@page(routes, "/pledges/{number:int}/places", "indicators/pledge_places.jinja", name="pledge_places")
+@page(routes, "/pledges/{number:int}/places", "indicators/pledge_places.jinja", name="pledge_places", reuse=True)
 def pledge_places(request: Request, number: int) -> PledgePlacesPage:
     with warehouse(request) as con:
         comparisons = pledge_comparisons(con, number)

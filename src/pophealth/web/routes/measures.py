@@ -80,7 +80,7 @@ def _pledge_link(request: Request, number: int) -> PledgeLink:
     return PledgeLink(number=p.number, text=p.text, href=f"/pledges/{p.number}")
 
 
-@page(routes, "/measures", "measures/list.jinja", name="measures")
+@page(routes, "/measures", "measures/list.jinja", name="measures", reuse=True)
 def measure_list(request: Request) -> MeasureListPage:
     period, views, synthetic = measure_views(request)
     strategy = request.app.state.strategy
@@ -93,7 +93,7 @@ def measure_list(request: Request) -> MeasureListPage:
         source="Measure catalogue (strategy data) and the pophealth warehouse")
 
 
-@page(routes, "/measures/{measure_id}", "measures/measure.jinja", name="measure")
+@page(routes, "/measures/{measure_id}", "measures/measure.jinja", name="measure", reuse=True)
 def measure_page(request: Request, measure_id: str) -> MeasurePage:
     m = catalogue_measure(request, measure_id)
     period, views, _synthetic = measure_views(request, {m.id})
@@ -108,7 +108,7 @@ def measure_page(request: Request, measure_id: str) -> MeasurePage:
         can_edit=can_edit, source=source)
 
 
-@page(routes, "/pledges/{number:int}/measures", "measures/pledge.jinja", name="pledge_measures")
+@page(routes, "/pledges/{number:int}/measures", "measures/pledge.jinja", name="pledge_measures", reuse=True)
 def pledge_measures(request: Request, number: int) -> PledgeMeasuresPage:
     strategy = request.app.state.strategy
     if number not in {p.number for p in strategy.pledges}:
@@ -126,7 +126,7 @@ def _may_edit(con, request: Request, measure_id: str) -> bool:  # noqa: ANN001 -
     return user is not None and editors.may_edit(con, user, measure_id)
 
 
-@page(routes, "/measures/{measure_id}/narrative", "measures/history.jinja", name="measure_narrative")
+@page(routes, "/measures/{measure_id}/narrative", "measures/history.jinja", name="measure_narrative", reuse=True)
 def narrative_history(request: Request, measure_id: str) -> NarrativeHistoryPage:
     m = catalogue_measure(request, measure_id)
     with warehouse(request) as con:

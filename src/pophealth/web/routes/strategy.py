@@ -153,7 +153,7 @@ def _pledge_links(s: Strategy, numbers: list[int]) -> list[Link]:
     return [_pledge_link(s.pledge(n)) for n in sorted(set(numbers))]
 
 
-@page(routes, "/", "strategy/home.jinja", name="home")
+@page(routes, "/", "strategy/home.jinja", name="home", reuse=True)
 def home(request: Request) -> HomePage:
     s = _strategy(request)
     sections = [
@@ -179,7 +179,7 @@ def home(request: Request) -> HomePage:
     return HomePage(title=s.about.name, visions=visions, pledges=s.pledges, sections=sections, source=SOURCE)
 
 
-@page(routes, "/pledges", "strategy/pledges.jinja", name="pledges")
+@page(routes, "/pledges", "strategy/pledges.jinja", name="pledges", reuse=True)
 def pledge_list(request: Request) -> PledgeListPage:
     s = _strategy(request)
     groups: dict[str, list[m.Pledge]] = {}
@@ -189,7 +189,7 @@ def pledge_list(request: Request) -> PledgeListPage:
                           source=SOURCE)
 
 
-@page(routes, "/pledges/{number:int}", "strategy/pledge.jinja", name="pledge")
+@page(routes, "/pledges/{number:int}", "strategy/pledge.jinja", name="pledge", reuse=True)
 def pledge(request: Request, number: int) -> PledgePage:
     s = _strategy(request)
     p = _one((p for p in s.pledges if p.number == number), f"There is no pledge {number}")
@@ -211,14 +211,14 @@ def pledge(request: Request, number: int) -> PledgePage:
     )
 
 
-@page(routes, "/delivery-priorities", "strategy/delivery_priorities.jinja", name="delivery_priorities")
+@page(routes, "/delivery-priorities", "strategy/delivery_priorities.jinja", name="delivery_priorities", reuse=True)
 def delivery_priority_list(request: Request) -> DeliveryPriorityListPage:
     s = _strategy(request)
     return DeliveryPriorityListPage(title="Our delivery priorities", breadcrumbs=[HOME],
                                     priorities=s.delivery_priorities, source=SOURCE)
 
 
-@page(routes, "/delivery-priorities/{slug}", "strategy/delivery_priority.jinja", name="delivery_priority")
+@page(routes, "/delivery-priorities/{slug}", "strategy/delivery_priority.jinja", name="delivery_priority", reuse=True)
 def delivery_priority(request: Request, slug: str) -> DeliveryPriorityPage:
     s = _strategy(request)
     d = _one((d for d in s.delivery_priorities if d.id == slug), f"There is no delivery priority {slug!r}")
@@ -229,14 +229,14 @@ def delivery_priority(request: Request, slug: str) -> DeliveryPriorityPage:
         insight=_staff_insight(request, f"delivery:{d.id}"))
 
 
-@page(routes, "/focuses", "strategy/focuses.jinja", name="focuses")
+@page(routes, "/focuses", "strategy/focuses.jinja", name="focuses", reuse=True)
 def focus_list(request: Request) -> FocusListPage:
     s = _strategy(request)
     return FocusListPage(title="Areas of focus", breadcrumbs=[HOME], focuses=s.focuses,
                          life_course_priorities=s.life_course_priorities, source=SOURCE)
 
 
-@page(routes, "/focuses/{slug}", "strategy/focus.jinja", name="focus")
+@page(routes, "/focuses/{slug}", "strategy/focus.jinja", name="focus", reuse=True)
 def focus(request: Request, slug: str) -> FocusPage:
     s = _strategy(request)
     f = _one((f for f in s.focuses if f.id == slug), f"There is no area of focus {slug!r}")
@@ -247,7 +247,7 @@ def focus(request: Request, slug: str) -> FocusPage:
                      insight=_staff_insight(request, f"focus:{f.id}"))
 
 
-@page(routes, "/jhws", "strategy/jhws.jinja", name="jhws")
+@page(routes, "/jhws", "strategy/jhws.jinja", name="jhws", reuse=True)
 def jhws_list(request: Request) -> JhwsListPage:
     s = _strategy(request)
     return JhwsListPage(title="Leicestershire Joint Health and Wellbeing Strategy", breadcrumbs=[HOME],
@@ -265,7 +265,7 @@ def _figure(request: Request) -> list[FigureRow]:
                   size=2)
 
 
-@page(routes, "/jhws/{slug}", "strategy/jhws_priority.jinja", name="jhws_priority")
+@page(routes, "/jhws/{slug}", "strategy/jhws_priority.jinja", name="jhws_priority", reuse=True)
 def jhws_priority(request: Request, slug: str) -> JhwsPriorityPage:
     s = _strategy(request)
     j = _one((j for j in s.jhws.priorities if j.id == slug), f"There is no JHWS priority {slug!r}")
@@ -275,7 +275,7 @@ def jhws_priority(request: Request, slug: str) -> JhwsPriorityPage:
                             insight=_staff_insight(request, f"jhws:{j.id}"))
 
 
-@page(routes, "/enablers", "strategy/enablers.jinja", name="enablers")
+@page(routes, "/enablers", "strategy/enablers.jinja", name="enablers", reuse=True)
 def enabler_list(request: Request) -> EnablerListPage:
     enablers = _strategy(request).enablers
     return EnablerListPage(title="Enabling the strategy to be delivered", breadcrumbs=[HOME], enablers=enablers,
@@ -284,7 +284,7 @@ def enabler_list(request: Request) -> EnablerListPage:
                                   for e in enablers], source=SOURCE)
 
 
-@page(routes, "/enablers/{slug}", "strategy/enabler.jinja", name="enabler")
+@page(routes, "/enablers/{slug}", "strategy/enabler.jinja", name="enabler", reuse=True)
 def enabler(request: Request, slug: str) -> EnablerPage:
     s = _strategy(request)
     e = _one((e for e in s.enablers if e.id == slug), f"There is no enabler {slug!r}")
@@ -294,13 +294,13 @@ def enabler(request: Request, slug: str) -> EnablerPage:
                        insight=_staff_insight(request, f"enabler:{e.id}"))
 
 
-@page(routes, "/rutland", "strategy/rutland.jinja", name="rutland")
+@page(routes, "/rutland", "strategy/rutland.jinja", name="rutland", reuse=True)
 def rutland(request: Request) -> RutlandPage:
     return RutlandPage(title="Rutland Joint Health and Wellbeing Strategy priorities", breadcrumbs=[HOME],
                        rutland=_strategy(request).rutland, source=SOURCE)
 
 
-@page(routes, "/leicester", "strategy/leicester.jinja", name="leicester")
+@page(routes, "/leicester", "strategy/leicester.jinja", name="leicester", reuse=True)
 def leicester(request: Request) -> LeicesterPage:
     s = _strategy(request)
     return LeicesterPage(title="Leicester Health, Care and Wellbeing Strategy delivery plan", breadcrumbs=[HOME],
@@ -312,7 +312,7 @@ def _theme(s: Strategy, letter: str) -> m.LeicesterTheme:
     return _one((t for t in s.leicester.themes if t.id == letter.upper()), f"There is no Leicester theme {letter!r}")
 
 
-@page(routes, "/leicester/themes/{letter}", "strategy/leicester_theme.jinja", name="leicester_theme")
+@page(routes, "/leicester/themes/{letter}", "strategy/leicester_theme.jinja", name="leicester_theme", reuse=True)
 def leicester_theme(request: Request, letter: str) -> LeicesterThemePage:
     t = _theme(_strategy(request), letter)
     return LeicesterThemePage(title=f"{t.id}. {t.name.title()}",
@@ -320,7 +320,7 @@ def leicester_theme(request: Request, letter: str) -> LeicesterThemePage:
                               theme=t, source=SOURCE)
 
 
-@page(routes, "/leicester/priorities/{pid}", "strategy/leicester_priority.jinja", name="leicester_priority")
+@page(routes, "/leicester/priorities/{pid}", "strategy/leicester_priority.jinja", name="leicester_priority", reuse=True)
 def leicester_priority(request: Request, pid: str) -> LeicesterPriorityPage:
     s = _strategy(request)
     for t in s.leicester.themes:
