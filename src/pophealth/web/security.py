@@ -10,11 +10,11 @@ import base64
 import hashlib
 import re
 import secrets
-from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, quote
 
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import cookie_parser
 
 from pophealth.settings import Settings, current
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -211,13 +211,11 @@ def csp(body: bytes) -> str:
 
 
 def _cookies(scope: Scope) -> dict[str, str]:
+    """The request's cookies, read as the handlers' ``request.cookies`` reads them (Starlette's parser, the
+    browsers' rules): one reading of the cookie everywhere, and it is several times cheaper per request than
+    ``http.cookies.SimpleCookie``."""
     raw = b"; ".join(v for k, v in scope.get("headers", []) if k == b"cookie").decode("latin-1")
-    jar = SimpleCookie()
-    try:
-        jar.load(raw)
-    except Exception:
-        return {}
-    return {k: m.value for k, m in jar.items()}
+    return cookie_parser(raw) if raw else {}
 
 
 def _submitted_token(scope: Scope, body: bytes) -> str | None:
