@@ -9,6 +9,7 @@ back. Both addresses then show the same pages, from the same data, at the same m
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 HOP_BY_HOP = frozenset({b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization", b"te",
@@ -71,10 +72,10 @@ def create_front_end(upstream: str, db: Any = None) -> Any:
             except httpx.HTTPError:
                 break
         if response is None:
-            text = b"The server holding this warehouse is not answering; please try again later.\n"
+            kind, text = not_answering(scope["path"])
             await send({"type": "http.response.start", "status": 502,
-                        "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                    (b"content-length", str(len(text)).encode())]})
+                        "headers": [(b"content-type", kind), (b"content-length", str(len(text)).encode()),
+                                    (b"cache-control", b"no-store")]})
             await send({"type": "http.response.body", "body": text})
             return
         try:
@@ -87,3 +88,17 @@ def create_front_end(upstream: str, db: Any = None) -> Any:
             await response.aclose()
 
     return app
+
+
+NOT_ANSWERING = "The server holding this warehouse is not answering. Please try again in a few seconds."
+
+
+def not_answering(path: str) -> tuple[bytes, bytes]:
+    """The 502 while no server holds the warehouse (one stopped, another taking it over), in the app's one
+    error shape: ``{"error": {"status", "message"}}`` under ``/api``, a page elsewhere."""
+    if path == "/api" or path.startswith("/api/"):
+        return b"application/json", json.dumps({"error": {"status": 502, "message": NOT_ANSWERING}}).encode()
+    page = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not answering - pophealth</title>'
+            '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>'
+            f'<h1>Not answering</h1><p>{NOT_ANSWERING}</p></main></body></html>')
+    return b"text/html; charset=utf-8", page.encode()

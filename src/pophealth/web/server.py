@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
+
+
+TAKEOVER_CHECK_SECONDS = 1.0
 
 
 def serve(db: Path | str, host: str, port: int, announce: Callable[[str], None] = lambda _: None,
@@ -14,24 +19,75 @@ def serve(db: Path | str, host: str, port: int, announce: Callable[[str], None] 
 
     While serving, this process is the warehouse's one writer: it leaves a lease beside the file
     and runs the command line's commands for it (``web.control``). If another server already holds
-    the warehouse, this one forwards its requests there instead (``web.frontend``). ``announce`` is
-    told what is running once it is sure to start, never before a failure. ``runner`` runs a forwarded
-    command line (``pophealth serve`` hands over ``pophealth.cli.served.run_forwarded``).
+    the warehouse, this one forwards its requests there instead (``web.frontend``) and, when that
+    server stops, takes the warehouse over and serves it itself on the same address, so a service run
+    as two ``serve`` processes keeps answering when either stops. ``announce`` is told what is running
+    once it is sure to start, never before a failure. ``runner`` runs a forwarded command line
+    (``pophealth serve`` hands over ``pophealth.cli.served.run_forwarded``).
     """
+    from pophealth.errors import ConfigError
+    from pophealth.warehouse.lease import live_lease
+
+    db = Path(db).absolute() if str(db) != ":memory:" else db
+    served = str(db) != ":memory:"
+    forwarded = False
+    while True:
+        held = live_lease(db) if served else None
+        if held is not None:
+            announce(f"(forwarding to the server already holding {db}, at {held.url})" if not forwarded else
+                     f"(forwarding to the server now holding {db}, at {held.url})")
+            forwarded = True
+            if not _forward_while_held(db, held.url, host, port):
+                return
+            continue  # the server holding the warehouse stopped: take it over
+        try:
+            _serve_warehouse(db, host, port, runner,
+                             lambda note: announce(note or f"(now holding {db}: the server that held it stopped)")
+                             if forwarded else announce(note))
+            return
+        except ConfigError as exc:
+            # another front end took the warehouse over first (DuckDB's lock decides): forward to it
+            if not (forwarded and "lock" in str(exc).lower()):
+                raise
+            time.sleep(TAKEOVER_CHECK_SECONDS / 2)
+
+
+def _forward_while_held(db: Path, upstream: str, host: str, port: int) -> bool:
+    """Answer on ``host:port`` by forwarding to ``upstream`` until the warehouse has no live server (True) or
+    this process is stopped (False)."""
     import uvicorn
 
-    from pophealth.warehouse.lease import Lease, live_lease, remove_lease, write_lease
+    from pophealth.warehouse.lease import live_lease
+    from pophealth.web.frontend import create_front_end
+
+    server = uvicorn.Server(uvicorn.Config(create_front_end(upstream, db), host=host, port=port,
+                                           log_level="warning", access_log=False))
+    freed = threading.Event()
+
+    def watch() -> None:
+        while not server.should_exit:
+            time.sleep(TAKEOVER_CHECK_SECONDS)
+            if live_lease(db) is None:
+                freed.set()
+                server.should_exit = True
+
+    threading.Thread(target=watch, name="pophealth-takeover-watch", daemon=True).start()
+    try:
+        server.run()
+    except KeyboardInterrupt:  # uvicorn re-raises the signal it caught once it has shut down, as uvicorn.run
+        return False           # (which swallows it) would end here
+    return freed.is_set()
+
+
+def _serve_warehouse(db: Path | str, host: str, port: int, runner: Callable[[list[str]], int] | None,
+                     announce: Callable[[str], None]) -> None:
+    """Open the warehouse, hold it (lease, control socket) and serve the app until interrupted."""
+    import uvicorn
+
+    from pophealth.warehouse.lease import Lease, remove_lease, write_lease
     from pophealth.web.app import create_app
     from pophealth.web.control import ControlServer
 
-    db = Path(db).absolute() if str(db) != ":memory:" else db
-    held = live_lease(db) if str(db) != ":memory:" else None
-    if held is not None:
-        from pophealth.web.frontend import create_front_end
-
-        announce(f"(forwarding to the server already holding {db}, at {held.url})")
-        uvicorn.run(create_front_end(held.url, db), host=host, port=port, log_level="warning")
-        return
     app = create_app(db)
     control = ControlServer(app, runner)
     served = str(db) != ":memory:"
