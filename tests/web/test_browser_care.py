@@ -145,3 +145,26 @@ def test_risk_lists_and_a_listed_persons_factors_in_the_browser(page, served):
     risk = page.locator("main dl", has_text="Death in the next 12 months").inner_text()
     assert f"Scored at {index_date}" in risk and "Main contributing factors" in risk and "The model was trained" in risk
     assert axe_violations(page) == []
+
+
+def test_a_worklist_of_several_pages_is_walked_with_its_page_links(page, served, monkeypatch):
+    import pophealth.web.routes.care as care_routes
+
+    monkeypatch.setattr(care_routes, "WORKLIST_PAGE_SIZE", 4)  # the live server runs in this process
+    app, url, practice = served
+    browser_sign_in(page, url, app, "care_team", "browser_pages", practice_code=practice)
+    page.goto(url + "/care/worklists/care-gaps?sort=age")
+    status = page.inner_text("main p[role=status]")
+    assert "showing 1 to 4" in status
+    nav = page.locator("nav[aria-label='Pages of this worklist']")
+    assert nav.locator("[aria-current=page]").inner_text() == "Page 1"
+    assert axe_violations(page) == []
+    first_page = page.locator("main table tbody tr td:first-child a").all_inner_texts()
+    nav.locator("a[rel=next]").click()
+    page.wait_for_url("**page=2**")
+    assert "sort=age" in page.url  # the sort is kept
+    assert page.locator("nav[aria-label='Pages of this worklist'] [aria-current=page]").inner_text() == "Page 2"
+    second_page = page.locator("main table tbody tr td:first-child a").all_inner_texts()
+    assert len(first_page) == len(second_page) == 4 and not set(first_page) & set(second_page)
+    assert "People 5 to 8 of" in page.inner_text("main caption")
+    assert axe_violations(page) == []
