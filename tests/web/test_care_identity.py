@@ -43,6 +43,16 @@ def setting(app, care_warehouse):
             "person": int(chosen["person_id"].iloc[0])}
 
 
+def audit_details(app, username: str) -> list[str]:
+    """The detail of each audit row of ``username``, oldest first."""
+    con = app.state.con.cursor()
+    try:
+        return [r[0] for r in con.execute("SELECT detail FROM audit_log WHERE username = ? ORDER BY seq",
+                                          [username]).fetchall()]
+    finally:
+        con.close()
+
+
 def numbers_in(text: str) -> set[str]:
     """Every 10-digit run, with or without the 3-3-4 spaces."""
     return {m.replace(" ", "") for m in re.findall(r"(?<!\d)\d{3} ?\d{3} ?\d{4}(?!\d)", text)}
@@ -71,11 +81,7 @@ def test_each_view_with_identifiers_is_logged_with_the_identifiers_shown(app, se
         by_route.setdefault(d["route"], set()).add(d["nhs_number"])
     assert by_route["/api/care/worklists/frailty"] == {r["nhs_number"].replace(" ", "") for r in rows}
     assert by_route[f"/care/people/{setting['person']}"] == {setting["ids_A"][setting["person"]].nhs_number}
-    con = app.state.con.cursor()
-    try:
-        details = [r[0] for r in con.execute("SELECT detail FROM audit_log WHERE username = 'id_log' ORDER BY seq").fetchall()]
-    finally:
-        con.close()
+    details = audit_details(app, "id_log")
     assert f"identifiers shown for {len(rows)} people" in details[0]
     assert "identifiers shown for 1 people" in details[1]
     # the warehouse audit names no NHS number: identifiers stay in the identity store
@@ -225,11 +231,7 @@ def test_a_long_worklist_is_paged_and_each_page_discloses_only_its_own_people(ap
     logged = [d["nhs_number"] for d in disclosures(setting["store"], username="id_pages")
               if d["route"] == "/api/care/worklists/care-gaps"]
     assert sorted(logged) == sorted(n for shown in shown_per_view for n in shown)
-    con = app.state.con.cursor()
-    try:
-        details = [r[0] for r in con.execute("SELECT detail FROM audit_log WHERE username = 'id_pages' ORDER BY seq").fetchall()]
-    finally:
-        con.close()
+    details = audit_details(app, "id_pages")
     assert f"{len(expected)} rows; page 2 of {first['pages']}, rows 4 to 6" in details[2]
     page_html = client.get("/care/worklists/care-gaps", params={"page": 2}).text
     assert f"People 4 to 6 of {len(expected)}" in page_html and 'aria-current="page">Page 2<' in page_html
