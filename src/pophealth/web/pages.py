@@ -17,6 +17,7 @@ import duckdb
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from markupsafe import escape
+from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from pophealth import paging
@@ -230,9 +231,16 @@ def add_page(
         return context
 
     def html(request: Request) -> HTMLResponse:
-        if reuse:
-            return reused_page(request, template, lambda: links(request, builder(request, **request.path_params)))
         return render(request, template, links(request, builder(request, **request.path_params)))
+
+    async def reused_html(request: Request) -> HTMLResponse:
+        # a page rendered moments ago is answered on the event loop (a lookup under the cache's lock); only
+        # building and rendering it go to the thread pool
+        hit = reused_hit(request)
+        if hit is not None:
+            return hit
+        return await run_in_threadpool(
+            reused_page, request, template, lambda: links(request, builder(request, **request.path_params)))
 
     def api(request: Request) -> JSONResponse:
         context = links(request, builder(request, **request.path_params))
@@ -240,7 +248,7 @@ def add_page(
 
     model = _context_model(builder)
     routes: dict[str, Any] = {}
-    app.add_api_route(path, html, methods=["GET"], response_class=HTMLResponse, name=name or path,
+    app.add_api_route(path, reused_html if reuse else html, methods=["GET"], response_class=HTMLResponse, name=name or path,
                       include_in_schema=False)
     routes["html"] = app.router.routes[-1]
     # The twin's schema is its context model (serialised: markup fields are excluded), so the OpenAPI
@@ -316,6 +324,29 @@ class WatchedUser:
         return getattr(object.__getattribute__(self, "_user"), attribute)
 
 
+def _reused_key(request: Request) -> tuple:
+    user = getattr(request.state, "user", None)
+    return (request.url.path, request.url.query, user.role if user else None)  # None: not signed in
+
+
+def _personalised(request: Request, body: str) -> HTMLResponse:
+    """A reused page with the visitor's own name and form token in place of the marks."""
+    user = getattr(request.state, "user", None)
+    name = str(escape(user.display_name)) if user else ""
+    csrf = str(escape(getattr(request.state, "csrf_token", "")))
+    return HTMLResponse(body.replace(NAME_MARK, name).replace(CSRF_MARK, csrf))
+
+
+def reused_hit(request: Request) -> HTMLResponse | None:
+    """The page as rendered moments ago for this address and role (or this user), or None. Never works
+    anything out: safe on the event loop."""
+    cache, key = request.app.state.cache, _reused_key(request)
+    body = cache.peek(REUSED, key)
+    if body is _PERSONAL:
+        body = cache.peek(REUSED, (*key, request.state.user.username))
+    return _personalised(request, body) if body is not None else None
+
+
 def reused_page(request: Request, template: str, build: Callable[[], PageContext]) -> HTMLResponse:
     """The page as rendered moments ago for the same address, role (and, if its builder asked who the visitor
     is, the same user), else built and rendered now.
@@ -325,31 +356,26 @@ def reused_page(request: Request, template: str, build: Callable[[], PageContext
     cache: served until the next write the app knows of (``DataCache.bump``) and ``recheck_seconds`` at most,
     the rule every remembered answer follows. The visitor's own name and form token are put in per request.
     """
-    cache = request.app.state.cache
+    hit = reused_hit(request)
+    if hit is not None:
+        return hit
+    cache, key = request.app.state.cache, _reused_key(request)
     user = getattr(request.state, "user", None)
-    csrf = getattr(request.state, "csrf_token", "")
-    key: tuple = (request.url.path, request.url.query, user.role if user else None)  # None: not signed in
-    body = cache.peek(REUSED, key)
-    if body is _PERSONAL:
-        key, body = (*key, user.username), cache.peek(REUSED, (*key, user.username))
-    if body is None:
-        stamp = cache.stamp()
-        watched = WatchedUser(user) if user else None
-        request.state.user = watched
-        try:
-            context = build()
-        finally:
-            request.state.user = user
-        env = request.app.state.jinja
-        body = env.get_template(template).render(
-            page=context, request=request, nav=request.app.state.nav,
-            user=ShownUser(user.role) if user else None, csrf_token=CSRF_MARK)
-        if watched is not None and watched.personal:
-            cache.keep(REUSED, key, _PERSONAL, stamp, size=REUSED_PAGES)
-            key = (*key, user.username)
-        cache.keep(REUSED, key, body, stamp, size=REUSED_PAGES)
-    name = str(escape(user.display_name)) if user else ""
-    return HTMLResponse(body.replace(NAME_MARK, name).replace(CSRF_MARK, str(escape(csrf))))
+    stamp = cache.stamp()
+    watched = WatchedUser(user) if user else None
+    request.state.user = watched
+    try:
+        context = build()
+    finally:
+        request.state.user = user
+    body = request.app.state.jinja.get_template(template).render(
+        page=context, request=request, nav=request.app.state.nav,
+        user=ShownUser(user.role) if user else None, csrf_token=CSRF_MARK)
+    if watched is not None and watched.personal:
+        cache.keep(REUSED, key, _PERSONAL, stamp, size=REUSED_PAGES)
+        key = (*key, user.username)
+    cache.keep(REUSED, key, body, stamp, size=REUSED_PAGES)
+    return _personalised(request, body)
 
 
 def render(request: Request, template: str, context: PageContext, status_code: int = 200) -> HTMLResponse:
