@@ -160,6 +160,17 @@ def emergency_attendances(cdm: Cdm, start: dt.date, end: dt.date) -> ir.Table:
     return visit_count(cdm, start, end, (EMERGENCY_ROOM, ER_AND_INPATIENT))
 
 
+def emergency_visit_counts(cdm: Cdm, start: dt.date, end: dt.date) -> ir.Table:
+    """``emergency_admissions`` and ``emergency_attendances`` in one pass over the visits: ``person_id,
+    admissions, attendances`` for the people with either in the window (absent people have none of both)."""
+    v = cdm.table("visit_occurrence")
+    admission = v.visit_concept_id.isin(list(EMERGENCY_ADMISSION)) & is_emergency_admission(v)
+    attendance = v.visit_concept_id.isin([EMERGENCY_ROOM, ER_AND_INPATIENT])
+    rows = v.filter(v.visit_start_date.between(start, end), admission | attendance)
+    return rows.group_by("person_id").aggregate(admissions=admission.ifelse(1, 0).sum().cast("int64"),
+                                                attendances=attendance.ifelse(1, 0).sum().cast("int64"))
+
+
 def deaths_between(cdm: Cdm, start: dt.date, end: dt.date) -> ir.Table:
     """The death records dated in ``[start, end]`` (``died_between`` before it is per person)."""
     d = cdm.table("death")
