@@ -16,6 +16,7 @@ import datetime as dt
 from typing import Any
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pandas as pd
 
@@ -97,9 +98,12 @@ def membership_flags(long: ir.Table, column: str, names: list[str], prefix: str)
     """One row per person in ``long``, a boolean column ``<prefix><name>`` per name: whether the person has a
     row whose ``column`` is that name. The names are gathered as the bits of a few integers per person (one
     aggregate per 62 names rather than one per name, several times cheaper over a million people), then
-    unpacked."""
-    bits = 62
+    unpacked. On an engine without a bitwise-or aggregate (PySpark through Ibis), one ``any`` per name: the
+    same flags."""
     value = long[column]
+    if not long.get_backend().has_operation(ops.BitOr):
+        return long.group_by("person_id").aggregate(**{f"{prefix}{n}": (value == n).any() for n in names})
+    bits = 62
     masks = {f"_m{k // bits}": value.cases(*[(n, 1 << i) for i, n in enumerate(names[k:k + bits])],
                                             else_=0).cast("int64").bit_or()
              for k in range(0, len(names), bits)}
