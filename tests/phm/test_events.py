@@ -63,8 +63,19 @@ def test_latest_value_is_the_highest_on_the_latest_day(rows):
 @settings(max_examples=40, deadline=None)
 @given(records)
 def test_last_date_of_each_list(rows):
+    _check_last_dates(rows, halves=None)
+
+
+@settings(max_examples=40, deadline=None)
+@given(records)
+def test_last_date_of_each_list_pivoted_in_halves(rows):
+    _check_last_dates(rows, halves=True)
+
+
+def _check_last_dates(rows: list[tuple], halves: bool | None) -> None:
     columns = {f"last_{name}": list_id for name, list_id in NAMES.items()}
-    got = CON.to_pandas(latest_dates(CTX, _table(rows), columns)).set_index("person_id")
+    got = CON.to_pandas(latest_dates(CTX, _table(rows), columns, halves=halves)).set_index("person_id")
+    assert list(got.columns) == list(columns)
     people = sorted({p for p, c, _, _ in rows if any(_in(c, x) for x in LISTS)})
     assert sorted(got.index.astype(int)) == people
     for person in people:

@@ -8,6 +8,7 @@ from pophealth.omop.queries import (
     died_between,
     emergency_admissions,
     emergency_attendances,
+    emergency_visit_counts,
     has_condition,
     is_emergency_admission,
     latest_measurement,
@@ -19,6 +20,6 @@ from pophealth.omop.queries import (
 
 __all__ = [
     "EMERGENCY_ADMISSION", "Cdm", "age_on", "as_dict", "died_between", "emergency_admissions",
-    "emergency_attendances", "has_condition", "is_emergency_admission", "latest_measurement", "lsoa_and_imd", "observed_on",
+    "emergency_attendances", "emergency_visit_counts", "has_condition", "is_emergency_admission", "latest_measurement", "lsoa_and_imd", "observed_on",
     "practice_and_pcn", "visit_count",
 ]

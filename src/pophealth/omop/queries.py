@@ -72,20 +72,29 @@ def _codes(source: ir.Column, concept: ir.Column, codes: Iterable[str], concept_
     return match.fill_null(False)
 
 
-def age_on(cdm: Cdm, on: dt.date) -> ir.Table:
-    """Age in completed years on ``on``; a missing birth month or day counts as the 1st (January)."""
-    p = cdm.person
+def age_in_years(p: ir.Table, on: dt.date) -> ir.IntegerValue:
+    """Age in completed years on ``on`` of the rows of ``person`` (``age_on`` as a column expression)."""
     month = p.month_of_birth.fill_null(p.birth_datetime.month()).fill_null(1)
     day = p.day_of_birth.fill_null(p.birth_datetime.day()).fill_null(1)
     before_birthday = (month > on.month) | ((month == on.month) & (day > on.day))
-    age = on.year - p.year_of_birth - before_birthday.ifelse(1, 0)
-    return p.select("person_id", value=age.cast("int64"))
+    return (on.year - p.year_of_birth - before_birthday.ifelse(1, 0)).cast("int64")
+
+
+def age_on(cdm: Cdm, on: dt.date) -> ir.Table:
+    """Age in completed years on ``on``; a missing birth month or day counts as the 1st (January)."""
+    p = cdm.person
+    return p.select("person_id", value=age_in_years(p, on))
+
+
+def observation_periods_on(cdm: Cdm, on: dt.date) -> ir.Table:
+    """The observation periods that include ``on`` (``observed_on`` before it is per person)."""
+    op = cdm.table("observation_period")
+    return op.filter((op.observation_period_start_date <= on) & (op.observation_period_end_date >= on))
 
 
 def observed_on(cdm: Cdm, on: dt.date) -> ir.Table:
     """Whether ``on`` falls inside one of the person's observation periods (registered that day)."""
-    op = cdm.table("observation_period")
-    return _flag(cdm, op.filter((op.observation_period_start_date <= on) & (op.observation_period_end_date >= on)))
+    return _flag(cdm, observation_periods_on(cdm, on))
 
 
 def has_condition(cdm: Cdm, codes: Iterable[str] = (), on_or_before: dt.date | None = None,
@@ -151,10 +160,26 @@ def emergency_attendances(cdm: Cdm, start: dt.date, end: dt.date) -> ir.Table:
     return visit_count(cdm, start, end, (EMERGENCY_ROOM, ER_AND_INPATIENT))
 
 
+def emergency_visit_counts(cdm: Cdm, start: dt.date, end: dt.date) -> ir.Table:
+    """``emergency_admissions`` and ``emergency_attendances`` in one pass over the visits: ``person_id,
+    admissions, attendances`` for the people with either in the window (absent people have none of both)."""
+    v = cdm.table("visit_occurrence")
+    admission = v.visit_concept_id.isin(list(EMERGENCY_ADMISSION)) & is_emergency_admission(v)
+    attendance = v.visit_concept_id.isin([EMERGENCY_ROOM, ER_AND_INPATIENT])
+    rows = v.filter(v.visit_start_date.between(start, end), admission | attendance)
+    return rows.group_by("person_id").aggregate(admissions=admission.ifelse(1, 0).sum().cast("int64"),
+                                                attendances=attendance.ifelse(1, 0).sum().cast("int64"))
+
+
+def deaths_between(cdm: Cdm, start: dt.date, end: dt.date) -> ir.Table:
+    """The death records dated in ``[start, end]`` (``died_between`` before it is per person)."""
+    d = cdm.table("death")
+    return d.filter(d.death_date.between(start, end))
+
+
 def died_between(cdm: Cdm, start: dt.date, end: dt.date) -> ir.Table:
     """Whether the person's death date falls in ``[start, end]``."""
-    d = cdm.table("death")
-    return _flag(cdm, d.filter(d.death_date.between(start, end)))
+    return _flag(cdm, deaths_between(cdm, start, end))
 
 
 def lsoa_and_imd(cdm: Cdm) -> ir.Table:

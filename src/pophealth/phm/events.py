@@ -63,16 +63,38 @@ def list_summary(ctx: PhmContext, records: ir.Table, lists: Iterable[str]) -> ir
     return per.join(names, "list_no").select("person_id", "list_id", "first_date", "last_date")
 
 
-def latest_dates(ctx: PhmContext, records: ir.Table, columns: Mapping[str, str]) -> ir.Table:
+SPLIT_AT = 8  # latest_dates pivots this many lists or more in two halves
+
+
+def latest_dates(ctx: PhmContext, records: ir.Table, columns: Mapping[str, str], halves: bool | None = None
+                 ) -> ir.Table:
     """One row per person with a record in any of the lists: ``person_id`` and, for each ``column: list_id``,
-    the last date a code from the list was recorded (null when never)."""
+    the last date a code from the list was recorded (null when never).
+
+    Many lists are pivoted in two halves, each over its own lists' records, and the halves joined (full outer
+    join): one pass with a column per list keeps a wide state per person, and DuckDB pivoted 20 million
+    records into 28 columns a third to a half slower that way. ``halves`` forces the choice (tests)."""
     matched = _matched(ctx, records, columns.values())
     none = ibis.null("date")
-    # max(case when ...), not max(...) filter (where ...): the same answer, a third cheaper on DuckDB for dates
-    # (for the (date, value) pairs of latest_values the filter is cheaper)
-    return matched.group_by("person_id").aggregate(**{
-        column: (matched.list_no == ctx.list_numbers[x]).ifelse(matched.event_date, none).max()
-        if x in ctx.list_numbers else none for column, x in columns.items()})
+    known = [(column, ctx.list_numbers[x]) for column, x in columns.items() if x in ctx.list_numbers]
+    split = len(known) >= SPLIT_AT if halves is None else halves and len(known) >= 2
+
+    def pivot(part: list[tuple[str, int]]) -> ir.Table:
+        rows = matched.filter(matched.list_no.isin([n for _, n in part])) if split else matched
+        # max(case when ...), not max(...) filter (where ...): the same answer, a third cheaper on DuckDB for
+        # dates (for the (date, value) pairs of latest_values the filter is cheaper)
+        return rows.group_by("person_id").aggregate(**{
+            column: (rows.list_no == n).ifelse(rows.event_date, none).max() for column, n in part})
+
+    if split:
+        first, second = pivot(known[0::2]), pivot(known[1::2])
+        j = first.outer_join(second, first.person_id == second.person_id)
+        found = j.select(person_id=ibis.coalesce(j.person_id, j.person_id_right),
+                         **{column: j[column] for column, _ in known})
+    else:
+        found = pivot(known)
+    return found.select("person_id", **{column: found[column] if column in found.columns else none
+                                        for column in columns})
 
 
 def valued_records(ctx: PhmContext, lists: list[str]) -> ir.Table:

@@ -41,46 +41,74 @@ def person_measures(person: ir.Table, cohorts: ir.Table, cohort_names: list[str]
 def aggregates(person: ir.Table, cohorts: ir.Table, gaps: ir.Table, cohort_names: list[str]) -> pd.DataFrame:
     """``measure, dimension, category, numerator, denominator`` for every measure and dimension.
 
-    One grouped pass per dimension computes every measure as a pair of columns; the small result is then
-    reshaped to long form.
+    Each person's cohorts and care gaps are first gathered into a few integers (``_memberships``), so one
+    grouped pass over the people counts every measure, care gaps included, as a pair of columns; the small
+    result is then reshaped to long form.
     """
-    flags = cohorts.group_by("person_id").aggregate(
-        **{f"c_{c}": (cohorts.cohort == c).any() for c in cohort_names})
-    p = person.left_join(flags, "person_id")
+    gap_names = sorted(gaps.select("care_gap").distinct().to_pandas().care_gap)
+    p = person.left_join(_memberships(cohorts, gaps, cohort_names, gap_names), "person_id")
     p = p.drop("person_id_right") if "person_id_right" in p.columns else p
-    p = p.mutate(**{f"c_{c}": p[f"c_{c}"].fill_null(False) for c in cohort_names})
-    g = gaps.join(person.select("person_id", *[d for d in DIMENSIONS if d != "all"]), "person_id")
-    return _reshape(p, g, person_measures(p, cohorts, cohort_names))
+    p = p.mutate(**{f"c_{c}": _bit(p, "c", i) for i, c in enumerate(cohort_names)})
+    measures = person_measures(p, cohorts, cohort_names)
+    # a care gap's numerator: people with the gap; denominator: people in the gap's denominator (a row)
+    gap_measures = [(f"care_gap_{g}", _bit(p, "n", i), _bit(p, "d", i)) for i, g in enumerate(gap_names)]
+    return _reshape(p, measures, gap_measures)
 
 
-def _reshape(p: ir.Table, g: ir.Table, measures: list[tuple[str, ir.Value, ir.Value]]) -> pd.DataFrame:
-    """The person measures counted once per combination of all the dimensions' categories (tens of thousands
-    of cells rather than a million people), each dimension's figures then added up from those cells; the care
-    gaps grouped per dimension. All dimensions in one query per table (a union), so the warehouse is asked
-    twice, not twice per dimension."""
+BITS = 62  # memberships per integer
+
+
+def _packed(name: ir.StringColumn, names: list[str], prefix: str, when: ir.BooleanValue | None = None) -> dict:
+    """``name`` as a bit (one per entry of ``names``) in the integers ``<prefix>0, <prefix>1 ...``; 0 unless
+    ``when``."""
+    out = {}
+    for k in range(0, len(names), BITS):
+        bit = name.cases(*[(n, 1 << i) for i, n in enumerate(names[k:k + BITS])], else_=0).cast("int64")
+        out[f"{prefix}{k // BITS}"] = bit if when is None else when.ifelse(bit, 0)
+    return out
+
+
+def _bit(p: ir.Table, prefix: str, i: int) -> ir.BooleanValue:
+    return ((p[f"{prefix}{i // BITS}"] & (1 << (i % BITS))) != 0).fill_null(False)
+
+
+def _memberships(cohorts: ir.Table, gaps: ir.Table, cohort_names: list[str], gap_names: list[str]) -> ir.Table:
+    """One row per person in any cohort or care gap denominator: the bits of their cohorts (``c*``), of the
+    gaps whose denominator they are in (``d*``) and of the gaps they have (``n*``). One grouped pass with a few
+    bitwise-or aggregates, much cheaper than a flag aggregate per cohort or a grouping per gap."""
+    c = _packed(cohorts.cohort, cohort_names, "c")
+    d = _packed(gaps.care_gap, gap_names, "d")
+    n = _packed(gaps.care_gap, gap_names, "n", gaps.gap)
+    zero = ibis.literal(0, "int64")
+    rows = ibis.union(cohorts.select("person_id", **c, **{k: zero for k in (*d, *n)}),
+                      gaps.select("person_id", **{k: zero for k in c}, **d, **n))
+    return rows.group_by("person_id").aggregate(**{k: rows[k].bit_or() for k in (*c, *d, *n)})
+
+
+def _reshape(p: ir.Table, measures: list[tuple[str, ir.Value, ir.Value]],
+             gap_measures: list[tuple[str, ir.Value, ir.Value]]) -> pd.DataFrame:
+    """The measures counted once per combination of all the dimensions' categories (tens of thousands of cells
+    rather than a million people), each dimension's figures then added up from those cells, all dimensions in
+    one query (a union). A care gap has a row for the categories with anyone in its denominator only."""
     dims = [d for d in DIMENSIONS if d != "all"]
+    every = [*measures, *gap_measures]
     cells = p.group_by(dims).aggregate(
-        **{f"n{i}": num.ifelse(1, 0).sum() for i, (_, num, _) in enumerate(measures)},
-        **{f"d{i}": den.ifelse(1, 0).sum() for i, (_, _, den) in enumerate(measures)})
-    people, gaps = [], []
+        **{f"n{i}": num.ifelse(1, 0).sum() for i, (_, num, _) in enumerate(every)},
+        **{f"d{i}": den.ifelse(1, 0).sum() for i, (_, _, den) in enumerate(every)})
+    people = []
     for dim in DIMENSIONS:
         category = ibis.literal("all") if dim == "all" else cells[dim].cast("string")
         people.append(cells.group_by(category=category).aggregate(
-            **{c: cells[c].sum() for i in range(len(measures)) for c in (f"n{i}", f"d{i}")}).mutate(
+            **{c: cells[c].sum() for i in range(len(every)) for c in (f"n{i}", f"d{i}")}).mutate(
             dimension=ibis.literal(dim)))
-        gcat = ibis.literal("all") if dim == "all" else g[dim].cast("string")
-        gaps.append(g.group_by(care_gap=g.care_gap, category=gcat).aggregate(
-            numerator=g.gap.ifelse(1, 0).sum(), denominator=g.count()).mutate(dimension=ibis.literal(dim)))
     wide_all = ibis.union(*people).to_pandas()
-    gaps_all = ibis.union(*gaps).to_pandas()
     frames = []
     for dim in DIMENSIONS:
         wide = wide_all[wide_all.dimension == dim]
-        for i, (measure, _, _) in enumerate(measures):
-            frames.append(pd.DataFrame({"measure": measure, "dimension": dim, "category": wide.category,
-                                        "numerator": wide[f"n{i}"], "denominator": wide[f"d{i}"]}))
-        gaps_by = gaps_all[gaps_all.dimension == dim]
-        frames.append(gaps_by.assign(measure="care_gap_" + gaps_by.care_gap).drop(columns="care_gap"))
+        for i, (measure, _, _) in enumerate(every):
+            rows = wide if i < len(measures) else wide[wide[f"d{i}"] > 0]
+            frames.append(pd.DataFrame({"measure": measure, "dimension": dim, "category": rows.category,
+                                        "numerator": rows[f"n{i}"], "denominator": rows[f"d{i}"]}))
     out = pd.concat(frames, ignore_index=True)[["measure", "dimension", "category", "numerator", "denominator"]]
     return out.astype({"numerator": "int64", "denominator": "int64"})
 

@@ -21,7 +21,7 @@ from pophealth.phm.events import coded_records, latest_dates, latest_values, lis
 from pophealth.phm.frailty import FrailtyScorer, deficits, frailty
 from pophealth.phm.multimorbidity import ltc_conditions, ltc_specs, multimorbidity
 from pophealth.phm.population import population
-from pophealth.phm.registers import register_flags, register_names, register_specs, registers
+from pophealth.phm.registers import membership_flags, register_flags, register_names, register_specs, registers
 from pophealth.phm.segments import with_segments
 
 VALUE_LISTS = {"sbp": "care.systolic_blood_pressure", "dbp": "care.diastolic_blood_pressure", "egfr": "care.egfr",
@@ -83,19 +83,19 @@ def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
     defs = ctx.cache(deficits(ctx, summary, valued))
     efi = frailty(defs, people, scorer)
     lists = sorted(set(CARE_LISTS) | cohort_defs.recorded_lists())
-    admissions = omop.emergency_admissions(ctx.cdm, ctx.days_before(365), ctx.index_date).rename(
-        emergency_admissions_12m="value")
-    attendances = omop.emergency_attendances(ctx.cdm, ctx.days_before(365), ctx.index_date).rename(
-        ae_attendances_12m="value")
+    # emergency admissions and A&E attendances (omop.emergency_admissions, omop.emergency_attendances) in one pass
+    visits = omop.emergency_visit_counts(ctx.cdm, ctx.days_before(365), ctx.index_date).rename(
+        emergency_admissions_12m="admissions", ae_attendances_12m="attendances")
     season_age = omop.age_on(ctx.cdm, season_end(ctx.index_date)).rename(age_season_end="value")
     facts = people
     used = sorted(cohort_defs.ltc_conditions_used())
-    ltc_flags = ltc.group_by("person_id").aggregate(**{f"ltc_{c}": (ltc.condition == c).any() for c in used})
+    ltc_flags = membership_flags(ltc, "condition", used, "ltc_")
     last_dates = latest_dates(ctx, records, {last_column(x): x for x in lists})
     for part in (register_flags(regs), ltc_flags, mm, efi, last_dates, latest_values(ctx, valued, VALUE_LISTS),
-                 admissions, attendances, season_age):
+                 visits, season_age):
         facts = _left(facts, part)
-    fill = {f"reg_{n}": False for n in register_names()} | {f"ltc_{c}": False for c in used} | {"ltc_count": 0, "ltc_count_qof": 0, "cms_score": 0.0}
+    fill = {f"reg_{n}": False for n in register_names()} | {f"ltc_{c}": False for c in used} | {
+        "ltc_count": 0, "ltc_count_qof": 0, "cms_score": 0.0, "emergency_admissions_12m": 0, "ae_attendances_12m": 0}
     facts = facts.mutate(**{k: facts[k].fill_null(v) for k, v in fill.items()})
     facts = facts.mutate(
         # CMS is defined for adults (Payne 2020; PHM.md §2.2): no items are counted under 18

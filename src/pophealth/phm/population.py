@@ -8,7 +8,7 @@ import datetime as dt
 import ibis
 import ibis.expr.types as ir
 
-from pophealth import omop
+from pophealth.omop import queries
 from pophealth.phm.context import PhmContext
 
 MALE, FEMALE = 8507, 8532
@@ -23,26 +23,26 @@ def age_band(age: ir.IntegerValue) -> ir.StringValue:
 
 
 def population(ctx: PhmContext, summary: ir.Table) -> ir.Table:
-    """One row per person in the population, with ``age, sex, age_band``, geography and ethnicity."""
+    """One row per person in the population, with ``age, sex, age_band``, geography and ethnicity.
+
+    The person table is read once and joined to each link (the same rows as joining the per-person flags and
+    links of ``pophealth.omop``, which each join the whole person table first)."""
     cdm = ctx.cdm
     p = cdm.person
-    registered = omop.observed_on(cdm, ctx.index_date)
-    died = omop.died_between(cdm, dt.date(1800, 1, 1), ctx.index_date)
-    age = omop.age_on(cdm, ctx.index_date)
-    practice = omop.practice_and_pcn(cdm)
-    links, lsoa = cdm.table("location_lsoa"), cdm.table("geo_lsoa21")
-    area = p.join(links, p.location_id == links.location_id).left_join(
-        lsoa, links.lsoa21_code == lsoa.lsoa21_code).select(
-        p.person_id, imd_decile=lsoa.imd2025_decile.cast("int64"), district=lsoa.ltla_name)
-    eth = _ethnicity(summary)
     sex = ibis.cases((p.gender_concept_id == MALE, "M"), (p.gender_concept_id == FEMALE, "F"), else_="U")
-    base = p.select("person_id", sex=sex)
-    t = (base.join(registered.filter(registered.value).select("person_id"), "person_id")
-         .anti_join(died.filter(died.value), "person_id")
-         .join(age.rename(age="value"), "person_id")
-         .join(practice, "person_id")
-         .left_join(area, "person_id").drop("person_id_right")
-         .left_join(eth, "person_id").drop("person_id_right"))
+    base = (p.select("person_id", "care_site_id", "location_id", sex=sex, age=queries.age_in_years(p, ctx.index_date))
+            .semi_join(queries.observation_periods_on(cdm, ctx.index_date), "person_id")
+            .anti_join(queries.deaths_between(cdm, dt.date(1800, 1, 1), ctx.index_date), "person_id"))
+    practice = cdm.table("care_site_practice")
+    links, lsoa = cdm.table("location_lsoa"), cdm.table("geo_lsoa21")
+    area = links.left_join(lsoa, links.lsoa21_code == lsoa.lsoa21_code).select(
+        links.location_id, imd_decile=lsoa.imd2025_decile.cast("int64"), district=lsoa.ltla_name)
+    t = base.left_join(practice, base.care_site_id == practice.care_site_id).select(
+        base.person_id, base.sex, base.age, base.location_id, practice_code=practice.practice_code,
+        pcn_code=practice.pcn_code)
+    t = t.left_join(area, t.location_id == area.location_id).select(
+        "person_id", "sex", "age", "practice_code", "pcn_code", "imd_decile", "district")
+    t = t.left_join(_ethnicity(summary), "person_id").drop("person_id_right")
     place = ibis.cases((t.district.isin(["Leicester", "Rutland"]), t.district),
                        (t.district.notnull(), "Leicestershire"), else_=ibis.null("string"))
     g6 = ibis.cases(*[(t.ethnic_group16 <= hi, code) for code, hi in ((1, 3), (2, 7), (3, 11), (4, 14), (5, 16))],
