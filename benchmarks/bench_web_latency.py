@@ -28,6 +28,7 @@ from pathlib import Path
 import httpx
 
 from pophealth.access.users import add_user
+from pophealth.care.identity_store import store_path
 from pophealth.delivery.demo import build_demo_tracker
 from pophealth.indicators.load import load_shipped_fingertips
 from pophealth.measures.demo import load_measures_demo
@@ -57,6 +58,13 @@ def prepare(db: Path, people: int) -> None:
         add_user(con, "bench.care", PASSWORD, "care_team", display_name="Benchmark Care Team", practice_code=practice)
     finally:
         con.close()
+
+
+def copy_warehouse(source: Path, target: Path) -> None:
+    """The warehouse file and the identity store beside it: without the store the care pages would show and
+    log no identifiers, and the care phase would measure less than a care team's view costs."""
+    shutil.copyfile(source, target)
+    shutil.copyfile(store_path(source), store_path(target))
 
 
 def free_port() -> int:
@@ -105,8 +113,11 @@ def run(base: str, username: str, pages: list[str], clients: int,
     lock = threading.Lock()
     sessions = [signed_in(base, username) for _ in range(clients)]
     for path in pages:  # warm-up, not timed; a care page without results would measure the wrong page
-        if "No population health run yet" in sessions[0].get(path).text:
+        text = sessions[0].get(path).text
+        if "No population health run yet" in text:
             raise RuntimeError(f"{path} shows no PHM results: the benchmark warehouse needs a PHM run")
+        if "/worklists/" in path and "Not held</td>" in text and not re.search(r"\d{3} \d{3} \d{4}", text):
+            raise RuntimeError(f"{path} shows no NHS numbers: the benchmark warehouse needs its identity store")
     start = threading.Barrier(clients)
 
     def worker(client: httpx.Client, offset: int) -> None:
@@ -145,12 +156,12 @@ def main() -> None:
     phases = {"analyst": ("bench.analyst", ANALYST_PAGES), "care_team": ("bench.care", CARE_PAGES)}
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "w.duckdb"
-        if args.prepared is not None and args.prepared.exists():
-            shutil.copyfile(args.prepared, db)
+        if args.prepared is not None and args.prepared.exists() and store_path(args.prepared).exists():
+            copy_warehouse(args.prepared, db)
         else:
             prepare(db, args.people)
             if args.prepared is not None:
-                shutil.copyfile(db, args.prepared)
+                copy_warehouse(db, args.prepared)
         port = free_port()
         proc = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(port)], env=os.environ.copy())
         base = f"http://127.0.0.1:{port}"

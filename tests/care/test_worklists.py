@@ -243,3 +243,37 @@ def test_the_scope_cache_is_safe_under_concurrent_readers(con):
 def test_no_scope_means_no_care_relationship(scope):
     with pytest.raises(PermissionDenied):
         CareScope.parse(scope)
+
+
+def _same(a, b) -> bool:
+    """Equal values, NaN equal to NaN and NA to NA (what a display row treats alike)."""
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return True
+    if a is pd.NA or b is pd.NA:
+        return a is b
+    return type(a) is type(b) and bool(a == b) if not isinstance(a, list) else a == b
+
+
+def test_rows_as_records_are_what_to_dict_gives_for_every_scope_frame(con, pcn):
+    """``records`` builds the display rows' records column by column; it must give exactly the values (and
+    Python types) ``to_dict("records")`` gives, on the real stored results (lists, dates, nulls, flags)."""
+    from pophealth.care.worklists import records
+
+    people = scope_people(con, latest_runs(con), CareScope("pcn", pcn))
+    assert len(people) > 10
+    mine, theirs = records(people), people.to_dict("records")
+    assert len(mine) == len(theirs)
+    for a, b in zip(mine, theirs):
+        assert a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a), (a, b)
+
+
+@given(st.lists(st.tuples(st.integers(-10**12, 10**12), st.one_of(st.none(), st.floats(allow_nan=True)),
+                          st.booleans(), st.one_of(st.none(), st.text(max_size=5))), max_size=30))
+def test_records_agree_with_to_dict_on_mixed_columns(rows):
+    from pophealth.care.worklists import records
+
+    frame = pd.DataFrame(rows, columns=["i", "f", "b", "s"])
+    frame["d"] = pd.to_datetime("2026-01-01") + pd.to_timedelta(frame["i"].abs() % 1000, unit="D")
+    frame["n"] = pd.array([None if r[1] is None else int(r[0] % 7) for r in rows], dtype="Int64")
+    for a, b in zip(records(frame), frame.to_dict("records"), strict=True):
+        assert a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a), (a, b)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import duckdb
 import ibis
@@ -28,6 +29,8 @@ from pophealth.cache import DataCache
 from pophealth.care.scope import CareScope
 from pophealth.phm.run import latest_run
 from pophealth.warehouse.versions import population_content_id, product_current, run_currency
+
+T = TypeVar("T")
 
 NO_PHM_RUN = "No population health run yet — run `pophealth phm run`."
 NO_RISK_RUN = "No risk model run yet — run `pophealth phm risk train`."
@@ -211,7 +214,7 @@ def _key(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, database:
     return None if path is None else (path, runs, scope.kind, scope.code)
 
 
-def _cached(cache: DataCache | None, key: tuple, load: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+def _cached(cache: DataCache | None, key: tuple, load: Callable[[], T]) -> T:
     """The frames handed out are shared between requests: callers select from them (which copies) and never
     change them in place."""
     return (cache or SCOPE_CACHE).get(SCOPE_RESULTS, key, None, load, size=SCOPE_RESULTS_KEPT)
@@ -230,8 +233,8 @@ def scope_people(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, *
 
 
 def scope_part(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, part: tuple,
-               derive: Callable[[pd.DataFrame], pd.DataFrame], *, database: str | None = None,
-               cache: DataCache | None = None) -> pd.DataFrame:
+               derive: Callable[[pd.DataFrame], T], *, database: str | None = None,
+               cache: DataCache | None = None) -> T:
     """Something derived only from the scope's stored results (a worklist's selection, with its filters and
     sort), cached beside them under the same runs. ``part`` names it. Do not change the frame in place."""
     people = scope_people(con, runs, scope, database=database, cache=cache)

@@ -21,9 +21,9 @@ from pophealth.care.labels import (GAP_LABELS, REGISTER_LABELS, cohort_label, co
                                    in_ltc_count, list_label, medicine_name)
 from pophealth.phm.care_gaps import CARE_GAPS
 from pophealth.care.record import as_of_date, identity, medicines, recent_contacts
-from pophealth.care.results import NO_PHM_RUN, NO_RISK_RUN, Runs, person_results, scope_part
+from pophealth.care.results import NO_PHM_RUN, NO_RISK_RUN, Runs, person_results
 from pophealth.care.scope import CareScope, require_in_scope
-from pophealth.care.worklists import WORKLISTS, select
+from pophealth.care.worklists import WORKLISTS, select, selection
 
 NOT_IN_RUN = ("Not in the latest population health run: the person was not registered, or had died, "
               "on its index date.")
@@ -144,9 +144,7 @@ def _lists(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, row: pd
     available = [w for w in WORKLISTS.values() if not w.unavailable(runs)]
     if row[scope.column] == scope.code:
         return [w.title for w in available
-                if pid in set(scope_part(con, runs, scope, ("select", w.name, None, None, None, None),
-                                         lambda people, w=w: select(people, w), database=database,
-                                         cache=cache)["person_id"])]
+                if any(r["person_id"] == pid for r in selection(con, runs, scope, w, database=database, cache=cache))]
     frame = row.to_frame().T.infer_objects()
     return [w.title for w in available if not select(frame, w).empty]
 

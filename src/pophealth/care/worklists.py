@@ -20,12 +20,14 @@ from pophealth.care.identity import display_pseudonym
 from pophealth.care.identity_store import Identity
 from pophealth.care.labels import GAP_LABELS, cohort_label
 from pophealth.care.outcomes import Outcome
-from pophealth.care.results import NO_RISK_RUN, Runs, scope_people
+from pophealth.cache import DataCache
+from pophealth.care.results import NO_RISK_RUN, Runs, scope_part, scope_people
 from pophealth.care.scope import CareScope
 from pophealth.errors import NotFoundError
 from pophealth.phm.definitions import cohort_definitions
 
 Row = Mapping[str, Any]  # one person of a worklist: a DataFrame row as a record (or a Series)
+Record = dict[str, Any]  # a row of a worklist's selection as plain Python values (``records``)
 
 # The care gaps in Core20PLUS5 clinical areas: SMI health checks, hypertension case-finding and
 # management, chronic respiratory disease (COPD vaccinations).
@@ -169,8 +171,19 @@ def select(people: pd.DataFrame, worklist: Worklist, *, practice: str | None = N
     return chosen.sort_values(keys, ascending=ascending, kind="stable", na_position="last").reset_index(drop=True)
 
 
-def to_rows(chosen: pd.DataFrame, worklist: Worklist, *, identify: bool, identities: dict[int, Identity] | None = None,
-            outcomes: dict[int, Outcome] | None = None) -> list[WorklistRow]:
+def selection(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, worklist: Worklist, *,
+              database: str | None = None, cache: DataCache | None = None, practice: str | None = None,
+              min_age: int | None = None, max_age: int | None = None, sort: str | None = None) -> list[Record]:
+    """A worklist's people of the scope, filtered and sorted, as records: derived from the scope's stored
+    results only, so cached beside them per run (``results.scope_part``). A page of the list is a slice of
+    it; identifiers and outcomes are read per request and never cached."""
+    filters = {"practice": practice, "min_age": min_age, "max_age": max_age, "sort": sort}
+    return scope_part(con, runs, scope, ("select", worklist.name, *filters.values()),
+                      lambda people: records(select(people, worklist, **filters)), database=database, cache=cache)
+
+
+def to_rows(chosen: pd.DataFrame | list[Record], worklist: Worklist, *, identify: bool,
+            identities: dict[int, Identity] | None = None, outcomes: dict[int, Outcome] | None = None) -> list[WorklistRow]:
     """Display rows; with ``identify`` False neither identifier nor person id leaves the engine (and
     ``identities`` are ignored: only a care team in scope is given them)."""
     known = (identities or {}) if identify else {}
@@ -188,7 +201,23 @@ def to_rows(chosen: pd.DataFrame, worklist: Worklist, *, identify: bool, identit
         display_id=str(r["identifier"]) if identify else display_pseudonym(int(r["person_id"])),
         age=int(r["age"]), sex=str(r["sex"]), practice_code=str(r["practice_code"]),
         imd_decile=int(r["imd_decile"]) if pd.notna(r["imd_decile"]) else None,
-        values=[fmt(r) for _, fmt in worklist.columns]) for r in chosen.to_dict("records")]
+        values=[fmt(r) for _, fmt in worklist.columns])
+        for r in (records(chosen) if isinstance(chosen, pd.DataFrame) else chosen)]
+
+
+def records(frame: pd.DataFrame) -> list[Record]:
+    """The rows of ``frame`` as dicts of plain Python values, as ``to_dict("records")`` gives them, built
+    column by column (``Series.tolist``): several times cheaper per page of a wide worklist frame."""
+    columns = [str(c) for c in frame.columns]
+    return [dict(zip(columns, values)) for values in zip(*(_plain(frame[c]) for c in frame.columns))]
+
+
+def _plain(column: pd.Series) -> list[Any]:
+    """A column's values as ``to_dict`` gives them: a nullable column's missing values are None, not NA."""
+    values = column.tolist()
+    if pd.api.types.is_extension_array_dtype(column.dtype):
+        return [None if v is pd.NA else v for v in values]
+    return values
 
 
 def worklist_rows(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, name: str, *, identify: bool,

@@ -24,10 +24,10 @@ from starlette.concurrency import run_in_threadpool
 from pophealth.cells import csv_row
 from pophealth.care.identity_store import Identity, identities, record_disclosure, store_path
 from pophealth.care.outcomes import OUTCOMES, latest_outcomes, record_outcome
-from pophealth.care.results import Runs, latest_runs, no_run_reason, scope_part, scope_people
+from pophealth.care.results import Runs, latest_runs, no_run_reason, scope_part
 from pophealth.care.scope import NOT_FOUND, CareScope, require_in_scope
 from pophealth.care.summary import PersonSummary, person_summary
-from pophealth.care.worklists import SORTS, WORKLISTS, WorklistRow, get_worklist, select, to_rows
+from pophealth.care.worklists import SORTS, WORKLISTS, Record, WorklistRow, get_worklist, selection, to_rows
 from pophealth.errors import NotFoundError
 from pophealth.paging import page_number, window
 from pophealth.web.pages import Crumb, PageContext, Paged, population_content, warehouse, Routes, action, page, paged
@@ -110,12 +110,9 @@ def _no_run(request: Request, con) -> str:  # noqa: ANN001 - a warehouse cursor
     return request.app.state.cache.remembered("care no run", content, lambda: no_run_reason(con, content))
 
 
-def _selection(request: Request, con, runs: Runs, scope: CareScope, worklist, **filters) -> pd.DataFrame:
-    """A worklist's people with filters and sort: derived from the scope's stored results only, so cached
-    with them per run (identifiers and outcomes are read per request, never cached)."""
-    part = ("select", worklist.name, *(filters.get(k) for k in ("practice", "min_age", "max_age", "sort")))
-    return scope_part(con, runs, scope, part, lambda people: select(people, worklist, **filters),
-                      database=_database(request), cache=request.app.state.cache)
+def _selection(request: Request, con, runs: Runs, scope: CareScope, worklist, **filters) -> list[Record]:
+    """``care.worklists.selection`` with the app's cache."""
+    return selection(con, runs, scope, worklist, database=_database(request), cache=request.app.state.cache, **filters)
 
 
 def _store(request: Request) -> Path | None:
@@ -166,29 +163,33 @@ def _age(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _practices(people: pd.DataFrame) -> list[str]:
+    """The practices of a scope's people (the practice filter's choices)."""
+    return sorted(people["practice_code"].dropna().unique().tolist()) if not people.empty else []
+
+
 def _chosen(request: Request, con, scope: CareScope, name: str):
     """The worklist, the filters, the chosen people (empty without the runs it needs), practices, runs and
     the reason nothing can be listed (or None)."""
     worklist = get_worklist(name)
     q = _filters(request)
     runs = _runs(request, con)
-    people = scope_people(con, runs, scope, database=_database(request),
-                          cache=request.app.state.cache) if runs else pd.DataFrame()
-    practices = sorted(people["practice_code"].dropna().unique().tolist()) if not people.empty else []
+    practices = scope_part(con, runs, scope, ("practices",), _practices, database=_database(request),
+                           cache=request.app.state.cache) if runs else []
     if runs and q["practice"] and q["practice"] not in practices:
         # a refused filter is an attempt to read outside the scope: audited like a refused person read
         _audit(request, con, scope, detail=f"worklist {worklist.name} refused; practice filter "
                                            f"{q['practice'][:20]!r} outside scope")
         raise NotFoundError("No practice with that code in your practice or PCN")
     why = worklist.unavailable(runs) if runs else _no_run(request, con)
-    chosen = pd.DataFrame() if why else _selection(request, con, runs, scope, worklist,
+    chosen = [] if why else _selection(request, con, runs, scope, worklist,
                                                        practice=q["practice"] or None, min_age=_age(q["min_age"]),
                                                        max_age=_age(q["max_age"]), sort=q["sort"] or None)
     return worklist, q, chosen, practices, runs, why
 
 
-def _identified_rows(request: Request, con, chosen: pd.DataFrame, worklist) -> tuple[list[WorklistRow], list[Identity]]:
-    ids = [int(p) for p in chosen["person_id"]] if not chosen.empty else []
+def _identified_rows(request: Request, con, chosen: list[Record], worklist) -> tuple[list[WorklistRow], list[Identity]]:
+    ids = [int(r["person_id"]) for r in chosen]
     known = identities(_store(request), ids)
     rows = to_rows(chosen, worklist, identify=True, identities=known, outcomes=latest_outcomes(con, ids))
     return rows, [known[p] for p in ids if p in known]
@@ -216,7 +217,7 @@ def worklist_page(request: Request, name: str) -> WorklistPage:
     with warehouse(request) as con:
         worklist, q, chosen, practices, runs, why = _chosen(request, con, scope, name)
         part = window(len(chosen), page_number(request.query_params.get("page", "")), WORKLIST_PAGE_SIZE)
-        rows, shown = _identified_rows(request, con, chosen.iloc[part.start:part.stop], worklist)
+        rows, shown = _identified_rows(request, con, chosen[part.start:part.stop], worklist)
         _audit(request, con, scope, detail=f"worklist {worklist.name}; {len(chosen)} rows; page {part.number} of "
                f"{part.pages}, rows {part.first} to {part.last}" + (f"; {why}" if why else "") + _disclose(request, shown))
     query = urlencode({k: v for k, v in q.items() if v})
