@@ -19,6 +19,7 @@ import shutil
 import time
 from pathlib import Path
 
+from compare_phm import compare_runs
 from pophealth.phm.run import run_phm
 from pophealth.warehouse import connect
 
@@ -36,20 +37,8 @@ def refresh(db: Path, engine: str) -> dict:
 
 
 def compare(duck_db: Path, duck_run: str, spark_db: Path, spark_run: str) -> dict:
-    con = connect(duck_db, read_only=True, migrate=False)
-    try:
-        con.execute(f"ATTACH '{spark_db}' AS spark (READ_ONLY)")
-        out = {}
-        for table in TABLES:
-            mine = f"SELECT * EXCLUDE (run_id) FROM {table} WHERE run_id = '{duck_run}'"
-            theirs = f"SELECT * EXCLUDE (run_id) FROM spark.{table} WHERE run_id = '{spark_run}'"
-            out[table] = {
-                "rows": con.execute(f"SELECT count(*) FROM ({mine})").fetchall()[0][0],
-                "only_duckdb": con.execute(f"SELECT count(*) FROM ({mine} EXCEPT ALL {theirs})").fetchall()[0][0],
-                "only_pyspark": con.execute(f"SELECT count(*) FROM ({theirs} EXCEPT ALL {mine})").fetchall()[0][0]}
-        return out
-    finally:
-        con.close()
+    return {table: {"rows": c["rows_first"], "only_duckdb": c["only_first"], "only_pyspark": c["only_second"]}
+            for table, c in compare_runs(duck_db, duck_run, spark_db, spark_run, TABLES).items()}
 
 
 def main() -> None:

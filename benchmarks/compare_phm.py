@@ -32,28 +32,38 @@ def run(src: Path, db: Path) -> str:
     return out
 
 
-def compare(reference: Path, mine: Path) -> int:
-    """Rows differing between the latest run of each warehouse, every PHM table (printed per table)."""
-    con = duckdb.connect(str(mine), config={"enable_progress_bar": False})
+def compare_runs(first: Path, first_run: str, second: Path, second_run: str,
+                 tables: tuple[str, ...] = TABLES) -> dict[str, dict[str, int]]:
+    """Per table, the rows of each warehouse's run and the rows found in only one of them (``EXCEPT ALL`` both
+    ways), every column but the run id and timestamps. ``benchmarks/bench_phm_spark.py`` compares its two
+    engines' runs with it too."""
+    con = duckdb.connect(str(first), read_only=True)
+    con.execute("SET enable_progress_bar = false")
     try:
-        con.execute(f"ATTACH '{reference}' AS ref (READ_ONLY)")
-        ref_run = con.execute("SELECT max(run_id) FROM ref.phm_run").fetchall()[0][0]
-        my_run = con.execute("SELECT max(run_id) FROM main.phm_run").fetchall()[0][0]
-        differing = 0
-        for table in TABLES:
+        con.execute(f"ATTACH '{second}' AS other (READ_ONLY)")
+        out = {}
+        for table in tables:
             cols = ", ".join(f'"{r[0]}"' for r in con.execute(f"DESCRIBE main.{table}").fetchall()
                              if r[0] not in IGNORED)
-            ref_rows = f"SELECT {cols} FROM ref.{table} WHERE run_id = $ref"
-            my_rows = f"SELECT {cols} FROM main.{table} WHERE run_id = $mine"
-            counts = [con.execute(f"SELECT count(*) FROM ({sql})", {k: v for k, v in (
-                ("ref", ref_run), ("mine", my_run)) if f"${k}" in sql}).fetchall()[0][0] for sql in (
-                ref_rows, my_rows, f"{ref_rows} EXCEPT ALL {my_rows}", f"{my_rows} EXCEPT ALL {ref_rows}")]
-            differing += counts[2] + counts[3]
-            print(f"{table}: reference {counts[0]} rows, this tree {counts[1]} rows, only in reference {counts[2]}, "
-                  f"only in this tree {counts[3]}")
-        return differing
+            mine = f"SELECT {cols} FROM main.{table} WHERE run_id = '{first_run}'"
+            theirs = f"SELECT {cols} FROM other.{table} WHERE run_id = '{second_run}'"
+            count = lambda sql: con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0]  # noqa: E731
+            out[table] = {"rows_first": count(mine), "rows_second": count(theirs),
+                          "only_first": count(f"{mine} EXCEPT ALL {theirs}"),
+                          "only_second": count(f"{theirs} EXCEPT ALL {mine}")}
+        return out
     finally:
         con.close()
+
+
+def compare(reference: Path, reference_run: str, mine: Path, my_run: str) -> int:
+    """Rows differing between the two runs, every PHM table (printed per table)."""
+    differing = 0
+    for table, c in compare_runs(reference, reference_run, mine, my_run).items():
+        differing += c["only_first"] + c["only_second"]
+        print(f"{table}: reference {c['rows_first']} rows, this tree {c['rows_second']} rows, only in reference "
+              f"{c['only_first']}, only in this tree {c['only_second']}")
+    return differing
 
 
 def main() -> None:
@@ -66,10 +76,11 @@ def main() -> None:
     here = Path(__file__).resolve().parents[1] / "src"
     copies = [args.workdir / "compare_phm_reference.duckdb", args.workdir / "compare_phm_this_tree.duckdb"]
     try:
+        runs = []
         for src, copy in zip((args.reference, here), copies):
             shutil.copy(args.db, copy)
-            run(src, copy)
-        differing = compare(*copies)
+            runs.append(run(src, copy))
+        differing = compare(copies[0], runs[0], copies[1], runs[1])
     finally:
         if not args.keep:
             for copy in copies:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pophealth.paging import page_number, page_of, shown_pages, window
+from pophealth.paging import page_of, shown_pages, window
 
 
 @given(st.integers(min_value=0, max_value=300), st.integers(min_value=1, max_value=60))
@@ -34,11 +34,6 @@ def test_a_page_past_either_end_is_clamped(n, size, asked):
 def test_a_page_holds_at_least_one_row():
     with pytest.raises(ValueError, match="at least one row"):
         window(10, 1, 0)
-
-
-@pytest.mark.parametrize(("text", "number"), [("3", 3), ("", 1), ("-2", 1), ("2.5", 1), ("x", 1), ("０", 1), ("²", 1), ("9" * 5000, 1), ("007", 7)])
-def test_page_number_reads_digits_only(text, number):
-    assert page_number(text) == number
 
 
 @given(st.integers(min_value=1, max_value=500), st.data())

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 RECHECK_SECONDS = 1.0
+_MISSING = object()
 DEFAULT_SIZE = 64
 
 
@@ -66,17 +67,13 @@ class DataCache:
                    keep: Callable[[T], bool] = lambda _: True) -> T:
         """``work()``, or its answer for ``(name, key)`` if worked out since the last ``bump`` and less than
         ``recheck_seconds`` ago. Answers failing ``keep`` are not remembered."""
-        generation, now = self._generation, time.monotonic()  # read first: a bump during work() makes it stale
-        with self._lock:
-            store = self._store(name)
-            self._remembering.add(name)
-            hit = store.get(key)
-            if hit is not None and hit[0] == generation and now - hit[1] < self.recheck_seconds:
-                store.move_to_end(key)
-                return hit[2]
+        stamp = self.stamp()  # read first: a bump during work() makes the answer stale
+        hit = self.peek(name, key, _MISSING)
+        if hit is not _MISSING:
+            return hit
         value = work()
         if keep(value):
-            self._put(name, key, (generation, now, value), size)
+            self.remember(name, key, value, stamp, size=size)
         return value
 
     def peek(self, name: str, key: Hashable, default: Any = None) -> Any:
@@ -92,13 +89,14 @@ class DataCache:
         return default
 
     def stamp(self) -> tuple[int, float]:
-        """The moment an answer is worked out from: take it before the work, give it to ``keep`` after, so a
+        """The moment an answer is worked out from: take it before the work, give it to ``remember`` after, so a
         ``bump`` during the work makes the answer stale rather than served."""
         return self._generation, time.monotonic()
 
-    def keep(self, name: str, key: Hashable, value: Any, stamp: tuple[int, float], *, size: int = DEFAULT_SIZE) -> None:
-        """Remember ``value`` for ``(name, key)`` as ``remembered`` would, for a caller that chooses the key only
-        after the work (``peek`` serves it)."""
+    def remember(self, name: str, key: Hashable, value: Any, stamp: tuple[int, float], *,
+                 size: int = DEFAULT_SIZE) -> None:
+        """Remember ``value`` for ``(name, key)``, worked out from ``stamp``: what ``remembered`` does after its
+        work, for a caller that chooses the key only after the work (``peek`` serves it)."""
         with self._lock:
             self._store(name)
             self._remembering.add(name)

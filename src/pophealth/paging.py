@@ -7,13 +7,11 @@ stay readable at 320 px and, for worklists, show (and log) identifiers only for 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
-_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -48,28 +46,17 @@ def window(total: int, number: int, size: int) -> Window:
 
 
 @dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a list: its rows and where it sits in the whole."""
+class Page(Window, Generic[T]):
+    """One page of a list: its rows, and where it sits in the whole (``Window``)."""
 
     rows: list[T]
-    number: int
-    pages: int
-    total: int
-    first: int  # 1-based position of the first row shown (0 when empty)
-    last: int
 
 
 def page_of(rows: Sequence[T], number: int, size: int) -> Page[T]:
     """Page ``number`` of ``rows`` (see ``window``)."""
     w = window(len(rows), number, size)
-    return Page(rows=list(rows[w.start:w.stop]), number=w.number, pages=w.pages, total=w.total,
-                first=w.first, last=w.last)
-
-
-def page_number(text: str) -> int:
-    """The page asked for in a query string; anything but up to nine ASCII digits is the first page
-    (``str.isdigit`` accepts "²" and "０", which ``int`` refuses or reads as 0)."""
-    return int(text) if _DIGITS.fullmatch(text) else 1
+    return Page(number=w.number, pages=w.pages, total=w.total, start=w.start, stop=w.stop,
+                rows=list(rows[w.start:w.stop]))
 
 
 def shown_pages(number: int, pages: int, around: int = 2) -> list[int]:

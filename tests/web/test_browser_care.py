@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from pophealth.web.app import create_app
@@ -147,11 +149,27 @@ def test_risk_lists_and_a_listed_persons_factors_in_the_browser(page, served):
     assert axe_violations(page) == []
 
 
-def test_a_worklist_of_several_pages_is_walked_with_its_page_links(page, served, monkeypatch):
+@pytest.fixture
+def served_copy(served, care_warehouse, tmp_path):
+    """A live server on a copy of the warehouse and its identity store: the walk below discloses people
+    the shared disclosure log must not gain (other tests read it)."""
+    from pophealth.care.identity_store import store_path
+
+    practice = served[2]
+    db = tmp_path / "care.duckdb"
+    shutil.copy(care_warehouse, db)  # the closed file the served app opened, not the one it is writing to
+    shutil.copy(store_path(care_warehouse), store_path(db))
+    own = create_app(db, strategy_dir="tests/fixtures/strategy_min")
+    with live_server(own) as url:
+        yield own, url, practice
+    own.state.con.close()
+
+
+def test_a_worklist_of_several_pages_is_walked_with_its_page_links(page, served_copy, monkeypatch):
     import pophealth.web.routes.care as care_routes
 
     monkeypatch.setattr(care_routes, "WORKLIST_PAGE_SIZE", 4)  # the live server runs in this process
-    app, url, practice = served
+    app, url, practice = served_copy
     browser_sign_in(page, url, app, "care_team", "browser_pages", practice_code=practice)
     page.goto(url + "/care/worklists/care-gaps?sort=age")
     status = page.inner_text("main p[role=status]")

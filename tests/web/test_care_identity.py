@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 
 import pytest
 from fastapi.testclient import TestClient
@@ -198,11 +199,24 @@ def test_last_year_of_life_list_never_holds_anyone_on_the_palliative_register(ap
     assert shown == listed_by_model & in_run
 
 
-def test_a_long_worklist_is_paged_and_each_page_discloses_only_its_own_people(app, setting, monkeypatch):
+@pytest.fixture
+def own_app(care_warehouse, tmp_path):
+    """An app on a copy of the care warehouse and its identity store: a test that discloses a whole list
+    leaves nothing in the shared disclosure log that other tests (the audit search) read."""
+    db = tmp_path / "care.duckdb"
+    shutil.copy(care_warehouse, db)
+    shutil.copy(store_path(care_warehouse), store_path(db))
+    app = create_app(db, strategy_dir="tests/fixtures/strategy_min")
+    yield app
+    app.state.con.close()
+
+
+def test_a_long_worklist_is_paged_and_each_page_discloses_only_its_own_people(own_app, setting, monkeypatch):
     """Pages of three: walking every page gives the whole list once, in the list's order; each view logs
     the identifiers of its own page's people only; the CSV download is still the whole list."""
     import pophealth.web.routes.care as care_routes
 
+    app, store = own_app, store_path(own_app.state.db)
     monkeypatch.setattr(care_routes, "WORKLIST_PAGE_SIZE", 3)
     con = app.state.con.cursor()
     try:
@@ -228,7 +242,7 @@ def test_a_long_worklist_is_paged_and_each_page_discloses_only_its_own_people(ap
     assert seen == by_age
     # the pages are disjoint: every person logged exactly once over the walk means no view logged anyone
     # from another page
-    logged = [d["nhs_number"] for d in disclosures(setting["store"], username="id_pages")
+    logged = [d["nhs_number"] for d in disclosures(store, username="id_pages")
               if d["route"] == "/api/care/worklists/care-gaps"]
     assert sorted(logged) == sorted(n for shown in shown_per_view for n in shown)
     details = audit_details(app, "id_pages")

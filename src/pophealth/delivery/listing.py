@@ -10,7 +10,6 @@ from __future__ import annotations
 from pophealth import paging
 from pophealth.delivery.records import RAGS
 from pophealth.delivery.tracker import TrackerRow
-from pophealth.paging import Page
 
 PAGE_SIZE = 25
 _RAG_ORDER = {r: i for i, r in enumerate(RAGS)}  # Red first
@@ -54,6 +53,6 @@ def sort_rows(rows: list[TrackerRow], key: str, descending: bool = False) -> lis
     return present + missing
 
 
-def page_of(rows: list[TrackerRow], number: int, size: int = PAGE_SIZE) -> Page[TrackerRow]:
+def page_of(rows: list[TrackerRow], number: int, size: int = PAGE_SIZE) -> paging.Page[TrackerRow]:
     """Page ``number`` of the tracker's rows, ``PAGE_SIZE`` to a page (``pophealth.paging``)."""
     return paging.page_of(rows, number, size)

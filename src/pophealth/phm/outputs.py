@@ -14,6 +14,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from pophealth.disclosure import DisclosurePolicy, protect_table
+from pophealth.phm.bits import bit, packed
 from pophealth.phm.segments import SEGMENTS
 
 DIMENSIONS = ("all", "practice_code", "pcn_code", "district", "place", "imd_decile", "ethnic_group", "age_band")
@@ -48,37 +49,20 @@ def aggregates(person: ir.Table, cohorts: ir.Table, gaps: ir.Table, cohort_names
     gap_names = sorted(gaps.select("care_gap").distinct().to_pandas().care_gap)
     p = person.left_join(_memberships(cohorts, gaps, cohort_names, gap_names), "person_id")
     p = p.drop("person_id_right") if "person_id_right" in p.columns else p
-    p = p.mutate(**{f"c_{c}": _bit(p, "c", i) for i, c in enumerate(cohort_names)})
+    p = p.mutate(**{f"c_{c}": bit(p, "c", i) for i, c in enumerate(cohort_names)})
     measures = person_measures(p, cohorts, cohort_names)
     # a care gap's numerator: people with the gap; denominator: people in the gap's denominator (a row)
-    gap_measures = [(f"care_gap_{g}", _bit(p, "n", i), _bit(p, "d", i)) for i, g in enumerate(gap_names)]
+    gap_measures = [(f"care_gap_{g}", bit(p, "n", i), bit(p, "d", i)) for i, g in enumerate(gap_names)]
     return _reshape(p, measures, gap_measures)
-
-
-BITS = 62  # memberships per integer
-
-
-def _packed(name: ir.StringColumn, names: list[str], prefix: str, when: ir.BooleanValue | None = None) -> dict:
-    """``name`` as a bit (one per entry of ``names``) in the integers ``<prefix>0, <prefix>1 ...``; 0 unless
-    ``when``."""
-    out = {}
-    for k in range(0, len(names), BITS):
-        bit = name.cases(*[(n, 1 << i) for i, n in enumerate(names[k:k + BITS])], else_=0).cast("int64")
-        out[f"{prefix}{k // BITS}"] = bit if when is None else when.ifelse(bit, 0)
-    return out
-
-
-def _bit(p: ir.Table, prefix: str, i: int) -> ir.BooleanValue:
-    return ((p[f"{prefix}{i // BITS}"] & (1 << (i % BITS))) != 0).fill_null(False)
 
 
 def _memberships(cohorts: ir.Table, gaps: ir.Table, cohort_names: list[str], gap_names: list[str]) -> ir.Table:
     """One row per person in any cohort or care gap denominator: the bits of their cohorts (``c*``), of the
     gaps whose denominator they are in (``d*``) and of the gaps they have (``n*``). One grouped pass with a few
     bitwise-or aggregates, much cheaper than a flag aggregate per cohort or a grouping per gap."""
-    c = _packed(cohorts.cohort, cohort_names, "c")
-    d = _packed(gaps.care_gap, gap_names, "d")
-    n = _packed(gaps.care_gap, gap_names, "n", gaps.gap)
+    c = packed(cohorts.cohort, cohort_names, "c")
+    d = packed(gaps.care_gap, gap_names, "d")
+    n = packed(gaps.care_gap, gap_names, "n", gaps.gap)
     zero = ibis.literal(0, "int64")
     rows = ibis.union(cohorts.select("person_id", **c, **{k: zero for k in (*d, *n)}),
                       gaps.select("person_id", **{k: zero for k in c}, **d, **n))

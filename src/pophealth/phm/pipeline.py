@@ -21,7 +21,8 @@ from pophealth.phm.events import coded_records, latest_dates, latest_values, lis
 from pophealth.phm.frailty import FrailtyScorer, deficits, frailty
 from pophealth.phm.multimorbidity import ltc_conditions, ltc_specs, multimorbidity
 from pophealth.phm.population import population
-from pophealth.phm.registers import membership_flags, register_flags, register_names, register_specs, registers
+from pophealth.phm.bits import membership_flags
+from pophealth.phm.registers import register_flags, register_names, register_specs, registers
 from pophealth.phm.segments import with_segments
 
 VALUE_LISTS = {"sbp": "care.systolic_blood_pressure", "dbp": "care.diastolic_blood_pressure", "egfr": "care.egfr",

@@ -16,10 +16,10 @@ import datetime as dt
 from typing import Any
 
 import ibis
-import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pandas as pd
 
+from pophealth.phm.bits import membership_flags
 from pophealth.phm.definitions import as_date, conditions, definitions
 
 
@@ -92,21 +92,3 @@ def registers(summary: ir.Table, people: ir.Table, index_date: dt.date) -> ir.Ta
 def register_flags(registers_long: ir.Table, names: list[str] | None = None) -> ir.Table:
     """One row per person on any register, a boolean column ``reg_<name>`` per register."""
     return membership_flags(registers_long, "register", names or register_names(), "reg_")
-
-
-def membership_flags(long: ir.Table, column: str, names: list[str], prefix: str) -> ir.Table:
-    """One row per person in ``long``, a boolean column ``<prefix><name>`` per name: whether the person has a
-    row whose ``column`` is that name. The names are gathered as the bits of a few integers per person (one
-    aggregate per 62 names rather than one per name, several times cheaper over a million people), then
-    unpacked. On an engine without a bitwise-or aggregate (PySpark through Ibis), one ``any`` per name: the
-    same flags."""
-    value = long[column]
-    if not long.get_backend().has_operation(ops.BitOr):
-        return long.group_by("person_id").aggregate(**{f"{prefix}{n}": (value == n).any() for n in names})
-    bits = 62
-    masks = {f"_m{k // bits}": value.cases(*[(n, 1 << i) for i, n in enumerate(names[k:k + bits])],
-                                            else_=0).cast("int64").bit_or()
-             for k in range(0, len(names), bits)}
-    m = long.group_by("person_id").aggregate(**masks)
-    return m.select("person_id", **{f"{prefix}{n}": (m[f"_m{i // bits}"] & (1 << (i % bits))) != 0
-                                    for i, n in enumerate(names)})

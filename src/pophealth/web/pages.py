@@ -8,6 +8,7 @@ context as JSON, so every figure on a page can be read by machines and tested wi
 from __future__ import annotations
 
 import contextlib
+import re
 import secrets
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
@@ -52,7 +53,25 @@ class Paged(BaseModel):
     page_links: list[PageLink]
 
 
-def paged(window: "paging.Window | paging.Page", href: Callable[[int], str]) -> dict[str, Any]:
+WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def whole_number(text: str) -> int | None:
+    """A whole number typed in an address, a query or a form (a page, an age, an id), or None.
+
+    ASCII digits only, at most 18 (a 64-bit id): ``str.isdigit`` also accepts "²" and "０", which ``int``
+    refuses (a 500) or reads as 0, and an id longer than 64 bits fails in the warehouse."""
+    return int(text) if WHOLE_NUMBER.fullmatch(text) else None
+
+
+def page_number(text: str) -> int:
+    """The page asked for in a query string; anything but a whole number is the first page (``window``
+    clamps the rest)."""
+    number = whole_number(text)
+    return 1 if number is None else number
+
+
+def paged(window: paging.Window, href: Callable[[int], str]) -> dict[str, Any]:
     """``Paged``'s fields for ``window``; ``href(n)`` is the address of page ``n``."""
     def link(n: int) -> PageLink:
         return PageLink(number=n, href=href(n))
@@ -303,7 +322,7 @@ _PERSONAL = object()  # the shared entry of a page whose builder read who the vi
 @dataclass(frozen=True)
 class ShownUser:
     """What a reused page's template may show of the signed-in user: the role, and a mark for the name.
-    Templates read nothing else of ``user`` (``tests/web/test_pipeline.py`` checks every template)."""
+    Templates read nothing else of ``user`` (``tests/web/test_reused_pages.py`` checks every template)."""
 
     role: str
     display_name: str = NAME_MARK
@@ -372,9 +391,9 @@ def reused_page(request: Request, template: str, build: Callable[[], PageContext
         page=context, request=request, nav=request.app.state.nav,
         user=ShownUser(user.role) if user else None, csrf_token=CSRF_MARK)
     if watched is not None and watched.personal:
-        cache.keep(REUSED, key, _PERSONAL, stamp, size=REUSED_PAGES)
+        cache.remember(REUSED, key, _PERSONAL, stamp, size=REUSED_PAGES)
         key = (*key, user.username)
-    cache.keep(REUSED, key, body, stamp, size=REUSED_PAGES)
+    cache.remember(REUSED, key, body, stamp, size=REUSED_PAGES)
     return _personalised(request, body)
 
 

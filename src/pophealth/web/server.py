@@ -41,9 +41,8 @@ def serve(db: Path | str, host: str, port: int, announce: Callable[[str], None] 
                 return
             continue  # the server holding the warehouse stopped: take it over
         try:
-            _serve_warehouse(db, host, port, runner,
-                             lambda note: announce(note or f"(now holding {db}: the server that held it stopped)")
-                             if forwarded else announce(note))
+            took_over = f"(now holding {db}: the server that held it stopped)" if forwarded else ""
+            _serve_warehouse(db, host, port, runner, lambda note: announce(note or took_over))
             return
         except ConfigError as exc:
             # another front end took the warehouse over first (DuckDB's lock decides): forward to it

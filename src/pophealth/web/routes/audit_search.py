@@ -23,7 +23,7 @@ from pophealth.access.audit_search import AuditQuery, last_activity, search_audi
 from pophealth.care.identity_store import disclosures, person_for_nhs_number, store_path
 from pophealth.care.nhs_number import is_valid
 from pophealth.errors import InputError, Problem
-from pophealth.web.pages import Crumb, PageContext, warehouse, Routes, action, page
+from pophealth.web.pages import Crumb, PageContext, warehouse, Routes, action, page, whole_number
 
 routes = Routes()  # this module's pages and actions, added to the app by register()
 
@@ -77,8 +77,8 @@ def _query(request: Request) -> tuple[dict[str, str], AuditQuery, str | None]:
             note = "NHS number found in the identity store" if person is not None else \
                 "No person with that NHS number in the identity store"
             person = person if person is not None else -1  # matches nothing
-        elif typed.isdigit():
-            person = int(typed)
+        elif (number := whole_number(typed)) is not None:
+            person = number
         else:
             raise InputError(Problem("audit search", "expected a person id or a 10-digit NHS number with a valid "
                                      f"check digit, got {f['person']!r}", column="person"))

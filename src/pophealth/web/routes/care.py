@@ -29,8 +29,9 @@ from pophealth.care.scope import NOT_FOUND, CareScope, require_in_scope
 from pophealth.care.summary import PersonSummary, person_summary
 from pophealth.care.worklists import SORTS, WORKLISTS, Record, WorklistRow, get_worklist, selection, to_rows
 from pophealth.errors import NotFoundError
-from pophealth.paging import page_number, window
-from pophealth.web.pages import Crumb, PageContext, Paged, population_content, warehouse, Routes, action, page, paged
+from pophealth.paging import window
+from pophealth.web.pages import (Crumb, PageContext, Paged, population_content, warehouse, Routes, action, page, paged,
+                                 page_number, whole_number)
 
 routes = Routes()  # this module's pages and actions, added to the app by register()
 
@@ -159,10 +160,6 @@ def _filters(request: Request) -> dict[str, str]:
     return {k: request.query_params.get(k, "").strip() for k in ("practice", "min_age", "max_age", "sort")}
 
 
-def _age(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
-
-
 def _practices(people: pd.DataFrame) -> list[str]:
     """The practices of a scope's people (the practice filter's choices)."""
     return sorted(people["practice_code"].dropna().unique().tolist()) if not people.empty else []
@@ -183,8 +180,8 @@ def _chosen(request: Request, con, scope: CareScope, name: str):
         raise NotFoundError("No practice with that code in your practice or PCN")
     why = worklist.unavailable(runs) if runs else _no_run(request, con)
     chosen = [] if why else _selection(request, con, runs, scope, worklist,
-                                                       practice=q["practice"] or None, min_age=_age(q["min_age"]),
-                                                       max_age=_age(q["max_age"]), sort=q["sort"] or None)
+                                                       practice=q["practice"] or None, min_age=whole_number(q["min_age"]),
+                                                       max_age=whole_number(q["max_age"]), sort=q["sort"] or None)
     return worklist, q, chosen, practices, runs, why
 
 
@@ -280,10 +277,10 @@ def _record_outcome(request: Request, name: str, form: dict[str, str]) -> Respon
     back = form.get("back", "")
     with warehouse(request) as con:
         pid_text, outcome = form.get("person_id", ""), form.get("outcome", "")
-        if not pid_text.isdigit():
+        pid = whole_number(pid_text)
+        if pid is None:
             _audit(request, con, scope, detail="outcome refused: person not found or outside scope")
             raise NotFoundError(NOT_FOUND)
-        pid = int(pid_text)
         try:
             require_in_scope(con, scope, pid)
         except NotFoundError:
@@ -306,10 +303,10 @@ def _record_outcome(request: Request, name: str, form: dict[str, str]) -> Respon
 def person_page(request: Request, person_id: str) -> PersonPage:
     scope = _scope(request)
     with warehouse(request) as con:
-        if not (person_id.isascii() and person_id.isdigit() and int(person_id) < 2 ** 63):  # "²", 2**64: not ids
+        pid = whole_number(person_id)  # "²" or a number past 64 bits is no id
+        if pid is None:
             _audit(request, con, scope, detail="person not found or outside scope")
             raise NotFoundError(NOT_FOUND)
-        pid = int(person_id)
         try:
             runs = _runs(request, con)
             person = person_summary(con, scope, pid, runs, _store(request), database=_database(request),

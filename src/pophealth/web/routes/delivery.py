@@ -29,8 +29,7 @@ from pophealth.delivery.risks import ScoredRisk, list_risks
 from pophealth.delivery.updates import history, record_update
 from pophealth.access.roles import User
 from pophealth.errors import ConflictError, PermissionDenied
-from pophealth.paging import page_number
-from pophealth.web.pages import Crumb, PageContext, Paged, render, warehouse, cached, Routes, page, paged
+from pophealth.web.pages import Crumb, PageContext, Paged, render, warehouse, cached, Routes, page, paged, page_number
 from pophealth.web.pages import action as route_action  # "action" is this module's action page
 
 routes = Routes()  # this module's pages and actions, added to the app by register()

@@ -20,7 +20,7 @@ from pophealth.delivery.actions import get_action
 from pophealth.delivery.resources import (Resource, add_resource, edit_resource, financial_year, get_resource,
                                           list_resources, pounds, resource_history)
 from pophealth.errors import ConflictError, InputError, NotFoundError, PermissionDenied
-from pophealth.web.pages import Crumb, PageContext, render, warehouse, Routes, action, page
+from pophealth.web.pages import Crumb, PageContext, render, warehouse, Routes, action, page, whole_number
 from pophealth.web.routes.delivery import HOME, SOURCE, TRACKER, FieldError, may_edit
 
 routes = Routes()  # this module's pages and actions, added to the app by register()
@@ -103,9 +103,10 @@ def new_priority_resource(request: Request, pid: str) -> ResourceFormPage:
 
 @page(routes, "/delivery/resources/{resource_id}", "delivery/resource.jinja", role="analyst", name="delivery_resource")
 def resource_page(request: Request, resource_id: str) -> ResourceFormPage:
-    if not resource_id.isdigit():
+    number = whole_number(resource_id)
+    if number is None:
         raise NotFoundError(f"There is no resource {resource_id[:20]!r}")
-    return _form_page(request, resource_id=int(resource_id))
+    return _form_page(request, resource_id=number)
 
 
 def _validate(form: dict[str, str]) -> tuple[dict[str, Any], list[FieldError]]:
@@ -187,7 +188,7 @@ def _submit_edit(request: Request, resource_id: int, form: dict[str, str]):
     values, errors = ({}, []) if removing else _validate(form)
     if not errors:
         changes = {"status": "removed"} if removing else values
-        version = int(form["version"]) if (form.get("version") or "").isdigit() else 0
+        version = whole_number(form.get("version") or "") or 0
         try:
             with warehouse(request) as con:
                 edit_resource(con, resource_id, version, changes, user.display_name)

@@ -22,7 +22,7 @@ from pophealth.delivery.actions import get_action
 from pophealth.delivery.risks import (BANDS, KINDS, MATRIX_SOURCE, Risk, ScoredRisk, add_risk, edit_risk, get_risk,
                                       list_risks, risk_history)
 from pophealth.errors import ConflictError, InputError, NotFoundError, PermissionDenied
-from pophealth.web.pages import Crumb, PageContext, render, warehouse, Routes, action, page
+from pophealth.web.pages import Crumb, PageContext, render, warehouse, Routes, action, page, whole_number
 from pophealth.web.routes.delivery import HOME, SOURCE, TRACKER, FieldError, may_edit
 
 routes = Routes()  # this module's pages and actions, added to the app by register()
@@ -114,9 +114,10 @@ def new_risk(request: Request, ref: str) -> RiskFormPage:
 
 @page(routes, "/delivery/risks/{risk_id}", "delivery/risk.jinja", role="analyst", name="delivery_risk")
 def risk_page(request: Request, risk_id: str) -> RiskFormPage:
-    if not risk_id.isdigit():
+    number = whole_number(risk_id)
+    if number is None:
         raise NotFoundError(f"There is no risk or issue {risk_id[:20]!r}")
-    return _form_page(request, risk_id=int(risk_id))
+    return _form_page(request, risk_id=number)
 
 
 def _validate(form: dict[str, str]) -> tuple[dict[str, Any], list[FieldError]]:
@@ -185,7 +186,7 @@ def _submit_edit(request: Request, risk_id: int, form: dict[str, str]):
         changes = {"status": "closed"} if closing else {**values, "status": "open"}
         try:
             with warehouse(request) as con:
-                edit_risk(con, risk_id, int(form.get("version") or 0) if (form.get("version") or "").isdigit() else 0,
+                edit_risk(con, risk_id, whole_number(form.get("version") or "") or 0,
                           changes, user.display_name)
             where = f"/delivery/actions/{risk.action_ref}" if risk.action_ref else "/delivery/risks"
             return RedirectResponse(f"{where}?risk={'closed' if closing else 'saved'}#risks", status_code=303)
