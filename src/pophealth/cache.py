@@ -17,7 +17,9 @@ requests, so there is one lock, one bound and one rule for when an answer may no
 Each name has its own bound (``size``), evicting its least recently used entry first, so one busy page,
 or a visitor making up keys, cannot push the others out; a value built from a visitor-supplied key is
 kept only when ``admit(value)`` says the key was a real one. Values are shared between threads: callers
-never change them in place. Never cached here: identities, the audit, outcomes, a person's own record.
+never change them in place. Never cached here: identities, the audit, a person's own record. A care team's
+latest outcomes are remembered answers: they are written only through the server, so one recorded is shown on
+the next view.
 """
 
 from __future__ import annotations

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
 
-from pophealth.care.identity_store import (disclosures, identities, person_for_nhs_number, record_disclosure,
+from pophealth.care import identity_store
+from pophealth.care.identity_store import (HELD_PER_THREAD, disclosures, identities, person_for_nhs_number, record_disclosure,
                                            replace_identities, store_path)
 from pophealth.errors import InputError
 
@@ -45,3 +49,36 @@ def test_disclosures_are_logged_per_person(tmp_path):
     assert record_disclosure(path, "jo", "/care/worklists/frailty", shown.values()) == 2
     assert [d["nhs_number"] for d in disclosures(path, person_id=1)] == ["9990000018"]
     assert {d["username"] for d in disclosures(path, username="jo")} == {"jo"}
+
+
+def test_a_store_replaced_or_removed_under_a_kept_connection_is_read_afresh(tmp_path):
+    """Connections are kept open between operations (closing the last one checkpoints the log every time);
+    a store file replaced by another (a restore from backup) or removed is never read through the old one."""
+    path = store_path(tmp_path / "w.duckdb")
+    replace_identities(path, ROWS[:1], source="test", origin="people.csv")
+    assert set(identities(path, [1, 2])) == {1}
+    restored = store_path(tmp_path / "backup.duckdb")
+    replace_identities(restored, ROWS[1:], source="test", origin="people.csv")
+    os.replace(restored, path)
+    assert set(identities(path, [1, 2])) == {2}
+    path.unlink()
+    assert identities(path, [1, 2]) == {}
+
+
+def test_a_load_leaves_the_identities_in_the_store_file_itself(tmp_path):
+    """A copy of the store file alone (a backup taken by copying files) holds a finished load, although the
+    loading process still keeps its connection, and with it the write-ahead log, open."""
+    path = store_path(tmp_path / "w.duckdb")
+    replace_identities(path, ROWS, source="test", origin="people.csv")
+    copy = tmp_path / "copy.identity.sqlite"
+    shutil.copyfile(path, copy)
+    assert set(identities(copy, [1, 2])) == {1, 2}
+
+
+def test_each_thread_keeps_a_bounded_number_of_store_connections(tmp_path):
+    paths = [store_path(tmp_path / f"w{i}.duckdb") for i in range(HELD_PER_THREAD + 5)]
+    for p in paths:
+        replace_identities(p, ROWS, source="test", origin="people.csv")
+        identities(p, [1])
+    held = identity_store._HELD.stores  # this thread's
+    assert len(held) == HELD_PER_THREAD and list(held)[-1] == str(paths[-1])

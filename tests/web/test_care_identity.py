@@ -4,9 +4,11 @@ practice's people; nobody else sees them on any route; every view with identifie
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import shutil
+import sqlite3
 
 import pytest
 from fastapi.testclient import TestClient
@@ -251,3 +253,51 @@ def test_a_long_worklist_is_paged_and_each_page_discloses_only_its_own_people(ow
     assert f"People 4 to 6 of {len(expected)}" in page_html and 'aria-current="page">Page 2<' in page_html
     download = client.get("/care/worklists/care-gaps/csv").text
     assert len(list(csv.reader(io.StringIO(download)))) == len(expected) + 1  # the whole list, not one page
+
+
+def table_rows(page: str) -> list[dict[str, str]]:
+    """Each person's row of a worklist page as shown: the name link, NHS number, date of birth, outcome."""
+    body = page.split('<tbody class="nhsuk-table__body">', 1)[1].split("</tbody>", 1)[0]
+    rows = []
+    for tr in body.split('<tr class="nhsuk-table__row">')[1:]:
+        def cell(heading: str) -> str:
+            return html.unescape(re.search(f'aria-hidden="true">{heading} </span>(.*?)(?:</td>|\\n)', tr, re.S).group(1))
+        link = re.search(r'<a href="/care/people/(\d+)">(.*?)</a>', tr)
+        rows.append({"person_id": int(link.group(1)), "label": html.unescape(link.group(2)),
+                     "nhs_number": cell("NHS number"), "birth_date": cell("Date of birth"),
+                     "outcome": cell("Outcome"), "form_label": html.unescape(re.search(
+                         r'<label [^>]*>Outcome for (.*?)</label>', tr).group(1))})
+    return rows
+
+
+def test_the_worklist_table_shows_each_persons_own_identifiers_and_latest_outcome_on_every_view(own_app, setting):
+    """The table's rows are rendered once per page of the list and reused; names, NHS numbers, dates of birth
+    and outcomes are put in for each view: each row shows its own person's, escaped, and a name changed in the
+    identity store or an outcome recorded between two views shows on the second."""
+    app, store = own_app, store_path(own_app.state.db)
+    client = signed_in_client(app, "care_team", "id_table", practice_code=setting["A"])
+    first = client.get("/api/care/worklists/care-gaps").json()["rows"]
+    shown = table_rows(client.get("/care/worklists/care-gaps").text)
+    assert [r["person_id"] for r in shown] == [r["person_id"] for r in first]
+    for row, held in zip(shown, first, strict=True):
+        assert row["label"] == (held["name"] or f"Record identifier {held['display_id']}")
+        assert row["nhs_number"] == (held["nhs_number"] or "Not held")
+        assert row["birth_date"] == (held["birth_date"] or "Not held")
+        assert row["outcome"] == (held["outcome"] or "None recorded")
+        assert row["form_label"] == (held["name"] or held["display_id"])
+    someone, other = first[0]["person_id"], first[1]["person_id"]
+    with sqlite3.connect(store) as db:  # a correction loaded into the identity store between two views
+        db.execute("UPDATE person_identity SET given_name = ?, family_name = ? WHERE person_id = ?",
+                   ['<script>alert("x")</script>', "O'Brien & Sons", someone])
+    token = csrf_of(client, "/care/worklists/care-gaps")
+    client.post("/care/worklists/care-gaps/outcome", data={"csrf_token": token, "person_id": str(other),
+                                                          "outcome": "booked", "back": ""})
+    page = client.get("/care/worklists/care-gaps").text
+    assert '<script>alert("x")</script>' not in page  # escaped, as every value put in
+    again = {r["person_id"]: r for r in table_rows(page)}
+    corrected = identities(store, [someone])[someone].name
+    assert '<script>alert("x")</script>' in corrected and "O'BRIEN & SONS" in corrected
+    assert again[someone]["label"] == again[someone]["form_label"] == corrected
+    assert again[other]["outcome"].startswith(f"{OUTCOMES['booked']} by id_table on ")
+    rows_markup = page.split("<tbody", 1)[1].split("</tbody>", 1)[0].split('<tr class="nhsuk-table__row">')[1:]
+    assert len(rows_markup) == len(first) and all(f'name="csrf_token" value="{token}"' in tr for tr in rows_markup)

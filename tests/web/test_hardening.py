@@ -9,10 +9,13 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pophealth.errors import ConfigError
 from pophealth.web.app import create_app
 from pophealth.web.routes.delivery import lead_names, may_edit
+from pophealth.web.security import inline_scripts
 from tests.auth_support import signed_in_client
 
 
@@ -112,3 +115,16 @@ def test_an_account_linked_to_a_person_the_lead_field_names_may_edit_the_action(
     assert not may_edit(unlinked, action, con)
     assert not may_edit(User("jl1", "J. Lead", "analyst"), action, con)  # the role still decides first
     con.close()
+
+
+PIECES = ["<script>", "<script type=\"module\">", "<script src=\"/a.js\">", "<script defer src='/b.js'>",
+          "</script>", "<span>", "<select>", "<s", "src=", ">", "x = 1;", "<p>text</p>", " ", "\n", "<scripts>"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=30))
+def test_inline_scripts_are_found_as_the_policy_defines_them(pieces):
+    """The search by ``bytes.find`` finds what the regular expression that defines an inline script finds
+    (a script element without ``src=`` in its tag, up to the first closing tag), on any mix of tags."""
+    body = "".join(pieces).encode()
+    defined = re.findall(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", body, re.S)
+    assert inline_scripts(body) == defined

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,21 +84,44 @@ def warehouse_file(con: duckdb.DuckDBPyConnection) -> Path | None:
     return Path(row[0]) if row and row[0] else None
 
 
-_READY: set[str] = set()  # stores whose schema and journal mode this process has set
+_HELD = threading.local()  # per thread: the connections it keeps open, by store path, most recently used last
+HELD_PER_THREAD = 8
 
 
 @contextmanager
 def open_store(path: Path) -> Iterator[sqlite3.Connection]:
-    """A connection for one operation. Write-ahead logging lets page reads go on while a view's disclosure
-    rows are written; ``synchronous=NORMAL`` is durable across application crashes (WAL) without an fsync
-    per write."""
-    with closing(sqlite3.connect(path, timeout=10)) as db:
-        db.execute("PRAGMA synchronous=NORMAL")
-        if str(path) not in _READY or not path.is_file():
+    """A connection to the store for one operation, kept open by the calling thread for the next one.
+
+    Write-ahead logging lets page reads go on while a view's disclosure rows are written; ``synchronous=NORMAL``
+    is durable across application crashes (WAL) without an fsync per write. Connections are kept, not closed
+    after each operation: closing the last connection to a WAL database checkpoints it and removes the log
+    (a sync to disk each time), which made opening the store per view cost several milliseconds of every
+    care-team page. A kept connection is used only while its file is still the one at ``path`` (a replaced or
+    deleted store is opened afresh: an open file's inode cannot be reused, so the check is exact)."""
+    held: dict[str, tuple[int, sqlite3.Connection]] = _HELD.__dict__.setdefault("stores", {})
+    key = str(path)
+    try:
+        inode = os.stat(path).st_ino
+    except FileNotFoundError:
+        inode = None
+    kept = held.pop(key, None)
+    if kept is not None and kept[0] != inode:
+        kept[1].close()
+        kept = None
+    if kept is None:
+        db = sqlite3.connect(path, timeout=10, check_same_thread=True)
+        try:
+            db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
-            _READY.add(str(path))
-        yield db
+        except BaseException:
+            db.close()
+            raise
+        kept = (os.stat(path).st_ino, db)
+    held[key] = kept  # most recently used last
+    while len(held) > HELD_PER_THREAD:
+        held.pop(next(iter(held)))[1].close()
+    yield kept[1]
 
 
 def _check(rows: list[dict], origin: str) -> None:
@@ -118,6 +142,8 @@ def replace_identities(path: Path, rows: Iterable[dict], *, source: str, origin:
         db.execute("DELETE FROM person_identity WHERE source = ?", [source])
         db.executemany(f"INSERT OR REPLACE INTO person_identity ({', '.join(COLUMNS)}) VALUES "
                        f"({', '.join('?' * len(COLUMNS))})", [[r.get(c) for c in COLUMNS] for r in rows])
+    with open_store(path) as db:  # a load ends with everything in the store file itself, not its write-ahead log
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return len(rows)
 
 

@@ -18,18 +18,19 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from pophealth.cells import csv_row
 from pophealth.care.identity_store import Identity, identities, record_disclosure, store_path
-from pophealth.care.outcomes import OUTCOMES, latest_outcomes, record_outcome
+from pophealth.care.outcomes import OUTCOMES, Outcome, latest_outcomes, record_outcome
 from pophealth.care.results import Runs, latest_runs, no_run_reason, scope_part
 from pophealth.care.scope import NOT_FOUND, CareScope, require_in_scope
 from pophealth.care.summary import PersonSummary, person_summary
 from pophealth.care.worklists import SORTS, WORKLISTS, Record, WorklistRow, get_worklist, selection, to_rows
 from pophealth.errors import NotFoundError
-from pophealth.paging import window
+from pophealth.paging import Window, window
+from pophealth.web.holes import fill, hole
 from pophealth.web.pages import (Crumb, PageContext, Paged, population_content, warehouse, Routes, action, page, paged,
                                  page_number, whole_number)
 
@@ -47,6 +48,8 @@ IMPORT_LAYOUT = "nhs-numbers"
 # People per page of a worklist: a page a care team works through at a sitting; identifiers are read, shown
 # and logged for that page's people only (the CSV download is the whole list, and is logged as such).
 WORKLIST_PAGE_SIZE = 50
+# Pages of worklist rows kept rendered (``_rows_html``): about 2.5 kB a person, so 100 kB or so a page at most.
+WORKLIST_PAGES_KEPT = 256
 SAFE_QUERY = re.compile(r"\?[A-Za-z0-9=&_%+.\-]*")
 
 
@@ -74,6 +77,7 @@ class WorklistPage(PageContext, Paged):
     identifier_label: str = IDENTIFIER_LABEL
     headings: list[str]
     rows: list[WorklistRow]  # this page's people (``WORKLIST_PAGE_SIZE`` at most)
+    rows_html: str = Field(default="", exclude=True)  # their table rows, for this view (``_rows_html``)
     filters: dict[str, str]
     practices: list[str]
     sorts: dict[str, str]
@@ -185,10 +189,24 @@ def _chosen(request: Request, con, scope: CareScope, name: str):
     return worklist, q, chosen, practices, runs, why
 
 
-def _identified_rows(request: Request, con, chosen: list[Record], worklist) -> tuple[list[WorklistRow], list[Identity]]:
+def _outcomes(request: Request, con, runs: Runs, scope: CareScope, ids: list[int]) -> dict[int, Outcome]:  # noqa: ANN001
+    """These people's latest outcomes, from the scope's, remembered as answers are (``DataCache.remembered``:
+    until the next write the app knows of, a second at most). Outcomes are written only through the app, so
+    one recorded by a colleague is shown on the next view: one query per scope and write, not one per view."""
+    everyone = scope_part(con, runs, scope, ("person ids",), lambda people: [int(p) for p in people["person_id"]],
+                          database=_database(request), cache=request.app.state.cache)
+    latest = request.app.state.cache.remembered(
+        "care outcomes", (_database(request), str(scope), runs.phm_run), lambda: latest_outcomes(con, everyone))
+    return {p: latest[p] for p in ids if p in latest}
+
+
+def _identified_rows(request: Request, con, runs: Runs | None, scope: CareScope, chosen: list[Record],
+                     worklist) -> tuple[list[WorklistRow], list[Identity]]:
+    """A page's rows with identities (read from the identity store for this view) and outcomes."""
     ids = [int(r["person_id"]) for r in chosen]
     known = identities(_store(request), ids)
-    rows = to_rows(chosen, worklist, identify=True, identities=known, outcomes=latest_outcomes(con, ids))
+    done = _outcomes(request, con, runs, scope, ids) if runs and ids else {}
+    rows = to_rows(chosen, worklist, identify=True, identities=known, outcomes=done)
     return rows, [known[p] for p in ids if p in known]
 
 
@@ -208,13 +226,36 @@ def _risk_note(runs: Runs | None, needs: str | None) -> str | None:
     return note
 
 
+def _rows_html(request: Request, runs: Runs, scope: CareScope, worklist, q: dict[str, str], part: Window,
+               rows: list[WorklistRow]) -> str:
+    """The page's table rows, rendered once per page of the list (``care/worklist_rows.jinja``, kept until
+    the runs change) with holes for this view's names, NHS numbers, dates of birth, outcomes, form token and
+    return address, filled here (``web.holes``): rendering fifty rows was most of a care-team view's cost."""
+    def render() -> str:
+        return request.app.state.jinja.get_template("care/worklist_rows.jinja").render(
+            rows=rows, name=worklist.name, headings=[h for h, _ in worklist.columns], outcomes=OUTCOMES, hole=hole)
+
+    chosen_by = (q["practice"] or None, whole_number(q["min_age"]), whole_number(q["max_age"]), q["sort"] or None)
+    key = (_database(request), runs, str(scope), worklist.name, chosen_by, part.start, part.stop)
+    layout = request.app.state.cache.get("care worklist rows", key, None, render, size=WORKLIST_PAGES_KEPT)
+    values: dict = {("csrf_token", None): getattr(request.state, "csrf_token", ""),
+                    ("back", None): f"?{request.url.query}" if request.url.query else ""}
+    for r in rows:
+        values |= {("label", r.person_id): r.name or f"{IDENTIFIER_LABEL} {r.display_id}",
+                   ("nhs_number", r.person_id): r.nhs_number or "Not held",
+                   ("birth_date", r.person_id): str(r.birth_date) if r.birth_date else "Not held",
+                   ("outcome", r.person_id): r.outcome or "None recorded",
+                   ("short_name", r.person_id): r.name or r.display_id}
+    return fill(layout, values)
+
+
 @page(routes, "/care/worklists/{name}", "care/worklist.jinja", role="care_team", name="care_worklist")
 def worklist_page(request: Request, name: str) -> WorklistPage:
     scope = _scope(request)
     with warehouse(request) as con:
         worklist, q, chosen, practices, runs, why = _chosen(request, con, scope, name)
         part = window(len(chosen), page_number(request.query_params.get("page", "")), WORKLIST_PAGE_SIZE)
-        rows, shown = _identified_rows(request, con, chosen[part.start:part.stop], worklist)
+        rows, shown = _identified_rows(request, con, runs, scope, chosen[part.start:part.stop], worklist)
         _audit(request, con, scope, detail=f"worklist {worklist.name}; {len(chosen)} rows; page {part.number} of "
                f"{part.pages}, rows {part.first} to {part.last}" + (f"; {why}" if why else "") + _disclose(request, shown))
     query = urlencode({k: v for k, v in q.items() if v})
@@ -229,7 +270,8 @@ def worklist_page(request: Request, name: str) -> WorklistPage:
         csv_href=f"/care/worklists/{worklist.name}/csv" + (f"?{query}" if query else ""),
         import_href=f"/care/worklists/{worklist.name}/csv?" + urlencode({**{k: v for k, v in q.items() if v},
                                                                           "layout": IMPORT_LAYOUT}),
-        risk_note=_risk_note(runs, worklist.needs),
+        risk_note=_risk_note(runs, worklist.needs), rows_html=_rows_html(request, runs, scope, worklist, q, part, rows)
+        if rows else "",
         recorded="Outcome recorded." if recorded == "1" else None, source=_source(runs))
 
 
@@ -237,11 +279,11 @@ def worklist_page(request: Request, name: str) -> WorklistPage:
 def worklist_csv(request: Request, name: str) -> Response:
     scope = _scope(request)
     with warehouse(request) as con:
-        worklist, _, chosen, _, _, why = _chosen(request, con, scope, name)
+        worklist, _, chosen, _, runs, why = _chosen(request, con, scope, name)
         if why:
             _audit(request, con, scope, detail=f"worklist {worklist.name} CSV download refused; {why}")
             raise NotFoundError(why)
-        rows, shown = _identified_rows(request, con, chosen, worklist)
+        rows, shown = _identified_rows(request, con, runs, scope, chosen, worklist)
         layout = request.query_params.get("layout", "")
         _audit(request, con, scope, detail=f"worklist {worklist.name} CSV download ({layout or 'full'}); "
                f"{len(chosen)} rows" + _disclose(request, shown))
