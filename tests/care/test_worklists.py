@@ -277,3 +277,18 @@ def test_records_agree_with_to_dict_on_mixed_columns(rows):
     frame["n"] = pd.array([None if r[1] is None else int(r[0] % 7) for r in rows], dtype="Int64")
     for a, b in zip(records(frame), frame.to_dict("records"), strict=True):
         assert a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a), (a, b)
+
+
+@pytest.mark.parametrize("name", sorted(WORKLISTS))
+def test_a_cached_selection_shows_the_same_rows_as_the_list_worked_out_afresh(con, pcn, name):
+    """The column values formatted once with a cached selection are those of the list formatted on the spot."""
+    from pophealth.cache import DataCache
+    from pophealth.care.worklists import selection, to_rows
+
+    runs, scope, worklist = latest_runs(con), CareScope("pcn", pcn), WORKLISTS[name]
+    if worklist.unavailable(runs):
+        pytest.skip(f"{name}: no risk run in the fixture")
+    cached = selection(con, runs, scope, worklist, database="care", cache=DataCache(), sort="age")
+    afresh = select(scope_people(con, runs, scope), worklist, sort="age")
+    assert len(cached) == len(afresh) > 0
+    assert to_rows(cached, worklist, identify=True) == to_rows(afresh, worklist, identify=True)

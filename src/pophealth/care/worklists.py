@@ -28,6 +28,7 @@ from pophealth.phm.definitions import cohort_definitions
 
 Row = Mapping[str, Any]  # one person of a worklist: a DataFrame row as a record (or a Series)
 Record = dict[str, Any]  # a row of a worklist's selection as plain Python values (``records``)
+SHOWN = "_shown"  # a selection's record: the worklist's column values as shown (``selection``)
 
 # The care gaps in Core20PLUS5 clinical areas: SMI health checks, hypertension case-finding and
 # management, chronic respiratory disease (COPD vaccinations).
@@ -178,8 +179,14 @@ def selection(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, work
     results only, so cached beside them per run (``results.scope_part``). A page of the list is a slice of
     it; identifiers and outcomes are read per request and never cached."""
     filters = {"practice": practice, "min_age": min_age, "max_age": max_age, "sort": sort}
-    return scope_part(con, runs, scope, ("select", worklist.name, *filters.values()),
-                      lambda people: records(select(people, worklist, **filters)), database=database, cache=cache)
+
+    def chosen(people: pd.DataFrame) -> list[Record]:
+        # each person's column values formatted once with the selection, not on every view of a page
+        return [{**r, SHOWN: [fmt(r) for _, fmt in worklist.columns]}
+                for r in records(select(people, worklist, **filters))]
+
+    return scope_part(con, runs, scope, ("select", worklist.name, *filters.values()), chosen, database=database,
+                      cache=cache)
 
 
 def to_rows(chosen: pd.DataFrame | list[Record], worklist: Worklist, *, identify: bool,
@@ -201,7 +208,7 @@ def to_rows(chosen: pd.DataFrame | list[Record], worklist: Worklist, *, identify
         display_id=str(r["identifier"]) if identify else display_pseudonym(int(r["person_id"])),
         age=int(r["age"]), sex=str(r["sex"]), practice_code=str(r["practice_code"]),
         imd_decile=int(r["imd_decile"]) if pd.notna(r["imd_decile"]) else None,
-        values=[fmt(r) for _, fmt in worklist.columns])
+        values=r[SHOWN] if SHOWN in r else [fmt(r) for _, fmt in worklist.columns])
         for r in (records(chosen) if isinstance(chosen, pd.DataFrame) else chosen)]
 
 
