@@ -40,7 +40,7 @@ from pophealth.group_commit import GroupCommit
 
 GENESIS = "0" * 64
 COLUMNS = ("seq", "accessed_at", "username", "role", "method", "route", "person_id", "scope", "detail")
-_INSERT = (f"INSERT INTO audit_log ({', '.join(COLUMNS)}, prev_hash, row_hash) VALUES "
+INSERT = (f"INSERT INTO audit_log ({', '.join(COLUMNS)}, prev_hash, row_hash) VALUES "
            f"({', '.join('?' * (len(COLUMNS) + 2))})")
 
 
@@ -73,7 +73,7 @@ def _write(store: AuditStore, batch: list[dict]) -> None:
             row_hash = _row_hash(prev, row)
             values.append([row[c] for c in COLUMNS] + [prev, row_hash])
             prev = row_hash
-        db.executemany(_INSERT, values)
+        db.executemany(INSERT, values)
 
 
 _COMMITS: dict[str, GroupCommit[dict]] = {}

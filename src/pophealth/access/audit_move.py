@@ -23,8 +23,8 @@ from collections.abc import Iterator
 
 import duckdb
 
-from pophealth.access.audit import COLUMNS, _INSERT, chained_rows
-from pophealth.access.audit_store import _store
+from pophealth.access.audit import COLUMNS, INSERT, chained_rows
+from pophealth.access.audit_store import store_for
 from pophealth.errors import ConfigError
 
 _CHUNK = 50_000  # rows held at once: a year of use is millions of rows
@@ -37,14 +37,14 @@ def move_to_store(con: duckdb.DuckDBPyConnection) -> int:
     held = con.execute("SELECT count(*) FROM audit_log").fetchone()[0] if found else 0
     if not held:
         return 0
-    store = _store(con, moving=True)
+    store = store_for(con, moving=True)
     with store.writing() as db:
         there = db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
         if there and there != held:
             raise _two_chains(store.key, held, there)
         if not there:
             for chunk in _chunks(_duckdb_rows(con)):
-                db.executemany(_INSERT, chunk)
+                db.executemany(INSERT, chunk)
         stored = chained_rows(db)
         for theirs, ours in itertools.zip_longest(_duckdb_rows(con), stored):
             if theirs != ours:

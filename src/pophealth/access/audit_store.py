@@ -151,15 +151,12 @@ _BY_CONNECTION: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # conne
 _LOCK = threading.Lock()
 
 
-def store_for(con: duckdb.DuckDBPyConnection) -> AuditStore:
+def store_for(con: duckdb.DuckDBPyConnection, *, moving: bool = False) -> AuditStore:
     """The audit store of the warehouse ``con`` (a connection or any cursor of it) is a connection to.
 
     Refuses a warehouse whose audit rows are still in DuckDB (one opened read-only, or without migrations,
-    since the move): reading an empty store there would report a clean, empty audit."""
-    return _store(con, moving=False)
-
-
-def _store(con: duckdb.DuckDBPyConnection, *, moving: bool) -> AuditStore:
+    since the move): reading an empty store there would report a clean, empty audit. ``moving`` is for the
+    move itself (``pophealth.access.audit_move``), which runs while they are."""
     with _LOCK:
         known = _BY_CONNECTION.get(con)
     if known is not None:
