@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -15,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import pophealth
 import pophealth.access.audit as audit
 import pophealth.access.audit_move as audit_move
 from pophealth.access.audit import AuditWriter, audit_rows, chain_length, first_break, record_access, verify_chain
@@ -258,8 +260,9 @@ def test_processes_appending_at_once_keep_one_linear_chain(db_file):
     write lock, taken before the head is read, orders them as the append lock orders threads."""
     connect(db_file).close()
     go = db_file.with_name("go")
+    env = {**os.environ, "PYTHONPATH": str(Path(pophealth.__file__).parents[1])}  # this checkout's package
     procs = [subprocess.Popen([sys.executable, "-c", APPENDER, str(db_file), f"p{i}", str(db_file.with_name(f"ready{i}")),
-                               str(go)], cwd=Path.cwd(), stderr=subprocess.PIPE, text=True) for i in range(4)]
+                               str(go)], env=env, stderr=subprocess.PIPE, text=True) for i in range(4)]
     deadline = time.monotonic() + 120
     while not all(db_file.with_name(f"ready{i}").exists() for i in range(4)) and time.monotonic() < deadline:
         time.sleep(0.01)
