@@ -1,6 +1,6 @@
 """Searching the audit for an IG lead: who read what, about whom, when. Read-only over the audit store.
 
-The append code (``pophealth.access.audit``) is untouched: this module only filters. The audit is in its
+This module only filters (appending is ``pophealth.access.audit``'s). The audit is in its
 SQLite store and accounts and sessions are in the warehouse, which SQLite cannot see, so ``last_activity``
 joins them here, in Python (one indexed lookup per account). A person is found by
 the warehouse's pseudonymous person id, or by NHS number resolved through the identity store (for the
