@@ -3,6 +3,8 @@
 Run: PYTHONPATH=src python benchmarks/bench_audit.py [--sizes 10000 1000000 5000000]
 A year of care-team use writes millions of rows; every append reads the chain's head, so its cost must not
 grow with the log. Prints JSON: milliseconds per batch of 10 (``AuditWriter``) and per ``record_access``.
+The log is the warehouse's audit store (SQLite beside the warehouse file, ``synchronous=FULL``), so each
+append here includes its fsync.
 """
 
 from __future__ import annotations
@@ -14,18 +16,21 @@ import tempfile
 import time
 from pathlib import Path
 
-from pophealth.access.audit import AuditWriter, record_access
+from pophealth.access.audit import AuditWriter, chain_length, record_access
+from pophealth.access.audit_store import store_for
 from pophealth.access.roles import User
 from pophealth.warehouse import connect
 
 
 def fill(con, rows: int) -> None:
-    """``rows`` earlier rows, chained by SQL (not through the writer: only their head matters here)."""
-    con.execute("""INSERT INTO audit_log (seq, accessed_at, username, role, method, route, person_id, scope, detail,
-                   prev_hash, row_hash)
-                   SELECT nextval('audit_seq'), now()::TIMESTAMP, 'filler', 'care_team', 'GET', '/care', NULL,
-                          'practice:X', 'worklist care-gaps; 312 rows', 'x', sha256(i::VARCHAR)
-                   FROM range(?) t(i)""", [rows])
+    """``rows`` earlier rows in the audit store, by SQL (not through the writer: only their head matters here)."""
+    with store_for(con).writing() as db:
+        db.execute("""INSERT INTO audit_log (seq, accessed_at, username, role, method, route, person_id, scope,
+                      detail, prev_hash, row_hash)
+                      WITH RECURSIVE t(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM t WHERE i < ?)
+                      SELECT i, datetime('now'), 'filler', 'care_team', 'GET', '/care', NULL, 'practice:X',
+                             'worklist care-gaps; 312 rows', 'x', hex(randomblob(32))
+                      FROM t""", [rows])
 
 
 def main() -> None:
@@ -48,9 +53,8 @@ def main() -> None:
                 start = time.perf_counter()
                 record_access(con, user, method="GET", route="/care", scope="practice:X", detail="bench")
                 single.append((time.perf_counter() - start) * 1000)
-            head = con.execute("SELECT count(*) FROM audit_log WHERE username = 'bench'").fetchone()[0]
             # the rows written here chain on from the filler's head (the filler itself is not a valid chain)
-            assert head == 110
+            assert chain_length(con) == size + 110
             out.append({"audit_rows_before": size, "writer_append_ms": round(statistics.median(batch), 2),
                         "record_access_ms": round(statistics.median(single), 2)})
             con.close()

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import httpx
 
+from pophealth.access.audit_store import copy_audit
 from pophealth.access.users import add_user
 from pophealth.care.identity_store import store_path
 from pophealth.delivery.demo import build_demo_tracker
@@ -61,10 +62,12 @@ def prepare(db: Path, people: int) -> None:
 
 
 def copy_warehouse(source: Path, target: Path) -> None:
-    """The warehouse file and the identity store beside it: without the store the care pages would show and
-    log no identifiers, and the care phase would measure less than a care team's view costs."""
+    """The warehouse file and the identity and audit stores beside it: without the identity store the care pages
+    would show and log no identifiers, and the care phase would measure less than a care team's view costs;
+    without the audit store each care view would append to a new, short chain, not the source's."""
     shutil.copyfile(source, target)
     shutil.copyfile(store_path(source), store_path(target))
+    copy_audit(source, target)
 
 
 def free_port() -> int:

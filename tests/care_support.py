@@ -25,6 +25,7 @@ def care_records(tmp_path_factory):
 @pytest.fixture(scope="session")
 def care_warehouse(care_records, tmp_path_factory):
     """Path of a warehouse with the latest PHM run and risk runs stored."""
+    from pophealth.access.audit_store import copy_audit
     from pophealth.care.identity_store import store_path
     from pophealth.phm.risk import DEFAULT_CUTOFF, run_risk
     from pophealth.phm.run import run_phm
@@ -33,6 +34,7 @@ def care_warehouse(care_records, tmp_path_factory):
     path = tmp_path_factory.mktemp("care") / "care.duckdb"
     shutil.copy(care_records, path)
     shutil.copy(store_path(care_records), store_path(path))  # the identity store travels beside it
+    copy_audit(care_records, path)  # and the audit store, when the records have one
     con = connect(path)
     try:
         run_phm(con=con)

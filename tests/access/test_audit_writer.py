@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from contextlib import closing
 
 import pytest
 
 from pophealth.access.audit import AuditWriter, audit_rows, first_break, record_access
+from pophealth.access.audit_store import audit_path
 from pophealth.access.roles import User
+from tests.audit_support import tamper
 
 
 def _user(i: int) -> User:
@@ -48,12 +52,16 @@ def test_the_writer_and_plain_appends_share_one_chain(con):
     assert first_break(con) is None
 
 
-def test_a_batch_that_cannot_be_written_fails_its_reader_and_writes_nothing(con):
+def test_a_batch_that_cannot_be_written_fails_its_reader_and_writes_nothing(con, db_file):
     writer = AuditWriter(con)
-    con.execute("ALTER TABLE audit_log RENAME TO audit_log_gone")
+    writer.record(_user(0), method="GET", route="/care", scope="s")  # the store exists, with one row
+    tamper(db_file, "DELETE FROM audit_log")
+    with closing(sqlite3.connect(audit_path(db_file))) as db:
+        db.execute("ALTER TABLE audit_log RENAME TO audit_log_gone")
     with pytest.raises(Exception):
         writer.record(_user(1), method="GET", route="/care", scope="s")
-    con.execute("ALTER TABLE audit_log_gone RENAME TO audit_log")
+    with closing(sqlite3.connect(audit_path(db_file))) as db:
+        db.execute("ALTER TABLE audit_log_gone RENAME TO audit_log")
     assert audit_rows(con) == []
     writer.record(_user(1), method="GET", route="/care", scope="s")  # the writer still works afterwards
     assert len(audit_rows(con)) == 1 and first_break(con) is None

@@ -7,6 +7,7 @@ from pophealth.access.roles import GRANTS, ROLES, User, allowed
 from pophealth.access.sessions import create_session, end_session, load_session
 from pophealth.access.users import MAX_FAILURES, add_user, authenticate
 from pophealth.errors import ConfigError, PermissionDenied
+from tests.audit_support import tamper
 from tests.auth_support import PASSWORD
 
 
@@ -67,17 +68,17 @@ def test_role_grants():
     assert set(GRANTS) == set(ROLES)
 
 
-def test_audit_chain_detects_edits_and_deletions(con):
+def test_audit_chain_detects_edits_and_deletions(con, db_file):
     user = User("eve", "Eve", "care_team", practice_code="C82001")
     for pid in (11, 12, 13):
         record_access(con, user, method="GET", route="/care/people/{id}", person_id=pid, scope=user.scope)
     assert verify_chain(con)
     assert [r["person_id"] for r in audit_rows(con)] == [13, 12, 11]
-    con.execute("UPDATE audit_log SET person_id = 99 WHERE person_id = 12")
+    tamper(db_file, "UPDATE audit_log SET person_id = 99 WHERE person_id = 12")
     assert not verify_chain(con)
-    con.execute("UPDATE audit_log SET person_id = 12 WHERE person_id = 99")
+    tamper(db_file, "UPDATE audit_log SET person_id = 12 WHERE person_id = 99")
     assert verify_chain(con)
-    con.execute("DELETE FROM audit_log WHERE person_id = 12")
+    tamper(db_file, "DELETE FROM audit_log WHERE person_id = 12")
     assert not verify_chain(con)
 
 

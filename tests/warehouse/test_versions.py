@@ -34,6 +34,7 @@ def _summary(db) -> dict:
 @pytest.fixture(scope="module")
 def replaced(tmp_path_factory):
     """A warehouse whose PHM run was computed, then whose population synth replaced (another seed)."""
+    from pophealth.access.audit_store import copy_audit
     from pophealth.care.identity_store import store_path
 
     folder = tmp_path_factory.mktemp("versions")
@@ -44,6 +45,7 @@ def replaced(tmp_path_factory):
     after_synth = folder / "after.duckdb"
     shutil.copy(db, after_synth)
     shutil.copy(store_path(db), store_path(after_synth))
+    copy_audit(db, after_synth)
     return db, before, after_synth
 
 

@@ -16,12 +16,14 @@ def app(care_warehouse, tmp_path_factory):
     """A copy of the care warehouse and its identity store: reading people here logs disclosures of its own."""
     import shutil
 
+    from pophealth.access.audit_store import copy_audit
     from pophealth.care.identity_store import store_path
 
     copy = tmp_path_factory.mktemp("schemas") / "care.duckdb"
     shutil.copy(care_warehouse, copy)
     if store_path(care_warehouse).exists():
         shutil.copy(store_path(care_warehouse), store_path(copy))
+    copy_audit(care_warehouse, copy)
     return create_app(copy)
 
 

@@ -9,9 +9,11 @@ import time
 
 from typer.testing import CliRunner
 
-from pophealth.access.audit import first_break, verify_chain
+from pophealth.access.audit import chain_length, first_break, verify_chain
+from pophealth.access.audit_store import copy_audit
 from pophealth.cli import app as cli
 from pophealth.web.app import create_app
+from tests.audit_support import stored, tamper
 from tests.auth_support import signed_in_client
 
 # Four users for a few seconds in the normal run; set POPHEALTH_AUDIT_SOAK_SECONDS=60 for the minute-long soak.
@@ -23,11 +25,12 @@ def test_four_care_team_users_reading_at_once_leave_the_chain_intact(care_wareho
 
     db = tmp_path / "care.duckdb"
     shutil.copy(care_warehouse, db)
+    copy_audit(care_warehouse, db)  # the copy starts with the audit the warehouse already has
     app = create_app(db, strategy_dir="tests/fixtures/strategy_min")
     con = app.state.con.cursor()
     practice, pcn = con.execute("SELECT practice_code, pcn_code FROM person_geography GROUP BY ALL "
                                 "ORDER BY count(*) DESC LIMIT 1").fetchone()
-    before = con.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    before = chain_length(con)
     con.close()
     clients = [signed_in_client(app, "care_team", f"soak_{i}", **({"practice_code": practice} if i % 2 else
                                                                  {"pcn_code": pcn})) for i in range(4)]
@@ -53,7 +56,7 @@ def test_four_care_team_users_reading_at_once_leave_the_chain_intact(care_wareho
     assert not failures
     con = app.state.con.cursor()
     try:
-        written = con.execute("SELECT count(*) FROM audit_log").fetchone()[0] - before
+        written = chain_length(con) - before
         assert written >= 8, "the readers must actually have been audited at the same time"
         assert first_break(con) is None
         assert verify_chain(con)
@@ -74,17 +77,17 @@ def test_audit_verify_names_the_first_bad_row_and_exits_non_zero(db_file):
     user = User("eve", "Eve", "care_team", practice_code="C82001")
     for pid in (11, 12, 13, 14):
         record_access(con, user, method="GET", route="/care/people/{id}", person_id=pid, scope=user.scope)
-    seq_of_13 = con.execute("SELECT seq FROM audit_log WHERE person_id = 13").fetchone()[0]
-    con.execute("UPDATE audit_log SET detail = 'hidden' WHERE person_id = 13")
+    seq_of_13 = stored(db_file, "SELECT seq FROM audit_log WHERE person_id = 13")[0][0]
+    tamper(db_file, "UPDATE audit_log SET detail = 'hidden' WHERE person_id = 13")
     con.close()
     result = CliRunner().invoke(cli, ["audit", "verify", "--db", str(db_file)])
     assert result.exit_code == 1
     assert f"audit row {seq_of_13}" in result.output and "edited" in result.output
 
     con = connect(db_file)
-    con.execute("UPDATE audit_log SET detail = NULL WHERE person_id = 13")
-    seq_of_12 = con.execute("SELECT seq FROM audit_log WHERE person_id = 12").fetchone()[0]
-    con.execute("DELETE FROM audit_log WHERE person_id = 12")
+    tamper(db_file, "UPDATE audit_log SET detail = NULL WHERE person_id = 13")
+    seq_of_12 = stored(db_file, "SELECT seq FROM audit_log WHERE person_id = 12")[0][0]
+    tamper(db_file, "DELETE FROM audit_log WHERE person_id = 12")
     con.close()
     result = CliRunner().invoke(cli, ["audit", "verify", "--db", str(db_file)])
     assert result.exit_code == 1 and f"audit row {seq_of_13}" in result.output and "does not follow" in result.output
@@ -113,6 +116,6 @@ def test_concurrent_appends_on_separate_cursors_do_not_fork(db_file):
         t.start()
     for t in threads:
         t.join()
-    assert con.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 200
+    assert chain_length(con) == 200
     assert first_break(con) is None
     con.close()

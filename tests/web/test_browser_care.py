@@ -153,12 +153,14 @@ def test_risk_lists_and_a_listed_persons_factors_in_the_browser(page, served):
 def served_copy(served, care_warehouse, tmp_path):
     """A live server on a copy of the warehouse and its identity store: the walk below discloses people
     the shared disclosure log must not gain (other tests read it)."""
+    from pophealth.access.audit_store import copy_audit
     from pophealth.care.identity_store import store_path
 
     practice = served[2]
     db = tmp_path / "care.duckdb"
     shutil.copy(care_warehouse, db)  # the closed file the served app opened, not the one it is writing to
     shutil.copy(store_path(care_warehouse), store_path(db))
+    copy_audit(care_warehouse, db)
     own = create_app(db, strategy_dir="tests/fixtures/strategy_min")
     with live_server(own) as url:
         yield own, url, practice

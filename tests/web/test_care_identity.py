@@ -13,6 +13,8 @@ import sqlite3
 import pytest
 from fastapi.testclient import TestClient
 
+from pophealth.access.audit import audit_rows
+from pophealth.access.audit_store import copy_audit
 from pophealth.care.identity_store import disclosures, identities, store_path
 from pophealth.care.nhs_number import is_test_number
 from pophealth.care.outcomes import OUTCOMES
@@ -50,8 +52,7 @@ def audit_details(app, username: str) -> list[str]:
     """The detail of each audit row of ``username``, oldest first."""
     con = app.state.con.cursor()
     try:
-        return [r[0] for r in con.execute("SELECT detail FROM audit_log WHERE username = ? ORDER BY seq",
-                                          [username]).fetchall()]
+        return [r["detail"] for r in reversed(audit_rows(con)) if r["username"] == username]
     finally:
         con.close()
 
@@ -150,8 +151,8 @@ def test_recording_an_outcome_shows_on_the_list_in_the_audit_and_on_the_phm_page
     assert row["outcome"].startswith(f"{OUTCOMES['contacted']} by id_outcome on ")
     con = app.state.con.cursor()
     try:
-        audited = con.execute("SELECT person_id, detail FROM audit_log WHERE username = 'id_outcome' "
-                              "AND route LIKE '%/outcome'").fetchall()
+        audited = [(r["person_id"], r["detail"]) for r in audit_rows(con)
+                   if r["username"] == "id_outcome" and r["route"].endswith("/outcome")]
     finally:
         con.close()
     assert audited == [(person, "outcome contacted recorded on worklist care-gaps")]
@@ -208,6 +209,7 @@ def own_app(care_warehouse, tmp_path):
     db = tmp_path / "care.duckdb"
     shutil.copy(care_warehouse, db)
     shutil.copy(store_path(care_warehouse), store_path(db))
+    copy_audit(care_warehouse, db)  # and its audit, so this copy's chain goes on from the shared one's
     app = create_app(db, strategy_dir="tests/fixtures/strategy_min")
     yield app
     app.state.con.close()

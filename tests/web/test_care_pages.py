@@ -9,7 +9,7 @@ import shutil
 import ibis
 import pytest
 
-from pophealth.access.audit import verify_chain
+from pophealth.access.audit import audit_rows, verify_chain
 from pophealth.care.results import NO_PHM_RUN, NO_RISK_RUN, latest_runs, scope_people
 from pophealth.care.scope import CareScope
 from pophealth.care.summary import NOT_IN_RUN
@@ -51,8 +51,8 @@ def person_of(app, practice: str) -> int:
 def audit_for(app, username: str) -> list[tuple]:
     con = app.state.con.cursor()
     try:
-        return con.execute("SELECT route, person_id, scope, detail FROM audit_log WHERE username = ? ORDER BY seq",
-                           [username]).fetchall()
+        return [(r["route"], r["person_id"], r["scope"], r["detail"]) for r in reversed(audit_rows(con))
+                if r["username"] == username]
     finally:
         con.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from pophealth.access.audit import audit_rows
 from pophealth.insight.seeds import load_seed_insights
 from pophealth.strategy import load_strategy
 from pophealth.warehouse import connect
@@ -77,7 +78,7 @@ def test_entering_a_record_checks_it_then_saves_and_audits(app):
     assert (record["people"], record["published"], record["public"]) == (12, True, True)
     con = app.state.con.cursor()
     try:
-        logged = con.execute("SELECT username, scope FROM audit_log WHERE route = '/insight/new'").fetchall()
+        logged = [(r["username"], r["scope"]) for r in audit_rows(con) if r["route"] == "/insight/new"]
         changes = con.execute("SELECT changed_by, origin FROM insight_change WHERE insight_id = ?",
                               [FORM["id"]]).fetchall()
     finally:

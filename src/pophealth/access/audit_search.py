@@ -1,6 +1,8 @@
-"""Searching the audit for an IG lead: who read what, about whom, when. Read-only over ``audit_log``.
+"""Searching the audit for an IG lead: who read what, about whom, when. Read-only over the audit store.
 
-The append code (``pophealth.access.audit``) is untouched: this module only filters. A person is found by
+This module only filters (appending is ``pophealth.access.audit``'s). The audit is in its
+SQLite store and accounts and sessions are in the warehouse, which SQLite cannot see, so ``last_activity``
+joins them here, in Python (one indexed lookup per account). A person is found by
 the warehouse's pseudonymous person id, or by NHS number resolved through the identity store (for the
 admin role, which the IG lead holds); list views that showed a person's identifiers are found in the
 identity store's disclosure log, since a list view's audit row names no single person.
@@ -13,7 +15,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from pophealth.access.audit import COLUMNS
+from pophealth.access.audit import COLUMNS, select_rows
+from pophealth.access.audit_store import store_for
 
 
 @dataclass(frozen=True)
@@ -33,14 +36,15 @@ class AuditQuery:
             clauses.append("person_id = ?")
             params.append(self.person_id)
         if self.route:
-            clauses.append("contains(route, ?)")
+            clauses.append("instr(route, ?) > 0")  # a part of the route, case as typed
             params.append(self.route)
+        # accessed_at is stored as 'YYYY-MM-DD HH:MM:SS', so text order is time order and a date is its midnight
         if self.date_from:
             clauses.append("accessed_at >= ?")
-            params.append(self.date_from)
+            params.append(self.date_from.isoformat())
         if self.date_to:
             clauses.append("accessed_at < ?")
-            params.append(self.date_to + dt.timedelta(days=1))
+            params.append((self.date_to + dt.timedelta(days=1)).isoformat())
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
@@ -48,7 +52,7 @@ def search_audit(con: duckdb.DuckDBPyConnection, query: AuditQuery, limit: int |
     """Matching rows, newest first."""
     where, params = query.where()
     sql = f"SELECT {', '.join(COLUMNS)} FROM audit_log{where} ORDER BY seq DESC" + (f" LIMIT {int(limit)}" if limit else "")
-    return [dict(zip(COLUMNS, r)) for r in con.execute(sql, params).fetchall()]
+    return select_rows(con, sql, params)
 
 
 def last_activity(con: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -56,9 +60,12 @@ def last_activity(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
     Sign-ins themselves are not kept once a session ends (``app_session`` rows are deleted at sign-out),
     so "latest session started" is only known for accounts signed in now."""
-    rows = con.execute("""
+    accounts = con.execute("""
         SELECT u.username, u.role, u.disabled,
-               (SELECT max(s.created_at) FROM app_session s WHERE s.username = u.username) AS session_started,
-               (SELECT max(a.accessed_at) FROM audit_log a WHERE a.username = u.username) AS last_read
+               (SELECT max(s.created_at) FROM app_session s WHERE s.username = u.username) AS session_started
         FROM app_user u ORDER BY u.username""").fetchall()
-    return [dict(zip(("username", "role", "disabled", "session_started", "last_read"), r)) for r in rows]
+    with store_for(con).reading() as db:  # max over the (username, accessed_at) index: one lookup per account
+        last = [db.execute("SELECT max(accessed_at) FROM audit_log WHERE username = ?", [a[0]]).fetchone()[0]
+                for a in accounts]
+    return [dict(zip(("username", "role", "disabled", "session_started", "last_read"),
+                     (*a, dt.datetime.fromisoformat(t) if t else None))) for a, t in zip(accounts, last, strict=True)]

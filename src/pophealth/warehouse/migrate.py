@@ -4,11 +4,16 @@ Migrations are files in ``warehouse/migrations`` named ``NNNN_description.sql``.
 keep parts of the product apart: 0001-0099 core and strategy, 0100 geography, 0200 indicators (0200-0249 stats, 0250-0299 indicator data),
 0300 SPC (0300-0349), measures (0350-0399), 0400 OMOP CDM, 0500 PHM, 0600 delivery, 0700 access and audit.
 A migration that has been applied is never edited: its checksum is recorded and checked.
+
+A migration that needs work SQL cannot do names a Python step in ``BEFORE``, run first in the migration's own
+transaction (so a failing step leaves the warehouse as it was): 0891 drops the DuckDB audit table once its rows
+are in the audit store beside the warehouse.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -18,6 +23,7 @@ import duckdb
 from pophealth.errors import ConfigError
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+BEFORE = {891: "pophealth.access.audit_move:move_to_store"}  # version -> "module:function(con)", imported when due
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,9 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[Migration]:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
+            if migration.version in BEFORE:
+                module, function = BEFORE[migration.version].split(":")
+                getattr(importlib.import_module(module), function)(con)
             con.execute(migration.sql)
             con.execute(
                 "INSERT INTO _migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, now())",

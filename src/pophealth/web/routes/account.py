@@ -183,7 +183,7 @@ def audit_page(request: Request) -> AuditPage:
     try:
         return AuditPage(title="Audit of patient-level access", breadcrumbs=[HOME], chain_intact=verify_chain(con),
                          rows=[{k: (str(v) if v is not None else None) for k, v in r.items()} for r in audit_rows(con, 500)],
-                         source="Append-only audit log in the warehouse")
+                         source="Append-only audit log in the audit store beside the warehouse")
     finally:
         con.close()
 

@@ -112,7 +112,7 @@ def audit_search(request: Request) -> AuditSearchPage:
         disclosures=[Disclosure(shown_at=d["shown_at"], username=d["username"], route=d["route"]) for d in shown],
         accounts=[{k: (str(v) if v is not None else None) for k, v in a.items()} for a in accounts],
         csv_href="/admin/audit/search.csv" + (f"?{query}" if query else ""),
-        source="Append-only audit log in the warehouse; disclosure log in the identity store")
+        source="Append-only audit log in the audit store; disclosure log in the identity store")
 
 
 @action(routes, "/admin/audit/search.csv", role="admin", methods=("GET",))
