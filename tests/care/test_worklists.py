@@ -283,7 +283,7 @@ def test_records_agree_with_to_dict_on_mixed_columns(rows):
 def test_a_cached_selection_shows_the_same_rows_as_the_list_worked_out_afresh(con, pcn, name):
     """The column values formatted once with a cached selection are those of the list formatted on the spot."""
     from pophealth.cache import DataCache
-    from pophealth.care.worklists import selection, to_rows
+    from pophealth.care.worklists import WorklistRow, selection, to_rows
 
     runs, scope, worklist = latest_runs(con), CareScope("pcn", pcn), WORKLISTS[name]
     if worklist.unavailable(runs):
@@ -291,4 +291,7 @@ def test_a_cached_selection_shows_the_same_rows_as_the_list_worked_out_afresh(co
     cached = selection(con, runs, scope, worklist, database="care", cache=DataCache(), sort="age")
     afresh = select(scope_people(con, runs, scope), worklist, sort="age")
     assert len(cached) == len(afresh) > 0
-    assert to_rows(cached, worklist, identify=True) == to_rows(afresh, worklist, identify=True)
+    rows = to_rows(cached, worklist, identify=True)
+    assert rows == to_rows(afresh, worklist, identify=True)
+    # rows are built without validation: each is exactly what validating its values gives
+    assert all(WorklistRow.model_validate(r.model_dump()) == r for r in rows)

@@ -203,12 +203,13 @@ def to_rows(chosen: pd.DataFrame | list[Record], worklist: Worklist, *, identify
                 "birth_date": i.birth_date if i else None,
                 "outcome": f"{o.label} by {o.username} on {o.recorded_at:%Y-%m-%d}" if o else None}
 
-    return [WorklistRow(
+    # built without validation: every value is converted to the field's type here, and a page builds fifty
+    return [WorklistRow.model_construct(
         person_id=int(r["person_id"]) if identify else None, **who(int(r["person_id"])),
         display_id=str(r["identifier"]) if identify else display_pseudonym(int(r["person_id"])),
         age=int(r["age"]), sex=str(r["sex"]), practice_code=str(r["practice_code"]),
         imd_decile=int(r["imd_decile"]) if pd.notna(r["imd_decile"]) else None,
-        values=r[SHOWN] if SHOWN in r else [fmt(r) for _, fmt in worklist.columns])
+        values=list(r[SHOWN]) if SHOWN in r else [fmt(r) for _, fmt in worklist.columns])
         for r in (records(chosen) if isinstance(chosen, pd.DataFrame) else chosen)]
 
 

@@ -31,11 +31,29 @@ def hole(kind: str, whose: int | None = None) -> Markup:
     return Markup(f"\ue000{_TOKEN}{kind}" + (f":{int(whose)}" if whose is not None else "") + "\ue001")
 
 
-def fill(markup: str, values: Mapping[Key, str]) -> Markup:
-    """``markup`` with every hole replaced by its value, escaped. Raises ``KeyError`` naming a hole without a
-    value: a page is never sent with a hole in it."""
-    def put(match: re.Match[str]) -> str:
-        whose = match.group(2)
-        return str(escape(values[(match.group(1), int(whose) if whose is not None else None)]))
+class Holed:
+    """Rendered markup split once at its holes, so that each view only joins the pieces with its values."""
 
-    return Markup(_HOLE.sub(put, markup))
+    def __init__(self, markup: str) -> None:
+        parts = _HOLE.split(markup)  # text, kind, whose, text, kind, whose, ..., text
+        self._text = parts[0::3]
+        self._holes: list[Key] = [(kind, int(whose) if whose is not None else None)
+                                  for kind, whose in zip(parts[1::3], parts[2::3])]
+
+    @property
+    def holes(self) -> list[Key]:
+        """Every hole, in order (a hole may appear more than once)."""
+        return list(self._holes)
+
+    def fill(self, values: Mapping[Key, str]) -> Markup:
+        """The markup with every hole replaced by its value, escaped. Raises ``KeyError`` naming a hole without
+        a value: a page is never sent with a hole in it."""
+        pieces = [self._text[0]]
+        for key, text in zip(self._holes, self._text[1:]):
+            pieces += (escape(values[key]), text)
+        return Markup("".join(pieces))
+
+
+def fill(markup: str, values: Mapping[Key, str]) -> Markup:
+    """``Holed(markup).fill(values)``, for markup filled once."""
+    return Holed(markup).fill(values)

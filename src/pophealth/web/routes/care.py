@@ -30,7 +30,7 @@ from pophealth.care.summary import PersonSummary, person_summary
 from pophealth.care.worklists import SORTS, WORKLISTS, Record, WorklistRow, get_worklist, selection, to_rows
 from pophealth.errors import NotFoundError
 from pophealth.paging import Window, window
-from pophealth.web.holes import fill, hole
+from pophealth.web.holes import Holed, hole
 from pophealth.web.pages import (Crumb, PageContext, Paged, population_content, warehouse, Routes, action, page, paged,
                                  page_number, whole_number)
 
@@ -231,9 +231,9 @@ def _rows_html(request: Request, runs: Runs, scope: CareScope, worklist, q: dict
     """The page's table rows, rendered once per page of the list (``care/worklist_rows.jinja``, kept until
     the runs change) with holes for this view's names, NHS numbers, dates of birth, outcomes, form token and
     return address, filled here (``web.holes``): rendering fifty rows was most of a care-team view's cost."""
-    def render() -> str:
-        return request.app.state.jinja.get_template("care/worklist_rows.jinja").render(
-            rows=rows, name=worklist.name, headings=[h for h, _ in worklist.columns], outcomes=OUTCOMES, hole=hole)
+    def render() -> Holed:
+        return Holed(request.app.state.jinja.get_template("care/worklist_rows.jinja").render(
+            rows=rows, name=worklist.name, headings=[h for h, _ in worklist.columns], outcomes=OUTCOMES, hole=hole))
 
     chosen_by = (q["practice"] or None, whole_number(q["min_age"]), whole_number(q["max_age"]), q["sort"] or None)
     key = (_database(request), runs, str(scope), worklist.name, chosen_by, part.start, part.stop)
@@ -246,7 +246,7 @@ def _rows_html(request: Request, runs: Runs, scope: CareScope, worklist, q: dict
                    ("birth_date", r.person_id): str(r.birth_date) if r.birth_date else "Not held",
                    ("outcome", r.person_id): r.outcome or "None recorded",
                    ("short_name", r.person_id): r.name or r.display_id}
-    return fill(layout, values)
+    return layout.fill(values)
 
 
 @page(routes, "/care/worklists/{name}", "care/worklist.jinja", role="care_team", name="care_worklist")
