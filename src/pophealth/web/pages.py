@@ -16,12 +16,13 @@ from typing import Any, Literal, TypeVar
 
 import duckdb
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from markupsafe import escape
 from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from pophealth import paging
+from pophealth.web.holes import Holed, Key, hole
 
 T = TypeVar("T")
 Role = Literal["public", "analyst", "action_lead", "care_team", "admin"]
@@ -112,6 +113,8 @@ def declare_route(app: FastAPI, path: str, methods: tuple[str, ...], role: Role)
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+# an HTML page answered by its own handler: (request, linked, **path_params), ``linked`` adds the page's links
+HtmlView = Callable[..., Response]
 
 
 class Routes:
@@ -127,14 +130,18 @@ class Routes:
 
 
 def page(target: FastAPI | Routes, path: str, template: str, *, role: Role = "public",
-         name: str | None = None, reuse: bool = False) -> Callable[[F], F]:
+         name: str | None = None, reuse: bool = False, html: HtmlView | None = None) -> Callable[[F], F]:
     """Decorate a page builder: ``path`` (HTML, rendered with ``template``) and its ``/api`` JSON twin, for
     ``role``, added to ``target`` (an app at once, or a module's ``Routes`` when it is registered).
 
     ``reuse``: the rendered page may be served again (``reused_page``). Only for pages whose builder has no
-    side effect (no audit row, no write) and reads nothing of the visitor but what the user object gives."""
+    side effect (no audit row, no write) and reads nothing of the visitor but what the user object gives.
+    ``html``: the HTML page is answered by ``html(request, linked, **path_params)`` instead of rendering the
+    builder's context (``linked`` adds the page's own links to a context): for a page rendered once and
+    filled per view (``holed_page``), whose view has side effects of its own."""
     def decorate(builder: F) -> F:
-        _add(target, lambda app: add_page(app, path, template, builder, role=role, name=name, reuse=reuse))
+        _add(target, lambda app: add_page(app, path, template, builder, role=role, name=name, reuse=reuse,
+                                          html=html))
         return builder
 
     return decorate
@@ -237,6 +244,7 @@ def add_page(
     role: Role = "public",
     name: str | None = None,
     reuse: bool = False,
+    html: HtmlView | None = None,
 ) -> None:
     """Add ``path`` (HTML) and ``/api`` + ``path`` (JSON) built by ``builder(request, **path_params)``."""
     api_path = "/api" + (path if path != "/" else "")
@@ -249,8 +257,11 @@ def add_page(
         context.html_href = str(routes["html"].url_path_for(name or path, **request.path_params))
         return context
 
-    def html(request: Request) -> HTMLResponse:
+    def rendered(request: Request) -> HTMLResponse:
         return render(request, template, links(request, builder(request, **request.path_params)))
+
+    def viewed(request: Request) -> Response:
+        return html(request, lambda context: links(request, context), **request.path_params)
 
     async def reused_html(request: Request) -> HTMLResponse:
         # a page rendered moments ago is answered on the event loop (a lookup under the cache's lock); only
@@ -267,7 +278,7 @@ def add_page(
 
     model = _context_model(builder)
     routes: dict[str, Any] = {}
-    app.add_api_route(path, reused_html if reuse else html, methods=["GET"], response_class=HTMLResponse, name=name or path,
+    app.add_api_route(path, viewed if html else reused_html if reuse else rendered, methods=["GET"], response_class=HTMLResponse, name=name or path,
                       include_in_schema=False)
     routes["html"] = app.router.routes[-1]
     # The twin's schema is its context model (serialised: markup fields are excluded), so the OpenAPI
@@ -395,6 +406,23 @@ def reused_page(request: Request, template: str, build: Callable[[], PageContext
         key = (*key, user.username)
     cache.remember(REUSED, key, body, stamp, size=REUSED_PAGES)
     return _personalised(request, body)
+
+
+def holed_page(request: Request, template: str, context: PageContext) -> Holed:
+    """The page rendered with holes for the visitor's name and form token (``view_values`` fills them), and
+    whatever holes the context's own markup carries: a page rendered once for everyone who may see it alike,
+    and filled per view (``web.holes``)."""
+    user = getattr(request.state, "user", None)
+    return Holed(request.app.state.jinja.get_template(template).render(
+        page=context, request=request, nav=request.app.state.nav,
+        user=ShownUser(user.role, display_name=hole("user_name")) if user else None, csrf_token=hole("csrf_token")))
+
+
+def view_values(request: Request) -> dict[Key, str]:
+    """The visitor's own values for a holed page's name and form token holes."""
+    user = getattr(request.state, "user", None)
+    return {("user_name", None): user.display_name if user else "",
+            ("csrf_token", None): getattr(request.state, "csrf_token", "")}
 
 
 def render(request: Request, template: str, context: PageContext, status_code: int = 200) -> HTMLResponse:

@@ -11,13 +11,15 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 import pandas as pd
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -27,12 +29,12 @@ from pophealth.care.outcomes import OUTCOMES, Outcome, latest_outcomes, record_o
 from pophealth.care.results import Runs, latest_runs, no_run_reason, scope_part
 from pophealth.care.scope import NOT_FOUND, CareScope, require_in_scope
 from pophealth.care.summary import PersonSummary, person_summary
-from pophealth.care.worklists import SORTS, WORKLISTS, Record, WorklistRow, get_worklist, selection, to_rows
+from pophealth.care.worklists import SORTS, WORKLISTS, Record, Worklist, WorklistRow, get_worklist, selection, to_rows
 from pophealth.errors import NotFoundError
 from pophealth.paging import Window, window
 from pophealth.web.holes import Holed, hole
-from pophealth.web.pages import (Crumb, PageContext, Paged, population_content, warehouse, Routes, action, page, paged,
-                                 page_number, whole_number)
+from pophealth.web.pages import (Crumb, PageContext, Paged, population_content, warehouse, Routes, action, holed_page,
+                                 page, paged, page_number, view_values, whole_number)
 
 routes = Routes()  # this module's pages and actions, added to the app by register()
 
@@ -48,7 +50,7 @@ IMPORT_LAYOUT = "nhs-numbers"
 # People per page of a worklist: a page a care team works through at a sitting; identifiers are read, shown
 # and logged for that page's people only (the CSV download is the whole list, and is logged as such).
 WORKLIST_PAGE_SIZE = 50
-# Pages of worklist rows kept rendered (``_rows_html``): about 2.5 kB a person, so 100 kB or so a page at most.
+# Worklist pages kept rendered with holes (``_worklist_html``): about 2.5 kB a person, so 140 kB or so a page at most.
 WORKLIST_PAGES_KEPT = 256
 SAFE_QUERY = re.compile(r"\?[A-Za-z0-9=&_%+.\-]*")
 
@@ -144,8 +146,8 @@ def _source(runs: Runs | None) -> str:
     return SOURCE.format(run=runs.phm_run, as_of=runs.index_date) if runs else SOURCE_NO_RUN
 
 
-@page(routes, "/care", "care/home.jinja", role="care_team", name="care")
-def care_home(request: Request) -> CareHome:
+def _care_home(request: Request) -> CareHome:
+    """The counts of the scope's worklists (from the cached selections), with the view audited."""
     scope = _scope(request)
     with warehouse(request) as con:
         runs = _runs(request, con)
@@ -158,6 +160,21 @@ def care_home(request: Request) -> CareHome:
     return CareHome(title="My worklists", breadcrumbs=[HOME], scope=str(scope), worklists=links,
                     as_of=str(runs.index_date) if runs else None, no_run=why_none,
                     source=_source(runs))
+
+
+def _care_home_html(request: Request, linked: Callable[[CareHome], CareHome]) -> HTMLResponse:
+    """The page for a browser: rendered once for everyone of the same scope until the counts change, with
+    holes for the visitor's name and form token (``web.holes``); the view is audited every time."""
+    context = _care_home(request)
+    key = (_database(request), context.model_dump_json(), request.state.user.scope, request.url.query)
+    holed = request.app.state.cache.get("care home page", key, None,
+                                        lambda: holed_page(request, "care/home.jinja", linked(context)), size=64)
+    return HTMLResponse(holed.fill(view_values(request)))
+
+
+@page(routes, "/care", "care/home.jinja", role="care_team", name="care", html=_care_home_html)
+def care_home(request: Request) -> CareHome:
+    return _care_home(request)
 
 
 def _filters(request: Request) -> dict[str, str]:
@@ -226,31 +243,21 @@ def _risk_note(runs: Runs | None, needs: str | None) -> str | None:
     return note
 
 
-def _rows_html(request: Request, runs: Runs, scope: CareScope, worklist, q: dict[str, str], part: Window,
-               rows: list[WorklistRow]) -> str:
-    """The page's table rows, rendered once per page of the list (``care/worklist_rows.jinja``, kept until
-    the runs change) with holes for this view's names, NHS numbers, dates of birth, outcomes, form token and
-    return address, filled here (``web.holes``): rendering fifty rows was most of a care-team view's cost."""
-    def render() -> Holed:
-        return Holed(request.app.state.jinja.get_template("care/worklist_rows.jinja").render(
-            rows=rows, name=worklist.name, headings=[h for h, _ in worklist.columns], outcomes=OUTCOMES, hole=hole))
+class _WorklistView(NamedTuple):
+    """One view of a worklist page: what was chosen and shown (its audit row and disclosure log are written)."""
 
-    chosen_by = (q["practice"] or None, whole_number(q["min_age"]), whole_number(q["max_age"]), q["sort"] or None)
-    key = (_database(request), runs, str(scope), worklist.name, chosen_by, part.start, part.stop)
-    layout = request.app.state.cache.get("care worklist rows", key, None, render, size=WORKLIST_PAGES_KEPT)
-    values: dict = {("csrf_token", None): getattr(request.state, "csrf_token", ""),
-                    ("back", None): f"?{request.url.query}" if request.url.query else ""}
-    for r in rows:
-        values |= {("label", r.person_id): r.name or f"{IDENTIFIER_LABEL} {r.display_id}",
-                   ("nhs_number", r.person_id): r.nhs_number or "Not held",
-                   ("birth_date", r.person_id): str(r.birth_date) if r.birth_date else "Not held",
-                   ("outcome", r.person_id): r.outcome or "None recorded",
-                   ("short_name", r.person_id): r.name or r.display_id}
-    return layout.fill(values)
+    worklist: Worklist
+    q: dict[str, str]
+    chosen: list[Record]
+    practices: list[str]
+    runs: Runs | None
+    why: str | None
+    part: Window
+    rows: list[WorklistRow]
 
 
-@page(routes, "/care/worklists/{name}", "care/worklist.jinja", role="care_team", name="care_worklist")
-def worklist_page(request: Request, name: str) -> WorklistPage:
+def _worklist_view(request: Request, name: str) -> _WorklistView:
+    """Choose the list and its page, read the page's identities and outcomes, and audit the view."""
     scope = _scope(request)
     with warehouse(request) as con:
         worklist, q, chosen, practices, runs, why = _chosen(request, con, scope, name)
@@ -258,21 +265,58 @@ def worklist_page(request: Request, name: str) -> WorklistPage:
         rows, shown = _identified_rows(request, con, runs, scope, chosen[part.start:part.stop], worklist)
         _audit(request, con, scope, detail=f"worklist {worklist.name}; {len(chosen)} rows; page {part.number} of "
                f"{part.pages}, rows {part.first} to {part.last}" + (f"; {why}" if why else "") + _disclose(request, shown))
+    return _WorklistView(worklist, q, chosen, practices, runs, why, part, rows)
+
+
+def _worklist_context(request: Request, view: _WorklistView, rows_html: str = "") -> WorklistPage:
+    worklist, q, chosen, practices, runs, why, part, rows = view
     query = urlencode({k: v for k, v in q.items() if v})
     base = f"/care/worklists/{worklist.name}?"
     recorded = request.query_params.get("recorded", "")
     return WorklistPage(
         title=worklist.title, breadcrumbs=[HOME, CARE], name=worklist.name, description=worklist.description,
-        scope=str(scope), as_of=str(runs.index_date) if runs else None, no_run=why,
+        scope=str(_scope(request)), as_of=str(runs.index_date) if runs else None, no_run=why,
         headings=[h for h, _ in worklist.columns], rows=rows, filters=q,
         **paged(part, lambda n: base + urlencode({**{k: v for k, v in q.items() if v}, "page": n})),
         practices=practices, sorts={k: v[0] for k, v in SORTS.items()}, outcomes=OUTCOMES,
         csv_href=f"/care/worklists/{worklist.name}/csv" + (f"?{query}" if query else ""),
         import_href=f"/care/worklists/{worklist.name}/csv?" + urlencode({**{k: v for k, v in q.items() if v},
                                                                           "layout": IMPORT_LAYOUT}),
-        risk_note=_risk_note(runs, worklist.needs), rows_html=_rows_html(request, runs, scope, worklist, q, part, rows)
-        if rows else "",
+        risk_note=_risk_note(runs, worklist.needs), rows_html=rows_html,
         recorded="Outcome recorded." if recorded == "1" else None, source=_source(runs))
+
+
+def _worklist_html(request: Request, linked: Callable[[WorklistPage], WorklistPage], name: str) -> HTMLResponse:
+    """The worklist page for a browser: rendered once per page of the list for everyone of the same scope
+    (kept until the runs change), with holes for each view's names, NHS numbers, dates of birth, outcomes,
+    the visitor's name, form token and return address, filled per view (``web.holes``). Rendering was most
+    of a care-team view's cost; the view itself (identities read, audit row, disclosure log) is never kept."""
+    view = _worklist_view(request, name)
+
+    def layout() -> Holed:
+        rows_html = request.app.state.jinja.get_template("care/worklist_rows.jinja").render(
+            rows=view.rows, name=view.worklist.name, headings=[h for h, _ in view.worklist.columns],
+            outcomes=OUTCOMES, hole=hole)
+        return holed_page(request, "care/worklist.jinja", linked(_worklist_context(request, view, rows_html)))
+
+    key = (_database(request), view.runs, request.state.user.scope, request.url.path, request.url.query)
+    holed = request.app.state.cache.get("care worklist page", key, None, layout, size=WORKLIST_PAGES_KEPT) \
+        if view.runs else layout()
+    values = view_values(request) | {("back", None): f"?{request.url.query}" if request.url.query else ""}
+    for r in view.rows:
+        values |= {("label", r.person_id): r.name or f"{IDENTIFIER_LABEL} {r.display_id}",
+                   ("nhs_number", r.person_id): r.nhs_number or "Not held",
+                   ("birth_date", r.person_id): str(r.birth_date) if r.birth_date else "Not held",
+                   ("outcome", r.person_id): r.outcome or "None recorded",
+                   ("short_name", r.person_id): r.name or r.display_id}
+    return HTMLResponse(holed.fill(values))
+
+
+@page(routes, "/care/worklists/{name}", "care/worklist.jinja", role="care_team", name="care_worklist",
+      html=_worklist_html)
+def worklist_page(request: Request, name: str) -> WorklistPage:
+    """The worklist page's context (its JSON twin; the browser's page is ``_worklist_html``)."""
+    return _worklist_context(request, _worklist_view(request, name))
 
 
 @action(routes, "/care/worklists/{name}/csv", role="care_team", methods=("GET",))
