@@ -18,7 +18,7 @@ from pophealth.phm import cohorts as cohort_defs
 from pophealth.phm.care_gaps import CARE_LISTS, care_gaps, last_column, season_end
 from pophealth.phm.context import PhmContext
 from pophealth.phm.events import coded_records, latest_dates, latest_values, list_summary, valued_records
-from pophealth.phm.frailty import FrailtyScorer, deficits, frailty
+from pophealth.phm.frailty import CleggEfi, FrailtyScorer, deficits, frailty
 from pophealth.phm.multimorbidity import ltc_conditions, ltc_specs, multimorbidity
 from pophealth.phm.population import population
 from pophealth.phm.bits import membership_flags
@@ -81,8 +81,11 @@ def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
     regs = ctx.cache(registers(summary, people, ctx.index_date))
     ltc = ltc_conditions(summary, people, ctx.index_date)
     mm = multimorbidity(ltc, ctx.index_date)
-    defs = ctx.cache(deficits(ctx, summary, valued))
-    efi = frailty(defs, people, scorer)
+    defs = deficits(ctx, summary, valued)  # read by the risk features only: left uncached
+    scorer = scorer or CleggEfi()
+    # a scorer that counts a repeated deficit once is spared the deduplication
+    efi = frailty(deficits(ctx, summary, valued, distinct=not getattr(scorer, "repeats_allowed", False)), people,
+                  scorer)
     lists = sorted(set(CARE_LISTS) | cohort_defs.recorded_lists())
     # emergency admissions and A&E attendances (omop.emergency_admissions, omop.emergency_attendances) in one pass
     visits = omop.emergency_visit_counts(ctx.cdm, ctx.days_before(365), ctx.index_date).rename(
@@ -109,6 +112,6 @@ def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
     return PhmResults(
         facts=facts, person=facts.select(*PERSON_COLUMNS), registers=regs, ltc=ltc, deficits=defs,
         cohorts=cohort_defs.cohorts_long(facts), care_gaps=care_gaps(facts, ctx),
-        cached=(*tables, summary, valued, people, regs, defs, facts),
+        cached=(*tables, summary, valued, people, regs, facts),
     )
 
