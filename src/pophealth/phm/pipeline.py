@@ -21,8 +21,8 @@ from pophealth.phm.events import coded_records, latest_dates, latest_values, lis
 from pophealth.phm.frailty import CleggEfi, FrailtyScorer, deficits, frailty
 from pophealth.phm.multimorbidity import ltc_conditions, ltc_specs, multimorbidity
 from pophealth.phm.population import population
-from pophealth.phm.bits import membership_flags
-from pophealth.phm.registers import register_flags, register_names, register_specs, registers
+from pophealth.phm.bits import membership_masks, unpacked
+from pophealth.phm.registers import register_names, register_specs, registers
 from pophealth.phm.segments import with_segments
 
 VALUE_LISTS = {"sbp": "care.systolic_blood_pressure", "dbp": "care.diastolic_blood_pressure", "egfr": "care.egfr",
@@ -91,27 +91,36 @@ def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
     visits = omop.emergency_visit_counts(ctx.cdm, ctx.days_before(365), ctx.index_date).rename(
         emergency_admissions_12m="admissions", ae_attendances_12m="attendances")
     season_age = omop.age_on(ctx.cdm, season_end(ctx.index_date)).rename(age_season_end="value")
-    facts = people
     used = sorted(cohort_defs.ltc_conditions_used())
-    ltc_flags = membership_flags(ltc, "condition", used, "ltc_")
     last_dates = latest_dates(ctx, records, {last_column(x): x for x in lists})
-    for part in (register_flags(regs), ltc_flags, mm, efi, last_dates, latest_values(ctx, valued, VALUE_LISTS),
-                 visits, season_age):
+    facts = people
+    for part in (membership_masks(regs, "register", register_names(), "_reg"),
+                 membership_masks(ltc, "condition", used, "_ltc"), mm, efi, last_dates,
+                 latest_values(ctx, valued, VALUE_LISTS), visits, season_age):
         facts = _left(facts, part)
-    fill = {f"reg_{n}": False for n in register_names()} | {f"ltc_{c}": False for c in used} | {
-        "ltc_count": 0, "ltc_count_qof": 0, "cms_score": 0.0, "emergency_admissions_12m": 0, "ae_attendances_12m": 0}
+    fill = {"ltc_count": 0, "ltc_count_qof": 0, "cms_score": 0.0, "emergency_admissions_12m": 0,
+            "ae_attendances_12m": 0}
     facts = facts.mutate(**{k: facts[k].fill_null(v) for k, v in fill.items()})
     facts = facts.mutate(
         # CMS is defined for adults (Payne 2020; PHM.md §2.2): no items are counted under 18
         cms_score=(facts.age >= CMS_MIN_AGE).ifelse(facts.cms_score, 0.0),
-        ltc_5plus=facts.ltc_count >= 5, ltc_8plus=facts.ltc_count >= 8,
-        housebound=facts[last_column("care.housebound")].notnull() | facts[last_column("efi.housebound")].notnull(),
-        **{cohort_defs.recorded_column(x): facts[last_column(x)].notnull() for x in cohort_defs.recorded_lists()},
-    )
-    facts = ctx.cache(with_segments(facts))
+        ltc_5plus=facts.ltc_count >= 5, ltc_8plus=facts.ltc_count >= 8)
+
+    def flags(t: ir.Table) -> ir.Table:
+        """The facts' flags, worked out where they are read rather than stored: register and LTC flags from
+        the packed memberships, ``housebound`` and the cohorts' ``rec_*`` from the last dates."""
+        return t.mutate(
+            **{f"reg_{n}": v for n, v in unpacked(t, register_names(), "_reg").items()},
+            **{f"ltc_{n}": v for n, v in unpacked(t, used, "_ltc").items()},
+            housebound=t[last_column("care.housebound")].notnull() | t[last_column("efi.housebound")].notnull(),
+            **{cohort_defs.recorded_column(x): t[last_column(x)].notnull() for x in cohort_defs.recorded_lists()})
+
+    # stored without the flags (about 70 of its columns): the person table is half as wide to write and read
+    narrow = ctx.cache(with_segments(flags(facts)).drop(*(set(flags(facts).columns) - set(facts.columns))))
+    facts = flags(narrow)
     return PhmResults(
         facts=facts, person=facts.select(*PERSON_COLUMNS), registers=regs, ltc=ltc, deficits=defs,
         cohorts=cohort_defs.cohorts_long(facts), care_gaps=care_gaps(facts, ctx),
-        cached=(*tables, summary, valued, people, regs, facts),
+        cached=(*tables, summary, valued, people, regs, narrow),
     )
 
