@@ -22,7 +22,7 @@ from pophealth.phm.frailty import CleggEfi, FrailtyScorer, deficits, frailty
 from pophealth.phm.multimorbidity import ltc_conditions, ltc_specs, multimorbidity
 from pophealth.phm.population import population
 from pophealth.phm.bits import membership_masks, unpacked
-from pophealth.phm.registers import register_names, register_specs, registers
+from pophealth.phm.registers import condition_dates, register_names, register_specs, registers
 from pophealth.phm.segments import with_segments
 
 VALUE_LISTS = {"sbp": "care.systolic_blood_pressure", "dbp": "care.diastolic_blood_pressure", "egfr": "care.egfr",
@@ -78,8 +78,10 @@ def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
     summary = ctx.cache(list_summary(ctx, records, summary_lists(ctx)))
     valued = ctx.cache(valued_records(ctx, list(VALUE_LISTS.values())))
     people = ctx.cache(population(ctx, summary))
-    regs = ctx.cache(registers(summary, people, ctx.index_date))
-    ltc = ltc_conditions(summary, people, ctx.index_date)
+    # each condition's diagnosis, resolved and medicine dates grouped once for its register and its LTC rules
+    dates = ctx.cache(condition_dates(summary, register_specs() + ltc_specs()))
+    regs = ctx.cache(registers(summary, people, ctx.index_date, dates))
+    ltc = ltc_conditions(summary, people, ctx.index_date, dates)
     mm = multimorbidity(ltc, ctx.index_date)
     defs = deficits(ctx, summary, valued)  # read by the risk features only: left uncached
     scorer = scorer or CleggEfi()
@@ -121,6 +123,6 @@ def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
     return PhmResults(
         facts=facts, person=facts.select(*PERSON_COLUMNS), registers=regs, ltc=ltc, deficits=defs,
         cohorts=cohort_defs.cohorts_long(facts), care_gaps=care_gaps(facts, ctx),
-        cached=(*tables, summary, valued, people, regs, narrow),
+        cached=(*tables, summary, valued, people, dates, regs, narrow),
     )
 
