@@ -32,8 +32,8 @@ def bit(t: ir.Table, prefix: str, i: int) -> ir.BooleanValue:
 
 def membership_masks(long: ir.Table, column: str, names: list[str], prefix: str) -> ir.Table:
     """One row per person in ``long``: which of ``names`` their rows' ``column`` holds, kept packed as the
-    integers ``<prefix>0, <prefix>1 ...``; ``unpacked`` reads them as flags. A wide per-person table (the PHM
-    facts) carries a few integers rather than a column per name, so it is narrower to join and to store. On an
+    integers ``<prefix>0, <prefix>1 ...``; ``unpacked`` reads them as flags. Joined into a wide per-person table
+    (the PHM facts), a few integers travel through the joins rather than a column per name. On an
     engine without a bitwise-or aggregate (PySpark through Ibis) the flags themselves, one ``any`` per name
     (``<prefix>_<name>``): ``unpacked`` reads either."""
     value = long[column]

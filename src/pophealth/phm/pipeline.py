@@ -53,9 +53,14 @@ class PhmResults:
             table.release()
 
 
-def _left(t: ir.Table, other: ir.Table) -> ir.Table:
-    joined = t.left_join(other, "person_id")
-    return joined.drop("person_id_right") if "person_id_right" in joined.columns else joined
+def _left_all(t: ir.Table, parts: tuple[ir.Table, ...]) -> ir.Table:
+    """``t`` left-joined to each part on ``person_id``, as one chain of joins and one selection: joined one at a
+    time (a selection after each join), the nested selections made the person facts slow to compile."""
+    joined = t
+    for part in parts:
+        joined = joined.left_join(part, t.person_id == part.person_id)
+    return joined.select(*[t[c] for c in t.columns],
+                         *[part[c] for part in parts for c in part.columns if c != "person_id"])
 
 
 def summary_lists(ctx: PhmContext) -> list[str]:
@@ -95,34 +100,25 @@ def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
     season_age = omop.age_on(ctx.cdm, season_end(ctx.index_date)).rename(age_season_end="value")
     used = sorted(cohort_defs.ltc_conditions_used())
     last_dates = latest_dates(ctx, records, {last_column(x): x for x in lists})
-    facts = people
-    for part in (membership_masks(regs, "register", register_names(), "_reg"),
-                 membership_masks(ltc, "condition", used, "_ltc"), mm, efi, last_dates,
-                 latest_values(ctx, valued, VALUE_LISTS), visits, season_age):
-        facts = _left(facts, part)
+    facts = _left_all(people, (membership_masks(regs, "register", register_names(), "_reg"),
+                                membership_masks(ltc, "condition", used, "_ltc"), mm, efi, last_dates,
+                                latest_values(ctx, valued, VALUE_LISTS), visits, season_age))
     fill = {"ltc_count": 0, "ltc_count_qof": 0, "cms_score": 0.0, "emergency_admissions_12m": 0,
             "ae_attendances_12m": 0}
     facts = facts.mutate(**{k: facts[k].fill_null(v) for k, v in fill.items()})
     facts = facts.mutate(
         # CMS is defined for adults (Payne 2020; PHM.md §2.2): no items are counted under 18
         cms_score=(facts.age >= CMS_MIN_AGE).ifelse(facts.cms_score, 0.0),
-        ltc_5plus=facts.ltc_count >= 5, ltc_8plus=facts.ltc_count >= 8)
-
-    def flags(t: ir.Table) -> ir.Table:
-        """The facts' flags, worked out where they are read rather than stored: register and LTC flags from
-        the packed memberships, ``housebound`` and the cohorts' ``rec_*`` from the last dates."""
-        return t.mutate(
-            **{f"reg_{n}": v for n, v in unpacked(t, register_names(), "_reg").items()},
-            **{f"ltc_{n}": v for n, v in unpacked(t, used, "_ltc").items()},
-            housebound=t[last_column("care.housebound")].notnull() | t[last_column("efi.housebound")].notnull(),
-            **{cohort_defs.recorded_column(x): t[last_column(x)].notnull() for x in cohort_defs.recorded_lists()})
-
-    # stored without the flags (about 70 of its columns): the person table is half as wide to write and read
-    narrow = ctx.cache(with_segments(flags(facts)).drop(*(set(flags(facts).columns) - set(facts.columns))))
-    facts = flags(narrow)
+        ltc_5plus=facts.ltc_count >= 5, ltc_8plus=facts.ltc_count >= 8,
+        # register and LTC flags from the packed memberships: one integer each joined, not a column per name
+        **{f"reg_{n}": v for n, v in unpacked(facts, register_names(), "_reg").items()},
+        **{f"ltc_{n}": v for n, v in unpacked(facts, used, "_ltc").items()},
+        housebound=facts[last_column("care.housebound")].notnull() | facts[last_column("efi.housebound")].notnull(),
+        **{cohort_defs.recorded_column(x): facts[last_column(x)].notnull() for x in cohort_defs.recorded_lists()})
+    facts = ctx.cache(with_segments(facts))
     return PhmResults(
         facts=facts, person=facts.select(*PERSON_COLUMNS), registers=regs, ltc=ltc, deficits=defs,
         cohorts=cohort_defs.cohorts_long(facts), care_gaps=care_gaps(facts, ctx),
-        cached=(*tables, summary, valued, people, dates, regs, narrow),
+        cached=(*tables, summary, valued, people, dates, regs, facts),
     )
 
