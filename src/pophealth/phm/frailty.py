@@ -81,7 +81,9 @@ def deficits(ctx: PhmContext, summary: ir.Table, valued: ir.Table, distinct: boo
 
 
 class FrailtyScorer(Protocol):
-    """Turns deficits into ``person_id, efi_deficits, efi_score, efi_category, efi_deficit_list``."""
+    """Turns deficits into ``person_id, efi_deficits, efi_score, efi_category, efi_deficit_list``. A scorer
+    with ``repeats_allowed = True`` is given the deficits without deduplication (a deficit met in two ways is two
+    rows); others get each person's deficits once."""
 
     name: str
 

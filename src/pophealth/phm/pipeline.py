@@ -54,8 +54,8 @@ class PhmResults:
 
 
 def _left_all(t: ir.Table, parts: tuple[ir.Table, ...]) -> ir.Table:
-    """``t`` left-joined to each part on ``person_id``, as one chain of joins and one selection: joined one at a
-    time (a selection after each join), the nested selections made the person facts slow to compile."""
+    """``t`` left-joined to each part on ``person_id``, as one chain of joins and one selection rather than a
+    selection after each join (one query level instead of nine to compile and plan)."""
     joined = t
     for part in parts:
         joined = joined.left_join(part, t.person_id == part.person_id)

@@ -19,7 +19,6 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from pophealth.phm.bits import membership_flags
 from pophealth.phm.definitions import as_date, conditions, definitions
 
 
@@ -108,8 +107,3 @@ def registers(summary: ir.Table, people: ir.Table, index_date: dt.date, dates: i
     """The register memberships of the population: ``person_id, register, first_date, last_date``
     (``dates``: see ``condition_status``)."""
     return condition_status(summary, people, register_specs(), index_date, dates).rename(register="name")
-
-
-def register_flags(registers_long: ir.Table, names: list[str] | None = None) -> ir.Table:
-    """One row per person on any register, a boolean column ``reg_<name>`` per register."""
-    return membership_flags(registers_long, "register", names or register_names(), "reg_")
