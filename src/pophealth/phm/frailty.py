@@ -15,6 +15,7 @@ from typing import Protocol
 import ibis
 import ibis.expr.types as ir
 
+from pophealth.phm.bits import membership_flags
 from pophealth.phm.context import PhmContext
 from pophealth.phm.population import FEMALE, MALE
 
@@ -69,16 +70,20 @@ def polypharmacy(ctx: PhmContext) -> ir.Table:
     return n.filter(n.medicines >= POLYPHARMACY_MEDICINES).select("person_id", deficit=ibis.literal("polypharmacy"))
 
 
-def deficits(ctx: PhmContext, summary: ir.Table, valued: ir.Table) -> ir.Table:
-    """Every deficit present per person: ``person_id, deficit`` (distinct). ``valued``: records with a plausible
-    value whose code is in an eFI value rule, at least (``events.valued_records``)."""
+def deficits(ctx: PhmContext, summary: ir.Table, valued: ir.Table, distinct: bool = True) -> ir.Table:
+    """Every deficit present per person: ``person_id, deficit``. ``valued``: records with a plausible value whose
+    code is in an eFI value rule, at least (``events.valued_records``). ``distinct=False`` leaves a deficit met
+    in two ways as two rows: a scorer that only asks whether a person has it (``CleggEfi``) is spared the
+    deduplication of two million rows."""
     parts = [t.select(person_id=t.person_id.cast(NULLABLE_ID), deficit=t.deficit)
              for t in (code_deficits(summary), value_deficits(ctx, valued), polypharmacy(ctx))]
-    return ibis.union(*parts, distinct=True)
+    return ibis.union(*parts, distinct=distinct)
 
 
 class FrailtyScorer(Protocol):
-    """Turns deficits into ``person_id, efi_deficits, efi_score, efi_category, efi_deficit_list``."""
+    """Turns deficits into ``person_id, efi_deficits, efi_score, efi_category, efi_deficit_list``. A scorer
+    with ``repeats_allowed = True`` is given the deficits without deduplication (a deficit met in two ways is two
+    rows); others get each person's deficits once."""
 
     name: str
 
@@ -90,6 +95,7 @@ class CleggEfi:
     """The original electronic Frailty Index (Clegg et al., Age Ageing 2016)."""
 
     name: str = "efi-clegg-2016"
+    repeats_allowed: bool = True  # scores deficits given more than once per person as once (see ``score``)
     min_age: int = 65
     cut_offs: tuple[tuple[float, str], ...] = ((0.12, "fit"), (0.24, "mild"), (0.36, "moderate"))
 
@@ -101,17 +107,23 @@ class CleggEfi:
         return tuple((math.floor(c * n + 1e-9), label) for c, label in self.cut_offs)
 
     def score(self, deficits: ir.Table, people: ir.Table) -> ir.Table:
+        """Deficits may repeat (a deficit met in two ways): each person's are gathered as one flag per deficit
+        (``bits.membership_flags``), so the count is of distinct deficits and the list names each once, in
+        alphabetical order."""
         eligible = people.filter(people.age >= self.min_age).select("person_id")
         # only the people scored are counted (most people are too young to have a score)
         d = deficits.filter(deficits.deficit.isin(EFI_DEFICITS)).semi_join(eligible, "person_id")
-        per = d.group_by("person_id").aggregate(n=d.deficit.nunique(), names=d.deficit.collect())
+        names = sorted(EFI_DEFICITS)
+        per = membership_flags(d, "deficit", names, "_efi_")
         t = eligible.left_join(per, "person_id").drop("person_id_right")
-        n = t.n.fill_null(0)
+        has = [t[f"_efi_{name}"].fill_null(False) for name in names]
+        n = sum((h.ifelse(1, 0) for h in has[1:]), has[0].ifelse(1, 0))
         score = (n.cast("float64") / len(EFI_DEFICITS)).round(4)
         # the cut-offs as deficit counts (4, 8, 12 of 36), so no floating-point edge decides a category
         category = ibis.cases(*[(n <= most, label) for most, label in self.boundaries()], else_="severe")
+        listed = ibis.literal(",").join([h.ifelse(name, ibis.null("string")) for h, name in zip(has, names)])
         return t.select("person_id", efi_deficits=n.cast("int64"), efi_score=score, efi_category=category,
-                        efi_deficit_list=t.names.sort().join(","))
+                        efi_deficit_list=(n > 0).ifelse(listed, ibis.null("string")))
 
 
 def frailty(deficits_long: ir.Table, people: ir.Table, scorer: FrailtyScorer | None = None) -> ir.Table:

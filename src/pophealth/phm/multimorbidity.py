@@ -25,9 +25,11 @@ def ltc_specs() -> list[dict]:
             for name, spec in conditions().items()]
 
 
-def ltc_conditions(summary: ir.Table, people: ir.Table, index_date: dt.date) -> ir.Table:
-    """``person_id, condition, first_date, last_date`` for every LTC present (counted or not)."""
-    return condition_status(summary, people, ltc_specs(), index_date).rename(condition="name")
+def ltc_conditions(summary: ir.Table, people: ir.Table, index_date: dt.date, dates: ir.Table | None = None
+                   ) -> ir.Table:
+    """``person_id, condition, first_date, last_date`` for every LTC present (counted or not); ``dates``: see
+    ``registers.condition_status``."""
+    return condition_status(summary, people, ltc_specs(), index_date, dates).rename(condition="name")
 
 
 def _catalogue(index_date: dt.date) -> pd.DataFrame:

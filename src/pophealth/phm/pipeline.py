@@ -18,11 +18,11 @@ from pophealth.phm import cohorts as cohort_defs
 from pophealth.phm.care_gaps import CARE_LISTS, care_gaps, last_column, season_end
 from pophealth.phm.context import PhmContext
 from pophealth.phm.events import coded_records, latest_dates, latest_values, list_summary, valued_records
-from pophealth.phm.frailty import FrailtyScorer, deficits, frailty
+from pophealth.phm.frailty import CleggEfi, FrailtyScorer, deficits, frailty
 from pophealth.phm.multimorbidity import ltc_conditions, ltc_specs, multimorbidity
 from pophealth.phm.population import population
-from pophealth.phm.bits import membership_flags
-from pophealth.phm.registers import register_flags, register_names, register_specs, registers
+from pophealth.phm.bits import membership_masks, unpacked
+from pophealth.phm.registers import condition_dates, register_names, register_specs, registers
 from pophealth.phm.segments import with_segments
 
 VALUE_LISTS = {"sbp": "care.systolic_blood_pressure", "dbp": "care.diastolic_blood_pressure", "egfr": "care.egfr",
@@ -53,9 +53,14 @@ class PhmResults:
             table.release()
 
 
-def _left(t: ir.Table, other: ir.Table) -> ir.Table:
-    joined = t.left_join(other, "person_id")
-    return joined.drop("person_id_right") if "person_id_right" in joined.columns else joined
+def _left_all(t: ir.Table, parts: tuple[ir.Table, ...]) -> ir.Table:
+    """``t`` left-joined to each part on ``person_id``, as one chain of joins and one selection rather than a
+    selection after each join (one query level instead of nine to compile and plan)."""
+    joined = t
+    for part in parts:
+        joined = joined.left_join(part, t.person_id == part.person_id)
+    return joined.select(*[t[c] for c in t.columns],
+                         *[part[c] for part in parts for c in part.columns if c != "person_id"])
 
 
 def summary_lists(ctx: PhmContext) -> list[str]:
@@ -78,37 +83,42 @@ def compute(ctx: PhmContext, scorer: FrailtyScorer | None = None) -> PhmResults:
     summary = ctx.cache(list_summary(ctx, records, summary_lists(ctx)))
     valued = ctx.cache(valued_records(ctx, list(VALUE_LISTS.values())))
     people = ctx.cache(population(ctx, summary))
-    regs = ctx.cache(registers(summary, people, ctx.index_date))
-    ltc = ltc_conditions(summary, people, ctx.index_date)
+    # each condition's diagnosis, resolved and medicine dates grouped once for its register and its LTC rules
+    dates = ctx.cache(condition_dates(summary, register_specs() + ltc_specs()))
+    regs = ctx.cache(registers(summary, people, ctx.index_date, dates))
+    ltc = ltc_conditions(summary, people, ctx.index_date, dates)
     mm = multimorbidity(ltc, ctx.index_date)
-    defs = ctx.cache(deficits(ctx, summary, valued))
-    efi = frailty(defs, people, scorer)
+    defs = deficits(ctx, summary, valued)  # read by the risk features only: left uncached
+    scorer = scorer or CleggEfi()
+    # a scorer that counts a repeated deficit once is spared the deduplication
+    efi = frailty(deficits(ctx, summary, valued, distinct=not getattr(scorer, "repeats_allowed", False)), people,
+                  scorer)
     lists = sorted(set(CARE_LISTS) | cohort_defs.recorded_lists())
     # emergency admissions and A&E attendances (omop.emergency_admissions, omop.emergency_attendances) in one pass
     visits = omop.emergency_visit_counts(ctx.cdm, ctx.days_before(365), ctx.index_date).rename(
         emergency_admissions_12m="admissions", ae_attendances_12m="attendances")
     season_age = omop.age_on(ctx.cdm, season_end(ctx.index_date)).rename(age_season_end="value")
-    facts = people
     used = sorted(cohort_defs.ltc_conditions_used())
-    ltc_flags = membership_flags(ltc, "condition", used, "ltc_")
     last_dates = latest_dates(ctx, records, {last_column(x): x for x in lists})
-    for part in (register_flags(regs), ltc_flags, mm, efi, last_dates, latest_values(ctx, valued, VALUE_LISTS),
-                 visits, season_age):
-        facts = _left(facts, part)
-    fill = {f"reg_{n}": False for n in register_names()} | {f"ltc_{c}": False for c in used} | {
-        "ltc_count": 0, "ltc_count_qof": 0, "cms_score": 0.0, "emergency_admissions_12m": 0, "ae_attendances_12m": 0}
+    facts = _left_all(people, (membership_masks(regs, "register", register_names(), "_reg"),
+                                membership_masks(ltc, "condition", used, "_ltc"), mm, efi, last_dates,
+                                latest_values(ctx, valued, VALUE_LISTS), visits, season_age))
+    fill = {"ltc_count": 0, "ltc_count_qof": 0, "cms_score": 0.0, "emergency_admissions_12m": 0,
+            "ae_attendances_12m": 0}
     facts = facts.mutate(**{k: facts[k].fill_null(v) for k, v in fill.items()})
     facts = facts.mutate(
         # CMS is defined for adults (Payne 2020; PHM.md §2.2): no items are counted under 18
         cms_score=(facts.age >= CMS_MIN_AGE).ifelse(facts.cms_score, 0.0),
         ltc_5plus=facts.ltc_count >= 5, ltc_8plus=facts.ltc_count >= 8,
+        # register and LTC flags from the packed memberships: one integer each joined, not a column per name
+        **{f"reg_{n}": v for n, v in unpacked(facts, register_names(), "_reg").items()},
+        **{f"ltc_{n}": v for n, v in unpacked(facts, used, "_ltc").items()},
         housebound=facts[last_column("care.housebound")].notnull() | facts[last_column("efi.housebound")].notnull(),
-        **{cohort_defs.recorded_column(x): facts[last_column(x)].notnull() for x in cohort_defs.recorded_lists()},
-    )
+        **{cohort_defs.recorded_column(x): facts[last_column(x)].notnull() for x in cohort_defs.recorded_lists()})
     facts = ctx.cache(with_segments(facts))
     return PhmResults(
         facts=facts, person=facts.select(*PERSON_COLUMNS), registers=regs, ltc=ltc, deficits=defs,
         cohorts=cohort_defs.cohorts_long(facts), care_gaps=care_gaps(facts, ctx),
-        cached=(*tables, summary, valued, people, regs, defs, facts),
+        cached=(*tables, summary, valued, people, dates, regs, facts),
     )
 

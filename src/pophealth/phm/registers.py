@@ -19,7 +19,6 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from pophealth.phm.bits import membership_flags
 from pophealth.phm.definitions import as_date, conditions, definitions
 
 
@@ -45,17 +44,45 @@ def register_names() -> list[str]:
     return [s["name"] for s in register_specs()]
 
 
+def condition_dates(summary: ir.Table, specs: list[dict[str, Any]]) -> ir.Table:
+    """``person_id, name, first_date, last_date, resolved_date, rx_date`` for each person with a diagnosis of
+    each spec: the first and last diagnosis, the last resolved code and the last issue of the spec's medicine
+    (null when none). One spec name may come twice (a condition's register and its LTC) only with the same
+    diagnosis and resolved lists, so both rule sets can be applied to one grouping (``condition_status``); the
+    medicine list is the one either names."""
+    merged: dict[str, dict[str, Any]] = {}
+    for s in specs:
+        m = merged.setdefault(s["name"], {"name": s["name"], "lists": s["lists"], "resolved": s.get("resolved"),
+                                          "prescribed": s.get("prescribed")})
+        rx = s.get("prescribed")
+        if (m["lists"], m["resolved"]) != (s["lists"], s.get("resolved")) or (
+                rx and m["prescribed"] and rx != m["prescribed"]):
+            raise ValueError(f"two specs named {s['name']!r} with different lists")
+        m["prescribed"] = m["prescribed"] or rx
+    unique = list(merged.values())
+    lists = pd.DataFrame([(s["name"], lid, "dx") for s in unique for lid in s["lists"]]
+                         + [(s["name"], s["resolved"], "res") for s in unique if s.get("resolved")]
+                         + [(s["name"], s["prescribed"], "rx") for s in unique if s.get("prescribed")],
+                         columns=["name", "list_id", "role"])
+    mapping = ibis.memtable(lists)
+    hits = summary.join(mapping, "list_id")
+    dx = hits.filter(hits.role == "dx").group_by(["person_id", "name"]).aggregate(
+        first_date=hits.first_date.min(), last_date=hits.last_date.max())
+    res = hits.filter(hits.role == "res").group_by(["person_id", "name"]).aggregate(resolved_date=hits.last_date.max())
+    rx = hits.filter(hits.role == "rx").group_by(["person_id", "name"]).aggregate(rx_date=hits.last_date.max())
+    return (dx.left_join(res, ["person_id", "name"]).drop("person_id_right", "name_right")
+            .left_join(rx, ["person_id", "name"]).drop("person_id_right", "name_right"))
+
+
 def condition_status(summary: ir.Table, people: ir.Table, specs: list[dict[str, Any]],
-                     index_date: dt.date) -> ir.Table:
+                     index_date: dt.date, dates: ir.Table | None = None) -> ir.Table:
     """``person_id, name, first_date, last_date`` for each person meeting each spec's rules.
 
     Spec keys: ``lists``, ``resolved``, ``min_age``, ``since``, and ``first_within_days`` (first recorded
-    no more than that many days before the index date).
+    no more than that many days before the index date). ``dates``: ``condition_dates`` of these specs' lists
+    (of these specs and others), when already worked out; a spec only uses its medicine if it has a
+    ``prescribed`` rule.
     """
-    lists = pd.DataFrame([(s["name"], lid, "dx") for s in specs for lid in s["lists"]]
-                         + [(s["name"], s["resolved"], "res") for s in specs if s.get("resolved")]
-                         + [(s["name"], s["prescribed"], "rx") for s in specs if s.get("prescribed")],
-                         columns=["name", "list_id", "role"])
     # no nulls in the rule table (engines convert nullable pandas columns differently): an open rule is
     # age 0 or a date before any record
     rules = pd.DataFrame([(s["name"], int(s.get("min_age") or 0), s.get("since") or NO_LIMIT,
@@ -65,17 +92,9 @@ def condition_status(summary: ir.Table, people: ir.Table, specs: list[dict[str, 
                            index_date - dt.timedelta(days=int(s.get("prescribed_within_days") or 1) - 1))
                           for s in specs], columns=["name", "min_age", "since", "first_from", "needs_rx", "rx_from"])
     rules = rules.astype({"since": "datetime64[s]", "first_from": "datetime64[s]", "rx_from": "datetime64[s]"})
-    mapping = ibis.memtable(lists)
-    hits = summary.join(mapping, "list_id")
-    dx = hits.filter(hits.role == "dx").group_by(["person_id", "name"]).aggregate(
-        first_date=hits.first_date.min(), last_date=hits.last_date.max())
-    res = hits.filter(hits.role == "res").group_by(["person_id", "name"]).aggregate(resolved_date=hits.last_date.max())
-    rx = hits.filter(hits.role == "rx").group_by(["person_id", "name"]).aggregate(rx_date=hits.last_date.max())
     rule = ibis.memtable(rules)
-    t = (dx.left_join(res, ["person_id", "name"]).drop("person_id_right", "name_right")
-         .left_join(rx, ["person_id", "name"]).drop("person_id_right", "name_right")
-         .join(rule, "name")
-         .join(people.select("person_id", "age"), "person_id"))
+    dated = condition_dates(summary, specs) if dates is None else dates
+    t = dated.join(rule, "name").join(people.select("person_id", "age"), "person_id")
     keep = (t.resolved_date.isnull() | (t.last_date > t.resolved_date))
     keep &= t.age >= t.min_age
     keep &= t.last_date >= t.since.cast("date")
@@ -84,11 +103,7 @@ def condition_status(summary: ir.Table, people: ir.Table, specs: list[dict[str, 
     return t.filter(keep).select("person_id", "name", "first_date", "last_date")
 
 
-def registers(summary: ir.Table, people: ir.Table, index_date: dt.date) -> ir.Table:
-    """The register memberships of the population: ``person_id, register, first_date, last_date``."""
-    return condition_status(summary, people, register_specs(), index_date).rename(register="name")
-
-
-def register_flags(registers_long: ir.Table, names: list[str] | None = None) -> ir.Table:
-    """One row per person on any register, a boolean column ``reg_<name>`` per register."""
-    return membership_flags(registers_long, "register", names or register_names(), "reg_")
+def registers(summary: ir.Table, people: ir.Table, index_date: dt.date, dates: ir.Table | None = None) -> ir.Table:
+    """The register memberships of the population: ``person_id, register, first_date, last_date``
+    (``dates``: see ``condition_status``)."""
+    return condition_status(summary, people, register_specs(), index_date, dates).rename(register="name")
