@@ -42,6 +42,8 @@ class Settings(BaseModel):
     disclosure_round: int = Field(5, ge=1, description="rounding base for public counts")
     assets: Path | None = Field(None, description="NHS.UK frontend dist/nhsuk folder")
     model_threads: int = Field(1, ge=1, description="threads for fitting the risk models")
+    web_threads: int | None = Field(None, ge=1, description="threads the web server runs blocking work on "
+                                    "(default: 4 per core)")
     reference: Path = Field(Path("../shared/reference"), description="reference cases (tests, code-list builds)")
     shared: Path = Field(Path("../shared"), description="the shared folder beside the checkout")
     new_password: SecretStr | None = Field(None, description="password for `users add`/`users reset`")

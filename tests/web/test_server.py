@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import re
 import signal
 import socket
@@ -11,9 +12,12 @@ import sys
 import time
 
 import httpx
+import pytest
+from fastapi.testclient import TestClient
 
 from pophealth.access.users import add_user
 from pophealth.warehouse import connect
+from pophealth.web.app import create_app
 from pophealth.web.server import settle_heap
 from tests.auth_support import PASSWORD
 
@@ -64,3 +68,20 @@ def test_serve_answers_then_stops_cleanly_and_releases_the_warehouse(tmp_path):
     assert f"http://127.0.0.1:{port}/" in out
     assert not db.with_name("w.duckdb.wal").exists()  # closed, not abandoned: the log was checkpointed
     connect(db).close()  # and the lock released: another process can open the warehouse
+
+
+@pytest.mark.parametrize("threads", [None, 3])
+def test_the_web_server_runs_blocking_work_on_the_set_number_of_threads(tmp_path, threads):
+    """``POPHEALTH_WEB_THREADS`` (default 4 per core) bounds the worker threads of the running app."""
+    import anyio.to_thread
+
+    from pophealth.settings import Settings
+    from pophealth.web.app import WEB_THREADS_PER_CORE
+
+    app = create_app(tmp_path / "w.duckdb", settings=Settings(web_threads=threads))
+    try:
+        with TestClient(app) as client:
+            limit = client.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)
+    finally:
+        app.state.con.close()
+    assert limit == (threads or WEB_THREADS_PER_CORE * os.cpu_count())
