@@ -201,7 +201,7 @@ def to_rows(chosen: pd.DataFrame | list[Record], worklist: Worklist, *, identify
         o = done.get(pid)
         return {"nhs_number": i.nhs_number_display if i else None, "name": i.name if i else None,
                 "birth_date": i.birth_date if i else None,
-                "outcome": f"{o.label} by {o.username} on {o.recorded_at:%Y-%m-%d}" if o else None}
+                "outcome": outcome_text(o) if o else None}
 
     # built without validation: every value is converted to the field's type here, and a page builds fifty
     return [WorklistRow.model_construct(
@@ -211,6 +211,11 @@ def to_rows(chosen: pd.DataFrame | list[Record], worklist: Worklist, *, identify
         imd_decile=int(r["imd_decile"]) if pd.notna(r["imd_decile"]) else None,
         values=list(r[SHOWN]) if SHOWN in r else [fmt(r) for _, fmt in worklist.columns])
         for r in (records(chosen) if isinstance(chosen, pd.DataFrame) else chosen)]
+
+
+def outcome_text(outcome: Outcome) -> str:
+    """A latest outcome as a worklist shows it: "Contacted by jo on 2026-04-02"."""
+    return f"{outcome.label} by {outcome.username} on {outcome.recorded_at:%Y-%m-%d}"
 
 
 def records(frame: pd.DataFrame) -> list[Record]:

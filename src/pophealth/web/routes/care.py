@@ -11,8 +11,9 @@ import csv
 import datetime as dt
 import io
 import re
+import functools
 from collections.abc import Callable
-from typing import NamedTuple
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -29,7 +30,8 @@ from pophealth.care.outcomes import OUTCOMES, Outcome, latest_outcomes, record_o
 from pophealth.care.results import Runs, latest_runs, no_run_reason, scope_part
 from pophealth.care.scope import NOT_FOUND, CareScope, require_in_scope
 from pophealth.care.summary import PersonSummary, person_summary
-from pophealth.care.worklists import SORTS, WORKLISTS, Record, Worklist, WorklistRow, get_worklist, selection, to_rows
+from pophealth.care.worklists import (SORTS, WORKLISTS, Record, Worklist, WorklistRow, get_worklist, outcome_text,
+                                      selection, to_rows)
 from pophealth.errors import NotFoundError
 from pophealth.paging import Window, window
 from pophealth.web.holes import Holed, hole
@@ -217,14 +219,19 @@ def _outcomes(request: Request, con, runs: Runs, scope: CareScope, ids: list[int
     return {p: latest[p] for p in ids if p in latest}
 
 
+def _identities_and_outcomes(request: Request, con, runs: Runs | None, scope: CareScope,  # noqa: ANN001
+                             chosen: list[Record]) -> tuple[dict[int, Identity], dict[int, Outcome]]:
+    """These people's identities (read from the identity store for this view) and latest outcomes."""
+    ids = [int(r["person_id"]) for r in chosen]
+    return identities(_store(request), ids), _outcomes(request, con, runs, scope, ids) if runs and ids else {}
+
+
 def _identified_rows(request: Request, con, runs: Runs | None, scope: CareScope, chosen: list[Record],
                      worklist) -> tuple[list[WorklistRow], list[Identity]]:
-    """A page's rows with identities (read from the identity store for this view) and outcomes."""
-    ids = [int(r["person_id"]) for r in chosen]
-    known = identities(_store(request), ids)
-    done = _outcomes(request, con, runs, scope, ids) if runs and ids else {}
+    """A list's rows with identities and outcomes, and the identities shown."""
+    known, done = _identities_and_outcomes(request, con, runs, scope, chosen)
     rows = to_rows(chosen, worklist, identify=True, identities=known, outcomes=done)
-    return rows, [known[p] for p in ids if p in known]
+    return rows, [known[p] for p in (int(r["person_id"]) for r in chosen) if p in known]
 
 
 def _risk_note(runs: Runs | None, needs: str | None) -> str | None:
@@ -243,7 +250,8 @@ def _risk_note(runs: Runs | None, needs: str | None) -> str | None:
     return note
 
 
-class _WorklistView(NamedTuple):
+@dataclass
+class _WorklistView:
     """One view of a worklist page: what was chosen and shown (its audit row and disclosure log are written)."""
 
     worklist: Worklist
@@ -253,7 +261,15 @@ class _WorklistView(NamedTuple):
     runs: Runs | None
     why: str | None
     part: Window
-    rows: list[WorklistRow]
+    people: list[Record]  # the page's people
+    known: dict[int, Identity]  # their identities, read for this view
+    done: dict[int, Outcome]  # their latest outcomes
+
+    @functools.cached_property
+    def rows(self) -> list[WorklistRow]:
+        """The page's display rows (the JSON twin, and the layout when it is rendered; a browser's view fills
+        the layout's holes straight from ``people``, ``known`` and ``done``)."""
+        return to_rows(self.people, self.worklist, identify=True, identities=self.known, outcomes=self.done)
 
 
 def _worklist_view(request: Request, name: str) -> _WorklistView:
@@ -262,21 +278,23 @@ def _worklist_view(request: Request, name: str) -> _WorklistView:
     with warehouse(request) as con:
         worklist, q, chosen, practices, runs, why = _chosen(request, con, scope, name)
         part = window(len(chosen), page_number(request.query_params.get("page", "")), WORKLIST_PAGE_SIZE)
-        rows, shown = _identified_rows(request, con, runs, scope, chosen[part.start:part.stop], worklist)
+        people = chosen[part.start:part.stop]
+        known, done = _identities_and_outcomes(request, con, runs, scope, people)
+        shown = [known[p] for p in (int(r["person_id"]) for r in people) if p in known]
         _audit(request, con, scope, detail=f"worklist {worklist.name}; {len(chosen)} rows; page {part.number} of "
                f"{part.pages}, rows {part.first} to {part.last}" + (f"; {why}" if why else "") + _disclose(request, shown))
-    return _WorklistView(worklist, q, chosen, practices, runs, why, part, rows)
+    return _WorklistView(worklist, q, chosen, practices, runs, why, part, people, known, done)
 
 
 def _worklist_context(request: Request, view: _WorklistView, rows_html: str = "") -> WorklistPage:
-    worklist, q, chosen, practices, runs, why, part, rows = view
+    worklist, q, practices, runs, why, part = view.worklist, view.q, view.practices, view.runs, view.why, view.part
     query = urlencode({k: v for k, v in q.items() if v})
     base = f"/care/worklists/{worklist.name}?"
     recorded = request.query_params.get("recorded", "")
     return WorklistPage(
         title=worklist.title, breadcrumbs=[HOME, CARE], name=worklist.name, description=worklist.description,
         scope=str(_scope(request)), as_of=str(runs.index_date) if runs else None, no_run=why,
-        headings=[h for h, _ in worklist.columns], rows=rows, filters=q,
+        headings=[h for h, _ in worklist.columns], rows=view.rows, filters=q,
         **paged(part, lambda n: base + urlencode({**{k: v for k, v in q.items() if v}, "page": n})),
         practices=practices, sorts={k: v[0] for k, v in SORTS.items()}, outcomes=OUTCOMES,
         csv_href=f"/care/worklists/{worklist.name}/csv" + (f"?{query}" if query else ""),
@@ -303,12 +321,15 @@ def _worklist_html(request: Request, linked: Callable[[WorklistPage], WorklistPa
     holed = request.app.state.cache.get("care worklist page", key, None, layout, size=WORKLIST_PAGES_KEPT) \
         if view.runs else layout()
     values = view_values(request) | {("back", None): f"?{request.url.query}" if request.url.query else ""}
-    for r in view.rows:
-        values |= {("label", r.person_id): r.name or f"{IDENTIFIER_LABEL} {r.display_id}",
-                   ("nhs_number", r.person_id): r.nhs_number or "Not held",
-                   ("birth_date", r.person_id): str(r.birth_date) if r.birth_date else "Not held",
-                   ("outcome", r.person_id): r.outcome or "None recorded",
-                   ("short_name", r.person_id): r.name or r.display_id}
+    for r in view.people:  # the values ``to_rows`` would give, without building the rows
+        pid, display = int(r["person_id"]), str(r["identifier"])
+        i, o = view.known.get(pid), view.done.get(pid)
+        name = i.name if i else None
+        values |= {("label", pid): name or f"{IDENTIFIER_LABEL} {display}",
+                   ("nhs_number", pid): (i.nhs_number_display if i else None) or "Not held",
+                   ("birth_date", pid): str(i.birth_date) if i and i.birth_date else "Not held",
+                   ("outcome", pid): outcome_text(o) if o else "None recorded",
+                   ("short_name", pid): name or display}
     return HTMLResponse(holed.fill(values))
 
 
