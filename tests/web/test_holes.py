@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from pophealth.web.holes import fill, hole
+from pophealth.web.holes import Holed, hole
 
 
 @given(st.dictionaries(st.tuples(st.sampled_from(["name", "nhs_number", "csrf_token"]),
@@ -17,18 +17,18 @@ from pophealth.web.holes import fill, hole
 def test_every_hole_gets_its_own_value_escaped_and_the_markup_around_is_kept(values, between):
     markup = "".join(f"<td>{escape(between)}</td>{hole(kind, whose)}" for kind, whose in values)
     expected = "".join(f"<td>{escape(between)}</td>{escape(values[(kind, whose)])}" for kind, whose in values)
-    assert fill(markup, values) == expected
+    assert Holed(markup).fill(values) == expected
 
 
 def test_a_hole_without_a_value_is_an_error_never_output():
     with pytest.raises(KeyError):
-        fill(f"<p>{hole('name', 7)}</p>", {("name", 8): "Ann"})
+        Holed(f"<p>{hole('name', 7)}</p>").fill({("name", 8): "Ann"})
 
 
 def test_text_that_looks_like_a_hole_is_left_as_it_is():
     """A mark carries a random per-process token: loaded text made to look like one is not a hole."""
     fake = "\ue000" + "0" * 16 + "name:1\ue001"
-    assert fill(f"<p>{fake}</p>", {("name", 1): "Ann"}) == f"<p>{fake}</p>"
+    assert Holed(f"<p>{fake}</p>").fill({("name", 1): "Ann"}) == f"<p>{fake}</p>"
 
 
 @pytest.mark.parametrize("kind", ["Name", "nhs-number", "", "a b"])

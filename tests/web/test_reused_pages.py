@@ -1,4 +1,4 @@
-"""Reused pages (``pages.reused_page``): rendered once for everyone of a role, never another user's own page,
+"""Reused pages (``reuse.reused_page``): rendered once for everyone of a role, never another user's own page,
 each visitor's name and form token put in per request, nothing served after a write or the recheck time."""
 
 from __future__ import annotations

@@ -72,11 +72,10 @@ def test_serve_answers_then_stops_cleanly_and_releases_the_warehouse(tmp_path):
 
 @pytest.mark.parametrize("threads", [None, 3])
 def test_the_web_server_runs_blocking_work_on_the_set_number_of_threads(tmp_path, threads):
-    """``POPHEALTH_WEB_THREADS`` (default 4 per core) bounds the worker threads of the running app."""
+    """``POPHEALTH_WEB_THREADS`` (default 4 per core, docs/deployment.md) bounds the running app's worker threads."""
     import anyio.to_thread
 
     from pophealth.settings import Settings
-    from pophealth.web.app import WEB_THREADS_PER_CORE
 
     app = create_app(tmp_path / "w.duckdb", settings=Settings(web_threads=threads))
     try:
@@ -84,4 +83,4 @@ def test_the_web_server_runs_blocking_work_on_the_set_number_of_threads(tmp_path
             limit = client.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)
     finally:
         app.state.con.close()
-    assert limit == (threads or WEB_THREADS_PER_CORE * os.cpu_count())
+    assert limit == (threads or 4 * os.cpu_count())

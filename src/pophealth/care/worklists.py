@@ -196,16 +196,9 @@ def to_rows(chosen: pd.DataFrame | list[Record], worklist: Worklist, *, identify
     known = (identities or {}) if identify else {}
     done = (outcomes or {}) if identify else {}
 
-    def who(pid: int) -> dict:
-        i = known.get(pid)
-        o = done.get(pid)
-        return {"nhs_number": i.nhs_number_display if i else None, "name": i.name if i else None,
-                "birth_date": i.birth_date if i else None,
-                "outcome": outcome_text(o) if o else None}
-
     # built without validation: every value is converted to the field's type here, and a page builds fifty
     return [WorklistRow.model_construct(
-        person_id=int(r["person_id"]) if identify else None, **who(int(r["person_id"])),
+        person_id=int(r["person_id"]) if identify else None, **identified(int(r["person_id"]), known, done),
         display_id=str(r["identifier"]) if identify else display_pseudonym(int(r["person_id"])),
         age=int(r["age"]), sex=str(r["sex"]), practice_code=str(r["practice_code"]),
         imd_decile=int(r["imd_decile"]) if pd.notna(r["imd_decile"]) else None,
@@ -213,9 +206,13 @@ def to_rows(chosen: pd.DataFrame | list[Record], worklist: Worklist, *, identify
         for r in (records(chosen) if isinstance(chosen, pd.DataFrame) else chosen)]
 
 
-def outcome_text(outcome: Outcome) -> str:
-    """A latest outcome as a worklist shows it: "Contacted by jo on 2026-04-02"."""
-    return f"{outcome.label} by {outcome.username} on {outcome.recorded_at:%Y-%m-%d}"
+def identified(person_id: int, identities: Mapping[int, Identity], outcomes: Mapping[int, Outcome]) -> dict[str, Any]:
+    """A worklist row's identity and outcome fields for one person (None where not held or none recorded):
+    the display rows' (``to_rows``) and the holes a browser's view fills (``web.routes.care``)."""
+    i, o = identities.get(person_id), outcomes.get(person_id)
+    return {"nhs_number": i.nhs_number_display if i else None, "name": i.name if i else None,
+            "birth_date": i.birth_date if i else None,
+            "outcome": f"{o.label} by {o.username} on {o.recorded_at:%Y-%m-%d}" if o else None}
 
 
 def records(frame: pd.DataFrame) -> list[Record]:

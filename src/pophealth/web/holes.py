@@ -40,11 +40,6 @@ class Holed:
         self._holes: list[Key] = [(kind, int(whose) if whose is not None else None)
                                   for kind, whose in zip(parts[1::3], parts[2::3])]
 
-    @property
-    def holes(self) -> list[Key]:
-        """Every hole, in order (a hole may appear more than once)."""
-        return list(self._holes)
-
     def fill(self, values: Mapping[Key, str]) -> Markup:
         """The markup with every hole replaced by its value, escaped. Raises ``KeyError`` naming a hole without
         a value: a page is never sent with a hole in it."""
@@ -53,7 +48,3 @@ class Holed:
             pieces += (escape(values[key]), text)
         return Markup("".join(pieces))
 
-
-def fill(markup: str, values: Mapping[Key, str]) -> Markup:
-    """``Holed(markup).fill(values)``, for markup filled once."""
-    return Holed(markup).fill(values)

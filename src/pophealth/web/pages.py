@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import secrets
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -17,12 +16,11 @@ from typing import Any, Literal, TypeVar
 import duckdb
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from markupsafe import escape
 from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from pophealth import paging
-from pophealth.web.holes import Holed, Key, hole
+from pophealth.web.reuse import reused_hit, reused_page
 
 T = TypeVar("T")
 Role = Literal["public", "analyst", "action_lead", "care_team", "admin"]
@@ -319,110 +317,6 @@ def _context_model(builder: Callable[..., PageContext]) -> type[PageContext]:
 def _tag(path: str) -> str:
     first = path.strip("/").split("/")[0]
     return first or "home"
-
-
-# Reused pages are rendered with these marks where the visitor's own name and form token go, and the marks
-# are replaced per request (random per process, so no loaded text can contain them).
-NAME_MARK = f"\ue000name-{secrets.token_hex(8)}\ue001"
-CSRF_MARK = f"\ue000csrf-{secrets.token_hex(8)}\ue001"
-REUSED = "rendered page"
-REUSED_PAGES = 256
-_PERSONAL = object()  # the shared entry of a page whose builder read who the visitor is
-
-
-@dataclass(frozen=True)
-class ShownUser:
-    """What a reused page's template may show of the signed-in user: the role, and a mark for the name.
-    Templates read nothing else of ``user`` (``tests/web/test_reused_pages.py`` checks every template)."""
-
-    role: str
-    display_name: str = NAME_MARK
-
-
-class WatchedUser:
-    """The signed-in user as a reusable page's builder sees it. The page is shared by everyone of the same
-    role unless the builder reads anything but the role (a username for an edit right, a practice); then it
-    is kept for that user alone."""
-
-    def __init__(self, user: Any) -> None:
-        object.__setattr__(self, "_user", user)
-        object.__setattr__(self, "personal", False)
-
-    def __getattr__(self, attribute: str) -> Any:
-        if attribute != "role":
-            object.__setattr__(self, "personal", True)
-        return getattr(object.__getattribute__(self, "_user"), attribute)
-
-
-def _reused_key(request: Request) -> tuple:
-    user = getattr(request.state, "user", None)
-    return (request.url.path, request.url.query, user.role if user else None)  # None: not signed in
-
-
-def _personalised(request: Request, body: str) -> HTMLResponse:
-    """A reused page with the visitor's own name and form token in place of the marks."""
-    user = getattr(request.state, "user", None)
-    name = str(escape(user.display_name)) if user else ""
-    csrf = str(escape(getattr(request.state, "csrf_token", "")))
-    return HTMLResponse(body.replace(NAME_MARK, name).replace(CSRF_MARK, csrf))
-
-
-def reused_hit(request: Request) -> HTMLResponse | None:
-    """The page as rendered moments ago for this address and role (or this user), or None. Never works
-    anything out: safe on the event loop."""
-    cache, key = request.app.state.cache, _reused_key(request)
-    body = cache.peek(REUSED, key)
-    if body is _PERSONAL:
-        body = cache.peek(REUSED, (*key, request.state.user.username))
-    return _personalised(request, body) if body is not None else None
-
-
-def reused_page(request: Request, template: str, build: Callable[[], PageContext]) -> HTMLResponse:
-    """The page as rendered moments ago for the same address, role (and, if its builder asked who the visitor
-    is, the same user), else built and rendered now.
-
-    Board members, officers and the public read the same pages many times a minute while they change a few
-    times a day; rendering is most of a page's cost. A rendered page is a remembered answer of the app's
-    cache: served until the next write the app knows of (``DataCache.bump``) and ``recheck_seconds`` at most,
-    the rule every remembered answer follows. The visitor's own name and form token are put in per request.
-    """
-    hit = reused_hit(request)
-    if hit is not None:
-        return hit
-    cache, key = request.app.state.cache, _reused_key(request)
-    user = getattr(request.state, "user", None)
-    stamp = cache.stamp()
-    watched = WatchedUser(user) if user else None
-    request.state.user = watched
-    try:
-        context = build()
-    finally:
-        request.state.user = user
-    body = request.app.state.jinja.get_template(template).render(
-        page=context, request=request, nav=request.app.state.nav,
-        user=ShownUser(user.role) if user else None, csrf_token=CSRF_MARK)
-    if watched is not None and watched.personal:
-        cache.remember(REUSED, key, _PERSONAL, stamp, size=REUSED_PAGES)
-        key = (*key, user.username)
-    cache.remember(REUSED, key, body, stamp, size=REUSED_PAGES)
-    return _personalised(request, body)
-
-
-def holed_page(request: Request, template: str, context: PageContext) -> Holed:
-    """The page rendered with holes for the visitor's name and form token (``view_values`` fills them), and
-    whatever holes the context's own markup carries: a page rendered once for everyone who may see it alike,
-    and filled per view (``web.holes``)."""
-    user = getattr(request.state, "user", None)
-    return Holed(request.app.state.jinja.get_template(template).render(
-        page=context, request=request, nav=request.app.state.nav,
-        user=ShownUser(user.role, display_name=hole("user_name")) if user else None, csrf_token=hole("csrf_token")))
-
-
-def view_values(request: Request) -> dict[Key, str]:
-    """The visitor's own values for a holed page's name and form token holes."""
-    user = getattr(request.state, "user", None)
-    return {("user_name", None): user.display_name if user else "",
-            ("csrf_token", None): getattr(request.state, "csrf_token", "")}
 
 
 def render(request: Request, template: str, context: PageContext, status_code: int = 200) -> HTMLResponse:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pandas as pd
-from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -25,26 +24,26 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from pophealth.cells import csv_row
-from pophealth.care.identity_store import Identity, identities, record_disclosure, store_path
-from pophealth.care.outcomes import OUTCOMES, Outcome, latest_outcomes, record_outcome
-from pophealth.care.results import Runs, latest_runs, no_run_reason, scope_part
+from pophealth.care.identity_store import Identity, identities
+from pophealth.care.outcomes import OUTCOMES, Outcome, record_outcome
+from pophealth.care.results import Runs, scope_part
 from pophealth.care.scope import NOT_FOUND, CareScope, require_in_scope
 from pophealth.care.summary import PersonSummary, person_summary
-from pophealth.care.worklists import (SORTS, WORKLISTS, Record, Worklist, WorklistRow, get_worklist, outcome_text,
-                                      selection, to_rows)
+from pophealth.care.worklists import (SORTS, WORKLISTS, Record, Worklist, WorklistRow, get_worklist, identified,
+                                      to_rows)
 from pophealth.errors import NotFoundError
 from pophealth.paging import Window, window
 from pophealth.web.holes import Holed, hole
-from pophealth.web.pages import (Crumb, PageContext, Paged, population_content, warehouse, Routes, action, holed_page,
-                                 page, paged, page_number, view_values, whole_number)
+from pophealth.web.pages import (Crumb, PageContext, Paged, warehouse, Routes, action, page,
+                                 paged, page_number, whole_number)
+from pophealth.web.reuse import holed_page, view_values
+from pophealth.web.routes.care_requests import (SOURCE, SOURCE_NO_RUN, audit_view, database_of, disclose, identities_and_outcomes,
+                                               identity_store_of, no_run_of, runs_of, scope_of, selection_of, source_of)
 
 routes = Routes()  # this module's pages and actions, added to the app by register()
 
 HOME = Crumb(text="Home", href="/")
 CARE = Crumb(text="My worklists", href="/care")
-SOURCE = ("Population health run {run} (index date {as_of}) and the latest risk model runs, from the "
-          "patient-level records in the warehouse; every view is audited")
-SOURCE_NO_RUN = "Patient-level records in the warehouse (OMOP CDM); every view is audited"
 IDENTIFIER_LABEL = "Record identifier"
 # The practice-system import layout (docs/methods/care-team-views.md): one NHS number per line, ten digits,
 # no spaces, no header, CRLF line ends.
@@ -81,7 +80,7 @@ class WorklistPage(PageContext, Paged):
     identifier_label: str = IDENTIFIER_LABEL
     headings: list[str]
     rows: list[WorklistRow]  # this page's people (``WORKLIST_PAGE_SIZE`` at most)
-    rows_html: str = Field(default="", exclude=True)  # their table rows, for this view (``_rows_html``)
+    rows_html: str = Field(default="", exclude=True)  # their table rows with holes (``_worklist_html``)
     filters: dict[str, str]
     practices: list[str]
     sorts: dict[str, str]
@@ -97,78 +96,27 @@ class PersonPage(PageContext):
     person: PersonSummary
 
 
-def _scope(request: Request) -> CareScope:
-    return CareScope.parse(request.state.user.scope)
-
-
-def _database(request: Request) -> str:
-    """The app's warehouse file: part of the key of the scopes' stored results in the app's cache."""
-    return str(request.app.state.db)
-
-
-def _runs(request: Request, con) -> Runs | None:  # noqa: ANN001 - a warehouse cursor
-    """The latest runs (``care.results.latest_runs``), remembered like a data version: asked again after any
-    write or a second at most. Runs are not about any one person: which runs exist, not what they hold."""
-    content = population_content(request)
-    return request.app.state.cache.remembered("care runs", content, lambda: latest_runs(con, content))
-
-
-def _no_run(request: Request, con) -> str:  # noqa: ANN001 - a warehouse cursor
-    """Why there are no runs to show (``care.results.no_run_reason``), remembered as ``_runs`` is."""
-    content = population_content(request)
-    return request.app.state.cache.remembered("care no run", content, lambda: no_run_reason(con, content))
-
-
-def _selection(request: Request, con, runs: Runs, scope: CareScope, worklist, **filters) -> list[Record]:
-    """``care.worklists.selection`` with the app's cache."""
-    return selection(con, runs, scope, worklist, database=_database(request), cache=request.app.state.cache, **filters)
-
-
-def _store(request: Request) -> Path | None:
-    """The identity store beside the app's warehouse file (None for an in-memory warehouse)."""
-    db = Path(str(request.app.state.db))
-    return store_path(db) if str(db) != ":memory:" else None
-
-
-def _disclose(request: Request, shown: list[Identity]) -> str:
-    """Log the identifiers a view shows (identity store) and say how many in the audit detail."""
-    record_disclosure(_store(request), request.state.user.username, request.url.path, shown)
-    return f"; identifiers shown for {len(shown)} people (NHS numbers in the disclosure log)" if shown else \
-        "; no identifiers shown"
-
-
-def _audit(request: Request, con, scope: CareScope, *, person_id: int | None = None, detail: str | None = None) -> None:
-    """Append the read to the audit log (group commit with other readers: ``access.audit.AuditWriter``); the
-    row is committed before the page is answered."""
-    request.app.state.audit.record(request.state.user, method=request.method, route=request.url.path,
-                                   person_id=person_id, scope=str(scope), detail=detail)
-
-
-def _source(runs: Runs | None) -> str:
-    return SOURCE.format(run=runs.phm_run, as_of=runs.index_date) if runs else SOURCE_NO_RUN
-
-
 def _care_home(request: Request) -> CareHome:
     """The counts of the scope's worklists (from the cached selections), with the view audited."""
-    scope = _scope(request)
+    scope = scope_of(request)
     with warehouse(request) as con:
-        runs = _runs(request, con)
-        counts = {w.name: len(_selection(request, con, runs, scope, w)) for w in WORKLISTS.values()
+        runs = runs_of(request, con)
+        counts = {w.name: len(selection_of(request, con, runs, scope, w)) for w in WORKLISTS.values()
                   if not w.unavailable(runs)} if runs else {}
-        why_none = None if runs else _no_run(request, con)
-        _audit(request, con, scope, detail="worklist counts" if runs else "worklist counts; no PHM run")
+        why_none = None if runs else no_run_of(request, con)
+        audit_view(request, con, scope, detail="worklist counts" if runs else "worklist counts; no PHM run")
     links = [WorklistLink(name=w.name, title=w.title, description=w.description, count=counts.get(w.name),
                           href=f"/care/worklists/{w.name}") for w in WORKLISTS.values()]
     return CareHome(title="My worklists", breadcrumbs=[HOME], scope=str(scope), worklists=links,
                     as_of=str(runs.index_date) if runs else None, no_run=why_none,
-                    source=_source(runs))
+                    source=source_of(runs))
 
 
 def _care_home_html(request: Request, linked: Callable[[CareHome], CareHome]) -> HTMLResponse:
     """The page for a browser: rendered once for everyone of the same scope until the counts change, with
     holes for the visitor's name and form token (``web.holes``); the view is audited every time."""
     context = _care_home(request)
-    key = (_database(request), context.model_dump_json(), request.state.user.scope, request.url.query)
+    key = (database_of(request), context.model_dump_json(), request.state.user.scope, request.url.query)
     holed = request.app.state.cache.get("care home page", key, None,
                                         lambda: holed_page(request, "care/home.jinja", linked(context)), size=64)
     return HTMLResponse(holed.fill(view_values(request)))
@@ -193,43 +141,25 @@ def _chosen(request: Request, con, scope: CareScope, name: str):
     the reason nothing can be listed (or None)."""
     worklist = get_worklist(name)
     q = _filters(request)
-    runs = _runs(request, con)
-    practices = scope_part(con, runs, scope, ("practices",), _practices, database=_database(request),
+    runs = runs_of(request, con)
+    practices = scope_part(con, runs, scope, ("practices",), _practices, database=database_of(request),
                            cache=request.app.state.cache) if runs else []
     if runs and q["practice"] and q["practice"] not in practices:
         # a refused filter is an attempt to read outside the scope: audited like a refused person read
-        _audit(request, con, scope, detail=f"worklist {worklist.name} refused; practice filter "
+        audit_view(request, con, scope, detail=f"worklist {worklist.name} refused; practice filter "
                                            f"{q['practice'][:20]!r} outside scope")
         raise NotFoundError("No practice with that code in your practice or PCN")
-    why = worklist.unavailable(runs) if runs else _no_run(request, con)
-    chosen = [] if why else _selection(request, con, runs, scope, worklist,
+    why = worklist.unavailable(runs) if runs else no_run_of(request, con)
+    chosen = [] if why else selection_of(request, con, runs, scope, worklist,
                                                        practice=q["practice"] or None, min_age=whole_number(q["min_age"]),
                                                        max_age=whole_number(q["max_age"]), sort=q["sort"] or None)
     return worklist, q, chosen, practices, runs, why
 
 
-def _outcomes(request: Request, con, runs: Runs, scope: CareScope, ids: list[int]) -> dict[int, Outcome]:  # noqa: ANN001
-    """These people's latest outcomes, from the scope's, remembered as answers are (``DataCache.remembered``:
-    until the next write the app knows of, a second at most). Outcomes are written only through the app, so
-    one recorded by a colleague is shown on the next view: one query per scope and write, not one per view."""
-    everyone = scope_part(con, runs, scope, ("person ids",), lambda people: [int(p) for p in people["person_id"]],
-                          database=_database(request), cache=request.app.state.cache)
-    latest = request.app.state.cache.remembered(
-        "care outcomes", (_database(request), str(scope), runs.phm_run), lambda: latest_outcomes(con, everyone))
-    return {p: latest[p] for p in ids if p in latest}
-
-
-def _identities_and_outcomes(request: Request, con, runs: Runs | None, scope: CareScope,  # noqa: ANN001
-                             chosen: list[Record]) -> tuple[dict[int, Identity], dict[int, Outcome]]:
-    """These people's identities (read from the identity store for this view) and latest outcomes."""
-    ids = [int(r["person_id"]) for r in chosen]
-    return identities(_store(request), ids), _outcomes(request, con, runs, scope, ids) if runs and ids else {}
-
-
 def _identified_rows(request: Request, con, runs: Runs | None, scope: CareScope, chosen: list[Record],
                      worklist) -> tuple[list[WorklistRow], list[Identity]]:
     """A list's rows with identities and outcomes, and the identities shown."""
-    known, done = _identities_and_outcomes(request, con, runs, scope, chosen)
+    known, done = identities_and_outcomes(request, con, runs, scope, chosen)
     rows = to_rows(chosen, worklist, identify=True, identities=known, outcomes=done)
     return rows, [known[p] for p in (int(r["person_id"]) for r in chosen) if p in known]
 
@@ -274,15 +204,15 @@ class _WorklistView:
 
 def _worklist_view(request: Request, name: str) -> _WorklistView:
     """Choose the list and its page, read the page's identities and outcomes, and audit the view."""
-    scope = _scope(request)
+    scope = scope_of(request)
     with warehouse(request) as con:
         worklist, q, chosen, practices, runs, why = _chosen(request, con, scope, name)
         part = window(len(chosen), page_number(request.query_params.get("page", "")), WORKLIST_PAGE_SIZE)
         people = chosen[part.start:part.stop]
-        known, done = _identities_and_outcomes(request, con, runs, scope, people)
+        known, done = identities_and_outcomes(request, con, runs, scope, people)
         shown = [known[p] for p in (int(r["person_id"]) for r in people) if p in known]
-        _audit(request, con, scope, detail=f"worklist {worklist.name}; {len(chosen)} rows; page {part.number} of "
-               f"{part.pages}, rows {part.first} to {part.last}" + (f"; {why}" if why else "") + _disclose(request, shown))
+        audit_view(request, con, scope, detail=f"worklist {worklist.name}; {len(chosen)} rows; page {part.number} of "
+               f"{part.pages}, rows {part.first} to {part.last}" + (f"; {why}" if why else "") + disclose(request, shown))
     return _WorklistView(worklist, q, chosen, practices, runs, why, part, people, known, done)
 
 
@@ -293,7 +223,7 @@ def _worklist_context(request: Request, view: _WorklistView, rows_html: str = ""
     recorded = request.query_params.get("recorded", "")
     return WorklistPage(
         title=worklist.title, breadcrumbs=[HOME, CARE], name=worklist.name, description=worklist.description,
-        scope=str(_scope(request)), as_of=str(runs.index_date) if runs else None, no_run=why,
+        scope=str(scope_of(request)), as_of=str(runs.index_date) if runs else None, no_run=why,
         headings=[h for h, _ in worklist.columns], rows=view.rows, filters=q,
         **paged(part, lambda n: base + urlencode({**{k: v for k, v in q.items() if v}, "page": n})),
         practices=practices, sorts={k: v[0] for k, v in SORTS.items()}, outcomes=OUTCOMES,
@@ -301,7 +231,7 @@ def _worklist_context(request: Request, view: _WorklistView, rows_html: str = ""
         import_href=f"/care/worklists/{worklist.name}/csv?" + urlencode({**{k: v for k, v in q.items() if v},
                                                                           "layout": IMPORT_LAYOUT}),
         risk_note=_risk_note(runs, worklist.needs), rows_html=rows_html,
-        recorded="Outcome recorded." if recorded == "1" else None, source=_source(runs))
+        recorded="Outcome recorded." if recorded == "1" else None, source=source_of(runs))
 
 
 def _worklist_html(request: Request, linked: Callable[[WorklistPage], WorklistPage], name: str) -> HTMLResponse:
@@ -317,19 +247,18 @@ def _worklist_html(request: Request, linked: Callable[[WorklistPage], WorklistPa
             outcomes=OUTCOMES, hole=hole)
         return holed_page(request, "care/worklist.jinja", linked(_worklist_context(request, view, rows_html)))
 
-    key = (_database(request), view.runs, request.state.user.scope, request.url.path, request.url.query)
+    key = (database_of(request), view.runs, request.state.user.scope, request.url.path, request.url.query)
     holed = request.app.state.cache.get("care worklist page", key, None, layout, size=WORKLIST_PAGES_KEPT) \
         if view.runs else layout()
     values = view_values(request) | {("back", None): f"?{request.url.query}" if request.url.query else ""}
-    for r in view.people:  # the values ``to_rows`` would give, without building the rows
+    for r in view.people:  # the rows' own fields (``identified``), without building the rows
         pid, display = int(r["person_id"]), str(r["identifier"])
-        i, o = view.known.get(pid), view.done.get(pid)
-        name = i.name if i else None
-        values |= {("label", pid): name or f"{IDENTIFIER_LABEL} {display}",
-                   ("nhs_number", pid): (i.nhs_number_display if i else None) or "Not held",
-                   ("birth_date", pid): str(i.birth_date) if i and i.birth_date else "Not held",
-                   ("outcome", pid): outcome_text(o) if o else "None recorded",
-                   ("short_name", pid): name or display}
+        shown = identified(pid, view.known, view.done)
+        values |= {("label", pid): shown["name"] or f"{IDENTIFIER_LABEL} {display}",
+                   ("nhs_number", pid): shown["nhs_number"] or "Not held",
+                   ("birth_date", pid): str(shown["birth_date"]) if shown["birth_date"] else "Not held",
+                   ("outcome", pid): shown["outcome"] or "None recorded",
+                   ("short_name", pid): shown["name"] or display}
     return HTMLResponse(holed.fill(values))
 
 
@@ -342,16 +271,16 @@ def worklist_page(request: Request, name: str) -> WorklistPage:
 
 @action(routes, "/care/worklists/{name}/csv", role="care_team", methods=("GET",))
 def worklist_csv(request: Request, name: str) -> Response:
-    scope = _scope(request)
+    scope = scope_of(request)
     with warehouse(request) as con:
         worklist, _, chosen, _, runs, why = _chosen(request, con, scope, name)
         if why:
-            _audit(request, con, scope, detail=f"worklist {worklist.name} CSV download refused; {why}")
+            audit_view(request, con, scope, detail=f"worklist {worklist.name} CSV download refused; {why}")
             raise NotFoundError(why)
         rows, shown = _identified_rows(request, con, runs, scope, chosen, worklist)
         layout = request.query_params.get("layout", "")
-        _audit(request, con, scope, detail=f"worklist {worklist.name} CSV download ({layout or 'full'}); "
-               f"{len(chosen)} rows" + _disclose(request, shown))
+        audit_view(request, con, scope, detail=f"worklist {worklist.name} CSV download ({layout or 'full'}); "
+               f"{len(chosen)} rows" + disclose(request, shown))
     buffer = io.StringIO()
     # Names and values are data, never formulas: every cell goes through the formula guard.
     if layout == IMPORT_LAYOUT:  # the practice-system import list: NHS numbers only, one per line
@@ -379,26 +308,26 @@ async def outcome_submit(request: Request, name: str) -> Response:
 
 def _record_outcome(request: Request, name: str, form: dict[str, str]) -> Response:
     """Record an outcome for one person on a worklist (in scope), audit it, and go back to the list."""
-    scope = _scope(request)
+    scope = scope_of(request)
     worklist = get_worklist(name)
     back = form.get("back", "")
     with warehouse(request) as con:
         pid_text, outcome = form.get("person_id", ""), form.get("outcome", "")
         pid = whole_number(pid_text)
         if pid is None:
-            _audit(request, con, scope, detail="outcome refused: person not found or outside scope")
+            audit_view(request, con, scope, detail="outcome refused: person not found or outside scope")
             raise NotFoundError(NOT_FOUND)
         try:
             require_in_scope(con, scope, pid)
         except NotFoundError:
-            _audit(request, con, scope, person_id=pid, detail="outcome refused: person not found or outside scope")
+            audit_view(request, con, scope, person_id=pid, detail="outcome refused: person not found or outside scope")
             raise
         if outcome not in OUTCOMES:
             raise NotFoundError(f"No outcome called {outcome!r}")
-        runs = _runs(request, con)
+        runs = runs_of(request, con)
         record_outcome(con, person_id=pid, worklist=worklist.name, outcome=outcome,
                        username=request.state.user.username, phm_run_id=runs.phm_run if runs else None)
-        _audit(request, con, scope, person_id=pid, detail=f"outcome {outcome} recorded on worklist {worklist.name}")
+        audit_view(request, con, scope, person_id=pid, detail=f"outcome {outcome} recorded on worklist {worklist.name}")
     # back to the same filters and sort: a query string of plain characters only, without an earlier "recorded"
     query = back if SAFE_QUERY.fullmatch(back) else ""
     query = "&".join(p for p in query.lstrip("?").split("&") if p and not p.startswith("recorded="))
@@ -408,23 +337,23 @@ def _record_outcome(request: Request, name: str, form: dict[str, str]) -> Respon
 
 @page(routes, "/care/people/{person_id}", "care/person.jinja", role="care_team", name="care_person")
 def person_page(request: Request, person_id: str) -> PersonPage:
-    scope = _scope(request)
+    scope = scope_of(request)
     with warehouse(request) as con:
         pid = whole_number(person_id)  # "²" or a number past 64 bits is no id
         if pid is None:
-            _audit(request, con, scope, detail="person not found or outside scope")
+            audit_view(request, con, scope, detail="person not found or outside scope")
             raise NotFoundError(NOT_FOUND)
         try:
-            runs = _runs(request, con)
-            person = person_summary(con, scope, pid, runs, _store(request), database=_database(request),
+            runs = runs_of(request, con)
+            person = person_summary(con, scope, pid, runs, identity_store_of(request), database=database_of(request),
                                     cache=request.app.state.cache)
             if runs is None:  # no run, or one of another population: say which, show none of its results
-                person = person.model_copy(update={"phm_note": _no_run(request, con)})
+                person = person.model_copy(update={"phm_note": no_run_of(request, con)})
         except NotFoundError:
-            _audit(request, con, scope, person_id=pid, detail="person not found or outside scope")
+            audit_view(request, con, scope, person_id=pid, detail="person not found or outside scope")
             raise
-        shown = identities(_store(request), [pid]).get(pid) if person.nhs_number else None
-        _audit(request, con, scope, person_id=pid, detail="person summary" + _disclose(request, [shown] if shown else []))
+        shown = identities(identity_store_of(request), [pid]).get(pid) if person.nhs_number else None
+        audit_view(request, con, scope, person_id=pid, detail="person summary" + disclose(request, [shown] if shown else []))
     title = f"Person summary: {person.name}, NHS number {person.nhs_number}" if person.nhs_number else \
         f"Person summary: {IDENTIFIER_LABEL.lower()} {person.identifier}"
     return PersonPage(title=title, breadcrumbs=[HOME, CARE],

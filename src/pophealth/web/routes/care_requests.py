@@ -1,0 +1,93 @@
+"""What every care-team page does with its request: the user's scope, the latest runs, a worklist's selection,
+the page's identities and outcomes, and the audit and disclosure log of each view.
+
+Shared by the care pages (``web.routes.care``); the runs, selections and outcomes come through the app's one
+cache, identities never do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Request
+
+from pophealth.care.identity_store import Identity, identities, record_disclosure, store_path
+from pophealth.care.outcomes import Outcome, latest_outcomes
+from pophealth.care.results import Runs, latest_runs, no_run_reason, scope_part
+from pophealth.care.scope import CareScope
+from pophealth.care.worklists import Record, selection
+from pophealth.web.pages import population_content
+
+SOURCE = ("Population health run {run} (index date {as_of}) and the latest risk model runs, from the "
+          "patient-level records in the warehouse; every view is audited")
+SOURCE_NO_RUN = "Patient-level records in the warehouse (OMOP CDM); every view is audited"
+
+
+def scope_of(request: Request) -> CareScope:
+    """The signed-in care-team user's practice or PCN: part of every care page's authorisation."""
+    return CareScope.parse(request.state.user.scope)
+
+
+def database_of(request: Request) -> str:
+    """The app's warehouse file: part of the key of the scopes' stored results in the app's cache."""
+    return str(request.app.state.db)
+
+
+def runs_of(request: Request, con) -> Runs | None:  # noqa: ANN001 - a warehouse cursor
+    """The latest runs (``care.results.latest_runs``), remembered like a data version: asked again after any
+    write or a second at most. Runs are not about any one person: which runs exist, not what they hold."""
+    content = population_content(request)
+    return request.app.state.cache.remembered("care runs", content, lambda: latest_runs(con, content))
+
+
+def no_run_of(request: Request, con) -> str:  # noqa: ANN001 - a warehouse cursor
+    """Why there are no runs to show (``care.results.no_run_reason``), remembered as ``runs_of`` is."""
+    content = population_content(request)
+    return request.app.state.cache.remembered("care no run", content, lambda: no_run_reason(con, content))
+
+
+def selection_of(request: Request, con, runs: Runs, scope: CareScope, worklist, **filters) -> list[Record]:
+    """``care.worklists.selection`` with the app's cache."""
+    return selection(con, runs, scope, worklist, database=database_of(request), cache=request.app.state.cache, **filters)
+
+
+def identity_store_of(request: Request) -> Path | None:
+    """The identity store beside the app's warehouse file (None for an in-memory warehouse)."""
+    db = Path(str(request.app.state.db))
+    return store_path(db) if str(db) != ":memory:" else None
+
+
+def disclose(request: Request, shown: list[Identity]) -> str:
+    """Log the identifiers a view shows (identity store) and say how many in the audit detail."""
+    record_disclosure(identity_store_of(request), request.state.user.username, request.url.path, shown)
+    return f"; identifiers shown for {len(shown)} people (NHS numbers in the disclosure log)" if shown else \
+        "; no identifiers shown"
+
+
+def audit_view(request: Request, con, scope: CareScope, *, person_id: int | None = None, detail: str | None = None) -> None:
+    """Append the read to the audit log (group commit with other readers: ``access.audit.AuditWriter``); the
+    row is committed before the page is answered."""
+    request.app.state.audit.record(request.state.user, method=request.method, route=request.url.path,
+                                   person_id=person_id, scope=str(scope), detail=detail)
+
+
+def source_of(runs: Runs | None) -> str:
+    return SOURCE.format(run=runs.phm_run, as_of=runs.index_date) if runs else SOURCE_NO_RUN
+
+
+def outcomes_of(request: Request, con, runs: Runs, scope: CareScope, ids: list[int]) -> dict[int, Outcome]:  # noqa: ANN001
+    """These people's latest outcomes, from the scope's, remembered as answers are (``DataCache.remembered``:
+    until the next write the app knows of, a second at most). Outcomes are written only through the app, so
+    one recorded by a colleague is shown on the next view: one query per scope and write, not one per view."""
+    everyone = scope_part(con, runs, scope, ("person ids",), lambda people: [int(p) for p in people["person_id"]],
+                          database=database_of(request), cache=request.app.state.cache)
+    latest = request.app.state.cache.remembered(
+        "care outcomes", (database_of(request), str(scope), runs.phm_run), lambda: latest_outcomes(con, everyone))
+    return {p: latest[p] for p in ids if p in latest}
+
+
+def identities_and_outcomes(request: Request, con, runs: Runs | None, scope: CareScope,  # noqa: ANN001
+                             chosen: list[Record]) -> tuple[dict[int, Identity], dict[int, Outcome]]:
+    """These people's identities (read from the identity store for this view) and latest outcomes."""
+    ids = [int(r["person_id"]) for r in chosen]
+    return identities(identity_store_of(request), ids), outcomes_of(request, con, runs, scope, ids) if runs and ids else {}
