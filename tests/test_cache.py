@@ -37,6 +37,17 @@ def test_an_answer_is_asked_again_after_recheck_seconds():
     assert cache.remembered("n", "k", work) == 2
 
 
+def test_a_costly_answer_has_its_own_longer_recheck_but_a_write_still_ends_it():
+    cache, work, costly = DataCache(recheck_seconds=0.05), Counter(), Counter()
+    assert cache.remembered("cheap", "k", work) == 1 and cache.remembered("costly", "k", costly, recheck_seconds=60) == 1
+    time.sleep(0.06)
+    assert cache.remembered("cheap", "k", work) == 2  # the cache's own recheck
+    assert cache.remembered("costly", "k", costly, recheck_seconds=60) == 1  # its own, longer
+    assert cache.peek("costly", "k", recheck_seconds=60) == 1 and cache.peek("costly", "k") is None
+    cache.bump()
+    assert cache.remembered("costly", "k", costly, recheck_seconds=60) == 2
+
+
 def test_answers_failing_keep_are_not_remembered():
     cache, work = DataCache(recheck_seconds=60), Counter()
     cache.remembered("n", "k", work, keep=lambda v: False)

@@ -66,11 +66,12 @@ class DataCache:
                 store.clear()
 
     def remembered(self, name: str, key: Hashable, work: Callable[[], T], *, size: int = DEFAULT_SIZE,
-                   keep: Callable[[T], bool] = lambda _: True) -> T:
+                   keep: Callable[[T], bool] = lambda _: True, recheck_seconds: float | None = None) -> T:
         """``work()``, or its answer for ``(name, key)`` if worked out since the last ``bump`` and less than
-        ``recheck_seconds`` ago. Answers failing ``keep`` are not remembered."""
+        ``recheck_seconds`` ago (the cache's own unless given: a longer one for an answer that costs a scan of
+        the population, which only a write can change). Answers failing ``keep`` are not remembered."""
         stamp = self.stamp()  # read first: a bump during work() makes the answer stale
-        hit = self.peek(name, key, _MISSING)
+        hit = self.peek(name, key, _MISSING, recheck_seconds=recheck_seconds)
         if hit is not _MISSING:
             return hit
         value = work()
@@ -78,14 +79,15 @@ class DataCache:
             self.remember(name, key, value, stamp, size=size)
         return value
 
-    def peek(self, name: str, key: Hashable, default: Any = None) -> Any:
+    def peek(self, name: str, key: Hashable, default: Any = None, *, recheck_seconds: float | None = None) -> Any:
         """The remembered answer for ``(name, key)`` if ``remembered`` would serve it now, else ``default``.
         Never works anything out, so it is safe on the event loop (a lookup under the lock)."""
         generation, now = self._generation, time.monotonic()
+        recheck = self.recheck_seconds if recheck_seconds is None else recheck_seconds
         with self._lock:
             store = self._stores.get(name)
             hit = store.get(key) if store is not None else None
-            if hit is not None and hit[0] == generation and now - hit[1] < self.recheck_seconds:
+            if hit is not None and hit[0] == generation and now - hit[1] < recheck:
                 store.move_to_end(key)
                 return hit[2]
         return default

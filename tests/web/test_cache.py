@@ -99,3 +99,26 @@ def test_a_forwarded_command_shows_its_new_data_at_once(tmp_path):
     assert code == 0
     assert client.get("/api/delivery").status_code == 401
     assert _count_page(app) == 1
+
+
+def test_the_population_content_is_asked_once_between_writes_even_past_the_recheck(tmp_path, monkeypatch):
+    """Hashing every person row costs a scan at full size: it is asked again after a write, not every second."""
+    from pophealth.warehouse import versions
+    from pophealth.web.pages import population_content
+
+    app = create_app(tmp_path / "w.duckdb")
+    app.state.cache.recheck_seconds = 0.01
+    asked = []
+    real = versions.population_content_id
+    monkeypatch.setattr(versions, "population_content_id", lambda con: asked.append(1) or real(con))
+
+    class Request:
+        pass
+
+    request = Request()
+    request.app = app
+    first = population_content(request)
+    time.sleep(0.05)
+    assert population_content(request) == first and len(asked) == 1
+    app.state.cache.bump()
+    assert population_content(request) == first and len(asked) == 2

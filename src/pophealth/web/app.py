@@ -19,6 +19,7 @@ from pophealth.access.audit import AuditWriter
 from pophealth.cache import DataCache
 from pophealth.access.sso import SsoClient, SsoSettings
 from pophealth.settings import Settings, current
+from pophealth.web import route_index
 from pophealth.web.pages import PageContext, action, declare_route, render, route_registry
 from pophealth.web.templating import make_environment
 
@@ -109,6 +110,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     care_routes.register(app)
     audit_search_routes.register(app)
     _add_error_handlers(app)
+    route_index.install(app.router)  # a request tries only the routes that could match its path
     return app
 
 

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from markupsafe import Markup, escape
 
 _TOKEN = secrets.token_hex(8)
+_SEPARATOR = "\x00"  # escaping leaves it as it is, and no hole's value needs one
 _HOLE = re.compile("\ue000" + _TOKEN + r"([a-z_]+)(?::(-?\d+))?\ue001")
 
 Key = tuple[str, int | None]  # (what goes in the hole, whose: a person id, or None for the whole view)
@@ -42,9 +43,20 @@ class Holed:
 
     def fill(self, values: Mapping[Key, str]) -> Markup:
         """The markup with every hole replaced by its value, escaped. Raises ``KeyError`` naming a hole without
-        a value: a page is never sent with a hole in it."""
-        pieces = [self._text[0]]
-        for key, text in zip(self._holes, self._text[1:]):
-            pieces += (escape(values[key]), text)
-        return Markup("".join(pieces))
+        a value: a page is never sent with a hole in it.
 
+        Plain strings (nearly always all of them) are escaped in one pass over them joined by a NUL, split
+        again after: a third of the time of escaping four hundred short values one by one. A value holding a
+        NUL itself, or one that is not a plain string (markup, a number), sends the view the one-by-one way."""
+        chosen = [values[key] for key in self._holes]
+        escaped: list[str] | None = None
+        if all(type(value) is str for value in chosen):
+            escaped = str(escape(_SEPARATOR.join(chosen))).split(_SEPARATOR)
+            if len(escaped) != len(chosen):  # a value held the separator
+                escaped = None
+        if escaped is None:
+            escaped = [escape(value) for value in chosen]
+        pieces = [""] * (len(self._text) + len(escaped))
+        pieces[0::2] = self._text
+        pieces[1::2] = escaped
+        return Markup("".join(pieces))
