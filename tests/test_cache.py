@@ -146,3 +146,73 @@ def test_peek_serves_only_what_remembered_would_serve_and_works_nothing_out():
     cache.remembered("n", "k", lambda: "again")
     cache.recheck_seconds = 0
     assert cache.peek("n", "k", missing) is missing
+
+
+def test_threads_asking_the_same_lapsed_question_at_once_work_it_out_once():
+    """An answer lapsing under load (the population's content id costs a scan) is worked out by one thread; the
+    others asking meanwhile get its answer."""
+    import threading
+
+    cache, calls, gate = DataCache(recheck_seconds=60), [], threading.Event()
+
+    def work():
+        calls.append(1)
+        gate.wait(5)
+        return "answer"
+
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(cache.remembered("n", "k", work))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    time.sleep(0.2)  # all eight are asking: one working, seven waiting
+    gate.set()
+    for t in threads:
+        t.join(5)
+    assert answers == ["answer"] * 8 and len(calls) == 1
+
+
+def test_a_question_asked_after_a_write_is_not_answered_by_work_started_before_it():
+    import threading
+
+    cache, started, gate = DataCache(recheck_seconds=60), threading.Event(), threading.Event()
+    before = threading.Thread(target=lambda: cache.remembered("n", "k", lambda: started.set() or gate.wait(5) and "old"))
+    before.start()
+    started.wait(5)
+    cache.bump()  # a write while the old answer is being worked out
+    assert cache.remembered("n", "k", lambda: "new") == "new"
+    gate.set()
+    before.join(5)
+    assert cache.remembered("n", "k", lambda: "asked again") == "new"  # the old answer was never remembered
+
+
+def test_when_the_working_thread_fails_a_waiting_one_works_it_out_itself():
+    import threading
+
+    cache, gate, errors = DataCache(recheck_seconds=60), threading.Event(), []
+
+    def failing():
+        gate.wait(5)
+        raise RuntimeError("warehouse busy")
+
+    def ask():
+        try:
+            cache.remembered("n", "k", failing)
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    first = threading.Thread(target=ask)
+    first.start()
+    time.sleep(0.1)
+    second = []
+    waiter = threading.Thread(target=lambda: second.append(cache.remembered("n", "k", lambda: "worked here")))
+    waiter.start()
+    time.sleep(0.1)
+    gate.set()
+    first.join(5)
+    waiter.join(5)
+    assert len(errors) == 1 and second == ["worked here"]
+
+
+def test_a_work_asking_its_own_question_is_answered_not_left_waiting():
+    cache = DataCache(recheck_seconds=60)
+    assert cache.remembered("n", "k", lambda: cache.remembered("n", "k", lambda: 1) + 1) == 2

@@ -37,6 +37,16 @@ _MISSING = object()
 DEFAULT_SIZE = 64
 
 
+class _Flight:
+    """An answer being worked out by one thread, which others asking the same question wait for."""
+
+    def __init__(self, generation: int) -> None:
+        self.generation = generation  # of the stamp the answer is worked out from
+        self.owner = threading.get_ident()
+        self.done = threading.Event()
+        self.value: Any = _MISSING  # left missing when the work failed
+
+
 class DataCache:
     """Remembered answers (until the next ``bump`` or ``recheck_seconds``) and versioned values, per name."""
 
@@ -46,6 +56,7 @@ class DataCache:
         self._lock = threading.Lock()
         self._stores: dict[str, OrderedDict[Hashable, Any]] = {}
         self._remembering: set[str] = set()  # names holding remembered answers (dropped on bump)
+        self._flights: dict[tuple[str, Hashable], _Flight] = {}
 
     @property
     def generation(self) -> int:
@@ -74,10 +85,31 @@ class DataCache:
         hit = self.peek(name, key, _MISSING, recheck_seconds=recheck_seconds)
         if hit is not _MISSING:
             return hit
-        value = work()
-        if keep(value):
-            self.remember(name, key, value, stamp, size=size)
-        return value
+        # one thread works the answer out, the others asking meanwhile wait for it: when an answer lapses under
+        # load, fifty requests would otherwise all put the same question (a scan of the population) at once
+        with self._lock:
+            flight = self._flights.get((name, key))
+            mine = flight is None or flight.generation < stamp[0]  # none yet, or one started before a write
+            if mine:
+                flight = self._flights[(name, key)] = _Flight(stamp[0])
+        if not mine:
+            if flight.owner == threading.get_ident():  # a work() asking its own question: answer it, never wait
+                return work()
+            flight.done.wait()
+            if flight.value is not _MISSING:
+                return flight.value
+            return work()  # the work failed (or was not kept) in the other thread: work it out here
+        try:
+            value = work()
+            if keep(value):
+                self.remember(name, key, value, stamp, size=size)
+                flight.value = value
+            return value
+        finally:
+            with self._lock:
+                if self._flights.get((name, key)) is flight:
+                    del self._flights[(name, key)]
+            flight.done.set()
 
     def peek(self, name: str, key: Hashable, default: Any = None, *, recheck_seconds: float | None = None) -> Any:
         """The remembered answer for ``(name, key)`` if ``remembered`` would serve it now, else ``default``.
@@ -100,10 +132,13 @@ class DataCache:
     def remember(self, name: str, key: Hashable, value: Any, stamp: tuple[int, float], *,
                  size: int = DEFAULT_SIZE) -> None:
         """Remember ``value`` for ``(name, key)``, worked out from ``stamp``: what ``remembered`` does after its
-        work, for a caller that chooses the key only after the work (``peek`` serves it)."""
+        work, for a caller that chooses the key only after the work (``peek`` serves it). An answer worked out
+        before a write never replaces one worked out after it."""
         with self._lock:
-            self._store(name)
+            held = self._store(name).get(key)
             self._remembering.add(name)
+            if held is not None and held[0] > stamp[0]:
+                return
         self._put(name, key, (*stamp, value), size)
 
     def get(self, name: str, key: Hashable, version: Hashable, build: Callable[[], T], *,
