@@ -51,6 +51,19 @@ def test_disclosures_are_logged_per_person(tmp_path):
     assert {d["username"] for d in disclosures(path, username="jo")} == {"jo"}
 
 
+def test_two_spellings_of_one_store_write_through_its_one_log(tmp_path):
+    """The log is found by the path as given, without resolving it each view; another spelling of the same file
+    still shares the one log (one group commit, one order of rows)."""
+    path = store_path(tmp_path / "w.duckdb")
+    replace_identities(path, ROWS, source="test", origin="people.csv")
+    other = tmp_path / "sub" / ".." / path.name
+    (tmp_path / "sub").mkdir()
+    assert identity_store._disclosure_log(other) is identity_store._disclosure_log(path)
+    record_disclosure(other, "jo", "/care", identities(path, [1]).values())
+    record_disclosure(path, "al", "/care", identities(path, [2]).values())
+    assert [d["username"] for d in disclosures(path)] == ["al", "jo"]  # newest first
+
+
 def test_a_store_replaced_or_removed_under_a_kept_connection_is_read_afresh(tmp_path):
     """Connections are kept open between operations (closing the last one checkpoints the log every time);
     a store file replaced by another (a restore from backup) or removed is never read through the old one."""

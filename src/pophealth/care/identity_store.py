@@ -183,8 +183,13 @@ def _disclosure_log(path: Path) -> GroupCommit[tuple]:
         with open_store(path) as db, db:
             db.executemany("INSERT INTO identity_disclosure VALUES (?, ?, ?, ?, ?)", rows)
 
+    known = _DISCLOSURE_LOGS.get(path)  # the path as given: resolving it walks the file system every view
+    if known is not None:
+        return known
     with _DISCLOSURE_LOGS_LOCK:
-        return _DISCLOSURE_LOGS.setdefault(path.resolve(), GroupCommit(write))
+        log = _DISCLOSURE_LOGS.setdefault(path.resolve(), GroupCommit(write))
+        _DISCLOSURE_LOGS[path] = log  # two spellings of one file share its one log
+        return log
 
 
 def record_disclosure(path: Path | None, username: str, route: str, shown: Iterable[Identity]) -> int:
