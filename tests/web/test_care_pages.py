@@ -319,3 +319,26 @@ def test_a_failure_on_a_patient_route_gets_the_error_page_and_an_audit_row(app, 
     response = quiet.get(f"/care/people/{person_of(app, practices['A'])}")
     assert response.status_code == 500 and "Traceback" not in response.text and "problem" in response.text
     assert "ZeroDivisionError" in audit_for(app, "care_boom")[-1][3]
+
+
+def test_a_view_answered_from_the_cache_opens_no_warehouse_cursor_and_is_still_audited(app, practices, monkeypatch):
+    """Cursors are opened on first use: a repeated view (selection, runs and outcomes remembered) needs none,
+    while its identities are read and its audit row written as on the first view."""
+    from pophealth.web import pages
+
+    client = signed_in_client(app, "care_team", "care_cursor", practice_code=practices["A"])
+    app.state.cache.recheck_seconds = 3600  # nothing lapses between the two views
+    try:
+        opened, real = [], pages.cursor
+        monkeypatch.setattr(pages, "cursor", lambda request: opened.append(1) or real(request))
+        for path in ("/care", "/care/worklists/frailty"):
+            app.state.cache.bump()  # as after a write: the first view asks the warehouse again
+            first = client.get(path)
+            after_first = len(opened)
+            second = client.get(path)
+            assert first.status_code == second.status_code == 200
+            assert after_first >= 1 and len(opened) == after_first, path  # the first asked, the second did not
+            opened.clear()
+        assert [r[0] for r in audit_for(app, "care_cursor")] == ["/care"] * 2 + ["/care/worklists/frailty"] * 2
+    finally:
+        app.state.cache.recheck_seconds = 1.0

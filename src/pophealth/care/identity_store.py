@@ -194,8 +194,8 @@ def _disclosure_log(path: Path) -> GroupCommit[tuple]:
 
 def record_disclosure(path: Path | None, username: str, route: str, shown: Iterable[Identity]) -> int:
     """Log each person whose identifiers a view showed; returns how many once they are committed."""
-    rows = [(dt.datetime.now().replace(microsecond=0).isoformat(sep=" "), username, route, i.person_id, i.nhs_number)
-            for i in shown]
+    now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")  # one view, one moment
+    rows = [(now, username, route, i.person_id, i.nhs_number) for i in shown]
     if path is None or not rows:
         return 0
     _disclosure_log(path).submit(rows)

@@ -99,7 +99,7 @@ class PersonPage(PageContext):
 def _care_home(request: Request) -> CareHome:
     """The counts of the scope's worklists (from the cached selections), with the view audited."""
     scope = scope_of(request)
-    with warehouse(request) as con:
+    with warehouse(request, on_use=True) as con:
         runs = runs_of(request, con)
         counts = {w.name: len(selection_of(request, con, runs, scope, w)) for w in WORKLISTS.values()
                   if not w.unavailable(runs)} if runs else {}
@@ -205,7 +205,7 @@ class _WorklistView:
 def _worklist_view(request: Request, name: str) -> _WorklistView:
     """Choose the list and its page, read the page's identities and outcomes, and audit the view."""
     scope = scope_of(request)
-    with warehouse(request) as con:
+    with warehouse(request, on_use=True) as con:
         worklist, q, chosen, practices, runs, why = _chosen(request, con, scope, name)
         part = window(len(chosen), page_number(request.query_params.get("page", "")), WORKLIST_PAGE_SIZE)
         people = chosen[part.start:part.stop]
