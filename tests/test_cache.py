@@ -216,3 +216,21 @@ def test_when_the_working_thread_fails_a_waiting_one_works_it_out_itself():
 def test_a_work_asking_its_own_question_is_answered_not_left_waiting():
     cache = DataCache(recheck_seconds=60)
     assert cache.remembered("n", "k", lambda: cache.remembered("n", "k", lambda: 1) + 1) == 2
+
+
+def test_a_thread_waits_for_anothers_answer_only_so_long(monkeypatch):
+    """Two answers whose work asks for each other in opposite orders would otherwise wait on each other for ever."""
+    import threading
+
+    from pophealth import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "FLIGHT_WAIT_SECONDS", 0.1)
+    cache, gate, started = DataCache(recheck_seconds=60), threading.Event(), threading.Event()
+    slow = threading.Thread(target=lambda: cache.remembered("n", "k", lambda: started.set() or gate.wait(5) and "slow"))
+    slow.start()
+    started.wait(5)
+    t0 = time.monotonic()
+    assert cache.remembered("n", "k", lambda: "worked here") == "worked here"
+    assert time.monotonic() - t0 < 2
+    gate.set()
+    slow.join(5)

@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 RECHECK_SECONDS = 1.0
+FLIGHT_WAIT_SECONDS = 30.0  # the longest a thread waits for another's answer before working it out itself
 _MISSING = object()
 DEFAULT_SIZE = 64
 
@@ -95,10 +96,10 @@ class DataCache:
         if not mine:
             if flight.owner == threading.get_ident():  # a work() asking its own question: answer it, never wait
                 return work()
-            flight.done.wait()
-            if flight.value is not _MISSING:
+            # bounded: two answers whose work asks for each other, in opposite orders, must not wait for ever
+            if flight.done.wait(FLIGHT_WAIT_SECONDS) and flight.value is not _MISSING:
                 return flight.value
-            return work()  # the work failed (or was not kept) in the other thread: work it out here
+            return work()  # the work failed, was not kept or is taking too long in the other thread
         try:
             value = work()
             if keep(value):
