@@ -15,6 +15,7 @@ import ibis
 import ibis.expr.types as ir
 
 from pophealth import omop
+from pophealth.care.one_person import OnePersonQuery
 from pophealth.omop import Cdm
 from pophealth.phm.run import default_index_date
 
@@ -27,28 +28,31 @@ def as_of_date(con: duckdb.DuckDBPyConnection) -> dt.date:
     return min(default_index_date(con), dt.date.today())
 
 
-def _one(expr: ir.Table) -> dict | None:
-    rows = expr.to_pyarrow().to_pylist()
-    return rows[0] if rows else None
+def _who(cdm: Cdm, as_of: dt.date) -> ir.Table:
+    """The person's identifier, sex, age at ``as_of``, practice, PCN, place, IMD decile, death and registration."""
+    p = cdm.person
+    geo = cdm.table("person_geography")
+    age = omop.age_on(cdm, as_of).rename(age="value")
+    registered = omop.observed_on(cdm, as_of).rename(registered="value")
+    death = cdm.table("death")
+    died = death.group_by("person_id").aggregate(death_date=death.death_date.min())
+    found = (p.join(geo, "person_id").join(age, "person_id").join(registered, "person_id")
+             .left_join(died, "person_id"))
+    return found.select(
+        identifier=p.person_source_value.fill_null(p.person_id.cast("string")), sex=p.gender_source_value,
+        age=found.age, practice_code=geo.practice_code, pcn_code=geo.pcn_code, pcn_name=geo.pcn_name,
+        imd_decile=geo.imd2025_decile, place=geo.place, death_date=died.death_date, registered=found.registered)
+
+
+WHO = OnePersonQuery(_who)
 
 
 def identity(con: duckdb.DuckDBPyConnection, person_id: int, as_of: dt.date) -> dict:
     """Identifier, sex, age at ``as_of``, practice, PCN, place, IMD decile, death date and registration."""
-    cdm = Cdm.of_warehouse(con)
-    p = cdm.person.filter(ibis._.person_id == person_id)
-    geo = cdm.table("person_geography").filter(ibis._.person_id == person_id)
-    age = omop.age_on(cdm, as_of).filter(ibis._.person_id == person_id).rename(age="value")
-    registered = omop.observed_on(cdm, as_of).filter(ibis._.person_id == person_id).rename(registered="value")
-    death = cdm.table("death").filter(ibis._.person_id == person_id)
-    died = death.group_by("person_id").aggregate(death_date=death.death_date.min())
-    found = (p.join(geo, "person_id").join(age, "person_id").join(registered, "person_id")
-             .left_join(died, "person_id"))
-    row = _one(found.select(
-        identifier=p.person_source_value.fill_null(p.person_id.cast("string")), sex=p.gender_source_value,
-        age=found.age, practice_code=geo.practice_code, pcn_code=geo.pcn_code, pcn_name=geo.pcn_name,
-        imd_decile=geo.imd2025_decile, place=geo.place, death_date=died.death_date, registered=found.registered))
-    if row is None:
+    rows = WHO.rows(con, person_id, as_of)
+    if not rows:
         raise KeyError(person_id)
+    row = rows[0]
     if isinstance(row["death_date"], dt.datetime):
         row["death_date"] = row["death_date"].date()
     return row
@@ -61,29 +65,36 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
+def _medicines(cdm: Cdm, as_of: dt.date) -> ir.Table:
+    d = cdm.table("drug_exposure")
+    issued = d.filter(d.drug_exposure_start_date <= as_of, d.drug_exposure_start_date > months_before(as_of, 12))
+    return (issued.group_by(code=issued.drug_source_value)
+            .aggregate(issues_12m=issued.count(), last_issue=issued.drug_exposure_start_date.max())
+            .order_by([ibis.desc("last_issue"), "code"]))
+
+
+def _contacts(cdm: Cdm, as_of: dt.date, limit: int) -> ir.Table:
+    v = cdm.table("visit_occurrence")
+    mine = v.filter(v.visit_start_date <= as_of)
+    return (mine.select("visit_start_date", "visit_concept_id", "visit_source_value", "visit_occurrence_id",
+                        emergency=omop.is_emergency_admission(mine))
+            .order_by([ibis.desc("visit_start_date"), ibis.desc("visit_occurrence_id")]).limit(limit))
+
+
+MEDICINES, CONTACTS = OnePersonQuery(_medicines), OnePersonQuery(_contacts)
+
+
 def medicines(con: duckdb.DuckDBPyConnection, person_id: int, as_of: dt.date) -> list[dict]:
     """Medicines (by code) issued in the 12 months to ``as_of``: issues and last issue, latest first."""
-    d = Cdm.of_warehouse(con).table("drug_exposure")
-    issued = d.filter(d.person_id == person_id, d.drug_exposure_start_date <= as_of,
-                      d.drug_exposure_start_date > months_before(as_of, 12))
-    rows = (issued.group_by(code=issued.drug_source_value)
-            .aggregate(issues_12m=issued.count(), last_issue=issued.drug_exposure_start_date.max())
-            .order_by([ibis.desc("last_issue"), "code"]).to_pyarrow().to_pylist())
     return [{"code": str(r["code"]), "issues_12m": int(r["issues_12m"]), "last_issue": _date(r["last_issue"])}
-            for r in rows]
+            for r in MEDICINES.rows(con, person_id, as_of)]
 
 
 def recent_contacts(con: duckdb.DuckDBPyConnection, person_id: int, as_of: dt.date, limit: int = 10) -> list[dict]:
     """The person's latest visits (hospital and A&E contacts), newest first."""
-    v = Cdm.of_warehouse(con).table("visit_occurrence")
-    mine = v.filter(v.person_id == person_id, v.visit_start_date <= as_of)
-    rows = (mine.select("visit_start_date", "visit_concept_id", "visit_source_value", "visit_occurrence_id",
-                        emergency=omop.is_emergency_admission(mine))
-            .order_by([ibis.desc("visit_start_date"), ibis.desc("visit_occurrence_id")]).limit(limit)
-            .to_pyarrow().to_pylist())
     return [{"date": _date(r["visit_start_date"]),
              "kind": VISIT_KINDS.get(r["visit_concept_id"], r["visit_source_value"] or "Contact"),
-             "emergency": bool(r["emergency"])} for r in rows]
+             "emergency": bool(r["emergency"])} for r in CONTACTS.rows(con, person_id, as_of, limit)]
 
 
 def _date(value: dt.date | dt.datetime) -> dt.date:

@@ -12,7 +12,9 @@ from typing import Literal
 import duckdb
 import ibis
 
+from pophealth.care.one_person import OnePersonQuery
 from pophealth.errors import NotFoundError, PermissionDenied
+from pophealth.omop import Cdm
 
 NOT_FOUND = "No person with that identifier in your practice or PCN"
 
@@ -38,10 +40,17 @@ class CareScope:
         return "practice_code" if self.kind == "practice" else "pcn_code"
 
 
+def _of_scope(cdm: Cdm, column: str, code: str) -> ibis.Table:
+    g = cdm.table("person_geography")
+    return g.filter(g[column] == code).select("person_id").limit(1)
+
+
+OF_SCOPE = OnePersonQuery(_of_scope)
+
+
 def in_scope(con: duckdb.DuckDBPyConnection, scope: CareScope, person_id: int) -> bool:
     """Whether the person is registered with the scope's practice (or a practice of its PCN) now."""
-    g = ibis.duckdb.from_connection(con).table("person_geography")
-    return bool(g.filter(g.person_id == person_id, g[scope.column] == scope.code).count().to_pyarrow().as_py())
+    return bool(OF_SCOPE.rows(con, person_id, scope.column, scope.code))
 
 
 def require_in_scope(con: duckdb.DuckDBPyConnection, scope: CareScope, person_id: int) -> None:

@@ -17,8 +17,10 @@ from pydantic import BaseModel
 
 from pophealth.cache import DataCache
 from pophealth.care.identity_store import identities
+from pophealth.care.one_person import OnePersonQuery
 from pophealth.care.labels import (GAP_LABELS, REGISTER_LABELS, cohort_label, condition_label, deficit_label,
                                    in_ltc_count, list_label, medicine_name)
+from pophealth.omop import Cdm
 from pophealth.phm.care_gaps import CARE_GAPS
 from pophealth.care.record import as_of_date, identity, medicines, recent_contacts
 from pophealth.care.results import NO_PHM_RUN, NO_RISK_RUN, Runs, person_results
@@ -149,11 +151,16 @@ def _lists(con: duckdb.DuckDBPyConnection, runs: Runs, scope: CareScope, row: pd
     return [w.title for w in available if not select(frame, w).empty]
 
 
+def _gaps(cdm: Cdm, run_id: str) -> ibis.Table:
+    g = cdm.table("phm_care_gap")
+    return g.filter(g.run_id == run_id).select("care_gap", "gap", "last_done").order_by([ibis.desc("gap"), "care_gap"])
+
+
+GAPS = OnePersonQuery(_gaps)
+
+
 def _phm(con: duckdb.DuckDBPyConnection, runs: Runs, row: pd.Series, worklists: list[str]) -> PersonPhm:
-    g = ibis.duckdb.from_connection(con).table("phm_care_gap")
-    gaps = [(r["care_gap"], r["gap"], r["last_done"]) for r in
-            g.filter(g.run_id == runs.phm_run, g.person_id == int(row["person_id"]))
-            .select("care_gap", "gap", "last_done").order_by([ibis.desc("gap"), "care_gap"]).to_pyarrow().to_pylist()]
+    gaps = [(r["care_gap"], r["gap"], r["last_done"]) for r in GAPS.rows(con, int(row["person_id"]), runs.phm_run)]
     deficits = str(row["efi_deficit_list"]).split(",") if isinstance(row["efi_deficit_list"], str) else []
     return PersonPhm(
         run_id=runs.phm_run,
