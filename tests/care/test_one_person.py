@@ -71,3 +71,20 @@ def test_a_query_that_does_not_depend_on_the_person_is_refused(con):
     (f"x = {PLACEHOLDER}0", False), (f"x = {PLACEHOLDER}.5", False), (f"x = 0.{PLACEHOLDER}", False)])
 def test_only_the_placeholder_itself_becomes_the_parameter(text, found):
     assert bool(_PLACEHOLDER.search(text)) is found
+
+
+def test_a_question_is_compiled_once_per_set_of_other_arguments_not_once_per_person(con, people):
+    built = []
+
+    def build(cdm, on):
+        built.append(on)
+        return cdm.person.select("person_id", "year_of_birth")
+
+    query = OnePersonQuery(build)
+    for pid in people:
+        query.rows(con, pid, AS_OF)
+    query.rows(con, people[0], dt.date(2020, 1, 1))
+    assert built == [AS_OF, dt.date(2020, 1, 1)]
+    assert query.rows(con, people[0], AS_OF) == [
+        {"person_id": people[0], "year_of_birth": con.execute("SELECT year_of_birth FROM person WHERE person_id = ?",
+                                                              [people[0]]).fetchone()[0]}]
