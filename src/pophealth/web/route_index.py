@@ -49,10 +49,13 @@ class RouteIndex:
         self._by_segment: dict[str, Router] = {}
         self._others: Router = router
 
-    def candidates(self, path: str) -> list[BaseRoute]:
-        """The routes a request for ``path`` is matched against, in the app's order (for tests)."""
+    def router_for(self, path: str) -> Router:
+        """The copy of the router holding the routes a request for ``path`` is matched against, in order."""
         self._rebuild_if_changed()
-        return self._by_segment.get(first_segment(path), self._others).routes
+        return self._by_segment.get(first_segment(path), self._others)
+
+    def candidates(self, path: str) -> list[BaseRoute]:
+        return self.router_for(path).routes
 
     def _rebuild_if_changed(self) -> None:
         routes = self.router.routes
@@ -72,10 +75,8 @@ class RouteIndex:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
         if scope["type"] != "http":  # lifespan and websockets: as the router would
             return await self.router.app(scope, receive, send)
-        self._rebuild_if_changed()
         scope.setdefault("router", self.router)  # url_for searches every route, not the subset's
-        sub = self._by_segment.get(first_segment(get_route_path(scope)), self._others)
-        return await sub.app(scope, receive, send)
+        return await self.router_for(get_route_path(scope)).app(scope, receive, send)
 
 
 def install(router: Router) -> None:
