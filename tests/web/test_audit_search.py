@@ -58,7 +58,8 @@ def test_search_by_nhs_number_finds_the_person_without_showing_the_number(app, r
     spaced = f"{reads['nhs_first'][:3]} {reads['nhs_first'][3:6]} {reads['nhs_first'][6:]}"
     page = ig.get(f"/api/admin/audit/search?person={spaced}").json()
     assert page["person_id"] == reads["first"] and {r["person_id"] for r in page["rows"]} == {str(reads["first"])}
-    assert [d["username"] for d in page["disclosures"]] == ["ig_one"]
+    # this module's readers only: the warehouse is shared, and other modules' care pages show this person too
+    assert [d["username"] for d in page["disclosures"] if d["username"].startswith("ig_")] == ["ig_one"]
     html = ig.get("/admin/audit/search?user=ig_one").text
     assert reads["nhs_first"] not in html and spaced not in html
     assert ig.get("/api/admin/audit/search?person=9990000027").status_code == 400  # bad check digit: not a person

@@ -55,8 +55,9 @@ def _now() -> str:
     return str(datetime.now().replace(microsecond=0))
 
 
-def _queued(user: User, method: str, route: str, person_id: int | None, scope: str | None,
-            detail: str | None) -> dict:
+def entry(user: User, method: str, route: str, person_id: int | None = None, scope: str | None = None,
+          detail: str | None = None) -> dict:
+    """One access as it is queued for the log (numbered and chained when it is written)."""
     return {"accessed_at": _now(), "username": user.username, "role": user.role, "method": method, "route": route,
             "person_id": person_id, "scope": scope, "detail": detail}
 
@@ -91,7 +92,7 @@ def _commits(store: AuditStore) -> GroupCommit[dict]:
 def record_access(con: duckdb.DuckDBPyConnection, user: User, *, method: str, route: str,
                   person_id: int | None = None, scope: str | None = None, detail: str | None = None) -> None:
     """Append one audit row to the audit of ``con``'s warehouse; returns once it is committed."""
-    _commits(store_for(con)).submit([_queued(user, method, route, person_id, scope, detail)])
+    _commits(store_for(con)).submit([entry(user, method, route, person_id, scope, detail)])
 
 
 class AuditWriter:
@@ -108,8 +109,11 @@ class AuditWriter:
     def record(self, user: User, *, method: str, route: str, person_id: int | None = None,
                scope: str | None = None, detail: str | None = None) -> None:
         """Append one audit row; returns once it is committed, raises if its batch could not be."""
-        row = _queued(user, method, route, person_id, scope, detail)
-        _commits(self._store or self._find()).submit([row])
+        self.record_entries([entry(user, method, route, person_id, scope, detail)])
+
+    def record_entries(self, entries: list[dict]) -> None:
+        """Append ``entry`` rows (of one reader or of many), in order; returns once all are committed."""
+        _commits(self._store or self._find()).submit(entries)
 
     def _find(self) -> AuditStore:
         """The store, looked up once, on a cursor of its own (readers share the connection across threads)."""

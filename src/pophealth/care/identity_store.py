@@ -192,14 +192,24 @@ def _disclosure_log(path: Path) -> GroupCommit[tuple]:
         return log
 
 
-def record_disclosure(path: Path | None, username: str, route: str, shown: Iterable[Identity]) -> int:
-    """Log each person whose identifiers a view showed; returns how many once they are committed."""
-    now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")  # one view, one moment
-    rows = [(now, username, route, i.person_id, i.nhs_number) for i in shown]
+def disclosure_rows(username: str, route: str, shown: Iterable[Identity], at: str | None = None) -> list[tuple]:
+    """The disclosure log's rows for one view that showed ``shown``'s identifiers (one moment per view)."""
+    at = at or dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+    return [(at, username, route, i.person_id, i.nhs_number) for i in shown]
+
+
+def log_disclosures(path: Path | None, rows: list[tuple]) -> int:
+    """Append ``disclosure_rows`` (of one view or of many) to the store's log; returns how many once they are
+    committed (with whatever other views' rows were queued: one transaction per batch)."""
     if path is None or not rows:
         return 0
     _disclosure_log(path).submit(rows)
     return len(rows)
+
+
+def record_disclosure(path: Path | None, username: str, route: str, shown: Iterable[Identity]) -> int:
+    """Log each person whose identifiers a view showed; returns how many once they are committed."""
+    return log_disclosures(path, disclosure_rows(username, route, shown))
 
 
 def disclosures(path: Path | None, *, person_id: int | None = None, username: str | None = None) -> list[dict]:

@@ -16,12 +16,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pophealth.config import assets_dir, db_path
 from pophealth.errors import ConflictError, NotFoundError, PermissionDenied, PophealthError
 from pophealth.access.audit import AuditWriter
+from pophealth.care.identity_store import store_path
 from pophealth.cache import DataCache
 from pophealth.access.sso import SsoClient, SsoSettings
 from pophealth.settings import Settings, current
 from pophealth.web import route_index
 from pophealth.web.pages import PageContext, action, declare_route, render, route_registry
 from pophealth.web.templating import make_environment
+from pophealth.web.view_log import ViewLog
 
 WEB_THREADS_PER_CORE = 4  # the default of POPHEALTH_WEB_THREADS (``_limit_threads``)
 NAV = [
@@ -78,6 +80,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     app.state.jinja = make_environment()
     app.state.cache = DataCache()  # sessions, data versions, built pages, care results: one lock, one bound
     app.state.audit = AuditWriter(app.state.con)  # patient-level reads, appended with group commit
+    app.state.views = ViewLog(app.state.audit, None if str(app.state.db) == ":memory:" else store_path(app.state.db))
     app.state.web_threads = settings.web_threads or WEB_THREADS_PER_CORE * (os.cpu_count() or 1)
     app.router.on_startup.append(functools.partial(_limit_threads, app.state.web_threads))
     sso = SsoSettings.from_settings(settings)

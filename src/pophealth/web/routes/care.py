@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from pophealth.cells import csv_row
-from pophealth.care.identity_store import Identity, identities
+from pophealth.care.identity_store import Identity
 from pophealth.care.outcomes import OUTCOMES, Outcome, record_outcome
 from pophealth.care.results import Runs, scope_part
 from pophealth.care.scope import NOT_FOUND, CareScope, require_in_scope
@@ -37,7 +37,7 @@ from pophealth.web.holes import Holed, hole
 from pophealth.web.pages import (Crumb, PageContext, Paged, warehouse, Routes, action, page,
                                  paged, page_number, whole_number)
 from pophealth.web.reuse import holed_page, view_values
-from pophealth.web.routes.care_requests import (SOURCE, SOURCE_NO_RUN, audit_view, database_of, disclose, identities_and_outcomes,
+from pophealth.web.routes.care_requests import (SOURCE, SOURCE_NO_RUN, audit_view, database_of, identified_view, outcomes_of,
                                                identity_store_of, no_run_of, runs_of, scope_of, selection_of, source_of)
 
 routes = Routes()  # this module's pages and actions, added to the app by register()
@@ -156,14 +156,6 @@ def _chosen(request: Request, con, scope: CareScope, name: str):
     return worklist, q, chosen, practices, runs, why
 
 
-def _identified_rows(request: Request, con, runs: Runs | None, scope: CareScope, chosen: list[Record],
-                     worklist) -> tuple[list[WorklistRow], list[Identity]]:
-    """A list's rows with identities and outcomes, and the identities shown."""
-    known, done = identities_and_outcomes(request, con, runs, scope, chosen)
-    rows = to_rows(chosen, worklist, identify=True, identities=known, outcomes=done)
-    return rows, [known[p] for p in (int(r["person_id"]) for r in chosen) if p in known]
-
-
 def _risk_note(runs: Runs | None, needs: str | None) -> str | None:
     run = getattr(runs, needs) if runs and needs else None
     if run is None:
@@ -209,10 +201,10 @@ def _worklist_view(request: Request, name: str) -> _WorklistView:
         worklist, q, chosen, practices, runs, why = _chosen(request, con, scope, name)
         part = window(len(chosen), page_number(request.query_params.get("page", "")), WORKLIST_PAGE_SIZE)
         people = chosen[part.start:part.stop]
-        known, done = identities_and_outcomes(request, con, runs, scope, people)
-        shown = [known[p] for p in (int(r["person_id"]) for r in people) if p in known]
-        audit_view(request, con, scope, detail=f"worklist {worklist.name}; {len(chosen)} rows; page {part.number} of "
-               f"{part.pages}, rows {part.first} to {part.last}" + (f"; {why}" if why else "") + disclose(request, shown))
+        ids = [int(r["person_id"]) for r in people]
+        done = outcomes_of(request, con, runs, scope, ids) if runs and ids else {}
+        known = identified_view(request, scope, ids, f"worklist {worklist.name}; {len(chosen)} rows; page "
+                                f"{part.number} of {part.pages}, rows {part.first} to {part.last}" + (f"; {why}" if why else ""))
     return _WorklistView(worklist, q, chosen, practices, runs, why, part, people, known, done)
 
 
@@ -277,10 +269,12 @@ def worklist_csv(request: Request, name: str) -> Response:
         if why:
             audit_view(request, con, scope, detail=f"worklist {worklist.name} CSV download refused; {why}")
             raise NotFoundError(why)
-        rows, shown = _identified_rows(request, con, runs, scope, chosen, worklist)
         layout = request.query_params.get("layout", "")
-        audit_view(request, con, scope, detail=f"worklist {worklist.name} CSV download ({layout or 'full'}); "
-               f"{len(chosen)} rows" + disclose(request, shown))
+        ids = [int(r["person_id"]) for r in chosen]
+        done = outcomes_of(request, con, runs, scope, ids) if runs and ids else {}
+        known = identified_view(request, scope, ids, f"worklist {worklist.name} CSV download ({layout or 'full'}); "
+                                f"{len(chosen)} rows")
+        rows = to_rows(chosen, worklist, identify=True, identities=known, outcomes=done)
     buffer = io.StringIO()
     # Names and values are data, never formulas: every cell goes through the formula guard.
     if layout == IMPORT_LAYOUT:  # the practice-system import list: NHS numbers only, one per line
@@ -352,8 +346,7 @@ def person_page(request: Request, person_id: str) -> PersonPage:
         except NotFoundError:
             audit_view(request, con, scope, person_id=pid, detail="person not found or outside scope")
             raise
-        shown = identities(identity_store_of(request), [pid]).get(pid) if person.nhs_number else None
-        audit_view(request, con, scope, person_id=pid, detail="person summary" + disclose(request, [shown] if shown else []))
+        identified_view(request, scope, [pid] if person.nhs_number else [], "person summary", person_id=pid)
     title = f"Person summary: {person.name}, NHS number {person.nhs_number}" if person.nhs_number else \
         f"Person summary: {IDENTIFIER_LABEL.lower()} {person.identifier}"
     return PersonPage(title=title, breadcrumbs=[HOME, CARE],

@@ -1,5 +1,5 @@
 """What every care-team page does with its request: the user's scope, the latest runs, a worklist's selection,
-the page's identities and outcomes, and the audit and disclosure log of each view.
+the page's outcomes, and each view's identities, audit and disclosure log (``web.view_log``).
 
 Shared by the care pages (``web.routes.care``); the runs, selections and outcomes come through the app's one
 cache, identities never do.
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fastapi import Request
 
-from pophealth.care.identity_store import Identity, identities, record_disclosure, store_path
+from pophealth.care.identity_store import Identity
 from pophealth.care.outcomes import Outcome, latest_outcomes
 from pophealth.care.results import Runs, latest_runs, no_run_reason, scope_part
 from pophealth.care.scope import CareScope
@@ -53,22 +53,22 @@ def selection_of(request: Request, con, runs: Runs, scope: CareScope, worklist, 
 
 def identity_store_of(request: Request) -> Path | None:
     """The identity store beside the app's warehouse file (None for an in-memory warehouse)."""
-    db = Path(str(request.app.state.db))
-    return store_path(db) if str(db) != ":memory:" else None
-
-
-def disclose(request: Request, shown: list[Identity]) -> str:
-    """Log the identifiers a view shows (identity store) and say how many in the audit detail."""
-    record_disclosure(identity_store_of(request), request.state.user.username, request.url.path, shown)
-    return f"; identifiers shown for {len(shown)} people (NHS numbers in the disclosure log)" if shown else \
-        "; no identifiers shown"
+    return request.app.state.views.identity_store
 
 
 def audit_view(request: Request, con, scope: CareScope, *, person_id: int | None = None, detail: str | None = None) -> None:
-    """Append the read to the audit log (group commit with other readers: ``access.audit.AuditWriter``); the
-    row is committed before the page is answered."""
-    request.app.state.audit.record(request.state.user, method=request.method, route=request.url.path,
-                                   person_id=person_id, scope=str(scope), detail=detail)
+    """Append the read to the audit log (``web.view_log``: with every other view waiting); the row is committed
+    before the page is answered."""
+    identified_view(request, scope, None, detail, person_id=person_id)
+
+
+def identified_view(request: Request, scope: CareScope, ids: list[int] | None, detail: str | None, *,
+                    person_id: int | None = None) -> dict[int, Identity]:
+    """The identities held for ``ids``, read for this view, with the view's disclosure rows and audit row
+    (``detail``, and how many people's identifiers it shows) committed before they are returned."""
+    user = request.state.user
+    return request.app.state.views.record(user, method=request.method, route=request.url.path, scope=str(scope),
+                                          detail=detail, person_id=person_id, identify=ids)
 
 
 def source_of(runs: Runs | None) -> str:
@@ -84,10 +84,3 @@ def outcomes_of(request: Request, con, runs: Runs, scope: CareScope, ids: list[i
     latest = request.app.state.cache.remembered(
         "care outcomes", (database_of(request), str(scope), runs.phm_run), lambda: latest_outcomes(con, everyone))
     return {p: latest[p] for p in ids if p in latest}
-
-
-def identities_and_outcomes(request: Request, con, runs: Runs | None, scope: CareScope,  # noqa: ANN001
-                             chosen: list[Record]) -> tuple[dict[int, Identity], dict[int, Outcome]]:
-    """These people's identities (read from the identity store for this view) and latest outcomes."""
-    ids = [int(r["person_id"]) for r in chosen]
-    return identities(identity_store_of(request), ids), outcomes_of(request, con, runs, scope, ids) if runs and ids else {}
