@@ -4,13 +4,13 @@ for every view waiting at that moment at once, on one thread of the app's.
 Why one thread. A worklist view used to take three steps on its own web thread: read its identities, append
 its disclosure rows (group commit), append its audit row (group commit). Each step made the thread wait on
 the others, and under load every such wait is paid again in lock hand-overs and interpreter switches between
-dozens of threads. With 50 care-team clients on 2 cores, taking away the three steps left the server about
-three times the throughput, and the steps' own work (three small SQLite statements) is a small part of that.
+dozens of threads. With 50 care-team clients on 2 cores, taking the three steps away (a measurement, not a
+release) gave the server over twice the throughput, though their own work is three small SQLite statements.
 Here a view hands its steps to the log's thread and waits once. The thread takes every view queued, reads
 their identities in one query, writes their disclosure rows in one transaction and their audit rows in one
 (the audit's own group commit, so appends from elsewhere keep their place in the chain), and answers each.
-On the 20,000-person benchmark this took the care-team phase from about 460 to over 600 requests a second
-(``docs/deployment.md``).
+On the web benchmark this took the care-team phase from about 315 to 400-430 requests a second at 20,000
+people, and from 355 to 453 at the full population (``docs/deployment.md``).
 
 The guarantees of each view are those of the three steps:
 
