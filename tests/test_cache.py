@@ -3,14 +3,16 @@ values per name, bounded; safe when many threads use it at once."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.racing import race
-from pophealth.cache import DataCache
+from pophealth.cache import DataCache, WouldWork, answers_only, refuse_work
 
 
 class Counter:
@@ -234,3 +236,49 @@ def test_a_thread_waits_for_anothers_answer_only_so_long(monkeypatch):
     assert time.monotonic() - t0 < 2
     gate.set()
     slow.join(5)
+
+
+def test_answers_only_serves_what_is_known_and_refuses_any_work():
+    cache = DataCache(recheck_seconds=3600)
+    cache.remembered("q", 1, lambda: "known")
+    cache.get("v", 1, "v1", lambda: "built")
+    worked: list[str] = []
+    with answers_only():
+        assert cache.remembered("q", 1, lambda: worked.append("q") or "again") == "known"
+        assert cache.get("v", 1, "v1", lambda: worked.append("v") or "again") == "built"
+        with pytest.raises(WouldWork):
+            cache.remembered("q", 2, lambda: worked.append("q2") or "x")
+        with pytest.raises(WouldWork):
+            cache.get("v", 1, "v2", lambda: worked.append("v2") or "x")
+        cache.bump()
+        with pytest.raises(WouldWork):  # a lapsed answer is work too
+            cache.remembered("q", 1, lambda: worked.append("lapsed") or "x")
+    assert worked == []
+    assert cache.remembered("q", 2, lambda: "worked") == "worked"  # outside the block: worked out as always
+    refuse_work("anything")  # and nothing is refused
+
+
+def test_answers_only_ends_with_its_block_even_on_error_and_does_not_reach_a_thread_started_after():
+    cache = DataCache()
+    with pytest.raises(WouldWork):
+        with answers_only():
+            cache.remembered("q", 1, lambda: "x")
+    assert cache.remembered("q", 1, lambda: "x") == "x"
+    seen: list[bool] = []
+    with answers_only():
+        pass
+    worker = threading.Thread(target=lambda: seen.append(cache.remembered("q", 9, lambda: True)))
+    worker.start()
+    worker.join()
+    assert seen == [True]
+
+
+def test_a_thread_started_inside_answers_only_still_works():
+    """The refusal is the block's own (a context variable): threads do not inherit it."""
+    cache = DataCache()
+    seen: list[str] = []
+    with answers_only():
+        worker = threading.Thread(target=lambda: seen.append(cache.remembered("q", 1, lambda: "worked")))
+        worker.start()
+        worker.join()
+    assert seen == ["worked"]

@@ -24,10 +24,12 @@ the next view.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -36,6 +38,31 @@ RECHECK_SECONDS = 1.0
 FLIGHT_WAIT_SECONDS = 30.0  # the longest a thread waits for another's answer before working it out itself
 _MISSING = object()
 DEFAULT_SIZE = 64
+
+
+class WouldWork(Exception):
+    """Asked, inside ``answers_only``, for something that would have to be worked out or waited for."""
+
+
+_ANSWERS_ONLY = contextvars.ContextVar("pophealth answers only", default=False)
+
+
+@contextlib.contextmanager
+def answers_only() -> Iterator[None]:
+    """A block that may only use what is already known: a cache miss, a lapsed answer (``remembered``), a missing
+    value (``get``) and whatever else calls ``refuse_work`` raise ``WouldWork`` instead of working or waiting.
+    For a view tried on the event loop first, where nothing may block, and done on a thread if it cannot be."""
+    token = _ANSWERS_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _ANSWERS_ONLY.reset(token)
+
+
+def refuse_work(what: str) -> None:
+    """Raise ``WouldWork`` inside ``answers_only``: call before any work or wait the block must not do."""
+    if _ANSWERS_ONLY.get():
+        raise WouldWork(what)
 
 
 class _Flight:
@@ -86,6 +113,7 @@ class DataCache:
         hit = self.peek(name, key, _MISSING, recheck_seconds=recheck_seconds)
         if hit is not _MISSING:
             return hit
+        refuse_work(name)
         # one thread works the answer out, the others asking meanwhile wait for it: when an answer lapses under
         # load, fifty requests would otherwise all put the same question (a scan of the population) at once
         with self._lock:
@@ -152,6 +180,7 @@ class DataCache:
             if full_key in store:
                 store.move_to_end(full_key)
                 return store[full_key]
+        refuse_work(name)
         value = build()
         if admit(value):
             self._put(name, full_key, value, size)

@@ -243,3 +243,15 @@ def test_a_view_queued_as_the_idle_wait_ends_is_served(warehouse):
     late.join(timeout=10)
     assert not late.is_alive(), "the late view was left in the queue with no thread to serve it"
     assert stored(db_file, "SELECT detail FROM audit_log ORDER BY seq") == [("first",), ("late",)]
+
+
+def test_recording_a_view_inside_answers_only_is_refused_before_anything_is_written(warehouse):
+    from pophealth.cache import WouldWork, answers_only
+
+    db_file, con = warehouse
+    log = ViewLog(AuditWriter(con), store_path(db_file))
+    user = User("loop", "Loop", "care_team", practice_code="C82001")
+    log.record(user, method="GET", route="/care", scope=user.scope, detail="on a thread")
+    with answers_only(), pytest.raises(WouldWork):
+        log.record(user, method="GET", route="/care", scope=user.scope, detail="on the loop", identify=[1])
+    assert stored(db_file, "SELECT detail FROM audit_log") == [("on a thread",)] and disclosed(db_file, "loop") == []

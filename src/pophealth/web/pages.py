@@ -8,6 +8,7 @@ context as JSON, so every figure on a page can be read by machines and tested wi
 from __future__ import annotations
 
 import contextlib
+import inspect
 import re
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from pophealth import paging
+from pophealth.cache import refuse_work
 from pophealth.web.reuse import reused_hit, reused_page
 
 T = TypeVar("T")
@@ -188,6 +190,7 @@ class _CursorOnUse:
 
     def __getattr__(self, name: str) -> Any:
         if self._con is None:
+            refuse_work("warehouse cursor")
             self._con = cursor(self._request)
         return getattr(self._con, name)
 
@@ -285,6 +288,11 @@ def add_page(
     def viewed(request: Request) -> Response:
         return html(request, lambda context: links(request, context), **request.path_params)
 
+    async def viewed_soon(request: Request) -> Response:
+        # an ``html`` coroutine answers on the event loop what it can without blocking (``cache.answers_only``)
+        # and hands the rest to the thread pool itself
+        return await html(request, lambda context: links(request, context), **request.path_params)
+
     async def reused_html(request: Request) -> HTMLResponse:
         # a page rendered moments ago is answered on the event loop (a lookup under the cache's lock); only
         # building and rendering it go to the thread pool
@@ -300,7 +308,8 @@ def add_page(
 
     model = _context_model(builder)
     routes: dict[str, Any] = {}
-    app.add_api_route(path, viewed if html else reused_html if reuse else rendered, methods=["GET"], response_class=HTMLResponse, name=name or path,
+    viewed_html = (viewed_soon if inspect.iscoroutinefunction(html) else viewed) if html else None
+    app.add_api_route(path, viewed_html or (reused_html if reuse else rendered), methods=["GET"], response_class=HTMLResponse, name=name or path,
                       include_in_schema=False)
     routes["html"] = app.router.routes[-1]
     # The twin's schema is its context model (serialised: markup fields are excluded), so the OpenAPI

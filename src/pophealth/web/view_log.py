@@ -36,6 +36,7 @@ from pathlib import Path
 
 from pophealth.access.audit import AuditWriter, entry
 from pophealth.access.roles import User
+from pophealth.cache import refuse_work
 from pophealth.care.identity_store import Identity, disclosure_rows, identities, log_disclosures
 
 IDLE_SECONDS = 5.0
@@ -74,7 +75,15 @@ class ViewLog:
                person_id: int | None = None, identify: Iterable[int] | None = None) -> dict[int, Identity]:
         """Audit one view (``detail``); with ``identify``, first read those people's identities and log the
         ones it will show, and say how many in the audit row. Returns the identities held (those without one
-        are absent) once everything is committed; raises what stopped its batch."""
+        are absent) once everything is committed; raises what stopped its batch. Waits: never on the event
+        loop (``cache.refuse_work``); a coroutine awaits ``submit``'s future instead."""
+        refuse_work("view log")
+        return self.submit(user, method=method, route=route, scope=scope, detail=detail, person_id=person_id,
+                           identify=identify).result()
+
+    def submit(self, user: User, *, method: str, route: str, scope: str | None, detail: str | None,
+               person_id: int | None = None, identify: Iterable[int] | None = None) -> Future:
+        """``record``'s work queued: a future of its answer (``asyncio.wrap_future`` awaits it on the loop)."""
         view = _View(user, method, route, scope, person_id, detail,
                      None if identify is None else [int(p) for p in identify])
         with self._lock:
@@ -82,7 +91,7 @@ class ViewLog:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._serve, name="pophealth view log", daemon=True)
                 self._thread.start()
-        return view.answer.result()
+        return view.answer
 
     def _serve(self) -> None:
         while True:

@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from pophealth.cache import WouldWork, answers_only, refuse_work
 from pophealth.cells import csv_row
 from pophealth.care.identity_store import Identity
 from pophealth.care.outcomes import OUTCOMES, Outcome, record_outcome
@@ -37,7 +38,8 @@ from pophealth.web.holes import Holed, hole
 from pophealth.web.pages import (Crumb, PageContext, Paged, warehouse, Routes, action, page,
                                  paged, page_number, whole_number)
 from pophealth.web.reuse import holed_page, view_values
-from pophealth.web.routes.care_requests import (SOURCE, SOURCE_NO_RUN, audit_view, database_of, identified_view, outcomes_of,
+from pophealth.web.routes.care_requests import (SOURCE, SOURCE_NO_RUN, audit_view, database_of, identified_view,
+                                               identified_view_soon, outcomes_of,
                                                identity_store_of, no_run_of, runs_of, scope_of, selection_of, source_of)
 
 routes = Routes()  # this module's pages and actions, added to the app by register()
@@ -96,15 +98,13 @@ class PersonPage(PageContext):
     person: PersonSummary
 
 
-def _care_home(request: Request) -> CareHome:
-    """The counts of the scope's worklists (from the cached selections), with the view audited."""
-    scope = scope_of(request)
+def _care_home_counts(request: Request, scope: CareScope) -> CareHome:
+    """The counts of the scope's worklists (from the cached selections); the view is not audited here."""
     with warehouse(request, on_use=True) as con:
         runs = runs_of(request, con)
         counts = {w.name: len(selection_of(request, con, runs, scope, w)) for w in WORKLISTS.values()
                   if not w.unavailable(runs)} if runs else {}
         why_none = None if runs else no_run_of(request, con)
-        audit_view(request, con, scope, detail="worklist counts" if runs else "worklist counts; no PHM run")
     links = [WorklistLink(name=w.name, title=w.title, description=w.description, count=counts.get(w.name),
                           href=f"/care/worklists/{w.name}") for w in WORKLISTS.values()]
     return CareHome(title="My worklists", breadcrumbs=[HOME], scope=str(scope), worklists=links,
@@ -112,13 +112,42 @@ def _care_home(request: Request) -> CareHome:
                     source=source_of(runs))
 
 
-def _care_home_html(request: Request, linked: Callable[[CareHome], CareHome]) -> HTMLResponse:
-    """The page for a browser: rendered once for everyone of the same scope until the counts change, with
-    holes for the visitor's name and form token (``web.holes``); the view is audited every time."""
-    context = _care_home(request)
+def _care_home_audit(context: CareHome) -> str:
+    return "worklist counts" if context.as_of else "worklist counts; no PHM run"
+
+
+def _care_home(request: Request) -> CareHome:
+    """The counts of the scope's worklists, with the view audited."""
+    scope = scope_of(request)
+    context = _care_home_counts(request, scope)
+    audit_view(request, None, scope, detail=_care_home_audit(context))
+    return context
+
+
+def _care_home_layout(request: Request, linked: Callable[[CareHome], CareHome], context: CareHome) -> Holed:
+    """Rendered once for everyone of the same scope until the counts change, with holes for the visitor's name
+    and form token (``web.holes``)."""
     key = (database_of(request), context.model_dump_json(), request.state.user.scope, request.url.query)
-    holed = request.app.state.cache.get("care home page", key, None,
-                                        lambda: holed_page(request, "care/home.jinja", linked(context)), size=64)
+    return request.app.state.cache.get("care home page", key, None,
+                                       lambda: holed_page(request, "care/home.jinja", linked(context)), size=64)
+
+
+def _care_home_now(request: Request, linked: Callable[[CareHome], CareHome]) -> HTMLResponse:
+    context = _care_home(request)
+    return HTMLResponse(_care_home_layout(request, linked, context).fill(view_values(request)))
+
+
+async def _care_home_html(request: Request, linked: Callable[[CareHome], CareHome]) -> HTMLResponse:
+    """The page for a browser, audited every time. Answered on the event loop when the counts and the page are
+    at hand (``cache.answers_only``), the audit row awaited from the view log; else on a thread."""
+    scope = scope_of(request)
+    try:
+        with answers_only():
+            context = _care_home_counts(request, scope)
+            holed = _care_home_layout(request, linked, context)
+    except WouldWork:
+        return await run_in_threadpool(_care_home_now, request, linked)
+    await identified_view_soon(request, scope, None, _care_home_audit(context))
     return HTMLResponse(holed.fill(view_values(request)))
 
 
@@ -194,18 +223,31 @@ class _WorklistView:
         return to_rows(self.people, self.worklist, identify=True, identities=self.known, outcomes=self.done)
 
 
-def _worklist_view(request: Request, name: str) -> _WorklistView:
-    """Choose the list and its page, read the page's identities and outcomes, and audit the view."""
-    scope = scope_of(request)
+def _worklist_choice(request: Request, scope: CareScope, name: str) -> _WorklistView:
+    """Choose the list, its page and the page's outcomes; the identities are read when the view is logged."""
     with warehouse(request, on_use=True) as con:
         worklist, q, chosen, practices, runs, why = _chosen(request, con, scope, name)
         part = window(len(chosen), page_number(request.query_params.get("page", "")), WORKLIST_PAGE_SIZE)
         people = chosen[part.start:part.stop]
         ids = [int(r["person_id"]) for r in people]
         done = outcomes_of(request, con, runs, scope, ids) if runs and ids else {}
-        known = identified_view(request, scope, ids, f"worklist {worklist.name}; {len(chosen)} rows; page "
-                                f"{part.number} of {part.pages}, rows {part.first} to {part.last}" + (f"; {why}" if why else ""))
-    return _WorklistView(worklist, q, chosen, practices, runs, why, part, people, known, done)
+    return _WorklistView(worklist, q, chosen, practices, runs, why, part, people, {}, done)
+
+
+def _worklist_logged(view: _WorklistView) -> tuple[list[int], str]:
+    """The people whose identities a view reads and shows, and its audit row's detail."""
+    part = view.part
+    return [int(r["person_id"]) for r in view.people], (
+        f"worklist {view.worklist.name}; {len(view.chosen)} rows; page {part.number} of {part.pages}, rows "
+        f"{part.first} to {part.last}" + (f"; {view.why}" if view.why else ""))
+
+
+def _worklist_view(request: Request, name: str) -> _WorklistView:
+    """Choose the list and its page, read the page's identities and outcomes, and audit the view."""
+    scope = scope_of(request)
+    view = _worklist_choice(request, scope, name)
+    view.known = identified_view(request, scope, *_worklist_logged(view))
+    return view
 
 
 def _worklist_context(request: Request, view: _WorklistView, rows_html: str = "") -> WorklistPage:
@@ -226,22 +268,46 @@ def _worklist_context(request: Request, view: _WorklistView, rows_html: str = ""
         recorded="Outcome recorded." if recorded == "1" else None, source=source_of(runs))
 
 
-def _worklist_html(request: Request, linked: Callable[[WorklistPage], WorklistPage], name: str) -> HTMLResponse:
-    """The worklist page for a browser: rendered once per page of the list for everyone of the same scope
-    (kept until the runs change), with holes for each view's names, NHS numbers, dates of birth, outcomes,
-    the visitor's name, form token and return address, filled per view (``web.holes``). Rendering was most
-    of a care-team view's cost; the view itself (identities read, audit row, disclosure log) is never kept."""
-    view = _worklist_view(request, name)
-
+def _worklist_layout(request: Request, linked: Callable[[WorklistPage], WorklistPage], view: _WorklistView) -> Holed:
+    """The worklist page rendered once per page of the list for everyone of the same scope (kept until the runs
+    change), with holes for each view's names, NHS numbers, dates of birth, outcomes, the visitor's name, form
+    token and return address (``web.holes``). Its rows are drawn as holes: the page holds no one's identity."""
     def layout() -> Holed:
         rows_html = request.app.state.jinja.get_template("care/worklist_rows.jinja").render(
             rows=view.rows, name=view.worklist.name, headings=[h for h, _ in view.worklist.columns],
             outcomes=OUTCOMES, hole=hole)
         return holed_page(request, "care/worklist.jinja", linked(_worklist_context(request, view, rows_html)))
 
+    if not view.runs:
+        refuse_work("worklist page without runs")
+        return layout()
     key = (database_of(request), view.runs, request.state.user.scope, request.url.path, request.url.query)
-    holed = request.app.state.cache.get("care worklist page", key, None, layout, size=WORKLIST_PAGES_KEPT) \
-        if view.runs else layout()
+    return request.app.state.cache.get("care worklist page", key, None, layout, size=WORKLIST_PAGES_KEPT)
+
+
+def _worklist_now(request: Request, linked: Callable[[WorklistPage], WorklistPage], name: str) -> HTMLResponse:
+    view = _worklist_view(request, name)
+    return HTMLResponse(_worklist_layout(request, linked, view).fill(_worklist_values(request, view)))
+
+
+async def _worklist_html(request: Request, linked: Callable[[WorklistPage], WorklistPage], name: str) -> HTMLResponse:
+    """The worklist page for a browser (``_worklist_layout``), its holes filled per view. Rendering was most of
+    a care-team view's cost; the view itself (identities read, audit row, disclosure log) is never kept.
+    Answered on the event loop when the list and its page are at hand (``cache.answers_only``), the view's
+    identities and log awaited from the view log; else on a thread."""
+    scope = scope_of(request)
+    try:
+        with answers_only():
+            view = _worklist_choice(request, scope, name)
+            holed = _worklist_layout(request, linked, view)
+    except WouldWork:
+        return await run_in_threadpool(_worklist_now, request, linked, name)
+    view.known = await identified_view_soon(request, scope, *_worklist_logged(view))
+    return HTMLResponse(holed.fill(_worklist_values(request, view)))
+
+
+def _worklist_values(request: Request, view: _WorklistView) -> dict:
+    """The values of one view's holes."""
     values = view_values(request) | {("back", None): f"?{request.url.query}" if request.url.query else ""}
     for r in view.people:  # the rows' own fields (``identified``), without building the rows
         pid, display = int(r["person_id"]), str(r["identifier"])
@@ -251,7 +317,7 @@ def _worklist_html(request: Request, linked: Callable[[WorklistPage], WorklistPa
                    ("birth_date", pid): str(shown["birth_date"]) if shown["birth_date"] else "Not held",
                    ("outcome", pid): shown["outcome"] or "None recorded",
                    ("short_name", pid): shown["name"] or display}
-    return HTMLResponse(holed.fill(values))
+    return values
 
 
 @page(routes, "/care/worklists/{name}", "care/worklist.jinja", role="care_team", name="care_worklist",

@@ -7,6 +7,7 @@ cache, identities never do.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from fastapi import Request
@@ -66,9 +67,20 @@ def identified_view(request: Request, scope: CareScope, ids: list[int] | None, d
                     person_id: int | None = None) -> dict[int, Identity]:
     """The identities held for ``ids``, read for this view, with the view's disclosure rows and audit row
     (``detail``, and how many people's identifiers it shows) committed before they are returned."""
-    user = request.state.user
-    return request.app.state.views.record(user, method=request.method, route=request.url.path, scope=str(scope),
-                                          detail=detail, person_id=person_id, identify=ids)
+    return request.app.state.views.record(request.state.user, **_view(request, scope, ids, detail, person_id))
+
+
+async def identified_view_soon(request: Request, scope: CareScope, ids: list[int] | None, detail: str | None, *,
+                               person_id: int | None = None) -> dict[int, Identity]:
+    """``identified_view`` awaited on the event loop: the view log's thread reads and writes, the loop goes on."""
+    return await asyncio.wrap_future(request.app.state.views.submit(request.state.user,
+                                                                    **_view(request, scope, ids, detail, person_id)))
+
+
+def _view(request: Request, scope: CareScope, ids: list[int] | None, detail: str | None,
+          person_id: int | None) -> dict:
+    return {"method": request.method, "route": request.url.path, "scope": str(scope), "detail": detail,
+            "person_id": person_id, "identify": ids}
 
 
 def source_of(runs: Runs | None) -> str:
