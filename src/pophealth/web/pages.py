@@ -55,7 +55,8 @@ class Paged(BaseModel):
 
 
 WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
-POPULATION_RECHECK_SECONDS = 60.0  # the longest a population changed outside the app goes unseen (population_content)
+WRITTEN_HERE_RECHECK_SECONDS = 60.0  # answers only a write through the server changes (the population, its runs,
+# care outcomes): the longest such a change made outside the app goes unseen (``written_here``)
 
 
 def whole_number(text: str) -> int | None:
@@ -255,9 +256,16 @@ def population_content(request: Request) -> str:
         with warehouse(request) as con:
             return population_content_id(con)[0]
 
-    cache = request.app.state.cache
-    return cache.remembered("population content", None, ask,
-                            recheck_seconds=max(cache.recheck_seconds, POPULATION_RECHECK_SECONDS))
+    return request.app.state.cache.remembered("population content", None, ask,
+                                              recheck_seconds=written_here(request))
+
+
+def written_here(request: Request) -> float:
+    """The recheck time of an answer that only a write through this server changes (the population, its runs, a
+    care team's outcomes): every such write ends it at once, so it is asked again a minute later at most, not
+    every second. When 50 care-team views a second all found the latest runs lapsed at once, they all went to
+    the thread pool together, every second."""
+    return max(request.app.state.cache.recheck_seconds, WRITTEN_HERE_RECHECK_SECONDS)
 
 
 def add_page(

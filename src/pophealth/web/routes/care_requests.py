@@ -17,7 +17,7 @@ from pophealth.care.outcomes import Outcome, latest_outcomes
 from pophealth.care.results import Runs, latest_runs, no_run_reason, scope_part
 from pophealth.care.scope import CareScope
 from pophealth.care.worklists import Record, selection
-from pophealth.web.pages import population_content
+from pophealth.web.pages import population_content, written_here
 
 SOURCE = ("Population health run {run} (index date {as_of}) and the latest risk model runs, from the "
           "patient-level records in the warehouse; every view is audited")
@@ -35,16 +35,19 @@ def database_of(request: Request) -> str:
 
 
 def runs_of(request: Request, con) -> Runs | None:  # noqa: ANN001 - a warehouse cursor
-    """The latest runs (``care.results.latest_runs``), remembered like a data version: asked again after any
-    write or a second at most. Runs are not about any one person: which runs exist, not what they hold."""
+    """The latest runs (``care.results.latest_runs``) for the population loaded, remembered until the next write
+    (``pages.written_here``: runs are made only through the server). Runs are not about any one person: which
+    runs exist, not what they hold."""
     content = population_content(request)
-    return request.app.state.cache.remembered("care runs", content, lambda: latest_runs(con, content))
+    return request.app.state.cache.remembered("care runs", content, lambda: latest_runs(con, content),
+                                              recheck_seconds=written_here(request))
 
 
 def no_run_of(request: Request, con) -> str:  # noqa: ANN001 - a warehouse cursor
     """Why there are no runs to show (``care.results.no_run_reason``), remembered as ``runs_of`` is."""
     content = population_content(request)
-    return request.app.state.cache.remembered("care no run", content, lambda: no_run_reason(con, content))
+    return request.app.state.cache.remembered("care no run", content, lambda: no_run_reason(con, content),
+                                              recheck_seconds=written_here(request))
 
 
 def selection_of(request: Request, con, runs: Runs, scope: CareScope, worklist, **filters) -> list[Record]:
@@ -88,11 +91,12 @@ def source_of(runs: Runs | None) -> str:
 
 
 def outcomes_of(request: Request, con, runs: Runs, scope: CareScope, ids: list[int]) -> dict[int, Outcome]:  # noqa: ANN001
-    """These people's latest outcomes, from the scope's, remembered as answers are (``DataCache.remembered``:
-    until the next write the app knows of, a second at most). Outcomes are written only through the app, so
-    one recorded by a colleague is shown on the next view: one query per scope and write, not one per view."""
+    """These people's latest outcomes, from the scope's, remembered until the next write (``pages.written_here``).
+    Outcomes are written only through the app, so one recorded by a colleague is shown on the next view: one
+    query per scope and write, not one per view."""
     everyone = scope_part(con, runs, scope, ("person ids",), lambda people: [int(p) for p in people["person_id"]],
                           database=database_of(request), cache=request.app.state.cache)
     latest = request.app.state.cache.remembered(
-        "care outcomes", (database_of(request), str(scope), runs.phm_run), lambda: latest_outcomes(con, everyone))
+        "care outcomes", (database_of(request), str(scope), runs.phm_run), lambda: latest_outcomes(con, everyone),
+        recheck_seconds=written_here(request))
     return {p: latest[p] for p in ids if p in latest}
