@@ -20,6 +20,10 @@ kept only when ``admit(value)`` says the key was a real one. Values are shared b
 never change them in place. Never cached here: identities, the audit, a person's own record. A care team's
 latest outcomes are remembered answers: they are written only through the server, so one recorded is shown on
 the next view.
+
+``answers_only`` marks a block that may use only what is already known (a view tried on the event loop, where
+nothing may block): there a miss or a lapsed answer raises ``WouldWork`` instead of working it out or waiting,
+and the caller does the whole thing on a thread.
 """
 
 from __future__ import annotations

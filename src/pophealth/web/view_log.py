@@ -9,8 +9,9 @@ release) gave the server over twice the throughput, though their own work is thr
 Here a view hands its steps to the log's thread and waits once. The thread takes every view queued, reads
 their identities in one query, writes their disclosure rows in one transaction and their audit rows in one
 (the audit's own group commit, so appends from elsewhere keep their place in the chain), and answers each.
-On the web benchmark this took the care-team phase from about 315 to 400-430 requests a second at 20,000
-people, and from 355 to 453 at the full population (``docs/deployment.md``).
+On the web benchmark this alone took the care-team phase from about 315 to 400-430 requests a second at
+20,000 people, and from 355 to 453 at the full population (``docs/deployment.md``). A view answered on the
+event loop awaits ``submit``'s future and holds no thread at all.
 
 The guarantees of each view are those of the three steps:
 
