@@ -215,8 +215,8 @@ class _ViewArrivesAsTheWaitEnds:
             return self._queue.get(timeout=timeout)
         except queue.Empty:
             if not self.arrived:
-                self.arrived = True
                 self._arrive()
+                self.arrived = True  # after the late view's thread has started: the test may join it
                 deadline = time.monotonic() + 10
                 while self._queue.empty() and time.monotonic() < deadline:
                     time.sleep(0.001)
