@@ -75,3 +75,18 @@ def test_an_admin_adds_and_disables_an_account_in_the_browser(page, served):
     page.wait_for_load_state()
     assert page.get_by_role("button", name="Remove as editor of").count() == 1
     assert axe_violations(page) == []
+
+
+def test_the_account_bar_is_one_row_on_a_desktop_and_wraps_on_a_phone(page, served):
+    """Its links, the signed-in line and the sign-out button sit on one line at 1280 px (each was a block of its
+    own, stacked down the page, with sign out on the left); at 320 px they wrap without widening the page."""
+    base_url, app = served
+    page.set_viewport_size({"width": 1280, "height": 900})
+    browser_sign_in(page, base_url, app, "admin", "ada")
+    items = page.locator(".ph-account a, .ph-account span, .ph-account button")
+    tops = [round(items.nth(i).bounding_box()["y"]) for i in range(items.count())]
+    assert items.count() == 5 and max(tops) - min(tops) <= 6, tops
+    boxes = [items.nth(i).bounding_box() for i in range(items.count())]
+    assert all(a["x"] + a["width"] <= b["x"] for a, b in zip(boxes, boxes[1:])), boxes  # in reading order
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

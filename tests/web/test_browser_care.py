@@ -36,6 +36,8 @@ def test_care_team_worklist_and_person_summary(page, served):
     cells = page.locator("main table tbody tr td:nth-child(6)").all_inner_texts()
     assert cells and {c.split()[-1] for c in cells} == {practice}
     assert axe_violations(page) == []
+    # an age box sized for an age (nhsuk-input--width-4, 9ex), not stretched across the column
+    assert page.locator("#min_age").bounding_box()["width"] < page.locator("main").bounding_box()["width"] / 3
     page.fill("#min_age", "65")
     page.click("main button[type=submit]")
     page.wait_for_load_state()
