@@ -29,7 +29,7 @@ def test_care_team_worklist_and_person_summary(page, served):
     page.goto(url + "/")
     page.click(".ph-account a:text('My worklists')")
     page.wait_for_url("**/care")
-    assert f"practice:{practice}" in page.inner_text("main")
+    assert f"({practice})" in page.inner_text("main")
     assert axe_violations(page) == []
     page.click("main a[href='/care/worklists/care-gaps']")
     page.wait_for_url("**/care/worklists/care-gaps")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import shutil
 
 import ibis
+import pandas as pd
 import pytest
 
 from pophealth.access.audit import audit_rows, verify_chain
@@ -342,3 +344,19 @@ def test_a_view_answered_from_the_cache_opens_no_warehouse_cursor_and_is_still_a
         assert [r[0] for r in audit_for(app, "care_cursor")] == ["/care"] * 2 + ["/care/worklists/frailty"] * 2
     finally:
         app.state.cache.recheck_seconds = 1.0
+
+
+def test_the_care_pages_name_the_practice_and_the_pcn_as_published(app, practices):
+    """A care team reads its own practice's name, as NHS Digital publishes it in the practice mapping file,
+    with its code, not the ``practice:CODE`` form the audit log keeps."""
+    published = pd.read_csv("src/pophealth/geography/data/llr_gp_practices_2022-01.csv", dtype=str)
+    row = published[published["PRACTICE_CODE"] == practices["A"]].iloc[0]
+    practice = signed_in_client(app, "care_team", "names_practice", practice_code=practices["A"])
+    home = practice.get("/care").text
+    assert html.escape(f"{row['PRACTICE_NAME'].title()} ({practices['A']})") in home
+    assert f"practice:{practices['A']}" not in home
+    worklist = practice.get("/care/worklists/care-gaps").text
+    assert html.escape(f"{row['PRACTICE_NAME'].title()} ({practices['A']})") in worklist
+    network = signed_in_client(app, "care_team", "names_pcn", pcn_code=practices["pcn_A"])
+    pcn_name = published[published["PCN_CODE"] == practices["pcn_A"]]["PCN_NAME"].iloc[0]
+    assert html.escape(f"{pcn_name} ({practices['pcn_A']})") in network.get("/care").text

@@ -33,6 +33,7 @@ from pophealth.care.summary import PersonSummary, person_summary
 from pophealth.care.worklists import (SORTS, WORKLISTS, Record, Worklist, WorklistRow, get_worklist, identified,
                                       to_rows)
 from pophealth.errors import NotFoundError
+from pophealth.geography.reference import practices as gp_practices
 from pophealth.paging import Window, window
 from pophealth.web.holes import Holed, hole
 from pophealth.web.pages import (Crumb, PageContext, Paged, warehouse, Routes, action, page,
@@ -66,8 +67,22 @@ class WorklistLink(BaseModel):
     href: str
 
 
+@functools.cache
+def scope_label(scope: CareScope) -> str:
+    """The scope as a care team reads it: their practice or PCN by name and code ("Syston Health Centre
+    (C82071)"), not the ``practice:C82071`` the audit log records. A code not among the shipped practices
+    is shown as it is."""
+    gp = gp_practices()
+    names = gp.set_index("practice_code").practice_name if scope.kind == "practice" else \
+        gp.drop_duplicates("pcn_code").set_index("pcn_code").pcn_name
+    name = names.get(scope.code)
+    kind = "practice" if scope.kind == "practice" else "primary care network"
+    return f"{name} ({scope.code})" if isinstance(name, str) and name else f"{kind} {scope.code}"
+
+
 class CareHome(PageContext):
     scope: str
+    scope_label: str
     as_of: str | None
     no_run: str | None = None  # why nothing can be listed (no PHM run yet)
     worklists: list[WorklistLink]
@@ -77,6 +92,7 @@ class WorklistPage(PageContext, Paged):
     name: str
     description: str
     scope: str
+    scope_label: str
     as_of: str | None
     no_run: str | None = None  # no PHM run, or no risk run for this list
     identifier_label: str = IDENTIFIER_LABEL
@@ -107,7 +123,8 @@ def _care_home_counts(request: Request, scope: CareScope) -> CareHome:
         why_none = None if runs else no_run_of(request, con)
     links = [WorklistLink(name=w.name, title=w.title, description=w.description, count=counts.get(w.name),
                           href=f"/care/worklists/{w.name}") for w in WORKLISTS.values()]
-    return CareHome(title="My worklists", breadcrumbs=[HOME], scope=str(scope), worklists=links,
+    return CareHome(title="My worklists", breadcrumbs=[HOME], scope=str(scope), scope_label=scope_label(scope),
+                    worklists=links,
                     as_of=str(runs.index_date) if runs else None, no_run=why_none,
                     source=source_of(runs))
 
@@ -257,7 +274,7 @@ def _worklist_context(request: Request, view: _WorklistView, rows_html: str = ""
     recorded = request.query_params.get("recorded", "")
     return WorklistPage(
         title=worklist.title, breadcrumbs=[HOME, CARE], name=worklist.name, description=worklist.description,
-        scope=str(scope_of(request)), as_of=str(runs.index_date) if runs else None, no_run=why,
+        scope=str(scope_of(request)), scope_label=scope_label(scope_of(request)), as_of=str(runs.index_date) if runs else None, no_run=why,
         headings=[h for h, _ in worklist.columns], rows=view.rows, filters=q,
         **paged(part, lambda n: base + urlencode({**{k: v for k, v in q.items() if v}, "page": n})),
         practices=practices, sorts={k: v[0] for k, v in SORTS.items()}, outcomes=OUTCOMES,
