@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 STAMP := $(VENV)/.stamp
 
-.PHONY: install install-test browser demo test test-fast lint bench clean
+.PHONY: install install-test browser demo test test-fast lint bench screenshots clean
 
 # Installs say what they are doing: a step line before each step, then pip's and npm's own lines
 # per package (a first install downloads a few hundred MB and takes minutes; nothing should look stuck).
@@ -46,7 +46,7 @@ demo: install
 
 # Static checks (pyflakes and pycodestyle errors, settings in pyproject.toml) before the tests.
 lint: install-test
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks scripts
 
 test: install-test browser lint
 	$(VENV)/bin/pytest -n 2 --dist loadgroup
@@ -56,6 +56,11 @@ test-fast: install-test
 
 bench: install-test
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b; done
+
+# The README tour's screenshots, from the demo warehouse in a real browser (docs/images/).
+screenshots: install-test browser
+	@test -f data/pophealth.duckdb || $(VENV)/bin/pophealth demo --no-serve
+	$(PY) scripts/screenshots.py --db data/pophealth.duckdb --out docs/images
 
 clean:
 	rm -rf $(VENV) node_modules data/*.duckdb

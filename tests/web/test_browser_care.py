@@ -38,6 +38,10 @@ def test_care_team_worklist_and_person_summary(page, served):
     assert axe_violations(page) == []
     # an age box sized for an age (nhsuk-input--width-4, 9ex), not stretched across the column
     assert page.locator("#min_age").bounding_box()["width"] < page.locator("main").bounding_box()["width"] / 3
+    # the table, outcome form included, fits a 1280 px desktop without scrolling sideways
+    page.set_viewport_size({"width": 1280, "height": 800})
+    table, main = page.locator("main table").bounding_box(), page.locator("main").bounding_box()
+    assert table["x"] + table["width"] <= main["x"] + main["width"] + 4, (table, main)
     page.fill("#min_age", "65")
     page.click("main button[type=submit]")
     page.wait_for_load_state()
