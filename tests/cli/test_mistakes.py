@@ -149,3 +149,13 @@ def test_the_message_is_plain_without_a_traceback(tmp_path):
                            str(tmp_path / "does-not-exist.duckdb")], capture_output=True, text=True, env=env)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith("Error: the warehouse") and not (tmp_path / "does-not-exist.duckdb").exists()
+
+
+@pytest.mark.parametrize("args", [["settings", "--json"], ["routes", "--json"]])
+def test_a_setting_out_of_range_is_a_plain_error_with_or_without_a_warehouse(args, tmp_path):
+    """The settings are read before a command is handed to a running server; a bad one was a traceback there
+    (no ``--db``) and a plain message only when ``--db`` was given."""
+    env = {**os.environ, "PYTHONPATH": SRC, "POPHEALTH_DISCLOSURE_ROUND": "0", "POPHEALTH_DB": str(tmp_path / "w.duckdb")}
+    done = subprocess.run([sys.executable, "-m", "pophealth.cli", *args], capture_output=True, text=True, env=env)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith("Error: ") and "POPHEALTH_DISCLOSURE_ROUND" in done.stderr

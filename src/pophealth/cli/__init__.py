@@ -40,10 +40,12 @@ def main(argv: list[str] | None = None) -> None:
 
     from pophealth.cli.forward import forward_if_served
 
-    forwarded = forward_if_served(sys.argv[1:] if argv is None else list(argv))  # a server holds the warehouse
-    if forwarded is not None:
-        sys.exit(forwarded)
     try:
+        # a server holds the warehouse: the command runs there (its settings are read first, so a bad one is
+        # reported like any other user error, not as a traceback)
+        forwarded = forward_if_served(sys.argv[1:] if argv is None else list(argv))
+        if forwarded is not None:
+            sys.exit(forwarded)
         app(args=argv)
     except SystemExit as exc:
         if exc.code not in (0, None):
