@@ -16,6 +16,7 @@ import socket
 import sys
 from pathlib import Path
 
+from pophealth.errors import ConfigError
 from pophealth.web.control import FORWARDED_ENV_NAMES, FORWARDED_ENV_PREFIX
 
 NOT_FORWARDED = frozenset({"serve", "demo", "routes"})  # serve/demo start a server; routes reads no warehouse
@@ -29,16 +30,20 @@ def forward_if_served(argv: list[str]) -> int | None:
     if in_served_command():
         return None
     command = next((a for a in argv if not a.startswith("-")), None)
-    if command is None or command in NOT_FORWARDED or "--help" in argv:
-        if not (command == "demo" and "--no-serve" in argv):  # building the demo is a load like any other
-            return None
+    demo = command == "demo" and "--help" not in argv
+    if not demo and (command is None or command in NOT_FORWARDED or "--help" in argv):
+        return None
     db = warehouse_named(argv)
     if str(db) == ":memory:":
         return None
     lease = live_lease(db)
     if lease is None:
         return None
-    return run_remotely(lease.socket, argv, db=Path(lease.db))
+    if demo and "--no-serve" not in argv:  # a demo that would serve: the warehouse is served already
+        raise ConfigError(f"the warehouse {db} is already being served at {lease.url} (process {lease.pid})",
+                          hint="open that address, or build the demo into it while it serves with "
+                               "`pophealth demo --no-serve`")
+    return run_remotely(lease.socket, argv, db=Path(lease.db))  # building the demo is a load like any other
 
 
 def warehouse_named(argv: list[str]) -> Path:

@@ -28,8 +28,9 @@ class Lease:
 
 
 def lease_path(db: Path | str) -> Path:
-    """Where the lease for warehouse ``db`` lives: beside it, so every user of the file finds it."""
-    db = Path(db).absolute()
+    """Where the lease for warehouse ``db`` lives: beside it, so every user of the file finds it (the file
+    itself: a symbolic link to the warehouse finds the same lease, as DuckDB's lock is on the file)."""
+    db = Path(db).resolve()
     return db.with_name(db.name + ".serve")
 
 
