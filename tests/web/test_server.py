@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import re
 import signal
@@ -37,7 +38,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_answers_then_stops_cleanly_and_releases_the_warehouse(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_serve_answers_then_stops_cleanly_and_releases_the_warehouse(tmp_path, stop):
+    """Ctrl+C, and SIGTERM as a service manager sends it: both close the warehouse and take the lease away
+    (SIGTERM used to end the process at once, leaving the lease, the control socket and the log behind)."""
     db, port = tmp_path / "w.duckdb", _free_port()
     con = connect(db)
     add_user(con, "ana", PASSWORD, "analyst")
@@ -57,8 +61,9 @@ def test_serve_answers_then_stops_cleanly_and_releases_the_warehouse(tmp_path):
             token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
             client.post("/login", data={"username": "ana", "password": PASSWORD, "csrf_token": token})
             assert client.get("/api/delivery").status_code == 200
-        assert db.with_name("w.duckdb.wal").exists()
-        proc.send_signal(signal.SIGINT)
+        assert db.with_name("w.duckdb.wal").exists() and db.with_name("w.duckdb.serve").exists()
+        control = json.loads(db.with_name("w.duckdb.serve").read_text())["socket"]
+        proc.send_signal(stop)
         out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
@@ -67,6 +72,7 @@ def test_serve_answers_then_stops_cleanly_and_releases_the_warehouse(tmp_path):
     assert "leaked" not in err and "Traceback" not in err
     assert f"http://127.0.0.1:{port}/" in out
     assert not db.with_name("w.duckdb.wal").exists()  # closed, not abandoned: the log was checkpointed
+    assert not db.with_name("w.duckdb.serve").exists() and not os.path.exists(control)  # the lease is gone
     connect(db).close()  # and the lock released: another process can open the warehouse
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -11,6 +12,18 @@ from pathlib import Path
 
 
 TAKEOVER_CHECK_SECONDS = 1.0
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager stopping the server), raised as Ctrl+C is, so the same clean stop runs.
+
+    Uvicorn shuts down gracefully on SIGTERM and then raises the signal again under the handler that was
+    there before it started. Python's default for SIGTERM ends the process at once: no ``finally`` ran,
+    and the lease, the control socket and DuckDB's unflushed log were left behind."""
+
+
+def _on_sigterm(signum, frame) -> None:  # noqa: ARG001 - the signal handler's signature
+    raise Terminated()
 
 
 def serve(db: Path | str, host: str, port: int, announce: Callable[[str], None] = lambda _: None,
@@ -25,6 +38,19 @@ def serve(db: Path | str, host: str, port: int, announce: Callable[[str], None] 
     once it is sure to start, never before a failure. ``runner`` runs a forwarded command line
     (``pophealth serve`` hands over ``pophealth.cli.served.run_forwarded``).
     """
+    in_main = threading.current_thread() is threading.main_thread()  # signals reach the main thread only
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
+    try:
+        _serve_until_stopped(db, host, port, announce, runner)
+    except Terminated:
+        return
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _serve_until_stopped(db: Path | str, host: str, port: int, announce: Callable[[str], None],
+                         runner: Callable[[list[str]], int] | None) -> None:
     from pophealth.errors import ConfigError
     from pophealth.warehouse.lease import live_lease
 
