@@ -67,7 +67,7 @@ def test_summary_has_the_promised_shape(summary):
     assert set(summary["care_gaps"]) == {g.name for g in CARE_GAPS}
     assert set(summary["risk_model"]) == {"auroc", "baseline_age_sex_auroc", "baseline_age_sex_prior_auroc",
                                           "baseline_ltc_auroc",
-                                          "calibration_slope"}
+                                          "calibration_slope", "current"}
     assert all(v is None for v in summary["risk_model"].values())  # no risk run stored here
 
 

@@ -17,7 +17,7 @@ import typer
 from rich.table import Table
 
 from pophealth.cells import csv_row
-from pophealth.cli.app import DbOption, JsonOption, app, console, open_warehouse, output_file, sub_app
+from pophealth.cli.app import DbOption, JsonOption, app, console, console_err, open_warehouse, output_file, sub_app
 from pophealth.errors import ConfigError, NotFoundError
 
 
@@ -90,6 +90,9 @@ def report(db: DbOption = None, as_json: JsonOption = False,
     if as_json:
         console.print_json(json.dumps({"risk_model": summary, **({"metrics": run["metrics"]} if full else {})}))
         return
+    if summary.get("current") is False:
+        console_err.print("Out of date: this model's scores were computed on a population the warehouse no "
+                          "longer holds; run `pophealth phm risk train` again.", style="bold red")
     _print_summary(summary)
     for axis, rows in run["metrics"]["fairness"].items():
         table = Table("group", "people", "events", "observed", "predicted", "O/E", "slope", "PPV top 5%",
@@ -109,6 +112,7 @@ def eol_worklist(out: Annotated[Path, typer.Option("--out", help="CSV file to wr
     from pophealth.cli.export_audit import export_scope, record_export
     from pophealth.phm.risk import latest_run
     from pophealth.phm.risk.store import DEATH
+    from pophealth.warehouse.versions import product_current
 
     if (practice is None) == (pcn is None):
         raise ConfigError("Give exactly one of --practice or --pcn")
@@ -118,6 +122,9 @@ def eol_worklist(out: Annotated[Path, typer.Option("--out", help="CSV file to wr
         run = latest_run(con, DEATH)
         if run is None:
             raise NotFoundError("No mortality risk run in this warehouse", hint="run `pophealth phm risk train` first")
+        if not product_current(con, "risk run", run["run_id"]):  # its person ids would be another population's
+            raise ConfigError(f"no worklist written: the mortality risk run {run['run_id']} was computed on a "
+                              "population the warehouse no longer holds", hint="run `pophealth phm risk train` again")
         column, code = ("practice_code", practice) if practice else ("pcn_code", pcn)
         # the list at the index date the model scored at; a run stored before that existed has its cut-off's
         table, scored = ("phm_eol_current", run["scored_at"]) if run["scored_at"] else ("phm_eol_worklist", run["cutoff"])

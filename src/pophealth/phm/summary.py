@@ -68,14 +68,15 @@ def efi_deficits(con: duckdb.DuckDBPyConnection, run_id: str) -> list[int]:
     return [int(counts.get(k, 0)) for k in range(len(EFI_DEFICITS) + 1)]
 
 
-def risk_model(con: duckdb.DuckDBPyConnection) -> dict[str, float | None]:
-    """The latest stored admission-risk evaluation, or nulls when there is none."""
-    empty: dict[str, float | None] = dict.fromkeys(RISK_FIELDS)
+def risk_model(con: duckdb.DuckDBPyConnection) -> dict[str, float | bool | None]:
+    """The latest stored admission-risk evaluation, or nulls when there is none; ``current`` says whether its
+    scores describe the population now in the warehouse (null when unknown)."""
+    empty: dict[str, float | bool | None] = dict.fromkeys((*RISK_FIELDS, "current"))
     from pophealth.phm.risk import latest_risk_report
 
     report = latest_risk_report(con)
     if report is not None:
-        return {k: report.get(k) for k in RISK_FIELDS}
+        return {k: report.get(k) for k in (*RISK_FIELDS, "current")}
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'phm_risk_run'").fetchall()[0][0]
     if not exists:
         return empty
@@ -84,4 +85,5 @@ def risk_model(con: duckdb.DuckDBPyConnection) -> dict[str, float | None]:
         return empty
     order = "ORDER BY finished_at DESC" if "finished_at" in columns else ""
     rows = con.execute(f"SELECT {', '.join(RISK_FIELDS)} FROM phm_risk_run {order} LIMIT 1").fetchall()
-    return {k: (None if v is None else float(v)) for k, v in zip(RISK_FIELDS, rows[0])} if rows else empty
+    return {**{k: (None if v is None else float(v)) for k, v in zip(RISK_FIELDS, rows[0])}, "current": None} \
+        if rows else empty

@@ -92,7 +92,7 @@ def test_cli_report_and_worklist_csv(trained, tmp_path, capsys):
     path, result = trained
     main(["phm", "risk", "report", "--db", str(path), "--json"])
     summary = json.loads(capsys.readouterr().out)["risk_model"]
-    assert summary["run_id"] == result["emergency_admission_12m"]["run_id"]
+    assert summary["run_id"] == result["emergency_admission_12m"]["run_id"] and summary["current"] is True
     con = connect(path, read_only=True)
     practice, expected = con.execute(
         "SELECT practice_code, count(*) FROM phm_eol_current GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1").fetchone()
@@ -119,3 +119,32 @@ def test_cutoff_without_a_following_year_of_records_is_refused(synth_db, tmp_pat
     with pytest.raises(SystemExit) as info:
         main(["phm", "risk", "train", "--db", str(path), "--cutoff", "2025-09-30"])
     assert info.value.code == 2 and "outcome year" in capsys.readouterr().err
+
+
+def test_after_the_population_changes_the_risk_run_is_out_of_date_and_no_worklist_is_written(trained, tmp_path,
+                                                                                           capsys):
+    """Its person ids would name another population's people: the report says so, the export is refused."""
+    import shutil
+
+    from pophealth.warehouse.versions import record_population
+
+    path, _ = trained
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(path, copy)
+    con = connect(copy)
+    practice = con.execute("SELECT practice_code FROM phm_eol_current GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+                           ).fetchone()[0]
+    con.execute("DELETE FROM person WHERE person_id IN (SELECT person_id FROM person ORDER BY person_id LIMIT 25)")
+    record_population(con, "a new extract")
+    con.close()
+    main(["phm", "risk", "report", "--db", str(copy), "--json"])
+    assert json.loads(capsys.readouterr().out)["risk_model"]["current"] is False
+    from pophealth.phm.summary import risk_model
+
+    con = connect(copy, read_only=True)
+    assert risk_model(con)["current"] is False  # as `phm summary --json` shows it
+    con.close()
+    out = tmp_path / "eol.csv"
+    with pytest.raises(SystemExit) as refused:
+        main(["phm", "eol-worklist", "--practice", practice, "--out", str(out), "--db", str(copy)])
+    assert refused.value.code == 2 and "phm risk train" in capsys.readouterr().err and not out.exists()

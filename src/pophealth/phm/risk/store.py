@@ -13,7 +13,7 @@ import pandas as pd
 
 from pophealth.phm.risk import metrics as m
 from pophealth.warehouse import transaction
-from pophealth.warehouse.versions import record_use
+from pophealth.warehouse.versions import product_current, record_use
 
 ADMISSION, DEATH = "emergency_admission_12m", "death_12m"
 DEFINITIONS_VERSION = "phm-risk-1"  # bump when features, outcomes or models change meaning
@@ -123,4 +123,6 @@ def latest_risk_report(con: duckdb.DuckDBPyConnection) -> dict | None:
         "calibration_slope": model["calibration_slope"], "calibration_intercept": model["calibration_intercept"],
         "ppv_top1": model["ppv_top1"], "ppv_top5": model["ppv_top5"],
         "capture_top1": model["capture_top1"], "capture_top5": model["capture_top5"],
+        # whether its scores describe the population now in the warehouse (False after a new population)
+        "current": product_current(con, "risk run", run["run_id"]),
     }
