@@ -41,6 +41,7 @@ def measure_summary(con: duckdb.DuckDBPyConnection, m: Measure, entry: MeasureEn
         "baselines": [b.model_dump(mode="json") for b in m.baselines],
         "status": status,
         "note": series.note,
+        "out_of_date": series.out_of_date,  # PHM figures of records no longer held (withheld from every page)
         "how_to_load": how_to_load(m),
     }
 

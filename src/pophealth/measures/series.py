@@ -59,6 +59,9 @@ class MeasureSeries(BaseModel):
     lineage: list[Lineage] = Field(default_factory=list)
     loaded_at: str | None = None
     note: str | None = None
+    # figures of the PHM engine whose latest run was computed on records the warehouse no longer holds:
+    # why they are not current (``public_series`` withholds them until the next run)
+    out_of_date: str | None = None
     compare: list[MeasureSeries] = Field(default_factory=list)
 
     def until(self, period_end: dt.date | None) -> MeasureSeries:
@@ -234,6 +237,23 @@ CARE_LOOP_SQL = """
     ORDER BY r.index_date"""
 
 
+PHM_OUT_OF_DATE = ("Out of date: the records these figures were computed from have since been replaced or "
+                   "updated. They are recomputed at the next population health management run.")
+
+
+def _phm_out_of_date(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Why the PHM engine's figures are not current, or None: its latest run was computed on a population the
+    warehouse no longer holds (``warehouse.versions.run_currency``). Older runs are history, each true of its
+    index date; the latest stands for "now", so it decides."""
+    from pophealth.warehouse.versions import run_currency
+
+    try:
+        row = con.execute("SELECT run_id FROM phm_run ORDER BY finished_at DESC, run_id DESC LIMIT 1").fetchone()
+    except duckdb.CatalogException:  # a warehouse without PHM tables: nothing computed, nothing out of date
+        return None
+    return None if row is None or run_currency(con, row[0]).current else PHM_OUT_OF_DATE
+
+
 def _care_loop(con: duckdb.DuckDBPyConnection, m: Measure) -> MeasureSeries:
     """Pledge 3's care loop, one point per PHM index date (its last run stands): the share of people on the
     frailty worklist (eFI moderate or severe at the run) with an outcome recorded by their care team against
@@ -265,10 +285,12 @@ def _care_loop(con: duckdb.DuckDBPyConnection, m: Measure) -> MeasureSeries:
         GAPS_CLOSED_ORG: f"care gaps open at the previous PHM run for people on its frailty worklist ({population}) "
                          "that the run finds met, over those open before (people in both runs)"}
 
+    stale = _phm_out_of_date(con) if rows else None
+
     def make(org: str, label: str, points: list[Point], empty: str) -> MeasureSeries:
         runs = sorted({p.source for p in points if p.source})
         return MeasureSeries(measure_id=m.id, state="ok" if points else "not_loaded", org=org, label=label,
-                             points=points, demo=demo, sources=runs, loaded_at=loaded,
+                             points=points, demo=demo, sources=runs, loaded_at=loaded, out_of_date=stale,
                              lineage=[Lineage(source=r, publisher="pophealth population health management engine "
                                               "and care-team outcomes", loaded_at=loaded, method=methods[org])
                                       for r in runs],
@@ -314,11 +336,13 @@ def _phm(con: duckdb.DuckDBPyConnection, m: Measure) -> MeasureSeries:
     method = (f"computed by the population health management engine from {population} "
               f"({d.phm_measure}{', people whose care is done' if d.phm_met else ''})")
 
+    stale = _phm_out_of_date(con) if rows else None
+
     def make(org: str, label: str) -> MeasureSeries:
         points = series.get(org, [])
         runs = sorted({p.source for p in points if p.source})
         return MeasureSeries(measure_id=m.id, state="ok" if points else "not_loaded", org=org, label=label,
-                             points=points, demo=demo, sources=runs, loaded_at=loaded,
+                             points=points, demo=demo, sources=runs, loaded_at=loaded, out_of_date=stale,
                              lineage=[Lineage(source=r, publisher="pophealth population health management engine",
                                               loaded_at=loaded, method=method) for r in runs],
                              note=None if points else "No data yet: the population health management engine computes "

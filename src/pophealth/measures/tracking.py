@@ -112,6 +112,15 @@ def withhold_demo(series: MeasureSeries) -> MeasureSeries:
                                      "sources": [], "lineage": []})
 
 
+def withhold_out_of_date(series: MeasureSeries) -> MeasureSeries:
+    """The series without figures computed on records the warehouse no longer holds: shown as current they
+    would describe another population (a replaced or corrected extract). They return with the next run."""
+    if not series.out_of_date:
+        return series
+    return series.model_copy(update={"points": [], "compare": [], "state": "not_loaded", "note": series.out_of_date,
+                                     "sources": [], "lineage": []})
+
+
 def protect_counts(series: MeasureSeries, unit: str, policy: DisclosurePolicy | None = None) -> MeasureSeries:
     """A count measure as it may leave the secure zone: the disclosure policy applied to every figure.
 
@@ -137,8 +146,9 @@ def protect_counts(series: MeasureSeries, unit: str, policy: DisclosurePolicy | 
 
 
 def public_series(series: MeasureSeries, unit: str) -> MeasureSeries:
-    """A series as boards, the web pages and the public see it: no demonstration figures, counts protected."""
-    return protect_counts(withhold_demo(series), unit)
+    """A series as boards, the web pages and the public see it: no demonstration figures, no figures of a
+    population no longer held, counts protected."""
+    return protect_counts(withhold_out_of_date(withhold_demo(series)), unit)
 
 
 def take_snapshot(con: duckdb.DuckDBPyConnection, strategy: Strategy, period: str | None = None, *,
