@@ -26,7 +26,13 @@ EVENT_TABLES = ("observation_period", "visit_occurrence", "condition_occurrence"
 
 
 def population_content_id(con: duckdb.DuckDBPyConnection) -> tuple[str, int]:
-    """(content id, people) of the patient-level tables as they are now."""
+    """(content id, people) of the patient-level tables as they are now.
+
+    Hashing every clinical row would cost about a second at a million people, and currency is checked often,
+    so the clinical tables are taken by row count and person ids, and what they hold by the files loaded into
+    them: the sequence of ``pophealth load`` checksums (a repeated load of the same files counts once). A
+    corrected extract with the same people and row counts is a new population; an edit made outside
+    pophealth's loaders that keeps both is not seen."""
     person = con.execute("SELECT count(*), coalesce(bit_xor(hash(p)), 0) FROM person p").fetchone()
     parts = [f"person:{person[0]}:{person[1]}"]
     for table in EVENT_TABLES:
@@ -34,7 +40,19 @@ def population_content_id(con: duckdb.DuckDBPyConnection) -> tuple[str, int]:
             else "person_id"
         n, h = con.execute(f"SELECT count(*), coalesce(bit_xor(hash({key})), 0) FROM {table}").fetchone()
         parts.append(f"{table}:{n}:{h}")
+    loads = _loaded_files(con)
+    if loads:  # no loads (a synthetic population): the id is as it always was
+        parts.append("loads:" + ",".join(loads))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16], int(person[0])
+
+
+def _loaded_files(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The checksums of the patient-level loads in order, a load repeating the one before it counted once."""
+    try:
+        sums = [r[0] for r in con.execute("SELECT checksum FROM import_batch ORDER BY batch_id").fetchall()]
+    except duckdb.CatalogException:
+        return []
+    return [c for i, c in enumerate(sums) if i == 0 or c != sums[i - 1]]
 
 
 @dataclass(frozen=True)
