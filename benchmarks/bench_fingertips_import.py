@@ -11,17 +11,16 @@ import json
 import sys
 import tempfile
 import time
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-from pophealth.sources.fingertips_csv import import_fingertips_csv, read_fingertips_csv
+from pophealth.sources.fingertips_csv import import_fingertips_csv, read_fingertips_csv, shipped_extract
 from pophealth.warehouse import connect
 
 
 def build(copies: int) -> bytes:
-    src = resources.files("pophealth.indicators").joinpath("data", "fingertips_llr_ltla_extract_trafford_themes.csv")
+    src = shipped_extract("fingertips_llr_ltla_extract_trafford_themes.csv")
     base = pd.read_csv(io.BytesIO(src.read_bytes()), dtype=str, keep_default_na=False)
     parts = [base.assign(**{"Area Code": base["Area Code"] + f"-{i}"}) for i in range(copies)]
     return pd.concat(parts).to_csv(index=False).encode()

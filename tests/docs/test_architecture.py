@@ -11,6 +11,7 @@ files that make them and the reason; a test fails when one grows, and when one i
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
@@ -53,7 +54,16 @@ SAME_LAYER: dict[str, set[str]] = {
 
 # Known breaches, (importer, imported) -> (the files that make them, why they are not fixed yet).
 EXCEPTIONS: dict[tuple[str, str], tuple[set[str], str]] = {
+    ("warehouse", "access"): (
+        {"warehouse/migrate.py"},
+        "migration 0891 first moves old warehouses' audit rows into the audit store (access) and then drops the "
+        "DuckDB table; the step is named as a string and imported only when that migration is due. Fixing it "
+        "means moving the audit store below the warehouse."),
 }
+
+# A module named in a string ("pophealth.pkg.mod" or "pophealth.pkg.mod:function"), as importlib and entry
+# points name them: an import all the same, made when the code runs.
+_NAMED_MODULE = re.compile(r"^pophealth(\.[a-z_][a-z0-9_]*)+(:[A-Za-z_]\w*)?$")
 
 
 def _layer_of(package: str) -> str:
@@ -74,6 +84,8 @@ def _imported(path: Path, src: Path) -> list[str]:
                              for alias in node.names)
             elif node.module:
                 found.append(node.module)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _NAMED_MODULE.match(node.value):
+            found.append(node.value.split(":")[0])
     return [name for name in found if name.startswith("pophealth.")]
 
 
@@ -192,9 +204,13 @@ def test_the_import_graph_sees_imports_inside_functions_and_relative_ones(tmp_pa
     pkg.mkdir(parents=True)
     (pkg / "__init__.py").write_text("")
     (pkg / "mod.py").write_text("def f():\n    from pophealth.beta import x\n    from ..gamma import y\n"
-                                "    import pophealth.delta.z\n")
+                                "    import pophealth.delta.z\n"
+                                "    importlib.import_module('pophealth.epsilon.w')\n"
+                                "STEPS = {1: 'pophealth.zeta.m:step'}\n"
+                                "NOTE = 'see pophealth.eta for why'\n")  # prose naming a module is no import
     assert {k: dict(v) for k, v in import_graph(tmp_path / "pophealth").items()} == {
-        "alpha": {"beta": {"alpha/mod.py"}, "gamma": {"alpha/mod.py"}, "delta": {"alpha/mod.py"}}}
+        "alpha": {"beta": {"alpha/mod.py"}, "gamma": {"alpha/mod.py"}, "delta": {"alpha/mod.py"},
+                  "epsilon": {"alpha/mod.py"}, "zeta": {"alpha/mod.py"}}}
 
 
 def test_the_demo_is_a_product_no_engine_imports():

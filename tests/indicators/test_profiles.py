@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from importlib import resources
 
 import numpy as np
 import pytest
@@ -16,10 +15,11 @@ from pophealth.indicators.inequality import deprivation_order, fit_sii, inequali
 from pophealth.indicators.metadata import catalogue
 from pophealth.indicators.profile import build_profile
 from pophealth.indicators.trend import trends
+from pophealth.sources.fingertips_csv import shipped_extract
 
 
 def _shipped_rows() -> list[dict[str, str]]:
-    path = resources.files("pophealth.indicators").joinpath("data", "fingertips_llr_ltla_extract_trafford_themes.csv")
+    path = shipped_extract("fingertips_llr_ltla_extract_trafford_themes.csv")
     with path.open(newline="", encoding="utf-8-sig") as f:
         return list(csv.DictReader(f))
 

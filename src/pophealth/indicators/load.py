@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
 import duckdb
 
-from pophealth.sources.fingertips_csv import SHIPPED_EXTRACTS, load_batches, read_batch, summarise
+from pophealth.sources.fingertips_csv import SHIPPED_EXTRACTS, load_batches, read_batch, shipped_extract, summarise
 
 
 
 def load_shipped_fingertips(con: duckdb.DuckDBPyConnection) -> list:
     """Load every shipped Fingertips file in one transaction; idempotent."""
-    folder = resources.files("pophealth.indicators").joinpath("data")
-    batches = [read_batch(str(folder.joinpath(name)), snapshot_date=day) for name, day in SHIPPED_EXTRACTS]
+    batches = [read_batch(str(shipped_extract(name)), snapshot_date=day) for name, day in SHIPPED_EXTRACTS]
     load_batches(con, batches)
     return [summarise(b) for b in batches]

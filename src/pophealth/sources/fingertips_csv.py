@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import duckdb
@@ -24,13 +26,18 @@ from pophealth.sources.text_guard import checked_text
 from pophealth.sources.fingertips_columns import KEY, NUMERIC, REQUIRED, SPACED, map_headers, parent_label
 from pophealth.warehouse import transaction
 
-# The Fingertips extracts shipped as package data of ``pophealth.indicators`` (file, date the snapshot
-# reflects; see indicators/data/PROVENANCE.md). The indicators load them; the older public snapshot
-# (``public_extracts``) leaves out what they hold. Kept here, below both, so neither imports the other.
+# The Fingertips extracts shipped with the sources (file, date the snapshot reflects; see
+# sources/data/fingertips/PROVENANCE.md). The indicators load them; the older public snapshot
+# (``public_extracts``) leaves out what they hold.
 SHIPPED_EXTRACTS = (
     ("fingertips_llr_ltla_extract_trafford_themes.csv", date(2026, 5, 13)),
     ("fingertips_sample_export_suicide_east_midlands_2015-17.csv", date(2019, 1, 1)),
 )
+
+
+def shipped_extract(name: str) -> Traversable:
+    """One of ``SHIPPED_EXTRACTS``, as package data of the sources."""
+    return resources.files("pophealth.sources").joinpath("data", "fingertips", name)
 
 LICENCE = "Open Government Licence v3.0"
 ATTRIBUTION = ("Office for Health Improvement and Disparities, Fingertips public health data. Contains "

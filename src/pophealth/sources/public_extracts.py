@@ -315,12 +315,11 @@ def parse_fingertips_snapshot(raw: pd.DataFrame, path: Path) -> Parsed:
 
 
 def _newer_pairs() -> set[tuple[int, str]]:
-    from pophealth.sources.fingertips_csv import SHIPPED_EXTRACTS
+    from pophealth.sources.fingertips_csv import SHIPPED_EXTRACTS, shipped_extract
 
-    folder = resources.files("pophealth.indicators").joinpath("data")
     pairs: set[tuple[int, str]] = set()
     for name, _day in SHIPPED_EXTRACTS:
-        frame, _ = read_fingertips_csv(folder.joinpath(name).read_bytes(), name=name)
+        frame, _ = read_fingertips_csv(shipped_extract(name).read_bytes(), name=name)
         pairs.update(zip(frame["indicator_id"].astype(int), frame["area_code"]))
     return pairs
 
