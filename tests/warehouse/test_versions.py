@@ -142,3 +142,23 @@ def test_published_sites_and_risk_runs_record_the_population_they_were_built_fro
         assert not product_current(con, "risk run", "r1")
     finally:
         con.close()
+
+
+def test_a_site_records_the_loads_it_was_built_from_beside_the_population(tmp_path):
+    """Not only the patient-level population: the published statistics (which files, by checksum), the
+    reference and public datasets and the tracker, so a figure on the site can be traced to its load."""
+    import hashlib
+
+    from pophealth.config import shared_dir
+
+    workbook = min((shared_dir() / "data" / "published" / "nhse-ae-by-provider").glob("*.xls*"),
+                   key=lambda p: p.stat().st_size)
+    db = build(tmp_path / "p.duckdb", 50, 4)
+    _cli("report", "import-nhse", str(workbook), "--db", str(db))
+    _cli("publish", "--out", str(tmp_path / "site"), "--db", str(db), "--strategy", "tests/fixtures/strategy_min")
+    loads = json.loads((tmp_path / "site" / "data-versions.json").read_text(encoding="utf-8"))["loads"]
+    published = loads["published_statistics"]
+    file_sum = hashlib.sha256(workbook.read_bytes()).hexdigest()
+    assert published["files"] == 1 and published["files_sha256"] == hashlib.sha256(file_sum.encode()).hexdigest()
+    assert {"geo_lsoa21", "geo_practice"} <= {d["dataset"] for d in loads["reference_and_public_datasets"]}
+    assert loads["delivery_updates"]["updates"] == 0

@@ -138,8 +138,45 @@ def product_current(con: duckdb.DuckDBPyConnection, product: str, product_id: st
 
 
 def versions_of(con: duckdb.DuckDBPyConnection) -> dict:
-    """The data versions a product built now would describe (written beside board packs and sites)."""
+    """The data versions a product built now would describe (written beside board packs and sites): the
+    patient-level population, and every other load its figures come from (``loads``)."""
     content, people = population_content_id(con)
     latest = latest_population(con)
     return {"population": {"version": latest.version_id if latest and latest.content_id == content else None,
-                           "content_id": content, "people": people}}
+                           "content_id": content, "people": people},
+            "loads": loads_of(con)}
+
+
+# what else a board pack or a site is built from: (name, query of its latest state); a table a warehouse
+# does not have yet (an older schema) is left out
+_LOADS = (
+    ("reference_and_public_datasets", """SELECT dataset, source_file, rows, checksum, strftime(loaded_at, '%Y-%m-%dT%H:%M:%S')
+                                         FROM dataset_provenance ORDER BY dataset"""),
+    ("published_statistics", """SELECT load_id, count(*), max(period_end)::VARCHAR,
+                                       strftime(max(loaded_at), '%Y-%m-%dT%H:%M:%S'),
+                                       sha256(string_agg(sha256, ',' ORDER BY source_file))
+                                FROM nhse_load_history GROUP BY load_id ORDER BY load_id DESC LIMIT 1"""),
+    ("fingertips_snapshots", """SELECT count(*), max(snapshot_date)::VARCHAR, strftime(max(loaded_at), '%Y-%m-%dT%H:%M:%S')
+                                FROM fingertips_snapshot"""),
+    ("delivery_updates", """SELECT count(*), strftime(max(recorded_at), '%Y-%m-%dT%H:%M:%S') FROM delivery_update"""),
+)
+_LOAD_FIELDS = {
+    "reference_and_public_datasets": ("dataset", "source_file", "rows", "checksum", "loaded_at"),
+    "published_statistics": ("latest_load_id", "files", "latest_period_end", "loaded_at", "files_sha256"),
+    "fingertips_snapshots": ("files", "latest_snapshot_date", "latest_loaded_at"),
+    "delivery_updates": ("updates", "latest_recorded_at"),
+}
+
+
+def loads_of(con: duckdb.DuckDBPyConnection) -> dict:
+    """The latest state of each non-patient load: public datasets with their checksums, the latest load of
+    published statistics (its files' checksums hashed together), Fingertips snapshots and tracker updates."""
+    out: dict = {}
+    for name, sql in _LOADS:
+        try:
+            rows = con.execute(sql).fetchall()
+        except duckdb.CatalogException:
+            continue
+        records = [dict(zip(_LOAD_FIELDS[name], row)) for row in rows]
+        out[name] = records if name == "reference_and_public_datasets" else (records[0] if records else None)
+    return out
