@@ -78,19 +78,27 @@ def _sign_in(page: Page, url: str, username: str) -> None:
     page.wait_for_load_state()
 
 
-def _shot(page: Page, url: str, out: Path, name: str, until: str | None = None, tallest: int = 2000) -> None:
-    """The page from its top: the first screenful, or down to the end of the element ``until`` (the chart, the
-    first rows of a table), ``tallest`` pixels at most."""
+def _box(page: Page, url: str, selector: str) -> dict:
+    box = page.locator(selector).first.bounding_box()
+    if box is None:
+        raise SystemExit(f"{url}: nothing matches {selector!r} to photograph")
+    return box
+
+
+def _shot(page: Page, url: str, out: Path, name: str, until: str | None = None, start: str | None = None,
+          tallest: int = 2000) -> None:
+    """The page from its top (or from the element ``start``, a section under a long form): the first
+    screenful, or down to the end of the element ``until`` (the chart, the first rows of a table), ``tallest``
+    pixels at most."""
     page.goto(url)
     page.wait_for_load_state("networkidle")
+    top = 0 if start is None else max(int(_box(page, url, start)["y"]) - 24, 0)
     height = HEIGHT
     if until is not None:
-        box = page.locator(until).first.bounding_box()
-        if box is None:
-            raise SystemExit(f"{url}: nothing matches {until!r} to photograph")
-        height = min(int(box["y"] + box["height"]) + 24, tallest)
+        box = _box(page, url, until)
+        height = min(int(box["y"] + box["height"]) + 24 - top, tallest)
     page.screenshot(path=str(out / f"{name}.png"), full_page=True,
-                    clip={"x": 0, "y": 0, "width": WIDTH, "height": height})
+                    clip={"x": 0, "y": top, "width": WIDTH, "height": height})
     print(f"wrote {out / name}.png")
 
 
@@ -135,10 +143,9 @@ def main() -> None:
                 _shot(page, url + "/", args.out, "home")
                 _shot(page, url + "/places/E06000016", args.out, "place-profile")
                 _shot(page, f"{url}/measures/{args.measure}", args.out, "measure-spc", until=".ph-chart")
-                _shot(page, (site / "index.html").as_uri(), args.out, "microsite")
+                _shot(page, (site / "pledges" / "6.html").as_uri(), args.out, "microsite", until="main table")
                 _sign_in(page, url, "tour_analyst")
                 _shot(page, url + "/phm", args.out, "phm", until="main table")
-                _shot(page, url + "/delivery", args.out, "delivery", until="main table tbody tr:nth-child(8)")
                 _sign_in(page, url, "tour_care")
                 _shot(page, url + "/care/worklists/frailty", args.out, "care-worklist",
                       until="main table tbody tr:nth-child(8)")
