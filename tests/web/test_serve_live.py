@@ -258,9 +258,11 @@ def test_a_second_serve_takes_the_warehouse_over_when_the_first_stops(tmp_path):
         assert _stop(first)[0] == 0
         deadline, status = time.monotonic() + 30, None
         while time.monotonic() < deadline:
-            try:
-                status = httpx.get(f"http://127.0.0.1:{front_port}/pledges", timeout=5).status_code
-            except httpx.HTTPError:  # the address is closed for the moment of the handover
+            try:  # a new connection each time: during the takeover it waits in the queue, never refused
+                status = httpx.get(f"http://127.0.0.1:{front_port}/pledges", timeout=20).status_code
+            except httpx.ConnectError as refused:
+                pytest.fail(f"the standby's address refused a connection during the takeover: {refused}")
+            except httpx.HTTPError:  # a response cut off as the front end stopped
                 status = None
             lease = live_lease(db)
             if status == 200 and lease is not None and lease.pid == front.pid:

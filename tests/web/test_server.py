@@ -90,3 +90,17 @@ def test_the_web_server_runs_blocking_work_on_the_set_number_of_threads(tmp_path
     finally:
         app.state.con.close()
     assert limit == (threads or 4 * os.cpu_count())
+
+
+def test_a_port_in_use_is_a_plain_error_and_nothing_is_held(tmp_path):
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "pophealth.cli", "serve", "--db", str(db), "--port", str(port)],
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
+    assert not db.with_name("w.duckdb.serve").exists()

@@ -5,9 +5,11 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -51,11 +53,17 @@ def serve(db: Path | str, host: str, port: int, announce: Callable[[str], None] 
 
 def _serve_until_stopped(db: Path | str, host: str, port: int, announce: Callable[[str], None],
                          runner: Callable[[list[str]], int] | None) -> None:
+    db = Path(db).absolute() if str(db) != ":memory:" else db
+    served = str(db) != ":memory:"
+    with _listening(host, port) as listener:
+        _serve_on(listener, db, served, host, port, announce, runner)
+
+
+def _serve_on(listener: socket.socket, db: Path | str, served: bool, host: str, port: int,
+              announce: Callable[[str], None], runner: Callable[[list[str]], int] | None) -> None:
     from pophealth.errors import ConfigError
     from pophealth.warehouse.lease import live_lease
 
-    db = Path(db).absolute() if str(db) != ":memory:" else db
-    served = str(db) != ":memory:"
     forwarded = False
     while True:
         held = live_lease(db) if served else None
@@ -63,12 +71,12 @@ def _serve_until_stopped(db: Path | str, host: str, port: int, announce: Callabl
             announce(f"(forwarding to the server already holding {db}, at {held.url})" if not forwarded else
                      f"(forwarding to the server now holding {db}, at {held.url})")
             forwarded = True
-            if not _forward_while_held(db, held.url, host, port):
+            if not _forward_while_held(db, held.url, host, port, listener):
                 return
             continue  # the server holding the warehouse stopped: take it over
         try:
             took_over = f"(now holding {db}: the server that held it stopped)" if forwarded else ""
-            _serve_warehouse(db, host, port, runner, lambda note: announce(note or took_over))
+            _serve_warehouse(db, host, port, runner, lambda note: announce(note or took_over), listener)
             return
         except ConfigError as exc:
             # another front end took the warehouse over first (DuckDB's lock decides): forward to it
@@ -77,7 +85,7 @@ def _serve_until_stopped(db: Path | str, host: str, port: int, announce: Callabl
             time.sleep(TAKEOVER_CHECK_SECONDS / 2)
 
 
-def _forward_while_held(db: Path, upstream: str, host: str, port: int) -> bool:
+def _forward_while_held(db: Path, upstream: str, host: str, port: int, listener: socket.socket) -> bool:
     """Answer on ``host:port`` by forwarding to ``upstream`` until the warehouse has no live server (True) or
     this process is stopped (False)."""
     import uvicorn
@@ -98,14 +106,14 @@ def _forward_while_held(db: Path, upstream: str, host: str, port: int) -> bool:
 
     threading.Thread(target=watch, name="pophealth-takeover-watch", daemon=True).start()
     try:
-        server.run()
+        server.run(sockets=[_shared(listener)])
     except KeyboardInterrupt:  # uvicorn re-raises the signal it caught once it has shut down, as uvicorn.run
         return False           # (which swallows it) would end here
     return freed.is_set()
 
 
 def _serve_warehouse(db: Path | str, host: str, port: int, runner: Callable[[list[str]], int] | None,
-                     announce: Callable[[str], None]) -> None:
+                     announce: Callable[[str], None], listener: socket.socket) -> None:
     """Open the warehouse, hold it (lease, control socket) and serve the app until interrupted."""
     import uvicorn
 
@@ -123,13 +131,51 @@ def _serve_warehouse(db: Path | str, host: str, port: int, runner: Callable[[lis
         announce("")
         settle_heap()
         # no access log: nothing was written at "warning", yet each request still built its log call
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False))
+        try:
+            server.run(sockets=[_shared(listener)])
+        except KeyboardInterrupt:  # Ctrl+C or SIGTERM, raised again once uvicorn has shut down: a clean stop
+            pass
     finally:
         if served:
             remove_lease(db, os.getpid())
             control.stop()
         gc.unfreeze()
         app.state.con.close()
+
+
+@contextmanager
+def _listening(host: str, port: int) -> Iterator[socket.socket]:
+    """The server's address, bound and listening for the life of the process.
+
+    A standby's front end and, after a takeover, the server it becomes each serve on a copy of this one
+    socket (``_shared``). Between the two the address never closes: connections made during the takeover
+    wait in the queue and are answered once the warehouse is open, where they used to be refused for two or
+    three seconds on both addresses."""
+    from pophealth.errors import ConfigError
+
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(LISTEN_BACKLOG)
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                          hint="choose another --port, or stop what is using it") from None
+    try:
+        yield sock
+    finally:
+        sock.close()
+
+
+LISTEN_BACKLOG = 2048
+
+
+def _shared(listener: socket.socket) -> socket.socket:
+    """A copy of the listening socket for one uvicorn server, which closes its copy when it stops; the
+    address stays open through the original."""
+    return socket.socket(fileno=os.dup(listener.fileno()))
 
 
 def _reachable(host: str, port: int) -> str:
