@@ -47,7 +47,7 @@ def test_settings_json_shows_sources_and_masks_secrets(monkeypatch, capsys):
     monkeypatch.setenv("POPHEALTH_DISCLOSURE_ROUND", "10")
     main(["settings", "--json", "--db", "x.duckdb"])
     out = capsys.readouterr().out
-    rows = {r["env"]: r for r in json.loads(out)}
+    rows = {r["env"]: r for r in json.loads(out) if r["name"] is not None}
     assert set(rows) == Settings.env_names()
     for secret in ("the-real-key", "sso-secret", "pw-123456789"):
         assert secret not in out
@@ -92,3 +92,15 @@ def test_a_command_run_in_another_thread_does_not_change_the_process_settings(mo
         assert s.current().disclosure_max == 7
     finally:
         s.activate(None)
+
+
+def test_a_misspelt_variable_is_shown_as_no_setting_with_its_value_masked(monkeypatch, capsys):
+    """A misspelt setting was silently ignored: now ``settings`` lists it, masked (it may be a key)."""
+    monkeypatch.setenv("POPHEALTH_DISCLOSURE_MAXX", "10")
+    monkeypatch.setenv("POPHEALTH_PSEUDONYM_KEYY", "a-misspelt-secret")
+    main(["settings", "--json", "--db", "x.duckdb"])
+    out = capsys.readouterr().out
+    unknown = {r["env"]: r for r in json.loads(out) if r["name"] is None}
+    assert set(unknown) == {"POPHEALTH_DISCLOSURE_MAXX", "POPHEALTH_PSEUDONYM_KEYY"}
+    assert all(r["value"] == MASK and "not a setting" in r["source"] for r in unknown.values())
+    assert "a-misspelt-secret" not in out
