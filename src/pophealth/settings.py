@@ -96,6 +96,16 @@ class Settings(BaseModel):
     def source(self, field: str) -> str:
         return self._sources.get(field, "default")
 
+    @classmethod
+    def unknown(cls, env: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+        """``POPHEALTH_*`` variables that are no setting, as ``describe`` rows: a misspelt one
+        (``POPHEALTH_DISCLOSURE_MAXX``) is otherwise silently ignored. Values are masked: a misspelt key is
+        still a key."""
+        env = os.environ if env is None else env
+        known = cls.env_names()
+        return [{"name": None, "env": name, "value": MASK, "source": "not a setting: ignored (misspelt?)"}
+                for name in sorted(env) if name.startswith(ENV_PREFIX) and name not in known]
+
     def describe(self) -> list[dict[str, Any]]:
         """Every setting: name, environment variable, value (secrets masked) and where it came from."""
         out = []

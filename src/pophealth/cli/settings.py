@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -23,7 +21,7 @@ def settings_cmd(
     from pophealth.settings import Settings
 
     settings = Settings.load(options={"db": (db, "--db")})
-    rows = settings.describe() + unknown_settings(os.environ)
+    rows = settings.describe() + Settings.unknown()
     if as_json:
         typer.echo(json.dumps(rows, indent=2, default=str))
         return
@@ -32,15 +30,3 @@ def settings_cmd(
         table.add_row(row["env"], "" if row["value"] is None else str(row["value"]), row["source"])
     console.print(table)
 
-
-UNKNOWN = "not a setting: ignored (misspelt?)"
-
-
-def unknown_settings(env: Mapping[str, str]) -> list[dict]:
-    """``POPHEALTH_*`` variables that are no setting: a misspelt one (``POPHEALTH_DISCLOSURE_MAXX``) is
-    otherwise silently ignored. Their values are masked: a misspelt key is still a key."""
-    from pophealth.settings import MASK, Settings
-
-    known = Settings.env_names()
-    return [{"name": None, "env": name, "value": MASK, "source": UNKNOWN}
-            for name in sorted(env) if name.startswith("POPHEALTH_") and name not in known]
