@@ -314,12 +314,12 @@ def _phm(con: duckdb.DuckDBPyConnection, m: Measure) -> MeasureSeries:
                strftime(max(r.finished_at), '%Y-%m-%d %H:%M')
         FROM phm_aggregate a JOIN phm_run r USING (run_id)
         WHERE a.measure IN ({', '.join('?' * len(parts))}) AND a.dimension IN ('all', 'place')
-        GROUP BY ALL ORDER BY r.index_date, r.run_id""", parts).fetchall()
+        GROUP BY ALL ORDER BY r.index_date, max(r.finished_at), r.run_id""", parts).fetchall()
     demo = population_is_synthetic(con)
     series: dict[str, list[Point]] = {}
     latest_run: dict[dt.date, str] = {}
     for run_id, index_date, _dim, category, num, den, _finished in rows:
-        latest_run[index_date] = run_id  # the last run for an index date is the one that stands
+        latest_run[index_date] = run_id  # the last run to finish for an index date is the one that stands
     loaded = None
     for run_id, index_date, dim, category, num, den, finished in rows:
         if latest_run[index_date] != run_id or not den:
