@@ -53,6 +53,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     from pophealth.web.routes import accounts_admin as accounts_admin_routes
     from pophealth.web.routes import audit_search as audit_search_routes
     from pophealth.web.routes import care as care_routes
+    from pophealth.web.routes import care_actions as care_action_routes
     from pophealth.web.routes import indicators as indicator_routes
     from pophealth.web.routes import own_indicators as own_indicator_routes
     from pophealth.web.routes import delivery as delivery_routes
@@ -111,6 +112,7 @@ def create_app(db: Path | str | None = None, *, strategy_dir: Path | str | None 
     insight_routes.register(app)
     delivery_resource_routes.register(app)
     care_routes.register(app)
+    care_action_routes.register(app)
     audit_search_routes.register(app)
     _add_error_handlers(app)
     route_index.install(app.router)  # a request tries only the routes that could match its path

@@ -1,4 +1,5 @@
-"""Care-team pages: my worklists, one worklist (with filters and an audited CSV download), a person.
+"""Care-team pages: my worklists, one worklist (with filters), a person. The worklist's CSV download and
+recording an outcome are ``web.routes.care_actions``.
 
 Only the care_team role reaches these (declared per route, enforced centrally). Scope is part of
 authorisation: everything is read through the user's practice or PCN, and a person outside it gets
@@ -7,10 +8,7 @@ the same 404 as a person who does not exist. Every read is written to the audit 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import re
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,16 +17,15 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from pophealth.cache import WouldWork, answers_only, refuse_work
-from pophealth.cells import csv_row
 from pophealth.care.identity_store import Identity
-from pophealth.care.outcomes import OUTCOMES, Outcome, record_outcome
+from pophealth.care.outcomes import OUTCOMES, Outcome
 from pophealth.care.results import Runs, scope_part
-from pophealth.care.scope import NOT_FOUND, CareScope, require_in_scope
+from pophealth.care.scope import NOT_FOUND, CareScope
 from pophealth.care.summary import PersonSummary, person_summary
 from pophealth.care.worklists import (SORTS, WORKLISTS, Record, Worklist, WorklistRow, get_worklist, identified,
                                       to_rows)
@@ -36,7 +33,7 @@ from pophealth.errors import NotFoundError
 from pophealth.geography.reference import practices as gp_practices
 from pophealth.paging import Window, window
 from pophealth.web.holes import Holed, hole
-from pophealth.web.pages import (Crumb, PageContext, Paged, warehouse, Routes, action, page,
+from pophealth.web.pages import (Crumb, PageContext, Paged, warehouse, Routes, page,
                                  paged, page_number, whole_number)
 from pophealth.web.reuse import holed_page, view_values
 from pophealth.web.routes.care_requests import (SOURCE, SOURCE_NO_RUN, audit_view, database_of, identified_view,
@@ -56,7 +53,6 @@ IMPORT_LAYOUT = "nhs-numbers"
 WORKLIST_PAGE_SIZE = 50
 # Worklist pages kept rendered with holes (``_worklist_html``): about 2.5 kB a person, so 140 kB or so a page at most.
 WORKLIST_PAGES_KEPT = 256
-SAFE_QUERY = re.compile(r"\?[A-Za-z0-9=&_%+.\-]*")
 
 
 class WorklistLink(BaseModel):
@@ -182,7 +178,7 @@ def _practices(people: pd.DataFrame) -> list[str]:
     return sorted(people["practice_code"].dropna().unique().tolist()) if not people.empty else []
 
 
-def _chosen(request: Request, con, scope: CareScope, name: str):
+def chosen_of(request: Request, con, scope: CareScope, name: str):
     """The worklist, the filters, the chosen people (empty without the runs it needs), practices, runs and
     the reason nothing can be listed (or None)."""
     worklist = get_worklist(name)
@@ -243,7 +239,7 @@ class _WorklistView:
 def _worklist_choice(request: Request, scope: CareScope, name: str) -> _WorklistView:
     """Choose the list, its page and the page's outcomes; the identities are read when the view is logged."""
     with warehouse(request, on_use=True) as con:
-        worklist, q, chosen, practices, runs, why = _chosen(request, con, scope, name)
+        worklist, q, chosen, practices, runs, why = chosen_of(request, con, scope, name)
         part = window(len(chosen), page_number(request.query_params.get("page", "")), WORKLIST_PAGE_SIZE)
         people = chosen[part.start:part.stop]
         ids = [int(r["person_id"]) for r in people]
@@ -342,74 +338,6 @@ def _worklist_values(request: Request, view: _WorklistView) -> dict:
 def worklist_page(request: Request, name: str) -> WorklistPage:
     """The worklist page's context (its JSON twin; the browser's page is ``_worklist_html``)."""
     return _worklist_context(request, _worklist_view(request, name))
-
-
-@action(routes, "/care/worklists/{name}/csv", role="care_team", methods=("GET",))
-def worklist_csv(request: Request, name: str) -> Response:
-    scope = scope_of(request)
-    with warehouse(request) as con:
-        worklist, _, chosen, _, runs, why = _chosen(request, con, scope, name)
-        if why:
-            audit_view(request, con, scope, detail=f"worklist {worklist.name} CSV download refused; {why}")
-            raise NotFoundError(why)
-        layout = request.query_params.get("layout", "")
-        ids = [int(r["person_id"]) for r in chosen]
-        done = outcomes_of(request, con, runs, scope, ids) if runs and ids else {}
-        known = identified_view(request, scope, ids, f"worklist {worklist.name} CSV download ({layout or 'full'}); "
-                                f"{len(chosen)} rows")
-        rows = to_rows(chosen, worklist, identify=True, identities=known, outcomes=done)
-    buffer = io.StringIO()
-    # Names and values are data, never formulas: every cell goes through the formula guard.
-    if layout == IMPORT_LAYOUT:  # the practice-system import list: NHS numbers only, one per line
-        buffer.write("".join(f"{r.nhs_number.replace(' ', '')}\r\n" for r in rows if r.nhs_number))
-        filename = f"{worklist.name}-{scope.code}-nhs-numbers.csv"
-    else:
-        writer = csv.writer(buffer)
-        writer.writerow(csv_row(["NHS number", "Name", "Date of birth", IDENTIFIER_LABEL, "Age", "Sex", "Practice",
-                                 "IMD decile", *(h for h, _ in worklist.columns), "Latest outcome"]))
-        for row in rows:
-            writer.writerow(csv_row([(row.nhs_number or "").replace(" ", ""), row.name or "", row.birth_date or "",
-                                     row.display_id, row.age, row.sex, row.practice_code, row.imd_decile or "",
-                                     *row.values, row.outcome or ""]))
-        filename = f"{worklist.name}-{scope.code}.csv"
-    return Response(buffer.getvalue(), media_type="text/csv", headers={
-        "Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "no-store"})
-
-
-@action(routes, "/care/worklists/{name}/outcome", role="care_team")
-async def outcome_submit(request: Request, name: str) -> Response:
-    """POST: the form is read here; the warehouse work runs in the thread pool (off the event loop)."""
-    form = {k: str(v).strip() for k, v in (await request.form()).items() if k != "csrf_token"}
-    return await run_in_threadpool(_record_outcome, request, name, form)
-
-
-def _record_outcome(request: Request, name: str, form: dict[str, str]) -> Response:
-    """Record an outcome for one person on a worklist (in scope), audit it, and go back to the list."""
-    scope = scope_of(request)
-    worklist = get_worklist(name)
-    back = form.get("back", "")
-    with warehouse(request) as con:
-        pid_text, outcome = form.get("person_id", ""), form.get("outcome", "")
-        pid = whole_number(pid_text)
-        if pid is None:
-            audit_view(request, con, scope, detail="outcome refused: person not found or outside scope")
-            raise NotFoundError(NOT_FOUND)
-        try:
-            require_in_scope(con, scope, pid)
-        except NotFoundError:
-            audit_view(request, con, scope, person_id=pid, detail="outcome refused: person not found or outside scope")
-            raise
-        if outcome not in OUTCOMES:
-            raise NotFoundError(f"No outcome called {outcome!r}")
-        runs = runs_of(request, con)
-        record_outcome(con, person_id=pid, worklist=worklist.name, outcome=outcome,
-                       username=request.state.user.username, phm_run_id=runs.phm_run if runs else None)
-        audit_view(request, con, scope, person_id=pid, detail=f"outcome {outcome} recorded on worklist {worklist.name}")
-    # back to the same filters and sort: a query string of plain characters only, without an earlier "recorded"
-    query = back if SAFE_QUERY.fullmatch(back) else ""
-    query = "&".join(p for p in query.lstrip("?").split("&") if p and not p.startswith("recorded="))
-    query, sep = (f"?{query}", "&") if query else ("", "?")
-    return RedirectResponse(f"/care/worklists/{worklist.name}{query}{sep}recorded=1", status_code=303)
 
 
 @page(routes, "/care/people/{person_id}", "care/person.jinja", role="care_team", name="care_person")
