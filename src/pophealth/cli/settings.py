@@ -29,4 +29,3 @@ def settings_cmd(
     for row in rows:
         table.add_row(row["env"], "" if row["value"] is None else str(row["value"]), row["source"])
     console.print(table)
-

@@ -39,6 +39,7 @@ def shipped_extract(name: str) -> Traversable:
     """One of ``SHIPPED_EXTRACTS``, as package data of the sources."""
     return resources.files("pophealth.sources").joinpath("data", "fingertips", name)
 
+
 LICENCE = "Open Government Licence v3.0"
 ATTRIBUTION = ("Office for Health Improvement and Disparities, Fingertips public health data. Contains "
                "public sector information licensed under the Open Government Licence v3.0")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 
 TAKEOVER_CHECK_SECONDS = 1.0
+LISTEN_BACKLOG = 2048  # connections the address queues while no server accepts (a takeover, a slow start)
 
 
 class Terminated(KeyboardInterrupt):
@@ -40,23 +41,17 @@ def serve(db: Path | str, host: str, port: int, announce: Callable[[str], None] 
     once it is sure to start, never before a failure. ``runner`` runs a forwarded command line
     (``pophealth serve`` hands over ``pophealth.cli.served.run_forwarded``).
     """
+    db = Path(db).absolute() if str(db) != ":memory:" else db
     in_main = threading.current_thread() is threading.main_thread()  # signals reach the main thread only
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:
-        _serve_until_stopped(db, host, port, announce, runner)
+        with _listening(host, port) as listener:
+            _serve_on(listener, db, str(db) != ":memory:", host, port, announce, runner)
     except Terminated:
         return
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
-
-
-def _serve_until_stopped(db: Path | str, host: str, port: int, announce: Callable[[str], None],
-                         runner: Callable[[list[str]], int] | None) -> None:
-    db = Path(db).absolute() if str(db) != ":memory:" else db
-    served = str(db) != ":memory:"
-    with _listening(host, port) as listener:
-        _serve_on(listener, db, served, host, port, announce, runner)
 
 
 def _serve_on(listener: socket.socket, db: Path | str, served: bool, host: str, port: int,
@@ -168,8 +163,6 @@ def _listening(host: str, port: int) -> Iterator[socket.socket]:
     finally:
         sock.close()
 
-
-LISTEN_BACKLOG = 2048
 
 
 def _shared(listener: socket.socket) -> socket.socket:
